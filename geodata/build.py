@@ -80,13 +80,19 @@ def _give_gaps_to_neighbours(polygons: np.ndarray, gaps: list) -> np.ndarray:
 
 
 def _point_inside(polygons: np.ndarray, preferred: np.ndarray) -> np.ndarray:
-    """The preferred point when it lies in (or ~200 m from) the polygon, else a point inside it."""
-    inside = shapely.dwithin(polygons, preferred, TOWN_HALL_TOLERANCE)
-    inside &= ~shapely.is_missing(preferred)
-    fallback = shapely.point_on_surface(polygons)
-    points = np.where(inside, preferred, fallback)
-    no_polygon = shapely.is_missing(polygons)
-    points[no_polygon] = preferred[no_polygon]
+    """A point inside each polygon: the preferred point (town hall) when it lies inside,
+    a point of the polygon next to it when it lies within ~200 m (border drawn coarsely),
+    else a point inside the polygon (some town halls are hundreds of km off)."""
+    has_polygon = ~shapely.is_missing(polygons)
+    has_point = ~shapely.is_missing(preferred)
+    points = np.where(has_polygon, shapely.point_on_surface(polygons), preferred)
+    both = has_polygon & has_point
+    inside = both & shapely.contains(polygons, preferred)
+    points[inside] = preferred[inside]
+    near = both & ~inside & shapely.dwithin(polygons, preferred, TOWN_HALL_TOLERANCE)
+    around = shapely.intersection(polygons[near],
+                                  shapely.buffer(preferred[near], TOWN_HALL_TOLERANCE))
+    points[near] = shapely.point_on_surface(around)
     return points
 
 
