@@ -1,0 +1,454 @@
+"""Resolve each row of a member list to one official collectivité (level + code).
+
+Order of the rules: an explicit code; then the name (aliases, exact normalised name, name
+without articles or the words of an EPCI's kind), narrowed by the type and the département /
+région hints; then fuzzy matching with a high threshold and a clear winner. A homonym left
+without a hint is 'ambiguous' with its candidates, never guessed; a former région is reported.
+Every input row gives one output row, in input order.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+import shapely
+from rapidfuzz import fuzz, process
+
+from . import schema as S
+from .aliases import ALIASES, FORMER_REGIONS
+from .levels import (COMMUNE, DEPARTEMENT, EPCI, EPCI_KINDS, KIND_COMMUNE, KIND_DEPARTEMENT,
+                     KIND_LABELS_SINGULAR, KIND_OTHER, KIND_REGION, REGION, is_valid_code,
+                     level_of_kind)
+from .names import EPCI_WORDS, epci_key, key, kind_from_words, normalize, split_prefix
+from .reference import load_layer
+
+# Fuzzy matching: accepted at or above FUZZY_ACCEPT when the runner-up is FUZZY_MARGIN
+# behind. A typo is likelier in the name of a big place than a match with a hamlet
+# ("Grenobel" is Grenoble; "Bruxelles" is not Brutelles, pop. 150): the bar is lower for
+# units of NOTABLE_POPULATION or more, and inside a département or région given as a hint.
+# Names scoring FUZZY_SUGGEST or more are offered as candidates for a person to check.
+FUZZY_ACCEPT = 92
+FUZZY_ACCEPT_NOTABLE = 85
+NOTABLE_POPULATION = 20_000
+FUZZY_MARGIN = 4
+FUZZY_SUGGEST = 75
+FUZZY_MIN_LENGTH = 5
+MAX_CANDIDATES = 5
+# Levels tried for a name with no type, in order of preference on equal evidence.
+ALL_LEVELS = (COMMUNE, EPCI, DEPARTEMENT, REGION)
+
+
+@dataclass
+class Unit:
+    level: str
+    code: str
+
+    def __hash__(self):
+        return hash((self.level, self.code))
+
+
+@dataclass
+class Outcome:
+    status: str
+    unit: Unit | None = None
+    score: int = 0
+    candidates: list[Unit] = field(default_factory=list)
+    message: str = ""
+
+
+class Gazetteer:
+    """The official units with their normalised names, built once per process."""
+
+    def __init__(self):
+        self.units: dict[str, pd.DataFrame] = {}
+        self.by_name: dict[str, dict[str, list[str]]] = {}
+        self.by_key: dict[str, dict[str, list[str]]] = {}
+        self.fuzzy_keys: dict[str, list[tuple[str, str]]] = {}
+        for level in ALL_LEVELS:
+            frame = pd.DataFrame(load_layer(level).drop(columns="geometry")).set_index(
+                "code", drop=False)
+            self.units[level] = frame
+            self.by_name[level] = _group(frame.nom.map(normalize), frame.code)
+            keyer = epci_key if level == EPCI else key
+            keys = frame.nom.map(keyer)
+            self.by_key[level] = _group(keys, frame.code)
+            if level == EPCI:  # the plain key too: "Nantes Métropole" -> "nantes metropole"
+                for k, codes in _group(frame.nom.map(key), frame.code).items():
+                    self.by_key[level].setdefault(k, []).extend(
+                        c for c in codes if c not in self.by_key[level].get(k, []))
+            self.fuzzy_keys[level] = list(zip(keys, frame.code))
+        self.aliases = {normalize(alias): Unit(*unit) for alias, unit in ALIASES.items()}
+        self.former_regions = {key(name): (name, code) for name, code in FORMER_REGIONS.items()}
+        self._departement_tree = shapely.STRtree(load_layer(DEPARTEMENT).geometry.values)
+
+    def unit_row(self, unit: Unit) -> pd.Series:
+        return self.units[unit.level].loc[unit.code]
+
+    def exists(self, level: str, code: str) -> bool:
+        return code in self.units[level].index
+
+    def describe(self, unit: Unit) -> str:
+        """'Saint-Denis (commune, 93)' for lists of candidates."""
+        row = self.unit_row(unit)
+        kind = row.get("kind", unit.level) if unit.level == EPCI else unit.level
+        where = row.get("departement", "") if unit.level in (COMMUNE, EPCI) else ""
+        label = KIND_LABELS_SINGULAR.get(kind, kind).lower()
+        return f"{row.nom} ({label}{', ' + where if where else ''} ; code {unit.code})"
+
+    def departement_at(self, lon: float, lat: float) -> str | None:
+        point = shapely.Point(lon, lat)
+        deps = load_layer(DEPARTEMENT)
+        hits = self._departement_tree.query(point, predicate="intersects")
+        return deps.code.iloc[hits[0]] if len(hits) else None
+
+
+def _group(keys: pd.Series, codes: pd.Series) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, code in zip(keys, codes):
+        out.setdefault(k, []).append(code)
+    return out
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    return Gazetteer()
+
+
+# ---------------------------------------------------------------- hints and codes
+
+def _clean_code(raw: str) -> str:
+    return "".join(ch for ch in str(raw).upper() if ch.isalnum())
+
+
+def _departement_hint(raw: str, gaz: Gazetteer) -> str | None:
+    text = _clean_code(raw)
+    if text.isdigit() and len(text) == 1:
+        text = "0" + text
+    if gaz.exists(DEPARTEMENT, text):
+        return text
+    codes = gaz.by_key[DEPARTEMENT].get(key(split_prefix(raw)[1]), [])
+    return codes[0] if len(codes) == 1 else None
+
+
+def _region_hint(raw: str, gaz: Gazetteer) -> str | None:
+    text = _clean_code(raw)
+    if gaz.exists(REGION, text):
+        return text
+    name = split_prefix(raw)[1]
+    alias = gaz.aliases.get(normalize(raw)) or gaz.aliases.get(name)
+    if alias and alias.level == REGION:
+        return alias.code
+    codes = gaz.by_key[REGION].get(key(name), [])
+    if len(codes) == 1:
+        return codes[0]
+    former = gaz.former_regions.get(key(name))
+    return former[1] if former else None
+
+
+def _wanted_levels(kind: str | None) -> tuple[str, ...]:
+    if kind is None:
+        return ALL_LEVELS
+    level = level_of_kind(kind)
+    return (level,) if level else ()
+
+
+def _match_code(raw: str, kind: str | None, name_levels: tuple[str, ...],
+                gaz: Gazetteer) -> tuple[list[Unit], str]:
+    """Units the code can designate, and a note when the code is not understood."""
+    code = _clean_code(raw)
+    if len(code) == 14 and code.isdigit():  # a SIRET: its first nine digits are the SIREN
+        code = code[:9]
+    if code.isdigit() and len(code) in (1, 4) and kind in (None, KIND_DEPARTEMENT, KIND_COMMUNE):
+        code = "0" + code  # a leading zero lost by a spreadsheet
+    levels = [lvl for lvl in name_levels if is_valid_code(lvl, code) and gaz.exists(lvl, code)]
+    if levels:
+        return [Unit(lvl, code) for lvl in levels], ""
+    return [], f"Le code « {raw} » ne correspond à aucune collectivité connue"
+
+
+# ---------------------------------------------------------------- names
+
+def _candidates_by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+    """Units whose official name matches exactly, at the strongest stage that finds any."""
+    alias = gaz.aliases.get(normalize(name)) or gaz.aliases.get(split_prefix(name)[1])
+    if alias and alias.level in levels:
+        return [alias]
+    full = normalize(name)
+    rest = split_prefix(name)[1]
+    stages = [
+        lambda lvl: gaz.by_name[lvl].get(full, []),
+        lambda lvl: gaz.by_name[lvl].get(rest, []),
+        lambda lvl: gaz.by_key[lvl].get(epci_key(name) if lvl == EPCI else key(rest), []),
+    ]
+    for stage in stages:
+        found = [Unit(lvl, code) for lvl in levels for code in stage(lvl)]
+        if found:
+            return found
+    return []
+
+
+def _narrow(units: list[Unit], kind: str | None, dep: str | None, reg: str | None,
+            gaz: Gazetteer) -> list[Unit]:
+    """Keep the units that agree with the hints, when some do."""
+    def parents_of(unit):
+        row = gaz.unit_row(unit)
+        dep_code = row.code if unit.level == DEPARTEMENT else row.get("departement", "")
+        reg_code = row.code if unit.level == REGION else row.get("region", "")
+        return dep_code, reg_code
+
+    if dep:
+        units = [u for u in units if parents_of(u)[0] == dep or (
+            u.level == EPCI and dep in _epci_departements(u.code, gaz))] or units
+    if reg:
+        units = [u for u in units if parents_of(u)[1] == reg] or units
+    if kind in EPCI_KINDS:
+        units = [u for u in units if u.level != EPCI or gaz.unit_row(u).kind == kind] or units
+    return units
+
+
+@cache
+def _epci_departements_index() -> dict[str, set[str]]:
+    communes = load_layer(COMMUNE)
+    return communes.groupby("epci").departement.agg(set).to_dict()
+
+
+def _epci_departements(code: str, gaz: Gazetteer) -> set[str]:
+    return _epci_departements_index().get(code, set())
+
+
+def _notable(unit: Unit | None, gaz: Gazetteer) -> bool:
+    """A unit a typo most likely refers to: any EPCI, département, région, or a big commune."""
+    if unit is None:
+        return False
+    return unit.level != COMMUNE or gaz.unit_row(unit).population >= NOTABLE_POPULATION
+
+
+def _kind_note(unit: Unit, kind: str | None, gaz: Gazetteer) -> str:
+    """A note when an EPCI found by name is of another kind than the file says."""
+    if unit.level != EPCI or kind not in EPCI_KINDS:
+        return ""
+    actual = gaz.unit_row(unit).kind
+    if actual == kind:
+        return ""
+    return (f"Le fichier indique {KIND_LABELS_SINGULAR[kind].lower()} ; c'est aujourd'hui "
+            f"une {KIND_LABELS_SINGULAR[actual].lower()} : « {gaz.unit_row(unit).nom} ».")
+
+
+def _fuzzy(name: str, levels: tuple[str, ...], dep: str | None, reg: str | None,
+           gaz: Gazetteer) -> list[tuple[Unit, float]]:
+    """Best fuzzy matches (unit, score) of the name's key among the allowed levels."""
+    rest = split_prefix(name)[1]
+    results = []
+    for level in levels:
+        query = epci_key(name) if level == EPCI else key(rest)
+        choices = gaz.fuzzy_keys[level]
+        if dep or reg:
+            frame = gaz.units[level]
+            column = {COMMUNE: "departement", EPCI: "departement"}.get(level)
+            if dep and column:
+                allowed = set(frame.index[frame[column] == dep])
+            elif reg and level != REGION:
+                allowed = set(frame.index[frame["region"] == reg])
+            else:
+                allowed = None
+            if allowed is not None:
+                choices = [(k, c) for k, c in choices if c in allowed]
+        if not query or not choices:
+            continue
+        hits = process.extract(query, [k for k, _ in choices], scorer=fuzz.ratio,
+                               limit=MAX_CANDIDATES, score_cutoff=FUZZY_SUGGEST)
+        results += [(Unit(level, choices[i][1]), score) for _, score, i in hits]
+    return sorted(results, key=lambda r: -r[1])
+
+
+def _match_name(name: str, kind: str | None, dep: str | None, reg: str | None,
+                gaz: Gazetteer) -> Outcome:
+    levels = _wanted_levels(kind)
+    if not levels:
+        return Outcome(S.UNMATCHED)
+    units = _candidates_by_name(name, levels, gaz)
+    if units:
+        units = _narrow(units, kind, dep, reg, gaz)
+        if len(units) == 1:
+            return Outcome(S.MATCHED, units[0], 100, message=_kind_note(units[0], kind, gaz))
+        return Outcome(S.AMBIGUOUS, candidates=units, message=(
+            f"Plusieurs collectivités s'appellent « {name} » : précisez le département "
+            "(colonne « département »), le type ou le code officiel."))
+
+    if REGION in levels:
+        former = gaz.former_regions.get(key(split_prefix(name)[1]))
+        if former:
+            new = Unit(REGION, former[1])
+            return Outcome(S.UNMATCHED, candidates=[new], message=(
+                f"La région {former[0]} n'existe plus depuis 2016 : elle fait partie de la "
+                f"région {gaz.unit_row(new).nom} ({new.code}). Si c'est la région actuelle qui "
+                "adhère, écrivez son nom ; sinon retirez la ligne."))
+
+    hits = _fuzzy(name, levels, dep, reg, gaz)
+    if kind in EPCI_KINDS and not hits:  # the kind may be outdated: try the other EPCIs
+        hits = _fuzzy(name, (EPCI,), dep, reg, gaz)
+    if hits:
+        best, score = hits[0]
+        second, runner_up = next(((u, s) for u, s in hits[1:] if u != best), (None, 0))
+        notable = _notable(best, gaz)
+        bar = FUZZY_ACCEPT_NOTABLE if notable or dep or reg else FUZZY_ACCEPT
+        clear_winner = score - runner_up >= FUZZY_MARGIN or (
+            notable and score > runner_up and not _notable(second, gaz))
+        long_enough = len(key(split_prefix(name)[1])) >= FUZZY_MIN_LENGTH
+        if score >= bar and clear_winner and long_enough:
+            return Outcome(S.MATCHED, best, round(score), message=(
+                f"Rapprochée par ressemblance ({round(score)} %) de "
+                f"« {gaz.unit_row(best).nom} » : vérifiez."))
+        units = list(dict.fromkeys(u for u, _ in hits))
+        return Outcome(S.UNMATCHED, candidates=units, score=round(score), message=(
+            f"« {name} » n'a pas été reconnu avec certitude. Noms proches : voir les "
+            "candidats ; corrigez le nom ou ajoutez le code officiel."))
+    return Outcome(S.UNMATCHED, message=(
+        f"« {name} » ne correspond à aucune collectivité française connue (région, département, "
+        "EPCI ou commune). Corrigez le nom, ajoutez le code officiel, ou donnez des "
+        "coordonnées (lon, lat) s'il s'agit d'une autre structure."))
+
+
+# ---------------------------------------------------------------- one row
+
+def _kind_hint(row: pd.Series) -> tuple[str | None, bool]:
+    """(kind, any_epci) from the type column, else from the name's prefix."""
+    written = str(row.get("kind_hint", "") or "")
+    if normalize(written) in EPCI_WORDS:
+        prefix = split_prefix(row.input_name)[0]
+        return (prefix if prefix in EPCI_KINDS else None), True
+    kind = kind_from_words(written)
+    if kind:
+        return kind, False
+    return split_prefix(row.input_name)[0], False
+
+
+def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[float, float, str, str] | None:
+    """(lon, lat, département, région) from a seat commune code or coordinates."""
+    seat = _clean_code(row.get("seat_code", ""))
+    if seat:
+        if len(seat) == 4 and seat.isdigit():
+            seat = "0" + seat
+        if gaz.exists(COMMUNE, seat):
+            commune = gaz.units[COMMUNE].loc[seat]
+            return commune.lon, commune.lat, commune.departement, commune.region
+    try:
+        lon = float(str(row.get("lon", "")).replace(",", "."))
+        lat = float(str(row.get("lat", "")).replace(",", "."))
+    except ValueError:
+        return None
+    dep = gaz.departement_at(lon, lat)
+    if dep is None:
+        return None
+    return lon, lat, dep, gaz.units[DEPARTEMENT].loc[dep, "region"]
+
+
+def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
+    kind, any_epci = _kind_hint(row)
+    dep = _departement_hint(row.get("departement_hint", ""), gaz) \
+        if str(row.get("departement_hint", "")).strip() else None
+    reg = _region_hint(row.get("region_hint", ""), gaz) \
+        if str(row.get("region_hint", "")).strip() else None
+    levels = (EPCI,) if any_epci and kind is None else _wanted_levels(kind)
+    name = str(row.get("input_name", "")).strip()
+    note = ""
+
+    if kind != KIND_OTHER and str(row.get("code", "")).strip():
+        units, note = _match_code(row.code, kind, levels, gaz)
+        if len(units) > 1 and name:
+            by_name = _candidates_by_name(name, tuple(u.level for u in units), gaz)
+            units = [u for u in units if u in by_name] or units
+        if len(units) == 1:
+            return _checked_against_name(units[0], name, gaz)
+        if len(units) > 1:
+            return Outcome(S.AMBIGUOUS, candidates=units, message=(
+                f"Le code « {row.code} » désigne à la fois un département et une région : "
+                "indiquez le type (colonne « type »)."))
+
+    if kind != KIND_OTHER and name:
+        outcome = _match_name(name, kind, dep, reg, gaz) if levels else Outcome(S.UNMATCHED)
+        if outcome.status == S.MATCHED or outcome.status == S.AMBIGUOUS:
+            if note:
+                outcome.message = (note + ". " + outcome.message).strip()
+            return outcome
+    else:
+        outcome = Outcome(S.UNMATCHED)
+
+    if _placement(row, gaz):
+        return Outcome(S.PLACED, score=100, message=(
+            "Placée par ses coordonnées ou sa commune siège."))
+    if kind == KIND_OTHER:
+        outcome.message = (
+            f"« {name} » n'est ni une commune, ni un EPCI, ni un département, ni une région : "
+            "ajoutez sa commune siège (colonne « commune siège », code INSEE) ou ses "
+            "coordonnées (colonnes lon et lat) pour la placer sur la carte.")
+    elif not name:
+        outcome.message = "Ligne sans nom de collectivité : ajoutez le nom ou le code officiel."
+    if note and note not in outcome.message:
+        outcome.message = (note + ". " + outcome.message).strip()
+    return outcome
+
+
+def _checked_against_name(unit: Unit, name: str, gaz: Gazetteer) -> Outcome:
+    """A unit found by its code; warn when the name given says something else."""
+    if not name:
+        return Outcome(S.MATCHED, unit, 100)
+    official = gaz.unit_row(unit).nom
+    keyer = epci_key if unit.level == EPCI else key
+    given = keyer(name) if unit.level == EPCI else key(split_prefix(name)[1])
+    similarity = fuzz.token_set_ratio(given, keyer(official))
+    by_name = _candidates_by_name(name, (unit.level,), gaz)
+    if unit in by_name or similarity >= 60:
+        return Outcome(S.MATCHED, unit, 100)
+    return Outcome(S.MATCHED, unit, 80, message=(
+        f"Reconnue par son code ; le nom « {name} » diffère du nom officiel « {official} » : "
+        "vérifiez le code."))
+
+
+# ---------------------------------------------------------------- the whole list
+
+def resolve_rows(rows: pd.DataFrame, extra_columns: list[str] | None = None) -> pd.DataFrame:
+    """One resolved row per input row (schema.RESOLVED_COLUMNS, then the extra columns)."""
+    gaz = gazetteer()
+    records = []
+    first_row_of: dict[Unit, int] = {}
+    for _, row in rows.iterrows():
+        outcome = resolve_row(row, gaz)
+        if outcome.unit is not None and outcome.status == S.MATCHED:
+            if outcome.unit in first_row_of:
+                outcome = Outcome(S.DUPLICATE, outcome.unit, outcome.score, message=(
+                    f"Même collectivité que la ligne {first_row_of[outcome.unit]} : "
+                    "cette ligne n'est comptée qu'une fois."))
+            else:
+                first_row_of[outcome.unit] = int(row["row"])
+        records.append(_record(row, outcome, gaz))
+    columns = S.RESOLVED_COLUMNS + list(extra_columns or [])
+    frame = pd.DataFrame(records, columns=S.RESOLVED_COLUMNS)
+    for column in extra_columns or []:
+        frame[column] = rows[column].values if column in rows else ""
+    return frame[columns]
+
+
+def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
+    record = {S.ROW: int(row["row"]), S.INPUT_NAME: row.get("input_name", ""),
+              S.STATUS: outcome.status, S.LEVEL: "", S.KIND: "", S.CODE: "", S.NAME: "",
+              S.DEPARTEMENT: "", S.REGION: "", S.POPULATION: None, S.SCORE: outcome.score,
+              S.CANDIDATES: " | ".join(gaz.describe(u) for u in outcome.candidates),
+              S.MESSAGE: outcome.message, S.LON: None, S.LAT: None}
+    if outcome.unit is not None:
+        unit = gaz.unit_row(outcome.unit)
+        record.update({
+            S.LEVEL: outcome.unit.level,
+            S.KIND: {REGION: KIND_REGION, DEPARTEMENT: KIND_DEPARTEMENT,
+                     COMMUNE: KIND_COMMUNE}.get(outcome.unit.level) or unit.kind,
+            S.CODE: outcome.unit.code, S.NAME: unit.nom,
+            S.DEPARTEMENT: unit.code if outcome.unit.level == DEPARTEMENT
+            else unit.get("departement", ""),
+            S.REGION: unit.code if outcome.unit.level == REGION else unit.region,
+            S.POPULATION: int(unit.population), S.LON: unit.lon, S.LAT: unit.lat})
+    elif outcome.status == S.PLACED:
+        lon, lat, dep, reg = _placement(row, gaz)
+        record.update({S.KIND: KIND_OTHER,
+                       S.CODE: _clean_code(row.get("code", "")), S.NAME: row.input_name,
+                       S.DEPARTEMENT: dep, S.REGION: reg, S.LON: lon, S.LAT: lat})
+    return record
