@@ -97,7 +97,7 @@ def _point_inside(polygons: np.ndarray, preferred: np.ndarray) -> np.ndarray:
 
 
 def _place_restored_communes(codes: pd.Series, polys: np.ndarray, points: np.ndarray) -> None:
-    """Communes restored in 2025 with neither polygon nor town hall: a point in their former host."""
+    """Communes restored in 2025 with no polygon and no town hall: a point in their former host."""
     index = {code: i for i, code in enumerate(codes)}
     for code, host in RESTORED_FROM.items():
         i = index.get(code)

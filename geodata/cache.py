@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -56,7 +56,8 @@ def read_manifest(folder: Path) -> dict:
         raise StaleCacheError(f"manifeste illisible ({exc})") from exc
     for key, value in expected_manifest().items():
         if manifest.get(key) != value:
-            raise StaleCacheError(f"cache périmé : {key} = {manifest.get(key)!r}, attendu {value!r}")
+            raise StaleCacheError(
+                f"cache périmé : {key} = {manifest.get(key)!r}, attendu {value!r}")
     for name in LAYER_NAMES:
         entry = manifest.get("layers", {}).get(name)
         file = folder / f"{name}.parquet"
@@ -75,7 +76,7 @@ def write(layers: dict[str, gpd.GeoDataFrame], folder: Path, build_seconds: floa
             file = staging / f"{name}.parquet"
             layers[name].to_parquet(file, compression="zstd", index=False)
             entries[name] = {"rows": len(layers[name]), "bytes": file.stat().st_size}
-        manifest = {**expected_manifest(), "built_at": datetime.now(timezone.utc).isoformat(
+        manifest = {**expected_manifest(), "built_at": datetime.now(UTC).isoformat(
             timespec="seconds"), "build_seconds": round(build_seconds, 1),
             "attribution": source.ATTRIBUTION, "layers": entries}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),

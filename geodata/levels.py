@@ -72,4 +72,5 @@ def is_valid_code(level: str, code: str) -> bool:
 ARTICLES = {"0": "", "1": "", "2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ",
             "7": "Las ", "8": "Los "}
 
-OVERSEAS_REGIONS = ("01", "02", "03", "04", "06")  # Guadeloupe, Martinique, Guyane, Réunion, Mayotte
+# Guadeloupe, Martinique, Guyane, La Réunion, Mayotte.
+OVERSEAS_REGIONS = ("01", "02", "03", "04", "06")

@@ -7,8 +7,16 @@ split_prefix("Ville de St-Denis") -> ("commune", "saint denis")
 import re
 import unicodedata
 
-from .levels import (KIND_CA, KIND_CC, KIND_COMMUNE, KIND_CU, KIND_DEPARTEMENT, KIND_METROPOLE,
-                     KIND_OTHER, KIND_REGION)
+from .levels import (
+    KIND_CA,
+    KIND_CC,
+    KIND_COMMUNE,
+    KIND_CU,
+    KIND_DEPARTEMENT,
+    KIND_METROPOLE,
+    KIND_OTHER,
+    KIND_REGION,
+)
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}

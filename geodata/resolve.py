@@ -16,9 +16,20 @@ from rapidfuzz import fuzz, process
 
 from . import schema as S
 from .aliases import ALIASES, FORMER_REGIONS
-from .levels import (COMMUNE, DEPARTEMENT, EPCI, EPCI_KINDS, KIND_COMMUNE, KIND_DEPARTEMENT,
-                     KIND_LABELS_SINGULAR, KIND_OTHER, KIND_REGION, REGION, is_valid_code,
-                     level_of_kind)
+from .levels import (
+    COMMUNE,
+    DEPARTEMENT,
+    EPCI,
+    EPCI_KINDS,
+    KIND_COMMUNE,
+    KIND_DEPARTEMENT,
+    KIND_LABELS_SINGULAR,
+    KIND_OTHER,
+    KIND_REGION,
+    REGION,
+    is_valid_code,
+    level_of_kind,
+)
 from .names import EPCI_WORDS, epci_key, key, kind_from_words, normalize, split_prefix
 from .reference import load_layer
 
@@ -424,6 +435,7 @@ def resolve_rows(rows: pd.DataFrame, extra_columns: list[str] | None = None) -> 
         records.append(_record(row, outcome, gaz))
     columns = S.RESOLVED_COLUMNS + list(extra_columns or [])
     frame = pd.DataFrame(records, columns=S.RESOLVED_COLUMNS)
+    frame[S.POPULATION] = frame[S.POPULATION].astype("Int64")
     for column in extra_columns or []:
         frame[column] = rows[column].values if column in rows else ""
     return frame[columns]

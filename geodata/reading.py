@@ -1,0 +1,635 @@
+"""Read a member list (CSV or Excel) as people really write it.
+
+No geography here: a file becomes one row of strings per member, the columns we recognise
+renamed to canonical names, every other column passed through under its own header. Each way a
+file can be unreadable has its own exception whose message, in French, is meant for the person
+who sent the file: it names the file (and the sheet, line or columns) and says what to do.
+"""
+
+import codecs
+import csv
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from .schema import CODE, INPUT_NAME, LAT, LON, ROW
+
+MAX_BYTES = 5 * 1024 * 1024  # size limit of a member file
+
+# Canonical columns of a member list, before resolution (ROW, INPUT_NAME, CODE, LON and LAT are
+# shared with schema).
+KIND_HINT = "kind_hint"
+DEPARTEMENT_HINT = "departement_hint"
+REGION_HINT = "region_hint"
+SEAT_CODE = "seat_code"
+CANONICAL_COLUMNS = [INPUT_NAME, KIND_HINT, CODE, DEPARTEMENT_HINT, REGION_HINT, LON, LAT,
+                     SEAT_CODE]
+MEMBER_COLUMNS = [ROW, *CANONICAL_COLUMNS]
+
+# Headers people write for each canonical column, compared after normalize_header().
+# Our own column names are included so that an exported table can be read back.
+HEADER_ALIASES = {
+    INPUT_NAME: ("nom", "noms", "name", "collectivité", "collectivités",
+                 "nom de la collectivité", "structure", "nom de la structure", "adhérent",
+                 "adhérents", "adhérente", "membre", "membres", "organisation", "organization",
+                 "libellé", "dénomination", "raison sociale", "input_name"),
+    KIND_HINT: ("type", "nature", "catégorie", "category", "kind", "type de collectivité",
+                "type de structure", "niveau", "kind_hint"),
+    CODE: ("code", "siren", "insee", "code insee", "code siren", "code officiel", "siret",
+           "n° siren", "numéro siren", "insee ou siren", "insee or siren", "code insee ou siren",
+           "code officiel géographique", "cog"),
+    DEPARTEMENT_HINT: ("département", "dept", "dpt", "dép", "code département", "n° département",
+                       "department", "departement_hint"),
+    REGION_HINT: ("région", "code région", "region_hint"),
+    LON: ("lon", "lng", "long", "longitude", "x"),
+    LAT: ("lat", "latitude", "y"),
+    SEAT_CODE: ("siège", "commune siège", "commune du siège", "code commune siège", "code siège",
+                "code insee siège", "seat", "seat code", "seat_code"),
+}
+# Shown to the user when the name column is missing.
+NAME_HEADERS_SHOWN = ("nom", "name", "collectivité", "structure", "adhérent", "membre",
+                      "organisation", "libellé")
+
+SEPARATORS = ";,\t"  # in order of preference when counting gives a tie
+SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
+
+# How many non-blank rows may stand above the header (a title, a date...).
+MAX_TITLE_ROWS = 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+class MemberFileError(Exception):
+    """A member file that cannot be read. str(exc) is a French message for a non-developer:
+    it names the file, the line or column when relevant, what is wrong and what to do."""
+
+    def __init__(self, message: str, filename: str | None = None, *, line: int | None = None,
+                 sheet: str | None = None):
+        super().__init__(message)
+        self.filename = filename
+        self.line = line
+        self.sheet = sheet
+
+
+class UnreadableFileError(MemberFileError):
+    """The path does not exist or cannot be opened."""
+
+    def __init__(self, filename: str, path: Path):
+        super().__init__(
+            f"{_the_file(filename)} est introuvable ou ne peut pas être ouvert (chemin : {path}). "
+            "Vérifiez le chemin et les droits d'accès au fichier, puis réessayez.", filename)
+
+
+class FileTooLargeError(MemberFileError):
+    """The file is bigger than the size limit."""
+
+    def __init__(self, filename: str | None, size: int, limit: int):
+        super().__init__(
+            f"{_the_file(filename)} est trop volumineux : {_size_fr(size)}, pour une limite de "
+            f"{_size_fr(limit)}. Découpez la liste en plusieurs fichiers de moins de "
+            f"{_size_fr(limit)} (ou retirez les colonnes inutiles), puis envoyez-les un par un.",
+            filename)
+        self.size = size
+        self.limit = limit
+
+
+class EmptyFileError(MemberFileError):
+    """Nothing to read: an empty file, or a header without any member row."""
+
+    def __init__(self, filename: str | None, sheet: str | None = None,
+                 header: list[str] | None = None):
+        if header:
+            message = (f"{_the_file(filename, sheet)} ne contient que la ligne d'en-tête "
+                       f"({_quoted_list(header)}) et aucune ligne d'adhérent. Ajoutez une ligne "
+                       "par collectivité sous l'en-tête, puis envoyez le fichier de nouveau.")
+        else:
+            message = (f"{_the_file(filename, sheet)} est vide : il ne contient aucune ligne "
+                       "d'adhérent. Ajoutez une ligne d'en-tête (par exemple « nom ») puis une "
+                       "ligne par collectivité.")
+        super().__init__(message, filename, sheet=sheet)
+
+
+class NotATableError(MemberFileError):
+    """The content is not a table at all (an image, a PDF, a web page, another archive...)."""
+
+    def __init__(self, filename: str | None, looks_like: str):
+        super().__init__(
+            f"{_the_file(filename)} n'est pas un tableau : il ressemble à {looks_like}. Envoyez "
+            "la liste des adhérents au format CSV (valeurs séparées par des points-virgules, des "
+            "virgules ou des tabulations) ou Excel (.xlsx), avec une ligne d'en-tête puis une "
+            "ligne par collectivité.", filename)
+
+
+class UnsupportedFormatError(MemberFileError):
+    """A spreadsheet in a format we do not read (.xls, .xlsb, .ods, password-protected)."""
+
+    FORMATS = {
+        "xls": "au format Excel 97-2003 (.xls)",
+        "xlsb": "au format Excel binaire (.xlsb)",
+        "ods": "au format OpenDocument (.ods, LibreOffice)",
+        "xml2003": "au format « Feuille de calcul XML 2003 »",
+    }
+
+    def __init__(self, filename: str | None, kind: str):
+        if kind == "encrypted":
+            message = (f"{_the_file(filename)} est protégé par un mot de passe et ne peut pas "
+                       "être lu. Dans Excel, retirez le mot de passe (Fichier > Informations > "
+                       "Protéger le classeur > Chiffrer avec mot de passe, puis videz le champ), "
+                       "enregistrez, puis envoyez le fichier de nouveau.")
+        else:
+            message = (f"{_the_file(filename)} est {self.FORMATS[kind]}, un format qui n'est pas "
+                       "lu ici. Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format "
+                       "Classeur Excel (.xlsx) ou CSV, puis envoyez ce nouveau fichier.")
+        super().__init__(message, filename)
+        self.kind = kind
+
+
+class EncodingError(MemberFileError):
+    """Text whose characters cannot be decoded with the encodings people actually use."""
+
+    def __init__(self, filename: str | None, detail: str, line: int | None = None):
+        where = f", ligne {line}," if line else ""
+        super().__init__(
+            f"{_the_file(filename)}{where} contient des caractères illisibles : {detail}. Dans "
+            "Excel, utilisez « Enregistrer sous » et choisissez « CSV UTF-8 (délimité par des "
+            "virgules) » ou « Classeur Excel (.xlsx) », puis envoyez ce nouveau fichier.",
+            filename, line=line)
+
+
+class MissingNameColumnError(MemberFileError):
+    """No column holds the names of the members. We never guess which one does."""
+
+    def __init__(self, filename: str | None, columns: list[str], sheet: str | None = None):
+        accepted = ", ".join(NAME_HEADERS_SHOWN[1:])
+        super().__init__(
+            f"{_the_file(filename, sheet)} n'a pas de colonne de nom. Colonnes trouvées : "
+            f"{_quoted_list(columns)}. Renommez la colonne qui contient les noms des "
+            f"collectivités en « nom » (ou {accepted}). La première ligne du tableau doit "
+            "contenir les titres des colonnes.", filename, sheet=sheet)
+        self.columns = columns
+        self.accepted = NAME_HEADERS_SHOWN
+
+
+class BadRowError(MemberFileError):
+    """One line of a CSV file cannot be split into the header's columns."""
+
+    def __init__(self, filename: str | None, line: int, detail: str):
+        super().__init__(f"{_the_file(filename)}, ligne {line} : {detail}", filename, line=line)
+
+
+def _the_file(filename: str | None, sheet: str | None = None) -> str:
+    subject = f"Le fichier « {filename} »" if filename else "Le fichier envoyé"
+    return f"{subject} (feuille « {sheet} »)" if sheet else subject
+
+
+def _quoted_list(values: list[str], limit: int = 12) -> str:
+    shown = ", ".join(f"« {_shorten(value)} »" for value in values[:limit])
+    return shown + (f" et {len(values) - limit} autres" if len(values) > limit else "")
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _size_fr(size: int) -> str:
+    if size < 1024:
+        return f"{size} octets"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} Ko"
+    megabytes = f"{size / 1024 / 1024:.1f}".removesuffix(".0")
+    return megabytes.replace(".", ",") + " Mo"
+
+
+# ---------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True, eq=False)
+class MemberTable:
+    """A member list as read, before any resolution.
+
+    rows: one row per non-blank data row, in input order, all str except `row` (int, the line
+    number a spreadsheet user sees); MEMBER_COLUMNS first ("" when the file has no such column),
+    then extra_columns. columns_found maps canonical name -> original header. extra_columns are
+    the other headers, as in the file (made unique with " (2)" if a name repeats).
+    """
+
+    rows: pd.DataFrame
+    filename: str | None
+    columns_found: dict[str, str] = field(default_factory=dict)
+    extra_columns: list[str] = field(default_factory=list)
+    sheet: str | None = None      # the sheet read, for Excel files
+    encoding: str | None = None   # the text encoding, for CSV files
+    separator: str | None = None  # the CSV separator
+
+
+def read_members(source: str | os.PathLike | bytes, filename: str | None = None,
+                 max_bytes: int = MAX_BYTES) -> MemberTable:
+    """Read a member list from a path or from the raw bytes of an upload (parsed in memory).
+
+    filename names the file in messages (default: the path's name). The format comes from the
+    content, not the extension: an .xlsx is a zip, anything else is read as CSV text.
+    Raises a MemberFileError subclass, with a French message, when the file cannot be read.
+    """
+    data, filename = _load(source, filename, max_bytes)
+    if _spreadsheet_kind(data, filename) == "xlsx":
+        grid, sheet = _read_xlsx(data, filename)
+        return _build_table(grid, filename, sheet=sheet)
+    text, encoding = _decode(data, filename)
+    _reject_markup(text, filename)
+    separator = _detect_separator(text)
+    grid = _read_csv(text, separator, filename)
+    return _build_table(grid, filename, encoding=encoding, separator=separator)
+
+
+def _load(source, filename: str | None, max_bytes: int) -> tuple[bytes, str | None]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        if len(source) > max_bytes:
+            raise FileTooLargeError(filename, len(source), max_bytes)
+        return bytes(source), filename
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"source must be a path or bytes, got {type(source).__name__}")
+    path = Path(source)
+    filename = filename or path.name
+    try:
+        # Check the size before reading, so that a huge file is never loaded.
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FileTooLargeError(filename, size, max_bytes)
+        return path.read_bytes(), filename
+    except OSError as exc:
+        raise UnreadableFileError(filename, path) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# What kind of file is it? (the content decides, the extension only breaks ties)
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also encrypted .xlsx
+BINARY_SIGNATURES = (
+    (b"\x89PNG", "une image PNG"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"GIF8", "une image GIF"),
+    (b"%PDF", "un document PDF"),
+    (b"\x1f\x8b", "une archive compressée (gzip)"),
+    (b"Rar!", "une archive compressée (rar)"),
+    (b"7z\xbc\xaf", "une archive compressée (7z)"),
+)
+
+
+def _spreadsheet_kind(data: bytes, filename: str | None) -> str:
+    """'xlsx' or 'text'; raises for binary content that is neither."""
+    if data.startswith(b"PK"):
+        return _zip_kind(data, filename)
+    if data.startswith(OLE2_MAGIC):
+        # An encrypted .xlsx is wrapped in the same container as an old .xls.
+        encrypted = Path(filename or "").suffix.lower() in (".xlsx", ".xlsm")
+        raise UnsupportedFormatError(filename, "encrypted" if encrypted else "xls")
+    for signature, looks_like in BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise NotATableError(filename, looks_like)
+    return "text"
+
+
+def _zip_kind(data: bytes, filename: str | None) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype") if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise NotATableError(filename, "une archive zip abîmée ou incomplète") from exc
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        raise UnsupportedFormatError(filename, "xlsb")
+    if b"opendocument.spreadsheet" in mimetype:
+        raise UnsupportedFormatError(filename, "ods")
+    if any(name.startswith("word/") for name in names):
+        raise NotATableError(filename, "un document Word")
+    raise NotATableError(filename, "une archive zip")
+
+
+def _reject_markup(text: str, filename: str | None) -> None:
+    """Web pages and XML saved with a .xls or .csv name are common exports of old tools."""
+    head = text.lstrip()[:2000].lower()
+    if not head.startswith("<"):
+        return
+    if "urn:schemas-microsoft-com:office:spreadsheet" in head:
+        raise UnsupportedFormatError(filename, "xml2003")
+    raise NotATableError(filename, "une page web ou un document XML")
+
+
+# ---------------------------------------------------------------------------------------------
+# Text encodings
+
+# Characters expected in a French list: Latin-1 letters, œ, and typographic punctuation.
+# Mojibake from a wrong guess (Ž, ˆ, ™, ┘...) falls outside.
+WESTERN_CHARS = frozenset(
+    [chr(code) for code in range(0xC0, 0x100) if code not in (0xD7, 0xF7)]
+    + list("œŒŸ’‘“”«»–—…€°·§ºª²³\xa0\u202f")
+)
+CONTROL_CHARS = frozenset(chr(code) for code in range(32) if chr(code) not in "\t\n\r")
+# Tried in order when the text is not UTF-8: Excel in France (Windows), then "CSV Macintosh",
+# then old DOS exports.
+FALLBACK_ENCODINGS = ("cp1252", "mac_roman", "cp850")
+
+
+def _decode(data: bytes, filename: str | None) -> tuple[str, str]:
+    """The text of a CSV file and the encoding used."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _decode_strict(data, encoding, filename), encoding
+    if b"\x00" in data:
+        if _looks_utf16(data):
+            raise EncodingError(filename, "il semble enregistré en UTF-16 sans indication "
+                                "d'encodage")
+        raise NotATableError(filename, "un fichier binaire (image, document, logiciel...)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        _reject_mixed_utf8(data, exc, filename)
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _is_plausible(text):
+            return text, encoding
+    raise EncodingError(filename, "son encodage n'a pas pu être reconnu")
+
+
+def _decode_strict(data: bytes, encoding: str, filename: str | None) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise EncodingError(filename, f"ce texte n'est pas valide en {encoding.upper()}",
+                            line) from exc
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Mostly-ASCII UTF-16 has a NUL in every other byte."""
+    sample = data[:2000]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > len(sample) // 4 and min(even, odd) < len(sample) // 40
+
+
+def _reject_mixed_utf8(data: bytes, error: UnicodeDecodeError, filename: str | None) -> None:
+    """Valid accented UTF-8 before the first bad byte: the file mixes two encodings
+    (often lines pasted from another file). Decoding it all as cp1252 would garble the rest."""
+    if any(byte >= 0x80 for byte in data[:error.start]):
+        line = data.count(b"\n", 0, error.start) + 1
+        raise EncodingError(filename, "cette ligne n'est pas encodée comme le reste du fichier "
+                            "(UTF-8)", line)
+
+
+def _is_plausible(text: str) -> bool:
+    """Could this be a French list? Rejects binary content and wrong guesses of encoding."""
+    controls = sum(1 for char in text if char in CONTROL_CHARS)
+    non_ascii = [char for char in text if ord(char) >= 0x80]
+    odd = sum(1 for char in non_ascii if char not in WESTERN_CHARS)
+    return controls <= max(2, len(text) // 100) and odd <= len(non_ascii) // 10
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def _detect_separator(text: str) -> str:
+    """';', ',' or tab. The sniffer looks at consistency across lines; its answer must appear
+    on the first line (the header, or a title row padded with separators by Excel)."""
+    lines = [line for line in text[:100_000].splitlines()[:50] if line.strip()]
+    if not lines:
+        return SEPARATORS[0]
+    try:
+        sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed and sniffed in lines[0]:
+        return sniffed
+    counts = {separator: lines[0].count(separator) for separator in SEPARATORS}
+    return max(SEPARATORS, key=lambda separator: counts[separator])  # ';' when all are 0
+
+
+def _read_csv(text: str, separator: str, filename: str | None) -> list[list[str]]:
+    """The cells of each record; a record is one spreadsheet row (even across line breaks)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator,
+                        skipinitialspace=True)
+    grid: list[list[str]] = []
+    try:
+        for record in reader:
+            grid.append([_clean_text(cell) for cell in record])
+    except csv.Error as exc:  # e.g. a field beyond csv's size limit: an unclosed quote
+        raise BadRowError(filename, len(grid) + 1, _UNCLOSED_QUOTE) from exc
+    # An unclosed quote swallows the rest of the file into one cell of the last record.
+    if text.count('"') % 2 and grid and any("\n" in cell for cell in grid[-1]):
+        raise BadRowError(filename, len(grid), _UNCLOSED_QUOTE)
+    return grid
+
+
+_UNCLOSED_QUOTE = ("un guillemet (\") ouvert sur cette ligne n'est jamais refermé, si bien que "
+                   "la suite du fichier est lue comme une seule valeur. Refermez le guillemet, ou "
+                   "retirez-le, puis envoyez le fichier de nouveau.")
+
+
+def _too_many_cells(cells: list[str], header: list[str], separator: str) -> str:
+    first = next((cell for cell in cells if cell), "")
+    columns = f"{len(header)} colonne" + ("s" if len(header) > 1 else "")
+    return (f"{len(cells)} valeurs (ligne commençant par « {_shorten(first)} ») alors que "
+            f"l'en-tête n'a que {columns} ({_quoted_list(header)}). Si une valeur contient une "
+            f"{SEPARATOR_NAMES[separator]}, mettez cette valeur entre guillemets (\"...\") ; "
+            "sinon, ajoutez le titre de la colonne manquante dans la ligne d'en-tête.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel
+
+ZERO_PADDED = re.compile(r"^0+$")  # a number format like "00000" shows 1001 as 01001
+
+
+def _read_xlsx(data: bytes, filename: str | None) -> tuple[list[list[str]], str]:
+    """The cells of the first sheet that has a name column, and its name."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise NotATableError(filename, "un classeur Excel abîmé ou incomplet") from exc
+    first_table = None
+    try:
+        for sheet in workbook.worksheets:
+            grid = _sheet_grid(sheet)
+            header_at = _find_header(grid)
+            if header_at is None:
+                continue
+            if _has_name_column(grid[header_at]):
+                return grid, sheet.title
+            first_table = first_table or (grid, sheet.title)
+    finally:
+        workbook.close()
+    if first_table is None:
+        raise EmptyFileError(filename)
+    return first_table  # no name column anywhere: _build_table reports it on the first sheet
+
+
+def _sheet_grid(sheet) -> list[list[str]]:
+    # Some writers store a wrong sheet size; without this, read-only mode would miss cells.
+    sheet.reset_dimensions()
+    return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
+
+
+def _cell_text(cell) -> str:
+    """A cell as the user sees it in Excel, without the '.0' of integers stored as floats."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, int | float):
+        return _number_text(value, getattr(cell, "number_format", None))
+    if isinstance(value, datetime):
+        pattern = "%d/%m/%Y" if value.time() == time() else "%d/%m/%Y %H:%M"
+        return value.strftime(pattern)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return _clean_text(str(value))
+
+
+def _number_text(value: int | float, number_format: str | None) -> str:
+    if isinstance(value, float):
+        if not value.is_integer():
+            return repr(value)  # the shortest text that reads back as the same number
+        value = int(value)
+    text = str(value)
+    if number_format and ZERO_PADDED.match(number_format):
+        text = text.zfill(len(number_format))
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# From cells to a table
+
+EXCEL_TEXT_FORMULA = re.compile(r'^="(.*)"$', re.DOTALL)  # ="01001", a trick to keep zeros
+
+
+def _clean_text(value: str) -> str:
+    value = value.strip().strip("\ufeff\u200b").strip()
+    match = EXCEL_TEXT_FORMULA.match(value)
+    return match.group(1).strip() if match else value
+
+
+def normalize_header(header: str) -> str:
+    """'Nom de la Collectivité', 'NOM_COLLECTIVITE' -> 'nomcollectivite': no accents, case,
+    punctuation, articles or parenthesised notes such as '(WGS84)'."""
+    header = re.sub(r"\(.*?\)|\[.*?\]", " ", header)
+    header = unicodedata.normalize("NFKD", header)
+    header = "".join(char for char in header if not unicodedata.combining(char)).lower()
+    words = re.findall(r"[^\W_]+", header)
+    return "".join(word for word in words if word not in _FILLER_WORDS)
+
+
+_FILLER_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "of", "the"})
+_CANONICAL_OF = {normalize_header(alias): canonical
+                 for canonical, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def _has_name_column(cells: list[str]) -> bool:
+    return any(_CANONICAL_OF.get(normalize_header(cell)) == INPUT_NAME for cell in cells)
+
+
+def _find_header(grid: list[list[str]]) -> int | None:
+    """Index of the header row: the first non-blank one, unless it is a title (one cell) above
+    a row that names the name column. None when every row is blank."""
+    non_blank = [index for index, cells in enumerate(grid) if any(cells)]
+    for index in non_blank[:MAX_TITLE_ROWS]:
+        if _has_name_column(grid[index]):
+            return index
+        if sum(1 for cell in grid[index] if cell) > 1:
+            break
+    return non_blank[0] if non_blank else None
+
+
+def _build_table(grid: list[list[str]], filename: str | None, *, sheet: str | None = None,
+                 encoding: str | None = None, separator: str | None = None) -> MemberTable:
+    header_at = _find_header(grid)
+    if header_at is None:
+        raise EmptyFileError(filename, sheet)
+    header = grid[header_at]
+    # Row numbers count from 1 and include blank rows, as in a spreadsheet.
+    body = [(number, cells) for number, cells in enumerate(grid[header_at + 1:], header_at + 2)
+            if any(cells)]
+    if separator is not None:
+        _check_widths(body, header, filename, separator)
+    width = max(len(cells) for cells in [header] + [cells for _, cells in body])
+    header = header + [""] * (width - len(header))
+    cells_by_row = [cells + [""] * (width - len(cells)) for _, cells in body]
+
+    columns = _columns(header, cells_by_row)
+    found = _recognise(columns)
+    if INPUT_NAME not in found:
+        raise MissingNameColumnError(filename, [label for _, label in columns], sheet)
+    if not body:
+        raise EmptyFileError(filename, sheet, header=[label for _, label in columns])
+
+    data: dict[str, list] = {ROW: [number for number, _ in body]}
+    for canonical in CANONICAL_COLUMNS:
+        index = found[canonical][0] if canonical in found else None
+        data[canonical] = [cells[index] if index is not None else "" for cells in cells_by_row]
+    used = {index for index, _ in found.values()}
+    extra_columns = []
+    for index, label in columns:
+        if index not in used:
+            label = _unique(label, data)
+            extra_columns.append(label)
+            data[label] = [cells[index] for cells in cells_by_row]
+
+    return MemberTable(
+        rows=pd.DataFrame(data), filename=filename,
+        columns_found={canonical: label for canonical, (_, label) in found.items()},
+        extra_columns=extra_columns, sheet=sheet, encoding=encoding, separator=separator)
+
+
+def _check_widths(body: list[tuple[int, list[str]]], header: list[str], filename: str | None,
+                  separator: str) -> None:
+    """More cells than the header is tolerated only when the extra ones are empty (Excel
+    pads lines with separators)."""
+    for number, cells in body:
+        if any(cells[len(header):]):
+            raise BadRowError(filename, number, _too_many_cells(cells, header, separator))
+
+
+def _columns(header: list[str], cells_by_row: list[list[str]]) -> list[tuple[int, str]]:
+    """(index, label) of the columns to keep: a column without header is kept, as
+    'colonne E', only when it holds something."""
+    return [(index, header[index] or f"colonne {get_column_letter(index + 1)}")
+            for index in range(len(header))
+            if header[index] or any(cells[index] for cells in cells_by_row)]
+
+
+def _recognise(columns: list[tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """canonical -> (index, label); when two columns mean the same, the first one wins and the
+    other is passed through as an extra column."""
+    found: dict[str, tuple[int, str]] = {}
+    for index, label in columns:
+        canonical = _CANONICAL_OF.get(normalize_header(label))
+        if canonical and canonical not in found:
+            found[canonical] = (index, label)
+    return found
+
+
+def _unique(label: str, taken) -> str:
+    candidate, number = label, 2
+    while candidate in taken:
+        candidate, number = f"{label} ({number})", number + 1
+    return candidate
