@@ -464,3 +464,42 @@ def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
                        S.CODE: _clean_code(row.get("code", "")), S.NAME: row.input_name,
                        S.DEPARTEMENT: dep, S.REGION: reg, S.LON: lon, S.LAT: lat})
     return record
+
+
+# ---------------------------------------------------------------- a person's choice
+
+_LABEL_TO_KIND = {label.lower(): kind for kind, label in KIND_LABELS_SINGULAR.items()}
+
+
+def parse_candidates(text: str) -> list[tuple[str, str, str]]:
+    """(level, code, description) of each candidate written by describe()."""
+    out = []
+    for part in filter(None, (p.strip() for p in str(text or "").split(" | "))):
+        inside = part[part.rfind("(") + 1:].rstrip(")")
+        label, _, code = inside.partition(" ; code ")
+        level = level_of_kind(_LABEL_TO_KIND.get(label.split(",")[0].strip(), ""))
+        if level and code:
+            out.append((level, code.strip(), part))
+    return out
+
+
+def choose(resolved: pd.DataFrame, row_number: int, level: str, code: str) -> pd.DataFrame:
+    """The list with one row resolved to the unit a person chose among its candidates."""
+    gaz = gazetteer()
+    unit = Unit(level, code)
+    if not gaz.exists(level, code):
+        raise ValueError(f"no {level} has code {code!r}")
+    out = resolved.copy()
+    index = out.index[out[S.ROW] == row_number][0]
+    others = out[(out[S.CODE] == code) & (out[S.LEVEL] == level) & (out[S.STATUS] == S.MATCHED)]
+    if len(others):
+        outcome = Outcome(S.DUPLICATE, unit, 100, message=(
+            f"Même collectivité que la ligne {int(others[S.ROW].iloc[0])} : "
+            "cette ligne n'est comptée qu'une fois."))
+    else:
+        outcome = Outcome(S.MATCHED, unit, 100, message="Choisie parmi les candidats.")
+    record = _record(out.loc[index], outcome, gaz)
+    record[S.CANDIDATES] = out.at[index, S.CANDIDATES]
+    for column, value in record.items():
+        out.at[index, column] = value
+    return out

@@ -1,0 +1,219 @@
+"""Map images for publications: PNG (screen, A4 or A3 at 300 dpi), SVG and PDF.
+
+Rendering is done by kaleido driving Debian's Chromium, offline (local topojson, no MathJax),
+in one long-lived session reused between exports. A PDF can carry the member list of the
+selection on the pages after the map.
+"""
+
+import atexit
+import io
+import os
+import shutil
+import struct
+import threading
+import zlib
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from geodata import schema as S
+from geodata.levels import KIND_LABELS_SINGULAR
+
+from . import offline
+from .names import departement_names, region_names
+
+FORMATS = ("png", "svg", "pdf")
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+TABLE_ROWS_PER_PAGE = 28
+
+
+class ExportError(Exception):
+    """An export that cannot be made; str() is a French message for the user."""
+
+
+class ChromiumMissingError(ExportError):
+    pass
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """A layout size in CSS pixels and the scale that gives the wanted pixels or points."""
+
+    label: str
+    width: int
+    height: int
+    # PNG: pixels = CSS px * dpi / css_dpi. PDF: kaleido prints 96 CSS px per inch.
+    css_dpi: float
+
+    def scale_for(self, dpi: int) -> float:
+        return dpi / self.css_dpi
+
+
+# A4 landscape is 297 x 210 mm: 3508 x 2480 px at 300 dpi; A3 is 420 x 297 mm: 4960 x 3508.
+SIZES = {
+    "screen": PageSize("écran", 1400, 1000, 96),
+    "a4": PageSize("A4 paysage", 1754, 1240, 150),
+    "a3": PageSize("A3 paysage", 2480, 1754, 150),
+}
+DEFAULT_DPI = 300
+
+
+def find_chromium() -> str | None:
+    """The Chrome kaleido will drive: $BROWSER_PATH, else a Chromium on the PATH."""
+    path = os.environ.get("BROWSER_PATH")
+    if path and os.path.exists(path):
+        return path
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def require_chromium() -> str:
+    path = find_chromium()
+    if path is None:
+        raise ChromiumMissingError(
+            "L'export d'images demande le navigateur Chromium, introuvable sur cette machine. "
+            "Installez-le (sous Debian : apt-get install chromium) ou indiquez son chemin dans "
+            "la variable BROWSER_PATH. En attendant, le bouton « appareil photo » de la carte "
+            "enregistre une image PNG depuis votre navigateur.")
+    os.environ.setdefault("BROWSER_PATH", path)
+    return path
+
+
+class _Renderer:
+    """One kaleido browser for the whole process, started on first use (thread-safe)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._started = False
+
+    def render(self, figure, fmt: str, width: float, height: float, scale: float) -> bytes:
+        require_chromium()
+        with self._lock:
+            if not self._started:
+                offline.configure_offline()
+                kaleido = offline._kaleido()
+                kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+                atexit.register(self.stop)
+                self._started = True
+            return offline.render_image(figure, fmt, width=width, height=height, scale=scale)
+
+    def stop(self):
+        with self._lock:
+            if self._started:
+                offline._kaleido().stop_sync_server(silence_warnings=True)
+                self._started = False
+
+
+renderer = _Renderer()
+
+
+def _with_png_dpi(png: bytes, dpi: int) -> bytes:
+    """Write the print resolution into the PNG (pHYs chunk), so layout tools size it right."""
+    pixels_per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", pixels_per_metre, pixels_per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    end_of_ihdr = 8 + 4 + 4 + 13 + 4
+    return png[:end_of_ihdr] + chunk + png[end_of_ihdr:]
+
+
+_SCALED_PARENTS = {"font", "textfont", "marker", "line", "tickfont", "insidetextfont"}
+
+
+def _scaled(node, factor: float, parent: str = ""):
+    """A copy of a figure dict with text sizes, marker sizes and line widths multiplied."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k in ("size", "width") and parent in _SCALED_PARENTS and not isinstance(v, str):
+                out[k] = ([x * factor for x in v] if isinstance(v, list | tuple)
+                          else v * factor if isinstance(v, int | float) else v)
+            else:
+                out[k] = _scaled(v, factor, k)
+        return out
+    if isinstance(node, list | tuple):
+        return [_scaled(v, factor, parent) for v in node]
+    return node
+
+
+def for_print(figure: go.Figure, size: str) -> go.Figure:
+    """The figure with text and symbols as big on paper as in the PDF of the same size.
+
+    A4 and A3 images are laid out at 150 CSS px per inch (for exact 300 dpi pixel counts),
+    where the figure's sizes, made for a screen, would print too small.
+    """
+    if size == "screen":
+        return figure
+    factor = SIZES[size].css_dpi / 96
+    return go.Figure(_scaled(figure.to_plotly_json(), factor))
+
+
+def export_map(figure: go.Figure, fmt: str = "png", size: str = "screen",
+               dpi: int = DEFAULT_DPI, members: pd.DataFrame | None = None) -> bytes:
+    """The figure as a file's bytes. members: for a PDF, the list printed after the map."""
+    if fmt not in FORMATS:
+        raise ExportError(f"Format « {fmt} » inconnu : choisissez parmi {', '.join(FORMATS)}.")
+    if size not in SIZES:
+        raise ExportError(f"Taille « {size} » inconnue : choisissez parmi {', '.join(SIZES)}.")
+    page = SIZES[size]
+    if fmt == "png":
+        scale = 1 if size == "screen" else page.scale_for(dpi)
+        png = renderer.render(for_print(figure, size), "png", page.width, page.height, scale)
+        return png if size == "screen" else _with_png_dpi(png, dpi)
+    if fmt == "svg":
+        return renderer.render(for_print(figure, size), "svg", page.width, page.height, 1)
+    # PDF: the page in points is the CSS size at 96 dpi; the layout is drawn at page size.
+    scale = 96 / page.css_dpi if size != "screen" else 1
+    pdf = renderer.render(figure, "pdf", page.width * scale, page.height * scale, 1)
+    if members is not None and len(members):
+        pdf = _append_pages(pdf, [renderer.render(t, "pdf", page.width * scale,
+                                                  page.height * scale, 1)
+                                  for t in table_figures(members, figure)])
+    return pdf
+
+
+def _append_pages(first: bytes, others: list[bytes]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for document in [first, *others]:
+        for page in PdfReader(io.BytesIO(document)).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def table_figures(members: pd.DataFrame, map_figure: go.Figure | None = None) -> list[go.Figure]:
+    """The member list as table pages (plotly tables, so kaleido prints them like the map)."""
+    deps, regs = departement_names(), region_names()
+    ordered = members.sort_values([S.REGION, S.KIND, S.NAME])
+    columns = {"Collectivité": ordered[S.NAME],
+               "Type": ordered[S.KIND].map(KIND_LABELS_SINGULAR),
+               "Département": ordered[S.DEPARTEMENT].map(deps).fillna(""),
+               "Région": ordered[S.REGION].map(regs).fillna(""),
+               "Code": ordered[S.CODE]}
+    title = "Liste des adhérents"
+    if map_figure is not None and map_figure.layout.title.text:
+        title = f"{map_figure.layout.title.text} — liste"
+    pages = []
+    count = len(ordered)
+    for start in range(0, count, TABLE_ROWS_PER_PAGE):
+        chunk = {k: v.iloc[start:start + TABLE_ROWS_PER_PAGE].tolist() for k, v in columns.items()}
+        figure = go.Figure(go.Table(
+            columnwidth=[3, 2, 1.6, 1.8, 1],
+            header={"values": [f"<b>{k}</b>" for k in chunk], "fill_color": "#e9eef6",
+                    "align": "left", "font": {"size": 13}},
+            cells={"values": list(chunk.values()), "align": "left", "font": {"size": 12},
+                   "height": 26}))
+        page_label = f"{start // TABLE_ROWS_PER_PAGE + 1}/{-(-count // TABLE_ROWS_PER_PAGE)}"
+        figure.update_layout(
+            title={"text": f"{title} ({count}) — page {page_label}", "x": 0.02,
+                   "font": {"size": 18}},
+            margin={"l": 40, "r": 40, "t": 70, "b": 30},
+            font={"family": "Arial, Helvetica, 'Liberation Sans', sans-serif"})
+        pages.append(figure)
+    return pages

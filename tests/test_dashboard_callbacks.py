@@ -1,0 +1,210 @@
+"""The dashboard's callback logic, called directly (no browser)."""
+
+import base64
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+from dash import no_update
+
+from dashboard import callbacks as cb
+from dashboard import ids
+from dashboard.member_store import from_store, to_store
+from dashboard.selection import select
+from dashboard.state import FilterState, from_query_string, to_query_string
+from dashboard.views import detail_card, header_counts, table_rows, upload_report
+from geodata import schema as S
+from geodata.levels import KINDS
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return from_store(None)
+
+
+def upload_of(content: bytes, name: str = "adherents.csv") -> str:
+    return "data:text/csv;base64," + base64.b64encode(content).decode()
+
+
+# ---------------------------------------------------------------- URL and filters
+
+def test_shared_link_sets_the_filters():
+    url, region, kinds, dep, query, options = cb.sync_filters(
+        None, "?region=32&types=commune,metropole&q=lille", "", list(KINDS), None, "")
+    assert url is no_update
+    assert (region, kinds, dep, query) == ("32", ["metropole", "commune"], None, "lille")
+    assert {o["value"] for o in options} == {"02", "59", "60", "62", "80"}
+
+
+def test_changing_a_filter_writes_the_url():
+    url, *rest = cb.sync_filters(ids.REGION, "", "32", ["commune"], None, "lille")
+    assert url == "?region=32&types=commune&q=lille"
+    assert rest[0] is no_update
+
+
+def test_default_view_has_a_clean_url():
+    url, *_ = cb.sync_filters(ids.SEARCH, "?q=x", "", list(KINDS), None, "")
+    assert url == ""
+
+
+def test_back_button_restores_the_previous_filters():
+    _, region, kinds, _, query, _ = cb.sync_filters(ids.URL, "?region=84", "32", [], None, "x")
+    assert (region, kinds, query) == ("84", list(KINDS), "")
+
+
+def test_region_change_drops_a_departement_of_another_region():
+    url, _, _, dep, _, _ = cb.sync_filters(ids.REGION, "?region=32&departement=59", "84",
+                                           list(KINDS), "59", "")
+    assert dep is None
+    assert url == "?region=84"
+
+
+def test_reset_clears_everything():
+    url, region, kinds, dep, query, _ = cb.sync_filters(ids.RESET, "?region=32", "32", [], "59",
+                                                        "x")
+    assert (url, region, kinds, dep, query) == ("", "", list(KINDS), None, "")
+
+
+def test_unknown_values_in_a_link_are_ignored():
+    state = from_query_string("?region=99&types=commune,bogus&departement=XX&q=" + "a" * 500,
+                              {"32"}, {"59"})
+    assert state.region is None and state.departement is None
+    assert state.kinds == ("commune",)
+    assert len(state.query) == 100
+
+
+def test_url_round_trip():
+    state = FilterState("32", ("metropole", "commune"), "59", "saint denis")
+    assert from_query_string(to_query_string(state), {"32"}, {"59"}) == state
+
+
+# ---------------------------------------------------------------- selection
+
+def test_region_filter_keeps_only_its_members(sample):
+    chosen = select(sample, FilterState(region="32"))
+    assert set(chosen[S.NAME]) == {"Lille", "Pas-de-Calais"}
+    assert (chosen[S.REGION] == "32").all()
+
+
+def test_kind_filter(sample):
+    chosen = select(sample, FilterState(kinds=("commune",)))
+    assert len(chosen) == 9 and set(chosen[S.KIND]) == {"commune"}
+    assert select(sample, FilterState(kinds=())).empty
+
+
+def test_departement_filter_keeps_the_region_around_it(sample):
+    chosen = select(sample, FilterState(departement="35"))
+    assert set(chosen[S.NAME]) == {"Ille-et-Vilaine", "Bretagne"}
+
+
+def test_search_finds_lille_whatever_the_case_and_accents(sample):
+    assert select(sample, FilterState(query="LILLE"))[S.NAME].tolist() == ["Lille"]
+    assert "Grenoble" in select(sample, FilterState(query="grenoble"))[S.NAME].tolist()
+    assert select(sample, FilterState(query="metropole")).shape[0] >= 8
+
+
+def test_headers_table_and_map_agree(sample):
+    state = FilterState(region="84")
+    chosen = select(sample, state)
+    rows = table_rows(chosen)
+    badges = header_counts(chosen)
+    figure = cb.map_figure(sample, state)
+    legend_total = sum(int(t.name.rsplit("(", 1)[1].rstrip(")")) for t in figure.data
+                       if t.showlegend and t.name and t.name.endswith(")"))
+    assert len(rows) == len(chosen) == legend_total
+    assert badges[0].children == f"{len(chosen)} adhérents"
+
+
+def test_selected_member_gets_a_ring_on_the_map(sample):
+    lille = int(sample[sample[S.CODE] == "59350"][S.ROW].iloc[0])
+    figure = cb.map_figure(sample, FilterState(region="32"), selected_row=lille)
+    ring = [t for t in figure.data if t.name == "sélection"]
+    assert len(ring) == 1 and abs(ring[0].lon[0] - 3.06) < 0.1
+
+
+def test_detail_card_shows_parents_and_source_link(sample):
+    lille = int(sample[sample[S.CODE] == "59350"][S.ROW].iloc[0])
+    text = str(detail_card(sample, lille))
+    assert "Métropole Européenne de Lille" in text
+    assert "Nord" in text and "Hauts-de-France" in text
+    assert "https://" in text and "href" in text
+
+
+def test_clicked_row_reads_customdata():
+    assert cb.clicked_row({"points": [{"customdata": 7}]}) == 7
+    assert cb.clicked_row({"points": [{"customdata": ["12"]}]}) == 12
+    assert cb.clicked_row({"points": [{"lon": 2}]}) is None
+    assert cb.clicked_row(None) is None
+
+
+# ---------------------------------------------------------------- uploads
+
+def test_upload_replaces_the_list_and_reports_each_row():
+    content = ("nom;département;élu référent\nVille de Lille;;Mme A\nSt-Denis;;M. B\n"
+               "CRESS Hauts-de-France;;\n").encode("cp1252")
+    data, message = cb.read_upload(upload_of(content), "mes adhérents.csv")
+    assert data["filename"] == "mes adhérents.csv"
+    assert "3 lignes lues, 1 placées" in message
+    members = from_store(data)
+    assert members[S.STATUS].tolist() == [S.MATCHED, S.AMBIGUOUS, S.UNMATCHED]
+    assert members["élu référent"].tolist()[0] == "Mme A"
+    report = str(upload_report(members, data["filename"]))
+    assert "Ligne 3" in report and "93066" in report and "Choisir" in report
+
+
+@pytest.mark.parametrize("content, name, expected", [
+    (b"", "vide.csv", "est vide"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "logo.csv", "n'est pas un tableau"),
+    (b"ville;annee\nLille;2001\n", "x.csv", "n'a pas de colonne de nom"),
+    (b"nom\n" + b"Lille\n" * (1_100_000), "gros.csv", "trop volumineux"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "vieux.xls", "97-2003"),
+])
+def test_bad_upload_keeps_the_previous_list_with_a_french_message(content, name, expected):
+    data, message = cb.read_upload(upload_of(content), name)
+    assert data is None
+    assert expected in message and name in message
+    assert "La liste affichée n'a pas changé" in message
+
+
+def test_choosing_a_candidate_resolves_the_row():
+    data, _ = cb.read_upload(upload_of(b"nom\nSt-Denis\n"), "a.csv")
+    updated = cb.apply_choices(data, ["commune:97411"], [{"type": ids.REPORT_CHOICE, "row": 2}])
+    member = from_store(updated).iloc[0]
+    assert (member[S.STATUS], member[S.CODE], member[S.REGION]) == (S.MATCHED, "97411", "04")
+
+
+def test_store_round_trip_keeps_types(sample):
+    back = from_store(to_store(sample, "x.csv"))
+    pd.testing.assert_frame_equal(back.reset_index(drop=True), sample.reset_index(drop=True),
+                                  check_dtype=False)
+
+
+# ---------------------------------------------------------------- downloads
+
+def test_csv_download_defuses_formulas(sample):
+    hostile = sample.copy()
+    hostile["notes"] = "=HYPERLINK(\"http://evil\")"
+    hostile.loc[hostile.index[0], S.NAME] = "+cmd|' /C calc'!A0"
+    payload = cb.download(ids.DOWNLOAD_CSV, hostile, FilterState(), None)
+    text = base64.b64decode(payload["content"]).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+cmd" in text
+    assert "\n=" not in text and ";=" not in text
+    assert payload["filename"].startswith("adherents-") and payload["filename"].endswith(".csv")
+
+
+def test_excel_download_of_a_region(sample):
+    payload = cb.download(ids.DOWNLOAD_XLSX, sample, FilterState(region="32"), None)
+    assert payload["filename"].startswith("adherents-hauts-de-france-")
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload["content"])))
+    rows = list(book.active.values)
+    assert rows[0][:3] == ("Collectivité", "Type", "Code officiel")
+    assert {r[0] for r in rows[1:]} == {"Lille", "Pas-de-Calais"}
+
+
+def test_resolved_list_download_has_every_row():
+    data, _ = cb.read_upload(upload_of(b"nom\nMEL\nBruxelles\n"), "liste.csv")
+    payload = cb.download(ids.DOWNLOAD_RESOLVED, from_store(data), FilterState(), data)
+    text = base64.b64decode(payload["content"]).decode("utf-8-sig")
+    assert payload["filename"].startswith("adherents-liste-rapproche-")
+    assert "reconnue" in text and "non reconnue" in text and "Bruxelles" in text

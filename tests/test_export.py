@@ -1,0 +1,130 @@
+"""Map exports rendered for real: kaleido driving Debian's Chromium, with no network."""
+
+import io
+import re
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard import callbacks as cb
+from dashboard.export import ChromiumMissingError, export_map, find_chromium, require_chromium
+from dashboard.member_store import from_store
+from dashboard.state import FilterState
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.kaleido, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def members():
+    if find_chromium() is None:
+        pytest.skip("no Chromium: apt-get install chromium")
+    return from_store(None)
+
+
+@pytest.fixture(scope="module")
+def hdf_figure(members):
+    return cb.map_figure(members, FilterState(region="32"))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_png_a4_at_300_dpi_has_the_print_pixel_size(hdf_figure):
+    data = export_map(hdf_figure, "png", "a4", 300)
+    assert png_size(data) == (3508, 2480)
+    phys = data.index(b"pHYs")
+    assert struct.unpack(">II", data[phys + 4:phys + 12]) == (11811, 11811)  # 300 dpi
+
+
+def test_png_a3_and_screen_sizes(hdf_figure):
+    assert png_size(export_map(hdf_figure, "png", "a3", 300)) == (4960, 3508)
+    assert png_size(export_map(hdf_figure, "png", "screen")) == (1400, 1000)
+
+
+def test_svg_is_vector_with_legend_text(hdf_figure):
+    svg = export_map(hdf_figure, "svg", "a4").decode("utf-8")
+    assert svg.lstrip().startswith("<svg")
+    assert len(re.findall(r"<path", svg)) > 20
+    assert "<image" not in svg
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "Départements (1)" in texts and "Communes (1)" in texts
+    assert any("Hauts-de-France" in t for t in texts)
+
+
+def test_pdf_a4_landscape_with_the_member_table(hdf_figure, members):
+    from pypdf import PdfReader
+
+    shown = cb.select(members, FilterState(region="32"))
+    data = export_map(hdf_figure, "pdf", "a4", members=shown)
+    assert data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 2
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 841.9) < 2 and abs(float(box.height) - 595.3) < 2
+    table = reader.pages[1].extract_text()
+    assert "Lille" in table and "Pas-de-Calais" in table and "59350" in table
+    single = PdfReader(io.BytesIO(export_map(hdf_figure, "pdf", "a4")))
+    assert len(single.pages) == 1
+
+
+def test_dashboard_export_names_the_file_after_the_selection(members):
+    payload, message = cb.export_file(members, FilterState(region="32"), "pdf", "a4", True)
+    assert re.fullmatch(r"adherents-hauts-de-france-\d{4}-\d{2}-\d{2}\.pdf", payload["filename"])
+    assert payload["filename"] in message
+
+
+def test_no_chromium_is_said_in_french(monkeypatch, tmp_path, members):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ChromiumMissingError, match="apt-get install chromium"):
+        require_chromium()
+    payload, message = cb.export_file(members, FilterState(), "png", "screen", False)
+    assert payload is None and "Chromium" in message
+
+
+def run_cli(*args, network=True):
+    command = [sys.executable, "-m", "dashboard", "export", *args]
+    if not network:
+        if shutil.which("unshare") is None:
+            pytest.skip("unshare is not available to cut the network")
+        command = ["unshare", "--net", *command]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_cli_renders_with_the_network_unreachable(tmp_path, members):
+    """In a network namespace of its own (no interface up), the export still works."""
+    out = tmp_path / "national.png"
+    run = run_cli("--size", "screen", "-o", str(out), network=False)
+    if run.returncode != 0 and "unshare" in run.stderr:
+        pytest.skip(f"cannot create a network namespace here: {run.stderr.strip()}")
+    assert run.returncode == 0, run.stderr
+    assert png_size(out.read_bytes()) == (1400, 1000)
+
+
+def test_cli_all_regions_writes_national_and_one_map_per_region_with_members(tmp_path, members):
+    run = run_cli("--all-regions", str(tmp_path), "--format", "svg", "--size", "screen")
+    assert run.returncode == 0, run.stderr
+    regions = set(members[members["status"].isin(["matched", "placed_by_coordinates"])]["region"])
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert len(files) == 1 + len(regions)
+    assert any(name.startswith("adherents-france-") for name in files)
+    assert any(name.startswith("adherents-hauts-de-france-") for name in files)
+    assert not any("normandie" not in name and "corse" in name for name in files)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--region", "Narnia"], "région inconnue « Narnia »"),
+    (["--types", "commune,chateaux"], "type inconnu « chateaux »"),
+    (["-o", "/proc/forbidden/carte.png"], "impossible d'écrire"),
+])
+def test_cli_errors_exit_non_zero_in_french(args, expected, members):
+    run = run_cli(*args)
+    assert run.returncode == 1
+    assert run.stderr.startswith("Erreur : ") and expected in run.stderr

@@ -1,0 +1,224 @@
+"""The map rendered to PNG by kaleido in Debian's Chromium, with the network unreachable.
+
+Chromium is started with a proxy that answers nothing and writes down every request it gets:
+the maps must render with no request from the page (plotly.js topojson, MathJax...). Chromium
+itself calls a few of its own services at start-up (time, updates, start page): those are not
+the map's doing and are let through the check.
+
+Set FIGURE_PNG_DIR=/tmp/figs to keep the PNGs and look at them.
+"""
+
+import json
+import os
+import shutil
+import socket
+import struct
+import threading
+import zlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sample_members import member_row, sample_members
+
+from dashboard import offline
+from dashboard.figures import NATIONAL_SIZE, REGION_SIZE, build_map
+
+pytestmark = pytest.mark.kaleido
+
+# Chromium's own background services (not fetched by the page being rendered).
+CHROMIUM_OWN_HOSTS = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com",
+                      "duckduckgo.com")
+
+BLUE = (0x3B, 0x7D, 0xDD)     # région areas
+ORANGE = (0xF6, 0xA2, 0x3C)   # département areas
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("BROWSER_PATH"), "/usr/bin/chromium",
+                      shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+class DeadProxy:
+    """A proxy on localhost that records each request line and closes the connection."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(50)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.requests: list[str] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            connection.settimeout(2)
+            try:
+                line = connection.recv(4096).split(b"\r\n")[0].decode("latin-1")
+                if line:
+                    self.requests.append(line)
+            except OSError:
+                pass
+            finally:
+                connection.close()
+
+    def hosts(self) -> set[str]:
+        found = set()
+        for line in self.requests:
+            target = line.split()[1] if len(line.split()) > 1 else line
+            host = target.split("://")[-1].split("/")[0].split(":")[0]
+            found.add(host)
+        return found
+
+    def page_hosts(self) -> set[str]:
+        """Hosts asked for that are not Chromium's own services."""
+        return {host for host in self.hosts()
+                if not any(host == own or host.endswith("." + own)
+                           for own in CHROMIUM_OWN_HOSTS)}
+
+    def close(self):
+        self.socket.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One kaleido Chromium for the module, behind the dead proxy."""
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("no Chromium found: install Debian's chromium (apt-get install chromium) "
+                    "or set BROWSER_PATH")
+    proxy = DeadProxy()
+    saved = {name: os.environ.get(name) for name in ("BROWSER_PATH", "CHOREO_PROXY_SERVER")}
+    os.environ["BROWSER_PATH"] = chromium
+    os.environ["CHOREO_PROXY_SERVER"] = proxy.url
+    try:
+        with offline.image_server():
+            yield proxy
+    finally:
+        proxy.close()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+# -- a tiny PNG reader (8-bit RGB / RGBA, the kind kaleido writes) ----------------------------------
+
+def read_png(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
+    """Width, height and the RGB pixels of a PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    position, chunks = 8, {}
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        chunks.setdefault(kind, []).append(body)
+        position += 12 + length
+    width, height, depth, colour_type = struct.unpack(">IIBB", chunks[b"IHDR"][0][:10])
+    assert depth == 8 and colour_type in (2, 6), f"unexpected PNG type {depth=} {colour_type=}"
+    channels = 4 if colour_type == 6 else 3
+    raw = zlib.decompress(b"".join(chunks[b"IDAT"]))
+    stride = width * channels
+    previous = bytearray(stride)
+    pixels = []
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                guess = left + up - corner
+                pa, pb, pc = abs(guess - left), abs(guess - up), abs(guess - corner)
+                best = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + best) & 0xFF
+        pixels += [tuple(line[i:i + 3]) for i in range(0, stride, channels)]
+        previous = line
+    return width, height, pixels
+
+
+def share_near(pixels, colour, tolerance=30) -> float:
+    close = sum(1 for pixel in pixels
+                if all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True)))
+    return close / len(pixels)
+
+
+def share_dark(pixels) -> float:
+    return sum(1 for red, green, blue in pixels if red + green + blue < 150) / len(pixels)
+
+
+def render(fig, size, name) -> list:
+    png = offline.render_image(fig, width=size[0], height=size[1])
+    keep = os.environ.get("FIGURE_PNG_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        (Path(keep) / f"{name}.png").write_bytes(png)
+    width, height, pixels = read_png(png)
+    assert (width, height) == size
+    return pixels
+
+
+def assert_map_drawn(pixels, blue=True):
+    assert len(set(pixels[::7])) > 50, "the image is (nearly) blank"
+    assert share_near(pixels, (255, 255, 255), 2) < 0.9, "the image is (nearly) white"
+    if blue:
+        assert share_near(pixels, BLUE) > 0.01, "no blue région area"
+    assert share_near(pixels, ORANGE) > 0.005, "no orange département area"
+    assert share_dark(pixels) > 0.0005, "no dark dots"
+
+
+def no_web_address(fig) -> bool:
+    """Nothing in the figure (hover texts aside: they are the member file's data) is a URL."""
+    figure = fig.to_plotly_json()
+    for trace in figure["data"]:
+        trace.pop("hovertext", None)
+    text = json.dumps(figure, default=str) + json.dumps(offline.configure_offline())
+    return "http://" not in text and "https://" not in text
+
+
+# -- the tests --------------------------------------------------------------------------------------
+
+def test_national_view_renders_offline(browser):
+    fig = build_map(sample_members())
+    assert no_web_address(fig)
+    assert_map_drawn(render(fig, NATIONAL_SIZE, "national"))
+    assert not browser.page_hosts(), f"the page asked the network for {browser.page_hosts()}"
+
+
+def test_hauts_de_france_view_renders_offline(browser):
+    members = sample_members()
+    fig = build_map(members, "32")
+    assert no_web_address(fig)
+    # The sample has no région member in Hauts-de-France: orange and dark only.
+    assert_map_drawn(render(fig, REGION_SIZE, "hauts-de-france"), blue=False)
+    with_region = pd.concat([members, pd.DataFrame([member_row("region", "32")])],
+                            ignore_index=True)
+    assert_map_drawn(render(build_map(with_region, "32"), REGION_SIZE,
+                            "hauts-de-france-region-member"))
+    assert not browser.page_hosts(), f"the page asked the network for {browser.page_hosts()}"
+
+
+def test_the_dead_proxy_does_catch_a_page_fetch(browser):
+    """Control: without the local topojson, plotly.js asks the CDN, and the proxy sees it."""
+    import kaleido
+
+    fig = build_map(sample_members().head(2))
+    before = set(browser.page_hosts())
+    with pytest.raises(Exception, match="topojson"):
+        kaleido.calc_fig_sync(fig, opts={"format": "png", "width": 300, "height": 200},
+                              topojson=None)
+    assert browser.page_hosts() - before, "the proxy saw nothing: the offline check is blind"
