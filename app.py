@@ -1,12 +1,12 @@
 """The dashboard: `python app.py` serves it on http://127.0.0.1:8050 (the embedded sample).
 
 Environment: HOST (default 127.0.0.1), PORT (default 8050), DASH_DEBUG=1 for Dash's debug mode.
-For a WSGI server: gunicorn --workers 2 --bind 127.0.0.1:8050 "app:create_app().server"
-(or "app:server").
+For a WSGI server: gunicorn --workers 2 --timeout 120 --bind 127.0.0.1:8050 app:server
 """
 
 import logging
 import os
+import threading
 
 from dash import Dash
 
@@ -30,14 +30,18 @@ def create_app() -> Dash:
 
 
 class _LazyServer:
-    """`app.server` for WSGI servers, created on first request rather than at import."""
+    """The Flask `app.server` for WSGI servers, created on first request, not at import."""
 
-    _server = None
+    def __init__(self):
+        self._server = None
+        self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
-        if _LazyServer._server is None:
-            _LazyServer._server = create_app().server
-        return _LazyServer._server(environ, start_response)
+        if self._server is None:
+            with self._lock:
+                if self._server is None:
+                    self._server = create_app().server
+        return self._server(environ, start_response)
 
 
 server = _LazyServer()

@@ -76,26 +76,21 @@ def map_title(state: FilterState) -> str:
 
 
 def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None):
-    """The map of a selection (the selected member ringed)."""
+    """The map of a selection, with the selected member ringed wherever it is drawn."""
     chosen = select(members, state)
     figure = build_map(chosen, state.region, kinds=state.kinds, title=map_title(state))
-    if selected_row is not None:
-        target = chosen[chosen[S.ROW] == selected_row].dropna(subset=[S.LON, S.LAT])
-        if not target.empty:
-            figure.add_scattergeo(
-                geo=_geo_of(target.iloc[0], state), lon=target[S.LON], lat=target[S.LAT],
-                mode="markers", hoverinfo="skip", showlegend=False, name="sélection",
-                marker={"symbol": "circle-open", "size": 26, "color": "#d6336c",
-                        "line": {"width": 3}})
+    if selected_row is None:
+        return figure
+    target = chosen[chosen[S.ROW] == selected_row].dropna(subset=[S.LON, S.LAT])
+    geos = dict.fromkeys(trace.geo for trace in figure.data
+                         if trace.customdata is not None and selected_row in trace.customdata)
+    for geo in geos if not target.empty else ():
+        figure.add_scattergeo(
+            geo=geo, lon=target[S.LON], lat=target[S.LAT], mode="markers", hoverinfo="skip",
+            showlegend=False, name="sélection",
+            marker={"symbol": "circle-open", "size": 26, "color": "#d6336c",
+                    "line": {"width": 3}})
     return figure
-
-
-def _geo_of(member, state: FilterState) -> str:
-    """The geo subplot a member is drawn in (national view: overseas régions have insets)."""
-    from geodata.levels import OVERSEAS_REGIONS
-    if state.region is None and member[S.REGION] in OVERSEAS_REGIONS:
-        return f"geo{OVERSEAS_REGIONS.index(member[S.REGION]) + 2}"
-    return "geo"
 
 
 def read_upload(contents: str, filename: str) -> tuple[dict | None, str]:

@@ -5,17 +5,19 @@
     fig = build_map(members, region="32")       # Hauts-de-France
     fig = build_map(members, kinds=["commune"]) # communes only
 
-`members` has one row per member drawn, with the columns of `geodata.schema` (kind, code,
+`members` has one row per member, with the columns of `geodata.schema` (kind, code,
 official_name, departement, region, population, lon, lat...); any other column (adhesion year,
 elected representative, web page...) is an extra column of the member file and is shown in the
-hover, under its own header.
+hover, under its own header. A resolved list with a `status` column may be passed whole: only
+the rows placed on the map (`schema.MAPPED_STATUSES`) are drawn.
 
-Layers, bottom to top: départements in a light neutral fill (faded outside the région in a
-région view), member régions (blue areas), member départements (orange areas), outlines of the
-EPCI members (région view), borders (départements thin and white, régions a little stronger),
-names, then one marker trace per kind, biggest first. Only geo traces are used, so the figure
-exports to true vector SVG and needs no map tiles; see `dashboard.offline` for the topojson
-files plotly.js still asks for.
+Layers, bottom to top: départements in a light neutral fill with thin white borders (faded
+outside the région in a région view), member régions (blue areas), member départements (orange
+areas), outlines of the EPCI members (région view), région borders a little stronger, names,
+then one marker trace per kind, biggest first. The national view puts the overseas régions in
+framed insets on the right, and Paris with its petite couronne at the top left when members
+crowd it. Only geo traces are used, so the figure exports to true vector SVG and needs no map
+tiles; see `dashboard.offline` for the topojson files plotly.js still asks for.
 """
 
 import html
@@ -93,7 +95,7 @@ def check_members(members: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"members is missing the column(s) {missing}; a members frame needs "
                          f"{list(REQUIRED_COLUMNS)} (see geodata.schema)")
-    unknown = sorted(set(members[schema.KIND]) - set(KINDS))
+    unknown = sorted({str(kind) for kind in members[schema.KIND]} - set(KINDS))
     if unknown:
         raise ValueError(f"members has unknown kind(s) {unknown}; allowed: {list(KINDS)}")
     return members
@@ -126,6 +128,8 @@ def check_region(region: str | None) -> str | None:
 def select_members(members: pd.DataFrame, region: str | None = None,
                    kinds: Iterable[str] | None = None) -> pd.DataFrame:
     """The members a view shows: those of the région (None: all) and of the given kinds."""
+    if isinstance(members, pd.DataFrame) and schema.STATUS in members.columns:
+        members = members[members[schema.STATUS].isin(schema.MAPPED_STATUSES)]
     members = check_members(members)
     region = check_region(region)
     mask = members[schema.KIND].isin(check_kinds(kinds))
@@ -141,7 +145,7 @@ def legend_counts(members: pd.DataFrame, region: str | None = None,
     return {kind: int(counts[kind]) for kind in KINDS if counts.get(kind, 0)}
 
 
-# -- hover ------------------------------------------------------------------------------------------
+# -- hover ----------------------------------------------------------------------------------------
 
 def format_population(value) -> str:
     """236710 -> '236 710 hab.' (French thousands separator, a no-break space)."""
@@ -194,19 +198,19 @@ def hover_texts(members: pd.DataFrame) -> list[str]:
     return texts
 
 
-# -- traces -----------------------------------------------------------------------------------------
+# -- traces ---------------------------------------------------------------------------------------
 
 def _area_trace(geo: str, scene: basemap.Scene, locations: list[str], color: str,
                 **options) -> go.Choropleth:
-    """Départements (by code) of a scene filled with one colour."""
+    """Départements (by code) of a scene filled with one colour, with thin white borders."""
     features = {"type": "FeatureCollection",
                 "features": [scene.features[code] for code in locations]}
+    options.setdefault("marker", {"line": DEPARTEMENT_LINE})
     return _fill_trace(geo, features, locations, color, **options)
 
 
 def _fill_trace(geo: str, features: dict, locations: list[str], color: str,
                 **options) -> go.Choropleth:
-    options.setdefault("marker", {"line": {"width": 0}})
     options.setdefault("hoverinfo", "skip")
     options.setdefault("showlegend", False)
     return go.Choropleth(
@@ -216,10 +220,10 @@ def _fill_trace(geo: str, features: dict, locations: list[str], color: str,
     )
 
 
-def _line_trace(geo: str, lines: basemap.Lines, line: dict) -> go.Scattergeo:
-    lons, lats = lines
-    return go.Scattergeo(geo=geo, lon=lons, lat=lats, mode="lines", line=line,
-                         hoverinfo="skip", showlegend=False)
+def _outline_trace(geo: str, collection: dict, line: dict) -> go.Choropleth:
+    """Unfilled outlines (région borders, the area in focus) over the areas."""
+    codes = [feature["id"] for feature in collection["features"]]
+    return _fill_trace(geo, collection, codes, "rgba(0,0,0,0)", marker={"line": line})
 
 
 def _label_trace(geo: str, labels, font: dict) -> go.Scattergeo:
@@ -260,30 +264,53 @@ def _member_options(kind: str, legend: dict[str, str], geo: str, count: int) -> 
             "legendrank": 100 + KINDS.index(kind), "showlegend": legend.get(kind) == geo}
 
 
+def _row_of(members: pd.DataFrame, index) -> int | None:
+    """The member's line in its file (what a click on the map selects), if known."""
+    if schema.ROW not in members.columns or pd.isna(members.at[index, schema.ROW]):
+        return None
+    return int(members.at[index, schema.ROW])
+
+
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
                   show_epci_outlines: bool, marker_scale: float) -> list:
     """Every trace of one geo subplot, bottom to top."""
     geo, scene, members = panel.geo, panel.scene, panel.members
-    traces = []
-    if scene.context:   # first: the région's own départements, more detailed, go over them
-        traces.append(_area_trace(geo, scene, list(scene.context), CONTEXT_FILL))
-    traces.append(_area_trace(geo, scene, list(scene.focus), BASE_FILL))
     by_kind = {kind: group for kind, group in members.groupby(schema.KIND, sort=False)}
 
-    for kind in AREA_KINDS:
+    # Each département is drawn once: by a member département (orange), else by a member
+    # région (blue), else by the base map. Borders come with it.
+    areas: dict[str, tuple[list, list]] = {}
+    taken: set[str] = set()
+    for kind in (KIND_DEPARTEMENT, KIND_REGION):
         if kind not in by_kind:
             continue
-        locations, texts = [], []
+        locations, texts, rows = [], [], []
         for index, code in zip(by_kind[kind].index, by_kind[kind][schema.CODE], strict=True):
             codes = (basemap.departements_by_region().get(code, ()) if kind == KIND_REGION
                      else (code,))
-            for departement in codes:
-                if departement in scene.features and departement not in locations:
-                    locations.append(departement)
-                    texts.append(hovers[index])
+            inside = [c for c in codes if c in scene.features]
+            free = [c for c in inside if c not in taken and c not in locations]
+            # A région whose every département is a member still shows (and keeps its hover).
+            for departement in free or inside[:1]:
+                locations.append(departement)
+                texts.append(hovers[index])
+                rows.append(_row_of(members, index))
+        taken.update(locations)
+        areas[kind] = (locations, texts, rows)
+
+    traces = []
+    context = [code for code in scene.context if code not in taken]
+    if context:   # first: the région's own départements, more detailed, go over them
+        traces.append(_area_trace(geo, scene, context, CONTEXT_FILL))
+    focus = [code for code in scene.focus if code not in taken]
+    if focus:
+        traces.append(_area_trace(geo, scene, focus, BASE_FILL))
+    for kind in AREA_KINDS:    # régions under départements
+        locations, texts, rows = areas.get(kind, ([], [], []))
         if locations:
             traces.append(_area_trace(
                 geo, scene, locations, KIND_STYLES[kind].color, hovertext=texts,
+                customdata=rows,
                 hovertemplate="%{hovertext}<extra></extra>",
                 **_member_options(kind, legend, geo, counts[kind])))
 
@@ -302,10 +329,10 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
                     marker={"line": {"width": 1.2, "color": color}},
                     legendgroup=kind, name=KIND_LABELS[kind]))
 
-    for lines, style in ((scene.departement_lines, DEPARTEMENT_LINE),
-                         (scene.region_lines, REGION_LINE), (scene.outline, OUTLINE_LINE)):
-        if lines[0]:
-            traces.append(_line_trace(geo, lines, style))
+    if scene.regions["features"]:
+        traces.append(_outline_trace(geo, scene.regions, REGION_LINE))
+    if scene.outline:
+        traces.append(_outline_trace(geo, scene.outline, OUTLINE_LINE))
     if scene.context_labels:
         traces.append(_label_trace(geo, scene.context_labels, CONTEXT_LABEL_FONT))
     if scene.labels:
@@ -329,6 +356,7 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
             marker={"symbol": style.symbol, "color": style.color,
                     "size": round(style.size * marker_scale, 1), "line": MARKER_OUTLINE},
             hovertext=[hovers[index] for index in group.index],
+            customdata=[_row_of(group, index) for index in group.index],
             hovertemplate="%{hovertext}<extra></extra>",
             hoverlabel={"bordercolor": style.color},
             **_member_options(kind, legend, geo, counts[kind])))

@@ -76,15 +76,19 @@ def image_server():
     """One kaleido browser for a batch of images, with no MathJax and the local topojson.
 
     Inside the block, `render_image` and `plotly.io.to_image` both use it (~0.1 s per image
-    instead of ~2 s).
+    instead of ~2 s). A server already running (started elsewhere) is used and left running.
     """
     configure_offline()
     kaleido = _kaleido()
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kaleido.start_sync_server(mathjax=False)
+    started = not any("already open" in str(warning.message) for warning in caught)
     try:
         yield
     finally:
-        kaleido.stop_sync_server(silence_warnings=True)
+        if started:
+            kaleido.stop_sync_server(silence_warnings=True)
 
 
 def render_image(fig, format: str = "png", width: int | None = None, height: int | None = None,

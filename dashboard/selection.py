@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from geodata import DEPARTEMENT, lookup
 from geodata import schema as S
 from geodata.join import mapped_members
 from geodata.levels import KINDS
@@ -29,7 +30,6 @@ def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
 
 
 def _region_of(departement: str) -> str | None:
-    from geodata import DEPARTEMENT, lookup
     try:
         return lookup(DEPARTEMENT, departement)["region"]
     except KeyError:

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geodata import load_layer, lookup
-from geodata import schema
+from geodata import load_layer, lookup, schema
 from geodata.levels import COMMUNE, EPCI, KIND_OTHER, KINDS, level_of_kind
 
 EVIDENCE_CSV = Path(os.environ.get("RTES_EVIDENCE_CSV",

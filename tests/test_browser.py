@@ -171,3 +171,17 @@ def test_clicking_a_row_opens_the_detail_card(driver, server):
              and "sélection" in driver.execute_script(
                  "return document.querySelector('.map .js-plotly-plot').data"
                  ".map(t => t.name).join('|')"), message="the ring on the map")
+
+
+def test_clicking_a_marker_selects_its_row_and_opens_the_card(driver, server):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_page(driver, server, "/?region=84&types=commune")
+    wait_for(lambda: grid_names(driver) == ["Grenoble"], message="Grenoble alone")
+    point = driver.find_element("css selector", ".map .scattergeo .point")
+    ActionChains(driver).move_to_element(point).click().perform()
+    wait_for(lambda: "Grenoble-Alpes-Métropole" in driver.find_element("id", "member-detail").text,
+             message="Grenoble's card")
+    selected = driver.execute_script(
+        "return dash_ag_grid.getApi('member-table').getSelectedRows().map(r => r.nom)")
+    assert selected == ["Grenoble"]

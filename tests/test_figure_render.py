@@ -98,6 +98,10 @@ def browser():
     saved = {name: os.environ.get(name) for name in ("BROWSER_PATH", "CHOREO_PROXY_SERVER")}
     os.environ["BROWSER_PATH"] = chromium
     os.environ["CHOREO_PROXY_SERVER"] = proxy.url
+    import kaleido
+
+    # A kaleido server left running by another test would not be behind the proxy.
+    kaleido.stop_sync_server(silence_warnings=True)
     try:
         with offline.image_server():
             yield proxy
@@ -110,7 +114,7 @@ def browser():
                 os.environ[name] = value
 
 
-# -- a tiny PNG reader (8-bit RGB / RGBA, the kind kaleido writes) ----------------------------------
+# -- a tiny PNG reader (8-bit RGB / RGBA, the kind kaleido writes) --------------------------------
 
 def read_png(data: bytes) -> tuple[int, int, list[tuple[int, int, int]]]:
     """Width, height and the RGB pixels of a PNG."""
@@ -190,7 +194,7 @@ def no_web_address(fig) -> bool:
     return "http://" not in text and "https://" not in text
 
 
-# -- the tests --------------------------------------------------------------------------------------
+# -- the tests ------------------------------------------------------------------------------------
 
 def test_national_view_renders_offline(browser):
     fig = build_map(sample_members())

@@ -97,7 +97,7 @@ def hover_of(fig):
     return [text for trace in member_traces(fig) for text in trace.hovertext]
 
 
-# -- the legend ------------------------------------------------------------------------------------
+# -- the legend -----------------------------------------------------------------------------------
 
 def test_each_kind_has_its_symbol_and_colour(national):
     traces = legend_traces(national)
@@ -157,7 +157,7 @@ def test_legend_sits_bottom_left(national):
     assert legend.borderwidth and legend.bgcolor   # a box
 
 
-# -- base map and layers ----------------------------------------------------------------------------
+# -- base map and layers --------------------------------------------------------------------------
 
 def test_only_geo_traces_on_a_hidden_base_map(national):
     assert {trace.type for trace in national.data} == {"choropleth", "scattergeo"}
@@ -167,10 +167,23 @@ def test_only_geo_traces_on_a_hidden_base_map(national):
     assert list(geo.projection.parallels) == [44, 49]
 
 
-def test_base_map_draws_every_departement(national):
-    drawn = {code for trace in national.data if trace.type == "choropleth"
-             and not trace.showlegend and not trace.hovertemplate for code in trace.locations}
-    assert drawn == set(basemap.national_features())       # 101, overseas in the insets
+def fill(trace) -> str:
+    return trace.colorscale[0][1]
+
+
+def outlines(fig, geo="geo"):
+    return [trace for trace in fig.data if trace.geo == geo and trace.type == "choropleth"
+            and fill(trace) == "rgba(0,0,0,0)"]
+
+
+def test_base_map_draws_every_departement_once(national):
+    france = {"geo"} | {f"geo{i + 2}" for i in range(len(OVERSEAS_REGIONS))}   # not Paris
+    drawn = [code for trace in national.data if trace.type == "choropleth" and trace.geo in france
+             and fill(trace) != "rgba(0,0,0,0)" for code in trace.locations]
+    assert sorted(drawn) == sorted(basemap.national_features())   # overseas in the insets
+    base = [trace for trace in national.data if trace.geo == "geo" and not trace.hovertemplate
+            and trace.type == "choropleth" and fill(trace) != "rgba(0,0,0,0)"]
+    assert len(base) == 1 and colour_family(fill(base[0])) == "grey"
 
 
 def test_areas_under_markers_regions_under_departements(national):
@@ -181,17 +194,21 @@ def test_areas_under_markers_regions_under_departements(national):
              and trace.legendgroup in KINDS and trace.type == "scattergeo"]
     # Big markers first, so that small ones stay on top.
     assert kinds.index("metropole") < kinds.index("commune")
-    lines = [i for i, trace in enumerate(national.data)
-             if trace.geo == "geo" and mode(trace) == "lines"]
-    markers = [i for i, trace in enumerate(national.data)
-               if trace.geo == "geo" and mode(trace) == "markers"]
-    assert max(lines) < min(markers)
+    # Région borders over the areas (plotly draws every choropleth under every scattergeo).
+    indexes = {id(trace): i for i, trace in enumerate(national.data)}
+    areas = [indexes[id(trace)] for trace in national.data
+             if trace.geo == "geo" and trace.legendgroup in ("region", "departement")]
+    assert max(areas) < min(indexes[id(trace)] for trace in outlines(national))
 
 
 def test_region_borders_are_stronger_than_departement_borders(national):
-    widths = [trace.line.width for trace in national.data
-              if trace.geo == "geo" and mode(trace) == "lines"]
-    assert len(widths) == 2 and widths[1] > widths[0]
+    [regions] = outlines(national)
+    departements = [trace for trace in national.data if trace.geo == "geo"
+                     and trace.type == "choropleth" and trace not in outlines(national)]
+    assert len(regions.locations) == 13     # metropolitan régions
+    for trace in departements:
+        assert trace.marker.line.color == "white"
+        assert regions.marker.line.width > trace.marker.line.width
 
 
 def test_title_and_source_line(national, members):
@@ -208,7 +225,7 @@ def test_uirevision_is_stable_per_view(members):
     assert build_map(members, "32").layout.uirevision != build_map(members).layout.uirevision
 
 
-# -- overseas insets -------------------------------------------------------------------------------
+# -- overseas insets ------------------------------------------------------------------------------
 
 def test_each_overseas_member_lands_in_its_inset(with_overseas):
     fig = build_map(with_overseas)
@@ -245,7 +262,7 @@ def test_paris_inset_when_members_crowd_the_petite_couronne(national, members):
     assert PARIS_LABEL not in [annotation.text for annotation in lone.layout.annotations]
 
 
-# -- région view ------------------------------------------------------------------------------------
+# -- région view ----------------------------------------------------------------------------------
 
 def test_hauts_de_france_view_holds_only_its_members(members):
     fig = build_map(members, "32")
@@ -266,9 +283,9 @@ def test_region_view_is_zoomed_with_names_and_faded_surroundings(members):
     assert lon[1] - lon[0] < 6 and lat[1] - lat[0] < 4
     texts = {text for trace in fig.data if mode(trace) == "text" for text in trace.text}
     assert {"Nord", "Pas-de-Calais", "Somme", "Oise", "Aisne"} <= texts
-    fills = {trace.colorscale[0][1] for trace in fig.data
+    fills = {fill(trace) for trace in fig.data
              if trace.type == "choropleth" and not trace.hovertemplate
-             and trace.legendgroup not in KINDS}
+             and trace.legendgroup not in KINDS and fill(trace) != "rgba(0,0,0,0)"}
     assert len(fills) == 2     # the région's départements, and the faded ones around it
 
 
@@ -284,7 +301,7 @@ def test_epci_members_may_show_their_outline():
                    for trace in fig.data)
 
 
-# -- hover, filters, empty lists --------------------------------------------------------------------
+# -- hover, filters, empty lists ------------------------------------------------------------------
 
 def test_hover_shows_official_data_and_extra_columns(members):
     extended = members.assign(**{"Année d'adhésion": 2001, "Élu référent": "Mme Dupont"})
@@ -324,6 +341,15 @@ def test_empty_member_list_still_draws_france(members):
     build_map(members.iloc[0:0], "32")   # no error either
 
 
+def test_rows_not_placed_on_the_map_are_left_to_the_report(members):
+    unresolved = {column: "" for column in members.columns} | {
+        "status": "unmatched", "input_name": "Ville inconnue", "lon": float("nan"),
+        "lat": float("nan"), "population": float("nan")}
+    fig = build_map(pd.concat([members, pd.DataFrame([unresolved])], ignore_index=True))
+    assert legend_counts(members) == {trace.legendgroup: int(trace.name.split("(")[1][:-1])
+                                      for trace in legend_traces(fig)}
+
+
 @pytest.mark.parametrize(("args", "message"), [
     ({"region": "99"}, "'99'"),
     ({"kinds": ["villes"]}, "'villes'"),
@@ -338,7 +364,7 @@ def test_missing_columns_are_named(members):
         build_map(members.drop(columns=["lon"]))
 
 
-# -- size and speed ---------------------------------------------------------------------------------
+# -- size and speed -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("region", [None, "32"])
 def test_figure_is_small_and_quick(members, region):
@@ -354,7 +380,7 @@ def test_figure_is_small_and_quick(members, region):
     assert not re.findall(r"\d\.\d{6,}", coordinates)     # rounded to 5 decimals at most
 
 
-# -- offline ----------------------------------------------------------------------------------------
+# -- offline --------------------------------------------------------------------------------------
 
 def test_topojson_files_plotly_asks_for_are_served(national):
     config = offline.configure_offline()

