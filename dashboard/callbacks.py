@@ -178,6 +178,26 @@ def register(app) -> None:
         Input(ids.MAP, "restyleData"), State(ids.MAP, "figure"), State(ids.KINDS, "value"),
         prevent_initial_call=True)
 
+    # On a phone the legend box would cover France: move it under the map (screen only;
+    # exports keep the network's legend bottom-left).
+    app.clientside_callback(
+        """
+        function(figure) {
+            if (!figure || window.innerWidth > 600) {
+                return window.dash_clientside.no_update;
+            }
+            const graph = document.querySelector('#map .js-plotly-plot');
+            if (graph && window.Plotly) {
+                window.Plotly.relayout(graph, {
+                    'legend.orientation': 'h', 'legend.x': 0, 'legend.xanchor': 'left',
+                    'legend.y': -0.06, 'legend.yanchor': 'top', 'legend.font.size': 11,
+                    'title.font.size': 15, 'margin.b': 150});
+            }
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output(ids.MAP, "id"), Input(ids.MAP, "figure"), prevent_initial_call=True)
+
     @app.callback(Output(ids.TABLE, "selectedRows"), Input(ids.MAP, "clickData"),
                   prevent_initial_call=True)
     def _map_click(click):

@@ -45,7 +45,7 @@ def _region_options() -> list[dict]:
 
 
 def filters_panel() -> html.Div:
-    return html.Div(className="panel", children=[
+    return html.Div(className="panel panel-filters", children=[
         html.Label("Région", htmlFor=ids.REGION),
         dcc.Dropdown(id=ids.REGION, options=_region_options(), value=ALL_REGIONS,
                      clearable=False, searchable=True, labels=DROPDOWN_LABELS),

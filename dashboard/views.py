@@ -130,7 +130,10 @@ def detail_card(members: pd.DataFrame, row: int | None):
 def upload_report(resolved: pd.DataFrame, filename: str):
     """What became of each row of an uploaded list, with a way to choose among candidates."""
     counts = summary(resolved)["status"]
-    problems = resolved[~resolved[S.STATUS].isin([S.MATCHED, S.PLACED])]
+    # Rows a person should look at: not placed, or matched with a remark (a fuzzy match, an
+    # outdated kind, a code that disagrees with the name).
+    matched_with_remark = (resolved[S.STATUS] == S.MATCHED) & (resolved[S.MESSAGE] != "")
+    problems = resolved[~resolved[S.STATUS].isin([S.MATCHED, S.PLACED]) | matched_with_remark]
     lines = [html.Li(f"{S.STATUS_LABELS[status].capitalize()} : {n}")
              for status, n in counts.items() if n]
     children = [

@@ -142,15 +142,17 @@ def test_clicked_row_reads_customdata():
 
 def test_upload_replaces_the_list_and_reports_each_row():
     content = ("nom;département;élu référent\nVille de Lille;;Mme A\nSt-Denis;;M. B\n"
-               "CRESS Hauts-de-France;;\n").encode("cp1252")
+               "CRESS Hauts-de-France;;\nGrenobel;;\n").encode("cp1252")
     data, message = cb.read_upload(upload_of(content), "mes adhérents.csv")
     assert data["filename"] == "mes adhérents.csv"
-    assert "3 lignes lues, 1 placées" in message
+    assert "4 lignes lues, 2 placées" in message
     members = from_store(data)
-    assert members[S.STATUS].tolist() == [S.MATCHED, S.AMBIGUOUS, S.UNMATCHED]
+    assert members[S.STATUS].tolist() == [S.MATCHED, S.AMBIGUOUS, S.UNMATCHED, S.MATCHED]
     assert members["élu référent"].tolist()[0] == "Mme A"
     report = str(upload_report(members, data["filename"]))
     assert "Ligne 3" in report and "93066" in report and "Choisir" in report
+    assert "Ligne 5" in report and "ressemblance" in report  # a fuzzy match is to check
+    assert "Ligne 2 " not in report
 
 
 @pytest.mark.parametrize("content, name, expected", [
