@@ -185,3 +185,21 @@ def test_clicking_a_marker_selects_its_row_and_opens_the_card(driver, server):
     selected = driver.execute_script(
         "return dash_ag_grid.getApi('member-table').getSelectedRows().map(r => r.nom)")
     assert selected == ["Grenoble"]
+
+
+def test_two_browsers_never_see_each_others_list(server, tmp_path):
+    members = tmp_path / "prive.csv"
+    members.write_text("nom\nVille de Caen\n", encoding="utf-8")
+    first, second = make_driver(), make_driver()
+    try:
+        open_page(first, server)
+        first.find_element("css selector", "#upload input[type=file]").send_keys(str(members))
+        wait_for(lambda: grid_names(first) == ["Caen"], message="the private list")
+        open_page(second, server)
+        wait_for(lambda: total(second) == "37 adhérents", message="the sample elsewhere")
+        assert "prive.csv" not in second.find_element("id", "list-label").text
+        first.refresh()  # the list stays for the session of the first browser
+        wait_for(lambda: grid_names(first) == ["Caen"], message="the list after a reload")
+    finally:
+        first.quit()
+        second.quit()

@@ -210,3 +210,12 @@ def test_resolved_list_download_has_every_row():
     text = base64.b64decode(payload["content"]).decode("utf-8-sig")
     assert payload["filename"].startswith("adherents-liste-rapproche-")
     assert "reconnue" in text and "non reconnue" in text and "Bruxelles" in text
+
+
+def test_modebar_png_is_named_after_the_selection():
+    base = {"toImageButtonOptions": {"format": "png", "width": 1400, "height": 1100}}
+    config = cb.graph_config(base, FilterState(region="32", kinds=("commune",)))
+    options = config["toImageButtonOptions"]
+    assert options["filename"].startswith("adherents-hauts-de-france-commune-")
+    assert (options["width"], options["height"]) == (1400, 1100)
+    assert base["toImageButtonOptions"].get("filename") is None  # the base is not modified
