@@ -17,7 +17,7 @@ from geodata.resolve import choose, resolve_rows
 from . import ids
 from .downloads import file_name, members_table, report_table, to_csv_bytes, to_excel_bytes
 from .export import ExportError, export_map
-from .figures import build_map
+from .figures import map_spec
 from .member_store import from_store, list_label, to_store
 from .names import departement_names, departements_of_region, region_names
 from .selection import select
@@ -75,21 +75,22 @@ def map_title(state: FilterState) -> str:
     return title
 
 
-def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None):
-    """The map of a selection, with the selected member ringed wherever it is drawn."""
+def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None
+               ) -> dict:
+    """The map of a selection as a figure dict, the selected member ringed where it is drawn."""
     chosen = select(members, state)
-    figure = build_map(chosen, state.region, kinds=state.kinds, title=map_title(state))
+    figure = map_spec(chosen, state.region, kinds=state.kinds, title=map_title(state))
     if selected_row is None:
         return figure
     target = chosen[chosen[S.ROW] == selected_row].dropna(subset=[S.LON, S.LAT])
-    geos = dict.fromkeys(trace.geo for trace in figure.data
-                         if trace.customdata is not None and selected_row in trace.customdata)
+    geos = dict.fromkeys(trace["geo"] for trace in figure["data"]
+                         if selected_row in (trace.get("customdata") or ()))
     for geo in geos if not target.empty else ():
-        figure.add_scattergeo(
-            geo=geo, lon=target[S.LON], lat=target[S.LAT], mode="markers", hoverinfo="skip",
-            showlegend=False, name="sélection",
+        figure["data"].append(dict(
+            type="scattergeo", geo=geo, lon=target[S.LON].tolist(), lat=target[S.LAT].tolist(),
+            mode="markers", hoverinfo="skip", showlegend=False, name="sélection",
             marker={"symbol": "circle-open", "size": 26, "color": "#d6336c",
-                    "line": {"width": 3}})
+                    "line": {"width": 3}}))
     return figure
 
 

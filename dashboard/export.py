@@ -151,9 +151,11 @@ def for_print(figure: go.Figure, size: str) -> go.Figure:
     return go.Figure(_scaled(figure.to_plotly_json(), factor))
 
 
-def export_map(figure: go.Figure, fmt: str = "png", size: str = "screen",
+def export_map(figure: go.Figure | dict, fmt: str = "png", size: str = "screen",
                dpi: int = DEFAULT_DPI, members: pd.DataFrame | None = None) -> bytes:
-    """The figure as a file's bytes. members: for a PDF, the list printed after the map."""
+    """The figure (go.Figure or dict) as a file's bytes. members: for a PDF, the list printed
+    after the map."""
+    figure = go.Figure(figure) if isinstance(figure, dict) else figure
     if fmt not in FORMATS:
         raise ExportError(f"Format « {fmt} » inconnu : choisissez parmi {', '.join(FORMATS)}.")
     if size not in SIZES:

@@ -200,8 +200,11 @@ def hover_texts(members: pd.DataFrame) -> list[str]:
 
 # -- traces ---------------------------------------------------------------------------------------
 
+# Traces are plain dicts ({"type": ...}): go.Figure validates and deep-copies every GeoJSON,
+# which costs more than building the map; map_spec() hands the dicts to Dash as they are.
+
 def _area_trace(geo: str, scene: basemap.Scene, locations: list[str], color: str,
-                **options) -> go.Choropleth:
+                **options) -> dict:
     """Départements (by code) of a scene filled with one colour, with thin white borders."""
     features = {"type": "FeatureCollection",
                 "features": [scene.features[code] for code in locations]}
@@ -210,26 +213,26 @@ def _area_trace(geo: str, scene: basemap.Scene, locations: list[str], color: str
 
 
 def _fill_trace(geo: str, features: dict, locations: list[str], color: str,
-                **options) -> go.Choropleth:
+                **options) -> dict:
     options.setdefault("hoverinfo", "skip")
     options.setdefault("showlegend", False)
-    return go.Choropleth(
-        geo=geo, geojson=features, featureidkey="id", locations=locations,
+    return dict(
+        type="choropleth", geo=geo, geojson=features, featureidkey="id", locations=locations,
         z=[1] * len(locations), zmin=0, zmax=1, colorscale=[[0, color], [1, color]],
         showscale=False, **options,
     )
 
 
-def _outline_trace(geo: str, collection: dict, line: dict) -> go.Choropleth:
+def _outline_trace(geo: str, collection: dict, line: dict) -> dict:
     """Unfilled outlines (région borders, the area in focus) over the areas."""
     codes = [feature["id"] for feature in collection["features"]]
     return _fill_trace(geo, collection, codes, "rgba(0,0,0,0)", marker={"line": line})
 
 
-def _label_trace(geo: str, labels, font: dict) -> go.Scattergeo:
+def _label_trace(geo: str, labels, font: dict) -> dict:
     texts, lons, lats = zip(*labels, strict=True)
-    return go.Scattergeo(geo=geo, lon=lons, lat=lats, text=texts, mode="text",
-                         textfont=font, hoverinfo="skip", showlegend=False)
+    return dict(type="scattergeo", geo=geo, lon=list(lons), lat=list(lats), text=list(texts),
+                mode="text", textfont=font, hoverinfo="skip", showlegend=False)
 
 
 def _rgba(color: str, alpha: float) -> str:
@@ -350,8 +353,8 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
         if group.empty:
             continue
         style = KIND_STYLES[kind]
-        traces.append(go.Scattergeo(
-            geo=geo, lon=group[schema.LON].round(5).tolist(),
+        traces.append(dict(
+            type="scattergeo", geo=geo, lon=group[schema.LON].round(5).tolist(),
             lat=group[schema.LAT].round(5).tolist(), mode="markers",
             marker={"symbol": style.symbol, "color": style.color,
                     "size": round(style.size * marker_scale, 1), "line": MARKER_OUTLINE},
@@ -424,7 +427,16 @@ def _members_in(members: pd.DataFrame, departements: tuple[str, ...]) -> pd.Data
 def build_map(members: pd.DataFrame, region: str | None = None, *,
               kinds: Iterable[str] | None = None, title: str | None = None,
               show_epci_outlines: bool = True) -> go.Figure:
-    """The membership map as a plotly figure.
+    """The membership map as a plotly figure (arguments: see map_spec)."""
+    return go.Figure(map_spec(members, region, kinds=kinds, title=title,
+                              show_epci_outlines=show_epci_outlines))
+
+
+def map_spec(members: pd.DataFrame, region: str | None = None, *,
+             kinds: Iterable[str] | None = None, title: str | None = None,
+             show_epci_outlines: bool = True) -> dict:
+    """The membership map as a plain figure dict ({"data": [...], "layout": {...}}), which
+    dcc.Graph takes as it is (build_map wraps it in a validated go.Figure).
 
     members: one row per member (columns of geodata.schema, plus extra columns for the hover).
     region: None for France (overseas régions in insets), or an INSEE région code ("32") for
@@ -462,7 +474,7 @@ def build_map(members: pd.DataFrame, region: str | None = None, *,
         layout[panel.geo] = _geo_layout(panel)
         if panel.frame is not None:
             _add_frame(layout, panel)
-    return go.Figure(data=traces, layout=layout)
+    return {"data": traces, "layout": layout}
 
 
 def _layout(region: str | None, title: str | None, kinds: tuple[str, ...], count: int,

@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from dash import no_update
 
@@ -109,7 +110,7 @@ def test_headers_table_and_map_agree(sample):
     chosen = select(sample, state)
     rows = table_rows(chosen)
     badges = header_counts(chosen)
-    figure = cb.map_figure(sample, state)
+    figure = go.Figure(cb.map_figure(sample, state))
     legend_total = sum(int(t.name.rsplit("(", 1)[1].rstrip(")")) for t in figure.data
                        if t.showlegend and t.name and t.name.endswith(")"))
     assert len(rows) == len(chosen) == legend_total
@@ -118,7 +119,7 @@ def test_headers_table_and_map_agree(sample):
 
 def test_selected_member_gets_a_ring_on_the_map(sample):
     lille = int(sample[sample[S.CODE] == "59350"][S.ROW].iloc[0])
-    figure = cb.map_figure(sample, FilterState(region="32"), selected_row=lille)
+    figure = go.Figure(cb.map_figure(sample, FilterState(region="32"), selected_row=lille))
     ring = [t for t in figure.data if t.name == "sélection"]
     assert len(ring) == 1 and abs(ring[0].lon[0] - 3.06) < 0.1
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import callbacks as cb
@@ -28,7 +29,7 @@ def members():
 
 @pytest.fixture(scope="module")
 def hdf_figure(members):
-    return cb.map_figure(members, FilterState(region="32"))
+    return go.Figure(cb.map_figure(members, FilterState(region="32")))
 
 
 def png_size(data: bytes) -> tuple[int, int]:
