@@ -170,7 +170,8 @@ def _blank(value) -> bool:
 
 
 def _escape(value) -> str:
-    lines = textwrap.wrap(str(value), 70) or [""]
+    text = str(value)
+    lines = (textwrap.wrap(text, 70) or [""]) if len(text) > 70 else [text]  # wrap is slow
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
@@ -267,11 +268,12 @@ def _member_options(kind: str, legend: dict[str, str], geo: str, count: int) -> 
             "legendrank": 100 + KINDS.index(kind), "showlegend": legend.get(kind) == geo}
 
 
-def _row_of(members: pd.DataFrame, index) -> int | None:
-    """The member's line in its file (what a click on the map selects), if known."""
-    if schema.ROW not in members.columns or pd.isna(members.at[index, schema.ROW]):
-        return None
-    return int(members.at[index, schema.ROW])
+def _rows_of(members: pd.DataFrame) -> dict:
+    """Index -> the member's line in its file (what a click on the map selects), if known."""
+    if schema.ROW not in members.columns:
+        return dict.fromkeys(members.index)
+    rows = pd.to_numeric(members[schema.ROW], errors="coerce")
+    return {index: None if pd.isna(row) else int(row) for index, row in rows.items()}
 
 
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
@@ -279,6 +281,7 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
     """Every trace of one geo subplot, bottom to top."""
     geo, scene, members = panel.geo, panel.scene, panel.members
     by_kind = {kind: group for kind, group in members.groupby(schema.KIND, sort=False)}
+    row_of = _rows_of(members)
 
     # Each département is drawn once: by a member département (orange), else by a member
     # région (blue), else by the base map. Borders come with it.
@@ -297,7 +300,7 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
             for departement in free or inside[:1]:
                 locations.append(departement)
                 texts.append(hovers[index])
-                rows.append(_row_of(members, index))
+                rows.append(row_of[index])
         taken.update(locations)
         areas[kind] = (locations, texts, rows)
 
@@ -359,7 +362,7 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
             marker={"symbol": style.symbol, "color": style.color,
                     "size": round(style.size * marker_scale, 1), "line": MARKER_OUTLINE},
             hovertext=[hovers[index] for index in group.index],
-            customdata=[_row_of(group, index) for index in group.index],
+            customdata=[row_of[index] for index in group.index],
             hovertemplate="%{hovertext}<extra></extra>",
             hoverlabel={"bordercolor": style.color},
             **_member_options(kind, legend, geo, counts[kind])))
