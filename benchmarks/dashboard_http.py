@@ -1,0 +1,218 @@
+"""Server time of a filter change through Dash's HTTP endpoint, with 1 and 8 clients.
+
+A filter change makes the browser POST /_dash-update-component for the map callback and for
+the table callback. The payloads are built from the app's own callback map
+(/_dash-dependencies), with the members store of the session (None: the embedded sample; the
+2,000-member upload otherwise), then replayed over loopback with `requests`, one session per
+client thread. The time of a change is the map request then the table request, one after the
+other (an upper bound of what the browser waits for: it sends both at once).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import requests
+
+from dashboard import ids
+from geodata.levels import KIND_COMMUNE, KINDS
+
+from .serve import NAIVE_HEADER
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+ALL = list(KINDS)
+NO_COMMUNE = [kind for kind in KINDS if kind != KIND_COMMUNE]
+# A cycle of filter changes, each changing one filter: national and région views, a
+# département, a kind unticked, a search.
+CHANGES = [
+    ({"region": "32"}, ids.REGION),
+    ({"region": "32", "departement": "59"}, ids.DEPARTEMENT),
+    ({"region": "32", "departement": None}, ids.DEPARTEMENT),
+    ({"region": "32", "kinds": NO_COMMUNE}, ids.KINDS),
+    ({"region": "", "kinds": NO_COMMUNE}, ids.REGION),
+    ({"region": "", "kinds": ALL}, ids.KINDS),
+    ({"query": "lille"}, ids.SEARCH),
+    ({"query": ""}, ids.SEARCH),
+]
+FILTER_PROPS = {ids.REGION: "region", ids.KINDS: "kinds", ids.DEPARTEMENT: "departement",
+                ids.SEARCH: "query"}
+
+
+def free_port() -> int:
+    sys.path.insert(0, str(TESTS))
+    from browser import free_port as tests_free_port  # the browser tests' helper
+
+    return tests_free_port()
+
+
+class Server:
+    """`python -m benchmarks.serve` (the app as app.py serves it) on a free loopback port."""
+
+    def __init__(self, timeout: float = 180):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log")
+        env = {**os.environ, "PORT": str(self.port), "PYTHONPATH": str(ROOT)}
+        started = time.perf_counter()
+        # The log goes to a file: a pipe nobody reads would block the server once full.
+        self.process = subprocess.Popen([sys.executable, "-m", "benchmarks.serve"], cwd=ROOT,
+                                        env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(Path(self._log.name).read_text(errors="replace"))
+            try:
+                urllib.request.urlopen(self.url + "/_dash-layout", timeout=2)
+                self.start_seconds = time.perf_counter() - started
+                return
+            except OSError:
+                time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"the app did not start within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+# -- payloads -------------------------------------------------------------------------------------
+
+def callbacks(url: str) -> dict[str, dict]:
+    """The map and table callbacks of the app's callback map, by name."""
+    found = {}
+    for dependency in requests.get(url + "/_dash-dependencies", timeout=30).json():
+        if dependency["output"] == f"{ids.MAP}.figure":
+            found["map"] = dependency
+        elif f"..{ids.TABLE}.rowData.." in dependency["output"]:
+            found["table"] = dependency
+    if set(found) != {"map", "table"}:
+        raise RuntimeError(f"map or table callback not found in {url}/_dash-dependencies")
+    return found
+
+
+def _outputs(output: str) -> list[dict] | dict:
+    """The outputs field of a request, from a callback's output string."""
+    if not output.startswith(".."):
+        component, prop = output.rsplit(".", 1)
+        return {"id": component, "property": prop}
+    parts = output.strip(".").split("...")
+    return [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in parts]
+
+
+def payload(dependency: dict, values: dict, changed: str) -> bytes:
+    """The request body the browser sends when the filter `changed` takes its new value."""
+    def filled(items):
+        return [{**item, "value": values.get((item["id"], item["property"]))} for item in items]
+
+    body = {"output": dependency["output"], "outputs": _outputs(dependency["output"]),
+            "inputs": filled(dependency["inputs"]), "state": filled(dependency["state"]),
+            "changedPropIds": [f"{changed}.value"]}
+    return json.dumps(body).encode()
+
+
+def filter_bodies(url: str, store: dict | None) -> list[tuple[bytes, bytes]]:
+    """(map body, table body) of each filter change of the cycle."""
+    found = callbacks(url)
+    state = {"region": "", "kinds": ALL, "departement": None, "query": ""}
+    bodies = []
+    for change, changed in CHANGES:
+        state = {**state, **change}
+        values = {(component, "value"): state[name] for component, name in FILTER_PROPS.items()}
+        values[(ids.MEMBERS_STORE, "data")] = store
+        values[(ids.SELECTED_STORE, "data")] = None
+        bodies.append((payload(found["map"], values, changed),
+                       payload(found["table"], values, changed)))
+    return bodies
+
+
+# -- replay ---------------------------------------------------------------------------------------
+
+def _post(session: requests.Session, url: str, body: bytes, headers: dict) -> float:
+    """Seconds of one callback request, answer read."""
+    started = time.perf_counter()
+    response = session.post(url + "/_dash-update-component", data=body, headers=headers,
+                            timeout=120)
+    if response.status_code != 200:
+        raise RuntimeError(f"callback answered {response.status_code}: {response.text[:300]}")
+    return time.perf_counter() - started
+
+
+def replay(url: str, bodies: list[tuple[bytes, bytes]], clients: int, changes: int,
+           naive: bool = False) -> list[tuple[int, float, float]]:
+    """(change index in the cycle, map seconds, table seconds) of each filter change,
+    `changes` per client, all clients at once."""
+    headers = {"Content-Type": "application/json"}
+    if naive:
+        headers[NAIVE_HEADER] = "1"
+    times: list[tuple[int, float, float]] = []
+    errors: list[Exception] = []
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        with requests.Session() as session:
+            for i in range(changes):
+                index = (offset + i) % len(bodies)
+                map_body, table_body = bodies[index]
+                try:
+                    map_s = _post(session, url, map_body, headers)
+                    table_s = _post(session, url, table_body, headers)
+                except Exception as exc:  # reported by the caller, the other clients go on
+                    errors.append(exc)
+                    return
+                with lock:
+                    times.append((index, map_s, table_s))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return times
+
+
+def national(index: int) -> bool:
+    """True when the change of that index in the cycle shows the national view."""
+    state = {}
+    for change, _ in CHANGES[:index + 1]:
+        state.update(change)
+    return not state.get("region")
+
+
+def percentiles(times: list[tuple[int, float, float]]) -> tuple[float, float]:
+    """(median, 95th percentile) in ms of whole changes (map + table)."""
+    seconds = [map_s + table_s for _, map_s, table_s in times]
+    return float(np.median(seconds) * 1000), float(np.percentile(seconds, 95) * 1000)
+
+
+def national_medians(times: list[tuple[int, float, float]]) -> tuple[float, float, float]:
+    """Median ms of the changes to a national view: whole, map request, table request."""
+    chosen = np.array([(m + t, m, t) for i, m, t in times if national(i)]) * 1000
+    if not len(chosen):
+        return float("nan"), float("nan"), float("nan")
+    whole, map_ms, table_ms = np.median(chosen, axis=0)
+    return float(whole), float(map_ms), float(table_ms)
+
+
+def region_median(times: list[tuple[int, float, float]]) -> float:
+    """Median ms of the changes to a région view."""
+    chosen = [m + t for i, m, t in times if not national(i)]
+    return float(np.median(chosen) * 1000) if chosen else float("nan")
+
+
+def warm_up(url: str, bodies: list[tuple[bytes, bytes]]) -> None:
+    """One pass over the cycle: the first figure of each view is not what a filter change costs."""
+    replay(url, bodies, clients=1, changes=len(bodies))

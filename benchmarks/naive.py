@@ -1,0 +1,80 @@
+"""The naive ways each figure is compared with, measured in the same run.
+
+- Figure: plotly.express on the unsimplified polygons, départements dissolved from the
+  communes with geopandas (what one writes first), instead of the prepared, generalised and
+  snapped base map.
+- Callback: geometry rebuilt on each request (the process caches forgotten first) instead of
+  prepared once per process.
+- Export: kaleido with a browser started for each image instead of one long-lived session.
+"""
+
+import time
+from functools import cache
+
+import geopandas as gpd
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from geodata import COMMUNE, clear_memory, load_layer
+from geodata import schema as S
+from geodata.levels import KIND_DEPARTEMENT, KIND_REGION
+
+WAYS = [
+    "figure: `plotly.express` choropleth + scatter_geo on départements dissolved with geopandas "
+    "from the unsimplified commune polygons of `load_layer('commune')` (the dissolve, done once, "
+    "is reported on its own line, not counted in each build)",
+    "callback: the same Dash endpoint with the geometry rebuilt on each request (the `functools` "
+    "caches of `dashboard.basemap` and `geodata.clear_memory()` emptied before the request)",
+    "export: kaleido with a browser started per image (`kaleido.calc_fig_sync` with no "
+    "long-lived server), same figure and size",
+    "browser: the naive figure drawn by plotly.js in the same page as ours (draw time only)",
+    "geography: no cache, i.e. the reference layers rebuilt at each start",
+]
+
+
+def forget_geometry() -> None:
+    """Empty every process cache that holds geometry, so the next figure rebuilds it."""
+    from dashboard import basemap
+
+    clear_memory()
+    for value in vars(basemap).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+@cache
+def dissolved_departements() -> tuple[gpd.GeoDataFrame, float]:
+    """Départements dissolved from the full commune polygons, and the seconds it took."""
+    started = time.perf_counter()
+    communes = load_layer(COMMUNE)[["departement", "region", "geometry"]]
+    departements = communes.dissolve("departement").reset_index()
+    return departements, time.perf_counter() - started
+
+
+def naive_figure(members: pd.DataFrame, region: str | None = None) -> go.Figure:
+    """The map as plotly.express draws it: one choropleth of the départements, then markers."""
+    areas, _ = dissolved_departements()
+    if region is not None:
+        areas = areas[areas["region"] == region]
+        members = members[members[S.REGION] == region]
+    fill = pd.Series("non adhérent", index=areas.index)
+    fill[areas["region"].isin(members.loc[members[S.KIND] == KIND_REGION, S.CODE])] = "région"
+    fill[areas["departement"].isin(members.loc[members[S.KIND] == KIND_DEPARTEMENT,
+                                               S.CODE])] = "département"
+    figure = px.choropleth(areas.assign(fill=fill), geojson=areas.geometry.__geo_interface__,
+                           locations=areas.index, color="fill", hover_name="departement")
+    points = members[~members[S.KIND].isin([KIND_REGION, KIND_DEPARTEMENT])]
+    markers = px.scatter_geo(points, lon=S.LON, lat=S.LAT, color=S.KIND, symbol=S.KIND,
+                             hover_name=S.NAME, hover_data=[S.POPULATION, S.DEPARTEMENT])
+    figure.add_traces(markers.data)
+    figure.update_geos(fitbounds="locations", visible=False)
+    figure.update_layout(title="Collectivités adhérentes")
+    return figure
+
+
+def naive_image(figure: go.Figure, fmt: str, width: int, height: int) -> bytes:
+    """One image with a browser started for it alone (call with no kaleido server running)."""
+    from dashboard.offline import render_image
+
+    return render_image(figure, fmt, width=width, height=height)
