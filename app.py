@@ -22,6 +22,7 @@ def create_app() -> Dash:
     warmup.prepare()
     app = Dash(__name__, title="Collectivités adhérentes", assets_folder=ASSETS,
                suppress_callback_exceptions=True, serve_locally=True,
+               compress=True,  # gzip/brotli: the first load is a third of its raw size
                update_title="Mise à jour…")
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.layout = layout.create_layout
