@@ -95,7 +95,7 @@ class _Renderer:
         with self._lock:
             if not self._started:
                 offline.configure_offline()
-                kaleido = offline._kaleido()
+                kaleido = offline.kaleido_module()
                 kaleido.start_sync_server(mathjax=False, silence_warnings=True)
                 atexit.register(self.stop)
                 self._started = True
@@ -104,7 +104,7 @@ class _Renderer:
     def stop(self):
         with self._lock:
             if self._started:
-                offline._kaleido().stop_sync_server(silence_warnings=True)
+                offline.kaleido_module().stop_sync_server(silence_warnings=True)
                 self._started = False
 
 

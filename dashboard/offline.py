@@ -65,7 +65,7 @@ def configure_offline(assets_url: str = TOPOJSON_URL) -> dict:
     return {"topojsonURL": assets_url}
 
 
-def _kaleido():
+def kaleido_module():
     import kaleido  # imported late: only exports need it
 
     return kaleido
@@ -79,7 +79,7 @@ def image_server():
     instead of ~2 s). A server already running (started elsewhere) is used and left running.
     """
     configure_offline()
-    kaleido = _kaleido()
+    kaleido = kaleido_module()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         kaleido.start_sync_server(mathjax=False)
@@ -95,7 +95,7 @@ def render_image(fig, format: str = "png", width: int | None = None, height: int
                  scale: float = 1) -> bytes:
     """The figure as image bytes (png, svg, jpeg, webp, pdf), rendered offline by kaleido."""
     configure_offline()
-    kaleido = _kaleido()
+    kaleido = kaleido_module()
     layout = fig.to_dict().get("layout", {}) if hasattr(fig, "to_dict") else fig.get("layout", {})
     opts = {"format": format, "scale": scale,
             "width": width or layout.get("width") or pio.defaults.default_width,

@@ -49,13 +49,12 @@ MAX_CANDIDATES = 5
 ALL_LEVELS = (COMMUNE, EPCI, DEPARTEMENT, REGION)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Unit:
+    """One official unit: its level and its code."""
+
     level: str
     code: str
-
-    def __hash__(self):
-        return hash((self.level, self.code))
 
 
 @dataclass
