@@ -128,7 +128,9 @@ def _scaled(node, factor: float, parent: str = ""):
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
-            if k in ("size", "width") and parent in _SCALED_PARENTS and not isinstance(v, str):
+            if (k in ("size", "width") and parent in _SCALED_PARENTS
+                    or k in ("l", "r", "t", "b") and parent == "margin") \
+                    and not isinstance(v, str):
                 out[k] = ([x * factor for x in v] if isinstance(v, list | tuple)
                           else v * factor if isinstance(v, int | float) else v)
             else:

@@ -129,3 +129,18 @@ def test_cli_errors_exit_non_zero_in_french(args, expected, members):
     run = run_cli(*args)
     assert run.returncode == 1
     assert run.stderr.startswith("Erreur : ") and expected in run.stderr
+
+
+def test_print_sizes_keep_text_clear_of_the_map(hdf_figure):
+    """A4/A3 images are laid out larger than a screen: text, symbols and margins grow with it,
+    so the subtitle does not run into the map (as it did before margins were scaled)."""
+    from dashboard.export import for_print
+
+    printed = for_print(hdf_figure, "a4")
+    factor = 150 / 96
+    assert printed.layout.margin.t == pytest.approx(hdf_figure.layout.margin.t * factor)
+    assert printed.layout.title.font.size == pytest.approx(hdf_figure.layout.title.font.size
+                                                           * factor)
+    assert printed.layout.legend.font.size == pytest.approx(hdf_figure.layout.legend.font.size
+                                                            * factor)
+    assert for_print(hdf_figure, "screen") is hdf_figure
