@@ -215,14 +215,38 @@ def register(app) -> None:
     def _detail(row, data):
         return detail_card(from_store(data), row)
 
-    @app.callback(
-        Output(ids.MEMBERS_STORE, "data"), Output(ids.UPLOAD_MESSAGE, "children"),
+    # A file over the size limit is refused in the browser, with the same French message the
+    # server gives: it is never sent (the server would refuse the request without a word).
+    app.clientside_callback(
+        f"""
+        function(contents, filename) {{
+            const limit = {MAX_BYTES};
+            if (!contents) {{ return [window.dash_clientside.no_update,
+                                      window.dash_clientside.no_update]; }}
+            const size = Math.floor((contents.length - contents.indexOf(',') - 1) * 3 / 4);
+            if (size <= limit) {{ return [{{contents: contents, filename: filename}}, ''];
+            }}
+            const mo = n => (n / 1048576).toFixed(n < 10485760 ? 1 : 0).replace('.', ',')
+                            .replace(',0', '') + ' Mo';
+            return [window.dash_clientside.no_update,
+                    'Le fichier « ' + filename + ' » est trop volumineux : ' + mo(size) +
+                    ', pour une limite de ' + mo(limit) + '. Découpez la liste en plusieurs ' +
+                    'fichiers de moins de ' + mo(limit) + ' (ou retirez les colonnes ' +
+                    'inutiles), puis envoyez-les un par un. La liste affichée n\\'a pas changé.'];
+        }}
+        """,
+        Output(ids.UPLOAD_ACCEPTED, "data"), Output(ids.UPLOAD_MESSAGE, "children"),
         Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"),
         prevent_initial_call=True)
-    def _upload(contents, filename):
-        if not contents:
+
+    @app.callback(
+        Output(ids.MEMBERS_STORE, "data"),
+        Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.UPLOAD_ACCEPTED, "data"), prevent_initial_call=True)
+    def _upload(upload):
+        if not upload or not upload.get("contents"):
             return no_update, no_update
-        data, message = read_upload(contents, filename or "fichier")
+        data, message = read_upload(upload["contents"], upload.get("filename") or "fichier")
         return (data if data is not None else no_update), message
 
     @app.callback(Output(ids.REPORT, "children"), Input(ids.MEMBERS_STORE, "data"))

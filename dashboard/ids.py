@@ -15,6 +15,7 @@ TABLE = "member-table"
 DETAIL = "member-detail"
 UPLOAD = "upload"
 UPLOAD_MESSAGE = "upload-message"
+UPLOAD_ACCEPTED = "upload-accepted"  # an upload small enough to be sent to the server
 REPORT = "upload-report"
 REPORT_CHOICE = "report-choice"        # pattern-matching id: {"type": REPORT_CHOICE, "row": n}
 APPLY_CHOICES = "apply-choices"

@@ -77,6 +77,7 @@ def list_panel() -> html.Div:
         html.P(f"Une colonne « nom » (ou code officiel) ; {MAX_BYTES // 2**20} Mo au plus. "
                "Le fichier reste dans votre navigateur le temps de la session.",
                className="hint"),
+        dcc.Store(id=ids.UPLOAD_ACCEPTED),
         html.Div(id=ids.UPLOAD_MESSAGE, role="status"),
         html.H2("Télécharger"),
         html.Div(className="buttons", children=[

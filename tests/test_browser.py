@@ -203,3 +203,16 @@ def test_two_browsers_never_see_each_others_list(server, tmp_path):
     finally:
         first.quit()
         second.quit()
+
+
+def test_too_big_a_file_is_refused_in_french_without_being_sent(driver, server, tmp_path):
+    big = tmp_path / "enorme.csv"
+    big.write_bytes(b"nom\n" + b"Ville de Lille\n" * 500_000)  # 7.5 MB, over the 5 MB limit
+    open_page(driver, server)
+    requested_urls(driver)  # forget the page load
+    driver.find_element("css selector", "#upload input[type=file]").send_keys(str(big))
+    message = wait_for(lambda: driver.find_element("id", "upload-message").text,
+                       message="the upload message")
+    assert "enorme.csv" in message and "trop volumineux" in message and "5 Mo" in message
+    assert total(driver) == "37 adhérents"
+    assert console_errors(driver) == []
