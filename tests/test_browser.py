@@ -85,14 +85,15 @@ def test_page_loads_offline_without_console_errors(driver, server):
 
 
 def test_choosing_hauts_de_france_zooms_and_filters(driver, server):
-    from selenium.webdriver.common.keys import Keys
-
     open_page(driver, server)
     driver.find_element("id", "filter-region").click()
-    search = wait_for(lambda: driver.switch_to.active_element, message="the dropdown search")
-    search.send_keys("Hauts-de-France")
-    time.sleep(0.5)
-    search.send_keys(Keys.ENTER)
+    search = wait_for(lambda: driver.find_element("css selector", ".dash-dropdown-search"),
+                      message="the dropdown's search box")
+    search.send_keys("Hauts")
+    option = wait_for(lambda: [o for o in driver.find_elements(
+        "css selector", ".dash-dropdown-option") if o.text == "Hauts-de-France"][0],
+        message="the Hauts-de-France option")
+    option.click()
     wait_for(lambda: total(driver) == "2 adhérents", message="the Hauts-de-France count")
     assert sorted(grid_names(driver)) == ["Lille", "Pas-de-Calais"]
     assert "région Hauts-de-France" in map_title(driver)
