@@ -217,3 +217,20 @@ def test_too_big_a_file_is_refused_in_french_without_being_sent(driver, server, 
     assert "enorme.csv" in message and "trop volumineux" in message and "5 Mo" in message
     assert total(driver) == "37 adhérents"
     assert console_errors(driver) == []
+
+
+def test_clicking_a_legend_entry_unticks_its_kind(driver, server):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_page(driver, server)
+    entry = wait_for(lambda: [t for t in driver.find_elements("css selector", ".legend .traces")
+                              if t.text.startswith("Communes (")][0], message="the legend")
+    ActionChains(driver).move_to_element(
+        entry.find_element("css selector", ".legendtoggle")).click().perform()
+    wait_for(lambda: total(driver) == "28 adhérents", message="communes gone from the counts")
+    box = driver.find_element("css selector", "#filter-kinds input[value='commune']")
+    assert not box.is_selected()
+    assert "Lille" not in grid_names(driver)
+    box.click()  # ticking the box back brings them back on the map and in its legend
+    wait_for(lambda: total(driver) == "37 adhérents", message="communes back")
+    wait_for(lambda: "commune" in drawn_kinds(driver), message="communes drawn again")
