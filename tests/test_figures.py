@@ -3,7 +3,6 @@
 import gzip
 import json
 import re
-import time
 
 import pandas as pd
 import plotly.io as pio
@@ -367,14 +366,11 @@ def test_missing_columns_are_named(members):
 # -- size and speed -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("region", [None, "32"])
-def test_figure_is_small_and_quick(members, region):
-    build_map(members, region)                      # base map prepared once per process
-    started = time.perf_counter()
+def test_figure_is_small(members, region):
+    """Size only: speed is measured by `python -m benchmarks`, not asserted in tests."""
     fig = build_map(members, region)
-    elapsed = time.perf_counter() - started
     payload = fig.to_json()
     assert len(gzip.compress(payload.encode())) < 500_000
-    assert elapsed < 1.0     # ~0.2 s here; generous for slow CI machines
     coordinates = json.dumps([[trace.lon, trace.lat] if trace.type == "scattergeo"
                               else trace.geojson for trace in fig.data])
     assert not re.findall(r"\d\.\d{6,}", coordinates)     # rounded to 5 decimals at most
