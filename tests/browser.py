@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -37,12 +38,15 @@ class AppServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        # The server logs every request: to a file, since a pipe nobody reads fills up and
+        # then blocks the server in the middle of a test.
+        self.log = tempfile.NamedTemporaryFile(prefix="app-", suffix=".log", delete=False)
         self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                        stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stdout.read().decode(errors="replace"))
+                raise RuntimeError(Path(self.log.name).read_text(errors="replace"))
             try:
                 urllib.request.urlopen(self.url + "/_dash-layout", timeout=2)
                 return
@@ -57,6 +61,8 @@ class AppServer:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
 
 
 def make_driver(width: int = 1440, height: int = 900):

@@ -223,11 +223,20 @@ def test_clicking_a_legend_entry_unticks_its_kind(driver, server):
     from selenium.webdriver.common.action_chains import ActionChains
 
     open_page(driver, server)
-    entry = wait_for(lambda: [t for t in driver.find_elements("css selector", ".legend .traces")
-                              if t.text.startswith("Communes (")][0], message="the legend")
-    ActionChains(driver).move_to_element(
-        entry.find_element("css selector", ".legendtoggle")).click().perform()
-    wait_for(lambda: total(driver) == "28 adhérents", message="communes gone from the counts")
+    wait_for(lambda: total(driver) == "37 adhérents", message="the page settled")
+
+    def click_communes_entry():
+        if driver.find_elements("css selector", ".dash-spinner"):
+            return False  # the map is loading: its overlay would take the click
+        entry = [t for t in driver.find_elements("css selector", ".legend .traces")
+                 if t.text.startswith("Communes (")][0]
+        ActionChains(driver).move_to_element(
+            entry.find_element("css selector", ".legendtoggle")).click().perform()
+        time.sleep(1.5)
+        return total(driver) == "28 adhérents"
+
+    # A click that lands while the map is loading or redrawing is lost: try it again then.
+    wait_for(click_communes_entry, timeout=30, message="communes gone from the counts")
     box = driver.find_element("css selector", "#filter-kinds input[value='commune']")
     assert not box.is_selected()
     assert "Lille" not in grid_names(driver)
