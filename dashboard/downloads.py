@@ -14,6 +14,7 @@ import pandas as pd
 from geodata import schema as S
 from geodata.levels import KIND_LABELS_SINGULAR
 
+from .figures import extra_columns
 from .names import departement_names, region_names
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -27,10 +28,6 @@ REPORT_HEADERS = {S.ROW: "Ligne", S.INPUT_NAME: "Nom dans la liste", S.STATUS: "
                   S.DEPARTEMENT: "Département", S.REGION: "Région", S.POPULATION: "Population",
                   S.SCORE: "Score", S.CANDIDATES: "Candidats", S.MESSAGE: "Message",
                   S.LON: "Longitude", S.LAT: "Latitude"}
-
-
-def extra_columns(members: pd.DataFrame) -> list[str]:
-    return [c for c in members.columns if c not in S.RESOLVED_COLUMNS]
 
 
 def members_table(members: pd.DataFrame) -> pd.DataFrame:

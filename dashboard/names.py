@@ -1,23 +1,21 @@
-"""Official names of régions and départements by code (for tables, titles and file names)."""
+"""Official names of régions and départements by code (for tables, titles and file names).
 
-from functools import cache
+Short names for the look-ups the base map already keeps (dashboard.basemap), so that the
+reference layers are read and indexed once per process.
+"""
 
-from geodata import DEPARTEMENT, REGION, load_layer
+from geodata import DEPARTEMENT, REGION
+
+from . import basemap
 
 
-@cache
 def region_names() -> dict[str, str]:
-    layer = load_layer(REGION, light=True)
-    return dict(zip(layer.code, layer.nom))
+    return basemap.names(REGION)
 
 
-@cache
 def departement_names() -> dict[str, str]:
-    layer = load_layer(DEPARTEMENT, light=True)
-    return dict(zip(layer.code, layer.nom))
+    return basemap.names(DEPARTEMENT)
 
 
-@cache
-def departements_of_region() -> dict[str, list[str]]:
-    layer = load_layer(DEPARTEMENT, light=True).sort_values("code")
-    return layer.groupby("region").code.agg(list).to_dict()
+def departements_of_region() -> dict[str, tuple[str, ...]]:
+    return basemap.departements_by_region()

@@ -4,19 +4,15 @@ import pandas as pd
 
 from geodata import DEPARTEMENT, lookup
 from geodata import schema as S
-from geodata.join import mapped_members
-from geodata.levels import KINDS
 from geodata.names import normalize
 
+from .figures import select_members
 from .state import FilterState
 
 
 def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     """Members drawn on the map that match the région, kinds, département and search."""
-    chosen = mapped_members(members)
-    if state.region:
-        chosen = chosen[chosen[S.REGION] == state.region]
-    chosen = chosen[chosen[S.KIND].isin(state.kinds)]
+    chosen = select_members(members, state.region, state.kinds)
     if state.departement:
         # A région member contains the département: keep it, it is "there" too.
         chosen = chosen[(chosen[S.DEPARTEMENT] == state.departement) | (
@@ -35,8 +31,3 @@ def _region_of(departement: str) -> str | None:
     except KeyError:
         return None
 
-
-def counts_by_kind(members: pd.DataFrame) -> dict[str, int]:
-    """Kind -> count, in legend order, kinds with no member left out."""
-    counts = members[S.KIND].value_counts()
-    return {kind: int(counts[kind]) for kind in KINDS if counts.get(kind, 0)}

@@ -13,11 +13,10 @@ from geodata.members import summary
 from geodata.resolve import parse_candidates
 
 from . import ids
-from .downloads import extra_columns
+from .figures import extra_columns, legend_counts
 from .layout import SYMBOL_CHARS, kind_symbol
 from .legend import KIND_STYLES
 from .names import departement_names, region_names
-from .selection import counts_by_kind
 
 
 def _plural(n: int, word: str) -> str:
@@ -26,7 +25,7 @@ def _plural(n: int, word: str) -> str:
 
 def header_counts(selected: pd.DataFrame) -> list:
     """'37 adhérents' then one badge per kind, in legend order."""
-    counts = counts_by_kind(selected)
+    counts = legend_counts(selected)
     badges = [html.Span(className="count-total", children=_plural(len(selected), "adhérent"))]
     for kind, n in counts.items():
         badges.append(html.Span(className="count-kind", title=KIND_LABELS[kind],
