@@ -64,6 +64,8 @@ class Outcome:
     score: int = 0
     candidates: list[Unit] = field(default_factory=list)
     message: str = ""
+    # (lon, lat, département, région) of a row placed by coordinates or seat commune.
+    place: tuple[float, float, str, str] | None = None
 
 
 class Gazetteer:
@@ -208,7 +210,7 @@ def _narrow(units: list[Unit], kind: str | None, dep: str | None, reg: str | Non
 
     if dep:
         units = [u for u in units if parents_of(u)[0] == dep or (
-            u.level == EPCI and dep in _epci_departements(u.code, gaz))] or units
+            u.level == EPCI and dep in _epci_departements(u.code))] or units
     if reg:
         units = [u for u in units if parents_of(u)[1] == reg] or units
     if kind in EPCI_KINDS:
@@ -222,7 +224,7 @@ def _epci_departements_index() -> dict[str, set[str]]:
     return communes.groupby("epci").departement.agg(set).to_dict()
 
 
-def _epci_departements(code: str, gaz: Gazetteer) -> set[str]:
+def _epci_departements(code: str) -> set[str]:
     return _epci_departements_index().get(code, set())
 
 
@@ -384,8 +386,9 @@ def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
     else:
         outcome = Outcome(S.UNMATCHED)
 
-    if _placement(row, gaz):
-        return Outcome(S.PLACED, score=100, message=(
+    place = _placement(row, gaz)
+    if place:
+        return Outcome(S.PLACED, score=100, place=place, message=(
             "Placée par ses coordonnées ou sa commune siège."))
     if kind == KIND_OTHER:
         outcome.message = (
@@ -458,7 +461,7 @@ def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
             S.REGION: unit.code if outcome.unit.level == REGION else unit.region,
             S.POPULATION: int(unit.population), S.LON: unit.lon, S.LAT: unit.lat})
     elif outcome.status == S.PLACED:
-        lon, lat, dep, reg = _placement(row, gaz)
+        lon, lat, dep, reg = outcome.place
         record.update({S.KIND: KIND_OTHER,
                        S.CODE: _clean_code(row.get("code", "")), S.NAME: row.input_name,
                        S.DEPARTEMENT: dep, S.REGION: reg, S.LON: lon, S.LAT: lat})
