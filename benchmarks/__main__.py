@@ -11,7 +11,7 @@ import time
 import traceback
 
 from . import sections
-from .dashboard_http import Server
+from .dashboard_http import start_server
 from .naive import WAYS
 from .report import (
     RESULTS_PATH,
@@ -41,7 +41,7 @@ def with_server() -> list[Row]:
     """The HTTP and browser parts, on one app server."""
     print("-- starting the app…", flush=True)
     try:
-        server = Server()
+        server = start_server()
     except Exception as exc:
         traceback.print_exc()
         return [Row("Dashboard", "FAILED to start the app", None, "", note=str(exc)[:300])]

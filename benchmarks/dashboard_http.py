@@ -9,13 +9,9 @@ other (an upper bound of what the browser waits for: it sends both at once).
 """
 
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -46,45 +42,13 @@ FILTER_PROPS = {ids.REGION: "region", ids.KINDS: "kinds", ids.DEPARTEMENT: "depa
                 ids.SEARCH: "query"}
 
 
-def free_port() -> int:
+def start_server(timeout: float = 180):
+    """`python -m benchmarks.serve` (the app as app.py serves it) on a free loopback port,
+    started by the browser tests' helper; .start_seconds says how long it took."""
     sys.path.insert(0, str(TESTS))
-    from browser import free_port as tests_free_port  # the browser tests' helper
+    from browser import AppServer  # the browser tests' helper
 
-    return tests_free_port()
-
-
-class Server:
-    """`python -m benchmarks.serve` (the app as app.py serves it) on a free loopback port."""
-
-    def __init__(self, timeout: float = 180):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log = tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log")
-        env = {**os.environ, "PORT": str(self.port), "PYTHONPATH": str(ROOT)}
-        started = time.perf_counter()
-        # The log goes to a file: a pipe nobody reads would block the server once full.
-        self.process = subprocess.Popen([sys.executable, "-m", "benchmarks.serve"], cwd=ROOT,
-                                        env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(Path(self._log.name).read_text(errors="replace"))
-            try:
-                urllib.request.urlopen(self.url + "/_dash-layout", timeout=2)
-                self.start_seconds = time.perf_counter() - started
-                return
-            except OSError:
-                time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"the app did not start within {timeout:.0f} s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self._log.close()
+    return AppServer(module="benchmarks.serve", timeout=timeout)
 
 
 # -- payloads -------------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ def _http_rows(label: str, url: str, store, goal_ms: float) -> list[Row]:
     return rows
 
 
-def dashboard(server: http.Server) -> list[Row]:
+def dashboard(server) -> list[Row]:
     rows = [Row("Dashboard: filter change through /_dash-update-component (map + table)",
                 "app start (geometry prepared once)",
                 server.start_seconds, "s")]
@@ -138,7 +138,7 @@ def dashboard(server: http.Server) -> list[Row]:
 
 # -- the browser (issue 5) -------------------------------------------------------------------------
 
-def browser(server: http.Server) -> list[Row]:
+def browser(server) -> list[Row]:
     result = browser_bench.measure(server.url)
     section = "Browser (headless Chromium): filter change to map redrawn"
     load = result["first_load"]
