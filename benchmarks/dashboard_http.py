@@ -18,7 +18,7 @@ import numpy as np
 import requests
 
 from dashboard import ids
-from geodata.levels import KIND_COMMUNE, KINDS
+from geodata.kinds import KIND_COMMUNE, KINDS
 
 from .serve import NAIVE_HEADER
 

@@ -31,7 +31,7 @@ def _seconds(action) -> float:
 def single_images() -> dict:
     """Seconds of one screen PNG cold and warm, an A4 300 dpi PNG warm, and the naive way."""
     from dashboard import export
-    from dashboard.callbacks import map_figure
+    from dashboard.figures import map_figure
     from dashboard.state import FilterState
     from geodata.members import sample_members
 

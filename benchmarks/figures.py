@@ -10,15 +10,14 @@ under 500 KB gzipped.
 
 import gzip
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 
 from dashboard.figures import build_map
 from geodata import load_layer, schema
-from geodata.levels import COMMUNE, DEPARTEMENT, EPCI, KIND_COMMUNE, KIND_DEPARTEMENT, KIND_REGION
+from geodata.kinds import KIND_COMMUNE, KIND_DEPARTEMENT, KIND_REGION
+from geodata.levels import COMMUNE, DEPARTEMENT, EPCI
 from geodata.levels import REGION as LEVEL_REGION
 
 REPEAT = 5
@@ -44,18 +43,11 @@ def many_members(count: int = 2000) -> pd.DataFrame:
     return members[columns]
 
 
-def sample() -> pd.DataFrame | None:
-    tests = Path(__file__).resolve().parent.parent / "tests"
-    sys.path.insert(0, str(tests))
-    try:
-        from sample_members import sample_members
-    except ImportError:
-        return None
-    try:
-        return sample_members()
-    except OSError as why:
-        print(f"(sample members unavailable: {why})")
-        return None
+def sample() -> pd.DataFrame:
+    """The embedded sample, resolved."""
+    from dashboard.member_store import from_store
+
+    return from_store(None)
 
 
 def measure(members: pd.DataFrame, region: str | None) -> tuple[float, float, int, int]:

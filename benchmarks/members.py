@@ -14,7 +14,7 @@ from dashboard.member_store import to_store
 from geodata import COMMUNE, EPCI, load_layer
 from geodata import schema as S
 from geodata.join import mapped_members
-from geodata.levels import KIND_COMMUNE
+from geodata.kinds import KIND_COMMUNE
 from geodata.members import resolve_members, sample_members
 
 from .figures import many_members

@@ -16,16 +16,16 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from geodata import COMMUNE, clear_memory, load_layer
+from geodata import COMMUNE, get_reference, load_layer
 from geodata import schema as S
-from geodata.levels import KIND_DEPARTEMENT, KIND_REGION
+from geodata.kinds import KIND_DEPARTEMENT, KIND_REGION
 
 WAYS = [
     "figure: `plotly.express` choropleth + scatter_geo on départements dissolved with geopandas "
     "from the unsimplified commune polygons of `load_layer('commune')` (the dissolve, done once, "
     "is reported on its own line, not counted in each build)",
-    "callback: the same Dash endpoint with the geometry rebuilt on each request (the `functools` "
-    "caches of `dashboard.basemap` and `geodata.clear_memory()` emptied before the request)",
+    "callback: the same Dash endpoint with the geometry rebuilt on each request (the layers and "
+    "base-map scenes memoized on `geodata.get_reference()` cleared before the request)",
     "export: kaleido with a browser started per image (`kaleido.calc_fig_sync` with no "
     "long-lived server), same figure and size",
     "browser: the naive figure drawn by plotly.js in the same page as ours (draw time only)",
@@ -34,13 +34,10 @@ WAYS = [
 
 
 def forget_geometry() -> None:
-    """Empty every process cache that holds geometry, so the next figure rebuilds it."""
-    from dashboard import basemap
-
-    clear_memory()
-    for value in vars(basemap).values():
-        if callable(getattr(value, "cache_clear", None)):
-            value.cache_clear()
+    """Forget the layers and the base-map scenes, so the next figure rebuilds them (the
+    resolver's gazetteer and the resolved sample, which hold no geometry, are kept)."""
+    get_reference().clear(keep=lambda key: isinstance(key, tuple) and key[0] in (
+        "geodata.resolve", "dashboard.member_store"))
 
 
 @cache

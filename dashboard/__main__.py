@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 
 from geodata import schema as S
-from geodata.levels import KIND_LABELS, KINDS
+from geodata.kinds import KINDS
 from geodata.members import resolve_members, sample_members
 from geodata.names import key, kind_from_words
 from geodata.reading import MemberFileError
 
-from .downloads import file_name
 from .export import DEFAULT_DPI, FORMATS, SIZES, ExportError, export_map, require_chromium
+from .figures import map_figure
+from .labels import selection_file_name
 from .names import region_names
 from .selection import select
 from .state import FilterState
@@ -55,12 +56,6 @@ def parse_types(text: str | None) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in kinds)
 
 
-def _figure_for(members, state: FilterState):
-    from .callbacks import map_figure
-
-    return map_figure(members, state)
-
-
 def _write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +67,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def export_one(members, state: FilterState, fmt: str, size: str, dpi: int, table: bool,
                output: Path) -> Path:
-    figure = _figure_for(members, state)
+    figure = map_figure(members, state)
     shown = select(members, state)
     data = export_map(figure, fmt, size, dpi, members=shown if table and fmt == "pdf" else None)
     _write(output, data)
@@ -126,18 +121,14 @@ def _export(args) -> int:
         regions = [None] + sorted(set(mapped[mapped[S.KIND].isin(kinds)][S.REGION]) - {""})
         for code in regions:
             state = FilterState(region=code, kinds=kinds)
-            label = [region_names()[code]] if code else ["france"]
-            path = args.all_regions / file_name(label, fmt, today)
+            path = args.all_regions / selection_file_name(state, fmt, today)
             export_one(members, state, fmt, args.size, args.dpi, args.table, path)
             print(f"écrit : {path}")
         print(f"{len(regions)} cartes écrites dans {args.all_regions}.")
         return 0
 
     state = FilterState(region=region, kinds=kinds)
-    label = [region_names()[region]] if region else []
-    if kinds != KINDS:
-        label += [KIND_LABELS[k] for k in kinds]
-    output = args.output or Path(file_name(label, fmt, today))
+    output = args.output or Path(selection_file_name(state, fmt, today))
     export_one(members, state, fmt, args.size, args.dpi, args.table, output)
     print(f"écrit : {output}")
     return 0

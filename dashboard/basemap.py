@@ -1,7 +1,8 @@
 """The base map under the members: départements, borders and names, prepared once per process.
 
-Everything here is cached (`functools.cache`): the first figure of a view pays ~0.1–0.4 s to turn
-the reference layers into small GeoJSON features, every later figure reuses them. Coordinates are
+Everything here is memoized with the reference geography (`geodata.memoized`, dropped by its
+`clear()`): the first figure of a view pays ~0.1–0.4 s to turn the reference layers into small
+GeoJSON features, every later figure reuses them. Coordinates are
 snapped to a grid (3 decimals, ~100 m, for the generalised national shapes; 4, ~10 m, for the
 detailed région views) to keep the figure JSON small. The returned objects are shared: never
 modify them.
@@ -13,14 +14,13 @@ for a border, and plotly validates a GeoJSON much faster than long lists of poin
 
 import json
 from dataclasses import dataclass
-from functools import cache
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.ops import polylabel
 
-from geodata import load_layer
+from geodata import get_reference, load_layer, memoized
 from geodata.levels import DEPARTEMENT, EPCI, OVERSEAS_REGIONS, REGION
 
 DECIMALS_LIGHT = 3
@@ -135,30 +135,26 @@ def _widened(box, aspect: float) -> tuple[float, float, float, float]:
 
 # -- names ----------------------------------------------------------------------------------------
 
-@cache
 def names(level: str) -> dict[str, str]:
     """Code -> official name for 'region' or 'departement' (used by the hover text)."""
     if level not in (REGION, DEPARTEMENT):
         raise ValueError(f"level must be 'region' or 'departement', got {level!r}")
-    layer = load_layer(level, light=True)
-    return dict(zip(layer["code"], layer["nom"], strict=True))
+    return get_reference().names(level)
 
 
-@cache
 def departements_by_region() -> dict[str, tuple[str, ...]]:
     """Région code -> codes of its départements."""
-    layer = load_layer(DEPARTEMENT, light=True)
-    return {region: tuple(group["code"]) for region, group in layer.groupby("region")}
+    return get_reference().departements_by_region()
 
 
 # -- national view --------------------------------------------------------------------------------
 
-@cache
+@memoized
 def _light_departements() -> gpd.GeoDataFrame:
     return load_layer(DEPARTEMENT, light=True)[["code", "nom", "region", "geometry"]]
 
 
-@cache
+@memoized
 def national_features() -> dict[str, dict]:
     """All 101 départements, generalised, as GeoJSON features keyed by code."""
     layer = _light_departements()
@@ -180,7 +176,7 @@ def _national_scene(layer: gpd.GeoDataFrame, margin: float, projection: dict) ->
     )
 
 
-@cache
+@memoized
 def metropole_scene() -> Scene:
     """Metropolitan France (with Corsica), generalised."""
     layer = _light_departements()
@@ -188,7 +184,7 @@ def metropole_scene() -> Scene:
     return _national_scene(layer, NATIONAL_MARGIN, METROPOLE_PROJECTION)
 
 
-@cache
+@memoized
 def overseas_scene(region: str) -> Scene:
     """One overseas région (a single département) for an inset of the national view."""
     if region not in OVERSEAS_REGIONS:
@@ -199,7 +195,7 @@ def overseas_scene(region: str) -> Scene:
                            SMALL_AREA_PROJECTION)
 
 
-@cache
+@memoized
 def paris_scene() -> Scene:
     """Paris and its petite couronne, in detail, for an inset of the national view."""
     layer = load_layer(DEPARTEMENT)
@@ -231,7 +227,7 @@ def _legend_room(view, region_shape) -> tuple[float, float, float, float]:
     return _widened((minx, miny - LEGEND_BOX[1] * (maxy - miny), maxx, maxy), VIEW_ASPECT)
 
 
-@cache
+@memoized
 def region_scene(region: str) -> Scene:
     """One région in detail, with the départements around it generalised, faded and clipped."""
     if region not in departements_by_region():
@@ -318,7 +314,7 @@ def place_labels(scene: Scene, lons, lats) -> tuple[Label, ...]:
 
 # -- EPCI outlines --------------------------------------------------------------------------------
 
-@cache
+@memoized
 def _epci_geometries() -> dict:
     layer = load_layer(EPCI, light=True)
     return dict(zip(layer["code"], layer.geometry.values, strict=True))
@@ -329,7 +325,7 @@ def has_epci(code: str) -> bool:
     return code in _epci_geometries()
 
 
-@cache
+@memoized
 def epci_feature(code: str) -> dict:
     """One EPCI, generalised, as a GeoJSON feature (the outline of an EPCI member)."""
     try:

@@ -18,10 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from geodata import schema as S
-from geodata.levels import KIND_LABELS_SINGULAR
 
 from . import offline
-from .names import departement_names, region_names
+from .table import pdf_table
 
 FORMATS = ("png", "svg", "pdf")
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -193,22 +192,16 @@ def _append_pages(first: bytes, others: list[bytes]) -> bytes:
 
 def table_figures(members: pd.DataFrame, map_figure: go.Figure | None = None) -> list[go.Figure]:
     """The member list as table pages (plotly tables, so kaleido prints them like the map)."""
-    deps, regs = departement_names(), region_names()
-    ordered = members.sort_values([S.REGION, S.KIND, S.NAME])
-    columns = {"Collectivité": ordered[S.NAME],
-               "Type": ordered[S.KIND].map(KIND_LABELS_SINGULAR),
-               "Département": ordered[S.DEPARTEMENT].map(deps).fillna(""),
-               "Région": ordered[S.REGION].map(regs).fillna(""),
-               "Code": ordered[S.CODE]}
+    columns, widths = pdf_table(members.sort_values([S.REGION, S.KIND, S.NAME]))
     title = "Liste des adhérents"
     if map_figure is not None and map_figure.layout.title.text:
         title = f"{map_figure.layout.title.text} — liste"
     pages = []
-    count = len(ordered)
+    count = len(members)
     for start in range(0, count, TABLE_ROWS_PER_PAGE):
-        chunk = {k: v.iloc[start:start + TABLE_ROWS_PER_PAGE].tolist() for k, v in columns.items()}
+        chunk = {k: v[start:start + TABLE_ROWS_PER_PAGE] for k, v in columns.items()}
         figure = go.Figure(go.Table(
-            columnwidth=[3, 2, 1.6, 1.8, 1],
+            columnwidth=widths,
             header={"values": [f"<b>{k}</b>" for k in chunk], "fill_color": "#e9eef6",
                     "align": "left", "font": {"size": 13}},
             cells={"values": list(chunk.values()), "align": "left", "font": {"size": 12},

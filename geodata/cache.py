@@ -1,6 +1,7 @@
 """The on-disk cache of the reference layers: GeoParquet files plus a manifest.
 
-A cache is used only when its manifest matches the installed source and our schema, and every
+Each vintage has its own folder under the cache root, so vintages sit side by side. A cache is
+used only when its manifest matches the vintage, the installed source and our schema, and every
 file it lists is there with its recorded size. It is written in a temporary folder that is
 renamed into place, so an interrupted build never leaves a half cache.
 """
@@ -18,14 +19,19 @@ import geopandas as gpd
 import platformdirs
 
 from . import source
+from .levels import COMMUNE, DEPARTEMENT, EPCI, REGION
+from .vintages import Vintage
 
 log = logging.getLogger("geodata")
 
 SCHEMA_VERSION = 1
 CACHE_ENV = "GEODATA_CACHE_DIR"
 MANIFEST = "manifest.json"
-LAYER_NAMES = ("regions", "departements", "epcis", "communes",
-               "regions-light", "departements-light", "epcis-light")
+# The file of each level's layer; every level but the communes also has a "-light" one.
+LEVEL_LAYERS = {REGION: "regions", DEPARTEMENT: "departements", EPCI: "epcis",
+                COMMUNE: "communes"}
+LAYER_NAMES = (*LEVEL_LAYERS.values(),
+               *(f"{name}-light" for level, name in LEVEL_LAYERS.items() if level != COMMUNE))
 
 
 class StaleCacheError(Exception):
@@ -33,19 +39,24 @@ class StaleCacheError(Exception):
 
 
 def cache_dir() -> Path:
-    """The cache folder: $GEODATA_CACHE_DIR, else the per-user cache folder."""
+    """The cache root: $GEODATA_CACHE_DIR, else the per-user cache folder."""
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override).expanduser()
     return Path(platformdirs.user_cache_dir("carte-adherents")) / "geodata"
 
 
-def expected_manifest() -> dict:
-    return {"source": source.PACKAGE, "source_version": source.package_version(),
-            "vintage": source.COG_VINTAGE, "schema_version": SCHEMA_VERSION}
+def vintage_dir(vintage: Vintage) -> Path:
+    """The folder of one vintage's layers: <cache root>/<vintage id>."""
+    return cache_dir() / vintage.id
 
 
-def read_manifest(folder: Path) -> dict:
+def expected_manifest(vintage: Vintage) -> dict:
+    return {"source": vintage.package, "source_version": source.package_version(vintage),
+            "vintage": vintage.id, "cog": vintage.cog, "schema_version": SCHEMA_VERSION}
+
+
+def read_manifest(folder: Path, vintage: Vintage) -> dict:
     """The manifest of a usable cache, or StaleCacheError saying why it cannot be used."""
     path = folder / MANIFEST
     if not path.exists():
@@ -54,7 +65,7 @@ def read_manifest(folder: Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise StaleCacheError(f"manifeste illisible ({exc})") from exc
-    for key, value in expected_manifest().items():
+    for key, value in expected_manifest(vintage).items():
         if manifest.get(key) != value:
             raise StaleCacheError(
                 f"cache périmé : {key} = {manifest.get(key)!r}, attendu {value!r}")
@@ -66,7 +77,8 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
-def write(layers: dict[str, gpd.GeoDataFrame], folder: Path, build_seconds: float) -> dict:
+def write(layers: dict[str, gpd.GeoDataFrame], folder: Path, vintage: Vintage,
+          build_seconds: float) -> dict:
     """Write the layers and their manifest to folder, atomically."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
@@ -76,9 +88,9 @@ def write(layers: dict[str, gpd.GeoDataFrame], folder: Path, build_seconds: floa
             file = staging / f"{name}.parquet"
             layers[name].to_parquet(file, compression="zstd", index=False)
             entries[name] = {"rows": len(layers[name]), "bytes": file.stat().st_size}
-        manifest = {**expected_manifest(), "built_at": datetime.now(UTC).isoformat(
+        manifest = {**expected_manifest(vintage), "built_at": datetime.now(UTC).isoformat(
             timespec="seconds"), "build_seconds": round(build_seconds, 1),
-            "attribution": source.ATTRIBUTION, "layers": entries}
+            "attribution": vintage.attribution, "layers": entries}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                         encoding="utf-8")
         old = None

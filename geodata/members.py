@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema as S
-from .levels import KINDS
+from .kinds import KINDS
 from .reading import read_members
 from .resolve import resolve_rows
 

@@ -7,16 +7,7 @@ split_prefix("Ville de St-Denis") -> ("commune", "saint denis")
 import re
 import unicodedata
 
-from .levels import (
-    KIND_CA,
-    KIND_CC,
-    KIND_COMMUNE,
-    KIND_CU,
-    KIND_DEPARTEMENT,
-    KIND_METROPOLE,
-    KIND_OTHER,
-    KIND_REGION,
-)
+from .kinds import ANY_EPCI_WORDS, EPCI_KINDS, KIND_BY_ID, KIND_RECORDS
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
@@ -37,19 +28,10 @@ def key(text: str) -> str:
     return " ".join(w for w in normalize(text).split() if w not in STOPWORDS)
 
 
-# Prefixes that say the kind of collectivité, on normalised text, longest first.
-_PREFIXES = [
-    (KIND_DEPARTEMENT, r"conseil departemental|conseil general|departement|cd|cg"),
-    (KIND_REGION, r"conseil regional|collectivite regionale|region|cr"),
-    (KIND_COMMUNE, r"ville|mairie|commune|municipalite"),
-    (KIND_CC, r"communaute de communes|communaute des communes|cc"),
-    (KIND_CA, r"communaute d agglomeration|communaute agglomeration|agglomeration|agglo|ca"),
-    (KIND_CU, r"communaute urbaine|cu"),
-    (KIND_METROPOLE, r"eurometropole|metropole europeenne|metropole"),
-    (KIND_OTHER, r"ept|etablissement public territorial|syndicat mixte|syndicat|petr"),
-]
-_PREFIX_RE = [(kind, re.compile(rf"^(?:{alts})(?: (?:de|du|des|d|l|la|le|les))*(?: |$)"))
-              for kind, alts in _PREFIXES]
+# Prefixes that say the kind of collectivité (from the kind records), on normalised text.
+_PREFIX_RE = [(record.id, re.compile(
+    rf"^(?:{'|'.join(record.prefixes)})(?: (?:de|du|des|d|l|la|le|les))*(?: |$)"))
+    for record in KIND_RECORDS if record.prefixes]
 
 
 def split_prefix(name: str) -> tuple[str | None, str]:
@@ -62,10 +44,11 @@ def split_prefix(name: str) -> tuple[str | None, str]:
     return None, text
 
 
-# Words that only say "this is an EPCI": dropped to compare EPCI names.
-_EPCI_WORDS = re.compile(
-    r"\b(communaute (?:de |des )?communes|communaute (?:d )?agglomeration|communaute urbaine|"
-    r"eurometropole|metropole|agglomeration|agglo|cc|ca|cu)\b")
+# Words that only say "this is an EPCI" (the prefixes of the EPCI kinds, longest first):
+# dropped to compare EPCI names.
+_EPCI_WORDS = re.compile(r"\b(" + "|".join(sorted(
+    {prefix for kind_id in EPCI_KINDS for prefix in KIND_BY_ID[kind_id].prefixes},
+    key=len, reverse=True)) + r")\b")
 
 
 def epci_key(text: str) -> str:
@@ -73,25 +56,10 @@ def epci_key(text: str) -> str:
     return key(_EPCI_WORDS.sub(" ", normalize(text)))
 
 
-# Words in a type column, normalised -> kind.
-KIND_WORDS = {
-    "region": KIND_REGION, "conseil regional": KIND_REGION, "reg": KIND_REGION,
-    "departement": KIND_DEPARTEMENT, "conseil departemental": KIND_DEPARTEMENT,
-    "dept": KIND_DEPARTEMENT, "dep": KIND_DEPARTEMENT, "department": KIND_DEPARTEMENT,
-    "metropole": KIND_METROPOLE, "metro": KIND_METROPOLE, "me": KIND_METROPOLE,
-    "metropolis": KIND_METROPOLE,
-    "communaute urbaine": KIND_CU, "cu": KIND_CU,
-    "communaute d agglomeration": KIND_CA, "communaute agglomeration": KIND_CA, "ca": KIND_CA,
-    "agglomeration": KIND_CA, "agglo": KIND_CA,
-    "communaute de communes": KIND_CC, "cc": KIND_CC,
-    "commune": KIND_COMMUNE, "ville": KIND_COMMUNE, "municipalite": KIND_COMMUNE,
-    "city": KIND_COMMUNE, "town": KIND_COMMUNE, "mairie": KIND_COMMUNE,
-    "autre": KIND_OTHER, "other": KIND_OTHER, "ept": KIND_OTHER, "syndicat": KIND_OTHER,
-    "etablissement public territorial": KIND_OTHER, "petr": KIND_OTHER, "pays": KIND_OTHER,
-    "syndicat mixte": KIND_OTHER,
-}
-# "EPCI" says an EPCI of any kind.
-EPCI_WORDS = {"epci", "intercommunalite", "interco", "groupement"}
+# Words in a type column, normalised -> kind id.
+KIND_WORDS = {word: record.id for record in KIND_RECORDS for word in record.words}
+# Words that say "an EPCI" of any kind.
+EPCI_WORDS = ANY_EPCI_WORDS
 
 
 def kind_from_words(text: str) -> str | None:
@@ -101,8 +69,7 @@ def kind_from_words(text: str) -> str | None:
         return None
     if words in KIND_WORDS:
         return KIND_WORDS[words]
-    for kind in (KIND_REGION, KIND_DEPARTEMENT, KIND_METROPOLE, KIND_CU, KIND_CA, KIND_CC,
-                 KIND_COMMUNE, KIND_OTHER):
-        if words == normalize(kind) or words.replace(" ", "_") == kind:
-            return kind
+    for record in KIND_RECORDS:
+        if words == normalize(record.id) or words.replace(" ", "_") == record.id:
+            return record.id
     return None

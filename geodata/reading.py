@@ -91,15 +91,25 @@ class UnreadableFileError(MemberFileError):
             "Vérifiez le chemin et les droits d'accès au fichier, puis réessayez.", filename)
 
 
+def too_large_message(the_file: str, size: str, limit: str) -> str:
+    """The message of FileTooLargeError (see too_large_template for the browser's copy)."""
+    return (f"{the_file} est trop volumineux : {size}, pour une limite de {limit}. Découpez la "
+            f"liste en plusieurs fichiers de moins de {limit} (ou retirez les colonnes "
+            "inutiles), puis envoyez-les un par un.")
+
+
+def too_large_template(limit: int | None = None) -> str:
+    """The same message for the browser, which refuses a big file before sending it: it
+    replaces {filename} and {size} (in Mo, written as _size_fr writes it)."""
+    return too_large_message(_the_file("{filename}"), "{size}", _size_fr(limit or MAX_BYTES))
+
+
 class FileTooLargeError(MemberFileError):
     """The file is bigger than the size limit."""
 
     def __init__(self, filename: str | None, size: int, limit: int):
-        super().__init__(
-            f"{_the_file(filename)} est trop volumineux : {_size_fr(size)}, pour une limite de "
-            f"{_size_fr(limit)}. Découpez la liste en plusieurs fichiers de moins de "
-            f"{_size_fr(limit)} (ou retirez les colonnes inutiles), puis envoyez-les un par un.",
-            filename)
+        super().__init__(too_large_message(_the_file(filename), _size_fr(size), _size_fr(limit)),
+                         filename)
         self.size = size
         self.limit = limit
 

@@ -1,13 +1,19 @@
-"""Loading API for the reference geography: layers, look-ups by code, parents.
+"""The reference geography in memory: one `Reference` per vintage, built once per process.
 
-Layers are built on first use (or by `python -m geodata build`) and kept in memory once
-loaded, so everything after the first call is a dictionary look-up.
+A Reference loads the layers of its vintage from the cache (building the cache when it is
+missing, stale or damaged), indexes them once, and keeps what other modules derive from them
+(the resolver's gazetteer, the base-map scenes...) through `memoized`, so that a single
+`clear()` forgets all of it, after a rebuild for instance.
+
+    >>> from geodata import get_reference
+    >>> get_reference().lookup("commune", "59350")["nom"]
+    'Lille'
 """
 
+import functools
 import logging
 import threading
 import time
-from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,86 +22,168 @@ import pandas as pd
 from . import cache as cache_store
 from .build import build_layers
 from .levels import COMMUNE, DEPARTEMENT, EPCI, LEVELS, REGION
+from .vintages import Vintage, get_vintage
 
 log = logging.getLogger("geodata")
-
-LEVEL_LAYERS = {REGION: "regions", DEPARTEMENT: "departements", EPCI: "epcis",
-                COMMUNE: "communes"}
-_lock = threading.Lock()
 
 
 class UnknownCodeError(KeyError):
     """No unit of that level has that code."""
 
 
-def build(force: bool = False, folder: Path | None = None) -> dict:
-    """Build the cache if it is missing, stale or damaged (always when force); its manifest."""
-    folder = folder or cache_store.cache_dir()
-    with _lock:
-        if not force:
-            try:
-                return cache_store.read_manifest(folder)
-            except cache_store.StaleCacheError as why:
-                log.warning("Construction du cache géographique (%s)…", why)
-        started = time.perf_counter()
-        layers = build_layers()
-        manifest = cache_store.write(layers, folder, time.perf_counter() - started)
-        _load_cached.cache_clear()
-        return manifest
+class Reference:
+    """The layers of one vintage, their indexes, and everything memoized from them."""
+
+    def __init__(self, vintage: Vintage):
+        self.vintage = vintage
+        self._memo: dict = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Reference({self.vintage.id!r})"
+
+    @property
+    def folder(self) -> Path:
+        return cache_store.vintage_dir(self.vintage)
+
+    def build(self, force: bool = False) -> dict:
+        """Build the cache if it is missing, stale or damaged (always when force); its manifest."""
+        folder = self.folder
+        with self._lock:
+            if not force:
+                try:
+                    return cache_store.read_manifest(folder, self.vintage)
+                except cache_store.StaleCacheError as why:
+                    log.warning("Construction du cache géographique (%s)…", why)
+            started = time.perf_counter()
+            layers = build_layers(self.vintage)
+            manifest = cache_store.write(layers, folder, self.vintage,
+                                         time.perf_counter() - started)
+            self._memo.clear()
+            return manifest
+
+    def memo(self, key, compute):
+        """compute(), kept until clear(): the cache of everything derived from the layers."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            return self._memo.setdefault(key, compute())
+
+    def clear(self, keep=None) -> None:
+        """Forget the layers and all that was derived from them (tests, after a rebuild).
+
+        keep: a function of a memo key; the entries it says True to are kept (benchmarks).
+        """
+        self._memo = {key: value for key, value in self._memo.items() if keep and keep(key)}
+
+    def layer(self, level: str, light: bool = False) -> gpd.GeoDataFrame:
+        """One layer (level: region, departement, epci, commune) as a GeoDataFrame.
+
+        light=True gives the generalised shapes for national views (not for communes).
+        Do not modify the returned frame: it is shared.
+        """
+        if level not in cache_store.LEVEL_LAYERS:
+            raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+        name = cache_store.LEVEL_LAYERS[level] + ("-light" if light and level != COMMUNE else "")
+        return self.memo(("layer", name), lambda: self._read(name))
+
+    def _read(self, name: str) -> gpd.GeoDataFrame:
+        self.build()
+        try:
+            return cache_store.read_layer(self.folder, name)
+        except cache_store.StaleCacheError as why:
+            log.warning("Cache géographique endommagé (%s) : reconstruction…", why)
+            self.build(force=True)
+            return cache_store.read_layer(self.folder, name)
+
+    def table(self, level: str) -> pd.DataFrame:
+        """The attributes of a level's units (no geometry), indexed by code (kept as a column)."""
+        return self.memo(("table", level), lambda: pd.DataFrame(
+            self.layer(level).drop(columns="geometry")).set_index("code", drop=False))
+
+    def exists(self, level: str, code: str) -> bool:
+        return code in self.table(level).index
+
+    def lookup(self, level: str, code: str) -> dict:
+        """The attributes of one unit, e.g. lookup('commune', '59350')['nom']."""
+        try:
+            return self.table(level).loc[code].to_dict()
+        except KeyError:
+            raise UnknownCodeError(f"no {level} has code {code!r}") from None
+
+    def parents(self, level: str, code: str) -> dict[str, str]:
+        """Codes of the units that contain this one: {'epci':…, 'departement':…, 'region':…}."""
+        unit = self.lookup(level, code)
+        out = {}
+        if level == COMMUNE and unit["epci"]:
+            out[EPCI] = unit["epci"]
+        if level in (COMMUNE, EPCI):
+            out[DEPARTEMENT] = unit["departement"]
+        if level != REGION:
+            out[REGION] = unit["region"]
+        return out
+
+    def names(self, level: str) -> dict[str, str]:
+        """Code -> official name of every unit of a level."""
+        return self.memo(("names", level), lambda: dict(
+            zip(self.table(level)["code"], self.table(level)["nom"])))
+
+    def departements_by_region(self) -> dict[str, tuple[str, ...]]:
+        """Région code -> codes of its départements, sorted."""
+        def compute():
+            table = self.table(DEPARTEMENT)
+            return {region: tuple(sorted(codes))
+                    for region, codes in table.groupby("region")["code"]}
+        return self.memo("departements_by_region", compute)
+
+    def epci_departements(self) -> dict[str, set[str]]:
+        """EPCI code -> the départements its communes lie in (a few EPCIs straddle a border)."""
+        return self.memo("epci_departements", lambda: self.table(COMMUNE).groupby(
+            "epci")["departement"].agg(set).to_dict())
 
 
-@cache
-def _load_cached(folder: Path, name: str) -> gpd.GeoDataFrame:
-    return cache_store.read_layer(folder, name)
+_references: dict[str, Reference] = {}
+
+
+def get_reference(vintage_id: str | None = None) -> Reference:
+    """The Reference of a vintage (default: the one in use, see geodata.vintages)."""
+    vintage = get_vintage(vintage_id)
+    if vintage.id not in _references:
+        _references.setdefault(vintage.id, Reference(vintage))
+    return _references[vintage.id]
+
+
+def memoized(function):
+    """Cache function(*args) in the Reference in use: one result per vintage, dropped with it.
+
+    For what other modules derive from the layers (base-map scenes, the gazetteer).
+    """
+    @functools.wraps(function)
+    def wrapper(*args):
+        return get_reference().memo((function.__module__, function.__qualname__, args),
+                                lambda: function(*args))
+    return wrapper
+
+
+# The short forms used across the project, on the Reference in use.
+
+def build(force: bool = False) -> dict:
+    return get_reference().build(force)
 
 
 def load_layer(level: str, light: bool = False) -> gpd.GeoDataFrame:
-    """One reference layer (level: region, departement, epci, commune) as a GeoDataFrame.
-
-    light=True gives the generalised shapes for national views (not for communes).
-    Do not modify the returned frame: it is shared.
-    """
-    if level not in LEVEL_LAYERS:
-        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    name = LEVEL_LAYERS[level] + ("-light" if light and level != COMMUNE else "")
-    folder = cache_store.cache_dir()
-    build(folder=folder)
-    try:
-        return _load_cached(folder, name)
-    except cache_store.StaleCacheError as why:
-        log.warning("Cache géographique endommagé (%s) : reconstruction…", why)
-        build(force=True, folder=folder)
-        return _load_cached(folder, name)
-
-
-@cache
-def _index(level: str) -> pd.DataFrame:
-    return pd.DataFrame(load_layer(level).drop(columns="geometry")).set_index("code")
+    return get_reference().layer(level, light)
 
 
 def lookup(level: str, code: str) -> dict:
-    """The attributes of one unit (no geometry), e.g. lookup('commune', '59350')['nom']."""
-    try:
-        row = _index(level).loc[code]
-    except KeyError:
-        raise UnknownCodeError(f"no {level} has code {code!r}") from None
-    return {"code": code, **row.to_dict()}
+    return get_reference().lookup(level, code)
 
 
 def parents(level: str, code: str) -> dict[str, str]:
-    """Codes of the units that contain this one: {'epci':…, 'departement':…, 'region':…}."""
-    unit = lookup(level, code)
-    out = {}
-    if level == COMMUNE and unit["epci"]:
-        out[EPCI] = unit["epci"]
-    if level in (COMMUNE, EPCI):
-        out[DEPARTEMENT] = unit["departement"]
-    if level != REGION:
-        out[REGION] = unit["region"]
-    return out
+    return get_reference().parents(level, code)
 
 
 def clear_memory() -> None:
-    """Forget the layers loaded in memory (tests, after a rebuild)."""
-    _load_cached.cache_clear()
-    _index.cache_clear()
+    """Forget every vintage's layers and what was derived from them."""
+    for ref in _references.values():
+        ref.clear()

@@ -8,7 +8,6 @@ Every input row gives one output row, in input order.
 """
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import pandas as pd
 import shapely
@@ -16,22 +15,17 @@ from rapidfuzz import fuzz, process
 
 from . import schema as S
 from .aliases import ALIASES, FORMER_REGIONS
-from .levels import (
-    COMMUNE,
-    DEPARTEMENT,
-    EPCI,
+from .kinds import (
     EPCI_KINDS,
-    KIND_COMMUNE,
-    KIND_DEPARTEMENT,
     KIND_LABELS_SINGULAR,
     KIND_OTHER,
-    KIND_REGION,
-    REGION,
-    is_valid_code,
+    SEATED_KINDS,
+    kind_of_unit,
     level_of_kind,
 )
+from .levels import COMMUNE, DEPARTEMENT, EPCI, REGION, is_valid_code
 from .names import EPCI_WORDS, epci_key, key, kind_from_words, normalize, split_prefix
-from .reference import load_layer
+from .reference import get_reference, memoized
 
 # Fuzzy matching: accepted at or above FUZZY_ACCEPT when the runner-up is FUZZY_MARGIN
 # behind. A typo is likelier in the name of a big place than a match with a hamlet
@@ -66,19 +60,20 @@ class Outcome:
     message: str = ""
     # (lon, lat, département, région) of a row placed by coordinates or seat commune.
     place: tuple[float, float, str, str] | None = None
+    kind: str = KIND_OTHER  # the kind of a placed row
 
 
 class Gazetteer:
-    """The official units with their normalised names, built once per process."""
+    """The official units with their normalised names, built once per reference geography."""
 
     def __init__(self):
+        ref = get_reference()
         self.units: dict[str, pd.DataFrame] = {}
         self.by_name: dict[str, dict[str, list[str]]] = {}
         self.by_key: dict[str, dict[str, list[str]]] = {}
         self.fuzzy_keys: dict[str, list[tuple[str, str]]] = {}
         for level in ALL_LEVELS:
-            frame = pd.DataFrame(load_layer(level).drop(columns="geometry")).set_index(
-                "code", drop=False)
+            frame = ref.table(level)
             self.units[level] = frame
             self.by_name[level] = _group(frame.nom.map(normalize), frame.code)
             keyer = epci_key if level == EPCI else key
@@ -91,7 +86,9 @@ class Gazetteer:
             self.fuzzy_keys[level] = list(zip(keys, frame.code))
         self.aliases = {normalize(alias): Unit(*unit) for alias, unit in ALIASES.items()}
         self.former_regions = {key(name): (name, code) for name, code in FORMER_REGIONS.items()}
-        self._departement_tree = shapely.STRtree(load_layer(DEPARTEMENT).geometry.values)
+        self.epci_departements = ref.epci_departements()
+        self._departements = ref.layer(DEPARTEMENT)
+        self._departement_tree = shapely.STRtree(self._departements.geometry.values)
 
     def unit_row(self, unit: Unit) -> pd.Series:
         return self.units[unit.level].loc[unit.code]
@@ -99,19 +96,19 @@ class Gazetteer:
     def exists(self, level: str, code: str) -> bool:
         return code in self.units[level].index
 
-    def describe(self, unit: Unit) -> str:
-        """'Saint-Denis (commune, 93)' for lists of candidates."""
+    def kind_of(self, unit: Unit) -> str:
+        return kind_of_unit(unit.level, self.unit_row(unit).get("kind"))
+
+    def candidate(self, unit: Unit) -> dict:
+        """The unit as a candidate a person can choose (schema.candidate_record)."""
         row = self.unit_row(unit)
-        kind = row.get("kind", unit.level) if unit.level == EPCI else unit.level
         where = row.get("departement", "") if unit.level in (COMMUNE, EPCI) else ""
-        label = KIND_LABELS_SINGULAR.get(kind, kind).lower()
-        return f"{row.nom} ({label}{', ' + where if where else ''} ; code {unit.code})"
+        return S.candidate_record(unit.level, unit.code, row.nom, self.kind_of(unit), where)
 
     def departement_at(self, lon: float, lat: float) -> str | None:
         point = shapely.Point(lon, lat)
-        deps = load_layer(DEPARTEMENT)
         hits = self._departement_tree.query(point, predicate="intersects")
-        return deps.code.iloc[hits[0]] if len(hits) else None
+        return self._departements.code.iloc[hits[0]] if len(hits) else None
 
 
 def _group(keys: pd.Series, codes: pd.Series) -> dict[str, list[str]]:
@@ -121,7 +118,7 @@ def _group(keys: pd.Series, codes: pd.Series) -> dict[str, list[str]]:
     return out
 
 
-@cache
+@memoized
 def gazetteer() -> Gazetteer:
     return Gazetteer()
 
@@ -170,7 +167,8 @@ def _match_code(raw: str, kind: str | None, name_levels: tuple[str, ...],
     code = _clean_code(raw)
     if len(code) == 14 and code.isdigit():  # a SIRET: its first nine digits are the SIREN
         code = code[:9]
-    if code.isdigit() and len(code) in (1, 4) and kind in (None, KIND_DEPARTEMENT, KIND_COMMUNE):
+    if code.isdigit() and len(code) in (1, 4) and (
+            kind is None or level_of_kind(kind) in (DEPARTEMENT, COMMUNE)):
         code = "0" + code  # a leading zero lost by a spreadsheet
     levels = [lvl for lvl in name_levels if is_valid_code(lvl, code) and gaz.exists(lvl, code)]
     if levels:
@@ -210,22 +208,12 @@ def _narrow(units: list[Unit], kind: str | None, dep: str | None, reg: str | Non
 
     if dep:
         units = [u for u in units if parents_of(u)[0] == dep or (
-            u.level == EPCI and dep in _epci_departements(u.code))] or units
+            u.level == EPCI and dep in gaz.epci_departements.get(u.code, ()))] or units
     if reg:
         units = [u for u in units if parents_of(u)[1] == reg] or units
     if kind in EPCI_KINDS:
         units = [u for u in units if u.level != EPCI or gaz.unit_row(u).kind == kind] or units
     return units
-
-
-@cache
-def _epci_departements_index() -> dict[str, set[str]]:
-    communes = load_layer(COMMUNE)
-    return communes.groupby("epci").departement.agg(set).to_dict()
-
-
-def _epci_departements(code: str) -> set[str]:
-    return _epci_departements_index().get(code, set())
 
 
 def _notable(unit: Unit | None, gaz: Gazetteer) -> bool:
@@ -357,6 +345,7 @@ def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[float, float, str, str] 
 
 def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
     kind, any_epci = _kind_hint(row)
+    seated = kind in SEATED_KINDS   # no territory of its own: placed by its seat
     dep = _departement_hint(row.get("departement_hint", ""), gaz) \
         if str(row.get("departement_hint", "")).strip() else None
     reg = _region_hint(row.get("region_hint", ""), gaz) \
@@ -365,7 +354,7 @@ def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
     name = str(row.get("input_name", "")).strip()
     note = ""
 
-    if kind != KIND_OTHER and str(row.get("code", "")).strip():
+    if not seated and str(row.get("code", "")).strip():
         units, note = _match_code(row.code, kind, levels, gaz)
         if len(units) > 1 and name:
             by_name = _candidates_by_name(name, tuple(u.level for u in units), gaz)
@@ -377,7 +366,7 @@ def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
                 f"Le code « {row.code} » désigne à la fois un département et une région : "
                 "indiquez le type (colonne « type »)."))
 
-    if kind != KIND_OTHER and name:
+    if not seated and name:
         outcome = _match_name(name, kind, dep, reg, gaz) if levels else Outcome(S.UNMATCHED)
         if outcome.status == S.MATCHED or outcome.status == S.AMBIGUOUS:
             if note:
@@ -388,9 +377,10 @@ def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
 
     place = _placement(row, gaz)
     if place:
-        return Outcome(S.PLACED, score=100, place=place, message=(
+        return Outcome(S.PLACED, score=100, place=place, kind=kind if seated else KIND_OTHER,
+                       message=(
             "Placée par ses coordonnées ou sa commune siège."))
-    if kind == KIND_OTHER:
+    if seated:
         outcome.message = (
             f"« {name} » n'est ni une commune, ni un EPCI, ni un département, ni une région : "
             "ajoutez sa commune siège (colonne « commune siège », code INSEE) ou ses "
@@ -435,26 +425,23 @@ def resolve_rows(rows: pd.DataFrame, extra_columns: list[str] | None = None) -> 
             else:
                 first_row_of[outcome.unit] = int(row["row"])
         records.append(_record(row, outcome, gaz))
-    columns = S.RESOLVED_COLUMNS + list(extra_columns or [])
-    frame = pd.DataFrame(records, columns=S.RESOLVED_COLUMNS)
-    frame[S.POPULATION] = frame[S.POPULATION].astype("Int64")
+    frame = S.conform(pd.DataFrame(records, columns=S.RESOLVED_COLUMNS))
     for column in extra_columns or []:
         frame[column] = rows[column].values if column in rows else ""
-    return frame[columns]
+    return frame
 
 
 def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
     record = {S.ROW: int(row["row"]), S.INPUT_NAME: row.get("input_name", ""),
               S.STATUS: outcome.status, S.LEVEL: "", S.KIND: "", S.CODE: "", S.NAME: "",
               S.DEPARTEMENT: "", S.REGION: "", S.POPULATION: None, S.SCORE: outcome.score,
-              S.CANDIDATES: " | ".join(gaz.describe(u) for u in outcome.candidates),
+              S.CANDIDATES: [gaz.candidate(u) for u in outcome.candidates],
               S.MESSAGE: outcome.message, S.LON: None, S.LAT: None}
     if outcome.unit is not None:
         unit = gaz.unit_row(outcome.unit)
         record.update({
             S.LEVEL: outcome.unit.level,
-            S.KIND: {REGION: KIND_REGION, DEPARTEMENT: KIND_DEPARTEMENT,
-                     COMMUNE: KIND_COMMUNE}.get(outcome.unit.level) or unit.kind,
+            S.KIND: gaz.kind_of(outcome.unit),
             S.CODE: outcome.unit.code, S.NAME: unit.nom,
             S.DEPARTEMENT: unit.code if outcome.unit.level == DEPARTEMENT
             else unit.get("departement", ""),
@@ -462,28 +449,13 @@ def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
             S.POPULATION: int(unit.population), S.LON: unit.lon, S.LAT: unit.lat})
     elif outcome.status == S.PLACED:
         lon, lat, dep, reg = outcome.place
-        record.update({S.KIND: KIND_OTHER,
+        record.update({S.KIND: outcome.kind,
                        S.CODE: _clean_code(row.get("code", "")), S.NAME: row.input_name,
                        S.DEPARTEMENT: dep, S.REGION: reg, S.LON: lon, S.LAT: lat})
     return record
 
 
 # ---------------------------------------------------------------- a person's choice
-
-_LABEL_TO_KIND = {label.lower(): kind for kind, label in KIND_LABELS_SINGULAR.items()}
-
-
-def parse_candidates(text: str) -> list[tuple[str, str, str]]:
-    """(level, code, description) of each candidate written by describe()."""
-    out = []
-    for part in filter(None, (p.strip() for p in str(text or "").split(" | "))):
-        inside = part[part.rfind("(") + 1:].rstrip(")")
-        label, _, code = inside.partition(" ; code ")
-        level = level_of_kind(_LABEL_TO_KIND.get(label.split(",")[0].strip(), ""))
-        if level and code:
-            out.append((level, code.strip(), part))
-    return out
-
 
 def choose(resolved: pd.DataFrame, row_number: int, level: str, code: str) -> pd.DataFrame:
     """The list with one row resolved to the unit a person chose among its candidates."""

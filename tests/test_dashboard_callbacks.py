@@ -9,19 +9,16 @@ import plotly.graph_objects as go
 import pytest
 from dash import no_update
 
-from dashboard import callbacks as cb
 from dashboard import ids
+from dashboard.callbacks import exports, filters, map_view, upload
+from dashboard.figures import map_figure
 from dashboard.member_store import from_store, to_store
 from dashboard.selection import select
 from dashboard.state import FilterState, from_query_string, to_query_string
-from dashboard.views import detail_card, header_counts, table_rows, upload_report
+from dashboard.table import grid_rows
+from dashboard.views import detail_card, header_counts, upload_report
 from geodata import schema as S
-from geodata.levels import KINDS
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return from_store(None)
+from geodata.kinds import KINDS
 
 
 def upload_of(content: bytes, name: str = "adherents.csv") -> str:
@@ -31,7 +28,7 @@ def upload_of(content: bytes, name: str = "adherents.csv") -> str:
 # ---------------------------------------------------------------- URL and filters
 
 def test_shared_link_sets_the_filters():
-    url, region, kinds, dep, query, options = cb.sync_filters(
+    url, region, kinds, dep, query, options = filters.sync_filters(
         None, "?region=32&types=commune,metropole&q=lille", "", list(KINDS), None, "")
     assert url is no_update
     assert (region, kinds, dep, query) == ("32", ["metropole", "commune"], None, "lille")
@@ -39,31 +36,31 @@ def test_shared_link_sets_the_filters():
 
 
 def test_changing_a_filter_writes_the_url():
-    url, *rest = cb.sync_filters(ids.REGION, "", "32", ["commune"], None, "lille")
+    url, *rest = filters.sync_filters(ids.REGION, "", "32", ["commune"], None, "lille")
     assert url == "?region=32&types=commune&q=lille"
     assert rest[0] is no_update
 
 
 def test_default_view_has_a_clean_url():
-    url, *_ = cb.sync_filters(ids.SEARCH, "?q=x", "", list(KINDS), None, "")
+    url, *_ = filters.sync_filters(ids.SEARCH, "?q=x", "", list(KINDS), None, "")
     assert url == ""
 
 
 def test_back_button_restores_the_previous_filters():
-    _, region, kinds, _, query, _ = cb.sync_filters(ids.URL, "?region=84", "32", [], None, "x")
+    _, region, kinds, _, query, _ = filters.sync_filters(ids.URL, "?region=84", "32", [], None, "x")
     assert (region, kinds, query) == ("84", list(KINDS), "")
 
 
 def test_region_change_drops_a_departement_of_another_region():
-    url, _, _, dep, _, _ = cb.sync_filters(ids.REGION, "?region=32&departement=59", "84",
+    url, _, _, dep, _, _ = filters.sync_filters(ids.REGION, "?region=32&departement=59", "84",
                                            list(KINDS), "59", "")
     assert dep is None
     assert url == "?region=84"
 
 
 def test_reset_clears_everything():
-    url, region, kinds, dep, query, _ = cb.sync_filters(ids.RESET, "?region=32", "32", [], "59",
-                                                        "x")
+    url, region, kinds, dep, query, _ = filters.sync_filters(
+        ids.RESET, "?region=32", "32", [], "59", "x")
     assert (url, region, kinds, dep, query) == ("", "", list(KINDS), None, "")
 
 
@@ -108,9 +105,9 @@ def test_search_finds_lille_whatever_the_case_and_accents(sample):
 def test_headers_table_and_map_agree(sample):
     state = FilterState(region="84")
     chosen = select(sample, state)
-    rows = table_rows(chosen)
+    rows = grid_rows(chosen)
     badges = header_counts(chosen)
-    figure = go.Figure(cb.map_figure(sample, state))
+    figure = go.Figure(map_figure(sample, state))
     legend_total = sum(int(t.name.rsplit("(", 1)[1].rstrip(")")) for t in figure.data
                        if t.showlegend and t.name and t.name.endswith(")"))
     assert len(rows) == len(chosen) == legend_total
@@ -119,7 +116,7 @@ def test_headers_table_and_map_agree(sample):
 
 def test_selected_member_gets_a_ring_on_the_map(sample):
     lille = int(sample[sample[S.CODE] == "59350"][S.ROW].iloc[0])
-    figure = go.Figure(cb.map_figure(sample, FilterState(region="32"), selected_row=lille))
+    figure = go.Figure(map_figure(sample, FilterState(region="32"), selected_row=lille))
     ring = [t for t in figure.data if t.name == "sélection"]
     assert len(ring) == 1 and abs(ring[0].lon[0] - 3.06) < 0.1
 
@@ -133,10 +130,10 @@ def test_detail_card_shows_parents_and_source_link(sample):
 
 
 def test_clicked_row_reads_customdata():
-    assert cb.clicked_row({"points": [{"customdata": 7}]}) == 7
-    assert cb.clicked_row({"points": [{"customdata": ["12"]}]}) == 12
-    assert cb.clicked_row({"points": [{"lon": 2}]}) is None
-    assert cb.clicked_row(None) is None
+    assert map_view.clicked_row({"points": [{"customdata": 7}]}) == 7
+    assert map_view.clicked_row({"points": [{"customdata": ["12"]}]}) == 12
+    assert map_view.clicked_row({"points": [{"lon": 2}]}) is None
+    assert map_view.clicked_row(None) is None
 
 
 # ---------------------------------------------------------------- uploads
@@ -144,7 +141,7 @@ def test_clicked_row_reads_customdata():
 def test_upload_replaces_the_list_and_reports_each_row():
     content = ("nom;département;élu référent\nVille de Lille;;Mme A\nSt-Denis;;M. B\n"
                "CRESS Hauts-de-France;;\nGrenobel;;\n").encode("cp1252")
-    data, message = cb.read_upload(upload_of(content), "mes adhérents.csv")
+    data, message = upload.read_upload(upload_of(content), "mes adhérents.csv")
     assert data["filename"] == "mes adhérents.csv"
     assert "4 lignes lues, 2 placées" in message
     members = from_store(data)
@@ -164,15 +161,15 @@ def test_upload_replaces_the_list_and_reports_each_row():
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "vieux.xls", "97-2003"),
 ])
 def test_bad_upload_keeps_the_previous_list_with_a_french_message(content, name, expected):
-    data, message = cb.read_upload(upload_of(content), name)
+    data, message = upload.read_upload(upload_of(content), name)
     assert data is None
     assert expected in message and name in message
     assert "La liste affichée n'a pas changé" in message
 
 
 def test_choosing_a_candidate_resolves_the_row():
-    data, _ = cb.read_upload(upload_of(b"nom\nSt-Denis\n"), "a.csv")
-    updated = cb.apply_choices(data, ["commune:97411"], [{"type": ids.REPORT_CHOICE, "row": 2}])
+    data, _ = upload.read_upload(upload_of(b"nom\nSt-Denis\n"), "a.csv")
+    updated = upload.apply_choices(data, ["commune:97411"], [{"type": ids.REPORT_CHOICE, "row": 2}])
     member = from_store(updated).iloc[0]
     assert (member[S.STATUS], member[S.CODE], member[S.REGION]) == (S.MATCHED, "97411", "04")
 
@@ -189,7 +186,7 @@ def test_csv_download_defuses_formulas(sample):
     hostile = sample.copy()
     hostile["notes"] = "=HYPERLINK(\"http://evil\")"
     hostile.loc[hostile.index[0], S.NAME] = "+cmd|' /C calc'!A0"
-    payload = cb.download(ids.DOWNLOAD_CSV, hostile, FilterState(), None)
+    payload = exports.download(ids.DOWNLOAD_CSV, hostile, FilterState(), None)
     text = base64.b64decode(payload["content"]).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+cmd" in text
     assert "\n=" not in text and ";=" not in text
@@ -197,7 +194,7 @@ def test_csv_download_defuses_formulas(sample):
 
 
 def test_excel_download_of_a_region(sample):
-    payload = cb.download(ids.DOWNLOAD_XLSX, sample, FilterState(region="32"), None)
+    payload = exports.download(ids.DOWNLOAD_XLSX, sample, FilterState(region="32"), None)
     assert payload["filename"].startswith("adherents-hauts-de-france-")
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload["content"])))
     rows = list(book.active.values)
@@ -206,8 +203,8 @@ def test_excel_download_of_a_region(sample):
 
 
 def test_resolved_list_download_has_every_row():
-    data, _ = cb.read_upload(upload_of(b"nom\nMEL\nBruxelles\n"), "liste.csv")
-    payload = cb.download(ids.DOWNLOAD_RESOLVED, from_store(data), FilterState(), data)
+    data, _ = upload.read_upload(upload_of(b"nom\nMEL\nBruxelles\n"), "liste.csv")
+    payload = exports.download(ids.DOWNLOAD_RESOLVED, from_store(data), FilterState(), data)
     text = base64.b64decode(payload["content"]).decode("utf-8-sig")
     assert payload["filename"].startswith("adherents-liste-rapproche-")
     assert "reconnue" in text and "non reconnue" in text and "Bruxelles" in text
@@ -215,7 +212,7 @@ def test_resolved_list_download_has_every_row():
 
 def test_modebar_png_is_named_after_the_selection():
     base = {"toImageButtonOptions": {"format": "png", "width": 1400, "height": 1100}}
-    config = cb.graph_config(base, FilterState(region="32", kinds=("commune",)))
+    config = map_view.graph_config(base, FilterState(region="32", kinds=("commune",)))
     options = config["toImageButtonOptions"]
     assert options["filename"].startswith("adherents-hauts-de-france-commune-")
     assert (options["width"], options["height"]) == (1400, 1100)

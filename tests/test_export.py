@@ -11,9 +11,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import callbacks as cb
+from dashboard.callbacks import exports
 from dashboard.export import ChromiumMissingError, export_map, find_chromium, require_chromium
+from dashboard.figures import map_figure
 from dashboard.member_store import from_store
+from dashboard.selection import select
 from dashboard.state import FilterState
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +31,7 @@ def members():
 
 @pytest.fixture(scope="module")
 def hdf_figure(members):
-    return go.Figure(cb.map_figure(members, FilterState(region="32")))
+    return go.Figure(map_figure(members, FilterState(region="32")))
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -62,7 +64,7 @@ def test_svg_is_vector_with_legend_text(hdf_figure):
 def test_pdf_a4_landscape_with_the_member_table(hdf_figure, members):
     from pypdf import PdfReader
 
-    shown = cb.select(members, FilterState(region="32"))
+    shown = select(members, FilterState(region="32"))
     data = export_map(hdf_figure, "pdf", "a4", members=shown)
     assert data.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(data))
@@ -76,7 +78,7 @@ def test_pdf_a4_landscape_with_the_member_table(hdf_figure, members):
 
 
 def test_dashboard_export_names_the_file_after_the_selection(members):
-    payload, message = cb.export_file(members, FilterState(region="32"), "pdf", "a4", True)
+    payload, message = exports.export_file(members, FilterState(region="32"), "pdf", "a4", True)
     assert re.fullmatch(r"adherents-hauts-de-france-\d{4}-\d{2}-\d{2}\.pdf", payload["filename"])
     assert payload["filename"] in message
 
@@ -86,7 +88,7 @@ def test_no_chromium_is_said_in_french(monkeypatch, tmp_path, members):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ChromiumMissingError, match="apt-get install chromium"):
         require_chromium()
-    payload, message = cb.export_file(members, FilterState(), "png", "screen", False)
+    payload, message = exports.export_file(members, FilterState(), "png", "screen", False)
     assert payload is None and "Chromium" in message
 
 

@@ -5,7 +5,7 @@ the maps must render with no request from the page (plotly.js topojson, MathJax.
 itself calls a few of its own services at start-up (time, updates, start page): those are not
 the map's doing and are let through the check.
 
-Set FIGURE_PNG_DIR=/tmp/figs to keep the PNGs and look at them.
+Set FIGURE_PNG_DIR=<a folder> to keep the PNGs and look at them.
 """
 
 import json
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sample_members import member_row, sample_members
+from members import member_row, members_frame
 
 from dashboard import offline
 from dashboard.figures import NATIONAL_SIZE, REGION_SIZE, build_map
@@ -196,31 +196,31 @@ def no_web_address(fig) -> bool:
 
 # -- the tests ------------------------------------------------------------------------------------
 
-def test_national_view_renders_offline(browser):
-    fig = build_map(sample_members())
+def test_national_view_renders_offline(browser, sample):
+    fig = build_map(sample)
     assert no_web_address(fig)
     assert_map_drawn(render(fig, NATIONAL_SIZE, "national"))
     assert not browser.page_hosts(), f"the page asked the network for {browser.page_hosts()}"
 
 
-def test_hauts_de_france_view_renders_offline(browser):
-    members = sample_members()
+def test_hauts_de_france_view_renders_offline(browser, sample):
+    members = sample
     fig = build_map(members, "32")
     assert no_web_address(fig)
     # The sample has no région member in Hauts-de-France: orange and dark only.
     assert_map_drawn(render(fig, REGION_SIZE, "hauts-de-france"), blue=False)
-    with_region = pd.concat([members, pd.DataFrame([member_row("region", "32")])],
+    with_region = pd.concat([members, members_frame([member_row("region", "32")])],
                             ignore_index=True)
     assert_map_drawn(render(build_map(with_region, "32"), REGION_SIZE,
                             "hauts-de-france-region-member"))
     assert not browser.page_hosts(), f"the page asked the network for {browser.page_hosts()}"
 
 
-def test_the_dead_proxy_does_catch_a_page_fetch(browser):
+def test_the_dead_proxy_does_catch_a_page_fetch(browser, sample):
     """Control: without the local topojson, plotly.js asks the CDN, and the proxy sees it."""
     import kaleido
 
-    fig = build_map(sample_members().head(2))
+    fig = build_map(sample.head(2))
     before = set(browser.page_hosts())
     with pytest.raises(Exception, match="topojson"):
         kaleido.calc_fig_sync(fig, opts={"format": "png", "width": 300, "height": 200},

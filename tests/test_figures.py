@@ -7,20 +7,16 @@ import re
 import pandas as pd
 import plotly.io as pio
 import pytest
-from sample_members import member_row, sample_members
+from members import member_row, members_frame
 
 from dashboard import basemap, offline
-from dashboard.figures import (
-    INSET_COLUMN,
-    PARIS_LABEL,
-    SOURCE_LINE,
-    build_map,
-    format_population,
-    hover_texts,
-    legend_counts,
-)
-from dashboard.legend import KIND_STYLES
-from geodata.levels import KINDS, OVERSEAS_REGIONS
+from dashboard.figures import INSET_COLUMN, PARIS_LABEL, build_map, source_line
+from dashboard.hover import hover_texts
+from dashboard.labels import format_population
+from dashboard.selection import legend_counts
+from geodata import get_reference
+from geodata.kinds import KIND_BY_ID, KINDS
+from geodata.levels import OVERSEAS_REGIONS
 
 # The network's legend: kind -> (trace type, symbol, colour family).
 EXPECTED_LOOK = {
@@ -63,8 +59,8 @@ def colour_family(hex_colour: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def members():
-    return sample_members()
+def members(sample):
+    return sample
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +70,7 @@ def national(members):
 
 @pytest.fixture(scope="module")
 def with_overseas(members):
-    extra = pd.DataFrame([member_row(kind, code) for kind, code, _ in OVERSEAS_MEMBERS])
+    extra = members_frame([member_row(kind, code) for kind, code, _ in OVERSEAS_MEMBERS])
     return pd.concat([members, extra], ignore_index=True)
 
 
@@ -116,9 +112,9 @@ def test_each_kind_has_its_symbol_and_colour(national):
 
 
 def test_other_kind_has_a_symbol_of_its_own():
-    symbols = [(style.symbol, style.color) for style in KIND_STYLES.values() if style.symbol]
+    symbols = [(style.symbol, style.color) for style in KIND_BY_ID.values() if style.symbol]
     assert len(set(symbols)) == len(symbols)
-    assert KIND_STYLES["autre"].symbol not in {s.symbol for k, s in KIND_STYLES.items()
+    assert KIND_BY_ID["autre"].symbol not in {s.symbol for k, s in KIND_BY_ID.items()
                                                if k != "autre"}
 
 
@@ -132,7 +128,7 @@ def test_legend_counts_equal_members_of_each_kind(members, national):
     expected = members["kind"].value_counts()
     names = {trace.legendgroup: trace.name for trace in legend_traces(national)}
     for kind, name in names.items():
-        assert name == f"{KIND_STYLES[kind].label} ({expected[kind]})"
+        assert name == f"{KIND_BY_ID[kind].plural} ({expected[kind]})"
     assert names["commune"] == "Communes (9)"
     assert legend_counts(members) == {kind: int(expected[kind]) for kind in KINDS}
 
@@ -213,9 +209,9 @@ def test_region_borders_are_stronger_than_departement_borders(national):
 def test_title_and_source_line(national, members):
     assert national.layout.title.text == "Collectivités adhérentes"
     assert national.layout.title.subtitle.text == f"{len(members)} collectivités adhérentes"
-    assert SOURCE_LINE in [annotation.text for annotation in national.layout.annotations]
-    assert SOURCE_LINE == ("Sources : liste des adhérents ; fonds IGN ADMIN EXPRESS, "
-                           "INSEE COG 2025")
+    assert source_line() in [annotation.text for annotation in national.layout.annotations]
+    assert source_line().startswith("Sources : liste des adhérents ; fonds IGN ADMIN EXPRESS")
+    assert source_line().endswith(get_reference().vintage.cog)   # the vintage in use, "COG 2025"
     assert build_map(members, title="Le réseau").layout.title.text == "Le réseau"
 
 
@@ -310,7 +306,7 @@ def test_hover_shows_official_data_and_extra_columns(members):
     for text in texts:
         assert "Année d'adhésion : 2001" in text
         assert "Élu référent : Mme Dupont" in text
-        assert "source_url : " in text
+        assert "source : " in text   # the sample's own column
     [lille] = [text for text in texts if text.startswith("<b>Lille</b>")]
     assert "Commune" in lille
     assert "Département : Nord (59)" in lille

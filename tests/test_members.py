@@ -13,48 +13,42 @@ from geodata.join import OTHER_LEVEL, in_region, mapped_members, members_by_leve
 from geodata.members import SAMPLE_PATH, resolve_members, sample_members
 
 ROOT = Path(__file__).resolve().parents[1]
-EVIDENCE = ROOT.parent / "shared" / "data" / "rtes_members_evidence.csv"
+FORMER_REGIONS = "Rhône-Alpes|Lorraine|Midi-Pyrénées|Picardie|Languedoc-Roussillon"
 
 
 @pytest.fixture(scope="module")
-def evidence():
-    if not EVIDENCE.exists():
-        pytest.skip(f"evidence file not found at {EVIDENCE}")
-    return pd.read_csv(EVIDENCE, dtype=str, keep_default_na=False)
+def written():
+    """The embedded sample as written, with the official code of each collectivité."""
+    return pd.read_csv(SAMPLE_PATH, dtype=str, keep_default_na=False)
 
 
-def test_sample_keeps_the_current_collectivites_with_their_sources(evidence):
-    sample = pd.read_csv(SAMPLE_PATH, dtype=str, keep_default_na=False)
-    current = evidence[evidence.insee_or_siren != ""]
-    assert len(sample) == len(current) == 37
-    assert sample["source"].tolist() == current.source_url.tolist()
-    assert (sample["date de la preuve"] != "").all()
-    assert not sample.nom.str.contains("Rhône-Alpes|Lorraine|Midi-Pyrénées").any()
+def test_sample_keeps_the_current_collectivites_with_their_sources(written):
+    assert len(written) == 37
+    assert written["source"].str.startswith(("http://", "https://")).all()
+    assert (written["date de la preuve"] != "").all()
+    assert not written.nom.str.contains(FORMER_REGIONS).any()
 
 
-def test_sample_resolves_every_row_to_the_evidence_codes(evidence):
+def test_sample_resolves_every_row_to_its_written_code(written):
     resolved = sample_members()
-    expected = evidence[evidence.insee_or_siren != ""].insee_or_siren.tolist()
     assert resolved[S.STATUS].isin([S.MATCHED, S.PLACED]).all(), resolved[S.MESSAGE].tolist()
     matched = resolved[S.STATUS] == S.MATCHED
-    assert resolved[S.CODE][matched].tolist() == [c for c, m in zip(expected, matched) if m]
+    assert resolved[S.CODE][matched].tolist() == written.code[matched.values].tolist()
     # The two EPTs are no EPCI: placed at their seat, in Seine-Saint-Denis.
     placed = resolved[~matched]
     assert placed[S.CODE].tolist() == ["200057875", "200057867"]
     assert set(placed[S.DEPARTEMENT]) == {"93"}
 
 
-def test_sample_names_alone_never_give_a_wrong_match(evidence, tmp_path):
+def test_sample_names_alone_never_give_a_wrong_match(written, tmp_path):
     """Without the code column, names resolve to the same units, or are left for a person."""
-    sample = pd.read_csv(SAMPLE_PATH, dtype=str, keep_default_na=False).drop(columns="code")
     path = tmp_path / "names_only.csv"
-    sample.to_csv(path, index=False, sep=";", encoding="cp1252", errors="replace")
+    written.drop(columns="code").to_csv(path, index=False, sep=";", encoding="cp1252",
+                                        errors="replace")
     resolved = resolve_members(path)
-    expected = evidence[evidence.insee_or_siren != ""].insee_or_siren.tolist()
     matched = resolved[S.STATUS] == S.MATCHED
     assert matched.sum() >= 34
-    for code, want in zip(resolved[S.CODE][matched], pd.Series(expected)[matched.values]):
-        assert code == want
+    assert resolved[S.CODE][matched].tolist() == written.code[matched.values].tolist()
 
 
 def test_resolve_command_prints_a_summary_and_writes_every_row(tmp_path):

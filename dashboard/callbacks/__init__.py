@@ -1,0 +1,19 @@
+"""Callbacks, grouped by feature. Each is thin: it unpacks its inputs, calls a plain function of
+its module (tested without a browser) and returns. What runs in the browser is in
+`assets/clientside.js`, called through `ClientsideFunction`.
+
+- filters: the filters and the URL kept in agreement;
+- map_view: the map, a click on it, its legend toggles, its toolbar's file name;
+- members: the member table, the selected member and its card;
+- upload: a member list sent by the user, its report, the candidates a person chooses;
+- exports: map images and table downloads.
+"""
+
+from . import exports, filters, map_view, members, upload
+
+FEATURES = (filters, map_view, members, upload, exports)
+
+
+def register(app) -> None:
+    for feature in FEATURES:
+        feature.register(app)

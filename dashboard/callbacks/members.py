@@ -1,0 +1,32 @@
+"""The member table of the selection, the header counts, the selected member and its card."""
+
+from dash import Input, Output
+
+from .. import ids
+from ..member_store import from_store, list_label
+from ..selection import select
+from ..table import grid_columns, grid_rows
+from ..views import detail_card, header_counts
+from .filters import filter_inputs, state_of
+
+
+def register(app) -> None:
+    @app.callback(
+        Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
+        Output(ids.HEADER_COUNTS, "children"), Output(ids.LIST_LABEL, "children"),
+        *filter_inputs(), Input(ids.MEMBERS_STORE, "data"))
+    def _table(region, kinds, departement, query, data):
+        members = from_store(data)
+        chosen = select(members, state_of(region, kinds, departement, query))
+        return (grid_rows(chosen), grid_columns(members), header_counts(chosen),
+                list_label(data))
+
+    @app.callback(Output(ids.SELECTED_STORE, "data"), Input(ids.TABLE, "selectedRows"),
+                  prevent_initial_call=True)
+    def _select(rows):
+        return int(rows[0]["row"]) if rows else None
+
+    @app.callback(Output(ids.DETAIL, "children"), Input(ids.SELECTED_STORE, "data"),
+                  Input(ids.MEMBERS_STORE, "data"))
+    def _detail(row, data):
+        return detail_card(from_store(data), row)

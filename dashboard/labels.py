@@ -1,0 +1,103 @@
+"""The words a person reads about a selection, the same in the dashboard, the exports and the
+command line: map titles and subtitles, selection labels, file names, populations.
+
+No Dash here: the export command uses it without the app.
+"""
+
+import math
+import re
+import unicodedata
+from datetime import date
+
+import pandas as pd
+
+from geodata import DEPARTEMENT, REGION, get_reference
+from geodata.kinds import KIND_LABELS, KINDS
+
+from .state import FilterState
+
+DEFAULT_TITLE = "Collectivités adhérentes"
+NATIONAL_LABEL = "France"
+THOUSANDS = "\u00a0"   # no-break space: "236 710" never splits across lines
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def format_population(value, unit: bool = True) -> str:
+    """236710 -> '236 710 hab.' (or '236 710' without the unit); '' or 'non renseignée'."""
+    if _missing(value):
+        return "non renseignée" if unit else ""
+    number = f"{round(float(value)):,}".replace(",", THOUSANDS)
+    return f"{number}{THOUSANDS}hab." if unit else number
+
+
+def region_name(code: str) -> str:
+    return get_reference().names(REGION)[code]
+
+
+def departement_name(code: str) -> str:
+    return get_reference().names(DEPARTEMENT)[code]
+
+
+def map_title(region: str | None = None, departement: str | None = None) -> str:
+    """'Collectivités adhérentes en région Hauts-de-France', '… — Nord'."""
+    if departement:
+        return f"{DEFAULT_TITLE} — {departement_name(departement)}"
+    if region:
+        return f"{DEFAULT_TITLE} en région {region_name(region)}"
+    return DEFAULT_TITLE
+
+
+def state_title(state: FilterState) -> str:
+    return map_title(state.region, state.departement)
+
+
+def map_subtitle(count: int, kinds: tuple[str, ...]) -> str:
+    """'12 collectivités adhérentes : communes, métropoles' (kinds named when not all)."""
+    if count == 0:
+        subtitle = "Aucune collectivité adhérente"
+    elif count == 1:
+        subtitle = "1 collectivité adhérente"
+    else:
+        subtitle = f"{count} collectivités adhérentes"
+    if tuple(kinds) != KINDS:
+        subtitle += " : " + ", ".join(KIND_LABELS[kind].lower() for kind in kinds)
+    return subtitle
+
+
+def selection_label(state: FilterState) -> list[str]:
+    """The parts that name a selection in a file name: région (or France), département, kinds
+    when not all, search."""
+    parts = [region_name(state.region) if state.region else NATIONAL_LABEL]
+    if state.departement:
+        parts.append(departement_name(state.departement))
+    if set(state.kinds) != set(KINDS):
+        parts.extend(state.kinds)
+    if state.query:
+        parts.append(state.query)
+    return parts
+
+
+def slug(text: str) -> str:
+    """'Hauts-de-France' -> 'hauts-de-france' (safe in a file name)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "selection"
+
+
+def file_name(stem_parts: list[str], extension: str, today: date | None = None) -> str:
+    """'adherents-hauts-de-france-2026-11-28.csv'."""
+    today = today or date.today()
+    parts = ["adherents"] + [slug(p) for p in stem_parts if p] + [today.isoformat()]
+    return "-".join(parts) + "." + extension
+
+
+def selection_file_name(state: FilterState, extension: str, today: date | None = None) -> str:
+    """The file name of an export or download of a selection (dashboard and command line)."""
+    return file_name(selection_label(state), extension, today)
+
+
+# Said after every refused upload (by the server or, before sending, by the browser).
+LIST_UNCHANGED = "La liste affichée n'a pas changé."

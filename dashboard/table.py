@@ -1,0 +1,142 @@
+"""The member table, specified once: which columns, their French headers, how a value reads
+and how wide it is. The grid, the CSV and Excel downloads and the PDF list all come from here.
+
+Adding a column is one `Column` in `MEMBER_COLUMNS`. The extra columns of the member file
+(adhesion year, elected representative...) follow, under their own header, in the grid and the
+downloads.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geodata import DEPARTEMENT, REGION, get_reference
+from geodata import schema as S
+from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
+
+from .labels import format_population
+from .selection import extra_columns
+
+
+def _text(value) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+        else str(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the member table."""
+
+    id: str                  # key of the grid row and of the frame built by member_frame()
+    header: str              # French header, everywhere
+    value: Callable[[pd.DataFrame], pd.Series]   # the column's values, from the members
+    text: Callable[[object], str] = _text         # how a value reads (grid, PDF)
+    width: float = 1.0       # relative width (grid flex, PDF column width)
+    numeric: bool = False    # right-aligned, sorted as a number
+    in_grid: bool = True
+    in_files: bool = True    # CSV and Excel downloads (raw values, so numbers stay numbers)
+    in_pdf: bool = True
+
+
+def _names(level: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda members: members[S.DEPARTEMENT if level == DEPARTEMENT else S.REGION].map(
+        get_reference().names(level)).fillna("")
+
+
+MEMBER_COLUMNS = (
+    Column("nom", "Collectivité", lambda m: m[S.NAME], width=3),
+    Column("type", "Type", lambda m: m[S.KIND].map(KIND_LABELS_SINGULAR).fillna(""), width=2),
+    Column("code", "Code officiel", lambda m: m[S.CODE], width=1.2),
+    Column("departement", "Département", _names(DEPARTEMENT), width=1.6),
+    Column("region", "Région", _names(REGION), width=1.8),
+    Column("population", "Population", lambda m: m[S.POPULATION],
+           text=lambda v: format_population(v, unit=False), width=1.1, numeric=True,
+           in_pdf=False),
+    Column("nom_saisi", "Nom dans la liste", lambda m: m[S.INPUT_NAME], width=2,
+           in_grid=False, in_pdf=False),
+    Column("ligne", "Ligne du fichier", lambda m: m[S.ROW], width=0.8, numeric=True,
+           in_grid=False, in_pdf=False),
+)
+
+
+def member_frame(members: pd.DataFrame, where: str) -> pd.DataFrame:
+    """The table of the members for one output ('grid', 'files' or 'pdf'), French headers,
+    raw values; the extra columns of the file follow (not in the PDF)."""
+    columns = [c for c in MEMBER_COLUMNS if getattr(c, f"in_{where}")]
+    frame = pd.DataFrame({c.header: c.value(members).values for c in columns},
+                         index=members.index)
+    if where != "pdf":
+        for column in extra_columns(members):
+            frame[column] = members[column].values
+    return frame
+
+
+def pdf_table(members: pd.DataFrame) -> tuple[dict[str, list[str]], list[float]]:
+    """({header: texts}, relative widths) of the PDF list."""
+    columns = [c for c in MEMBER_COLUMNS if c.in_pdf]
+    frame = member_frame(members, "pdf")
+    return ({c.header: [c.text(v) for v in frame[c.header]] for c in columns},
+            [c.width for c in columns])
+
+
+# -- the grid (AG Grid column definitions and rows, plain dicts) --------------------------------
+
+SYMBOL_FIELD = "symbole"
+
+
+def grid_rows(members: pd.DataFrame) -> list[dict]:
+    """One dict per member (its id, 'row', is its line in the member file)."""
+    columns = [c for c in MEMBER_COLUMNS if c.in_grid]
+    values = {c.id: c.value(members).tolist() for c in columns}
+    extras = {f"extra_{i}": members[name].tolist()
+              for i, name in enumerate(extra_columns(members))}
+    rows = []
+    for i, (row, kind_id) in enumerate(zip(members[S.ROW], members[S.KIND], strict=True)):
+        record = {"row": str(row), "kind": kind_id, SYMBOL_FIELD: KIND_BY_ID[kind_id].char}
+        for column in columns:
+            value = values[column.id][i]
+            record[column.id] = None if column.numeric and _text(value) == "" else (
+                int(value) if column.numeric else _text(value))
+            if column.numeric:
+                record[f"{column.id}_texte"] = column.text(value)
+        record.update({field: _text(value[i]) for field, value in extras.items()})
+        rows.append(record)
+    return rows
+
+
+def grid_columns(members: pd.DataFrame) -> list[dict]:
+    """The grid's column definitions: the kind's symbol, the table's columns, the extras."""
+    symbol_style = {"styleConditions": [
+        {"condition": f"params.data.kind === '{record.id}'", "style": {"color": record.color}}
+        for record in KIND_BY_ID.values()]}
+    definitions = [{"field": SYMBOL_FIELD, "headerName": "", "width": 46, "maxWidth": 46,
+                    "minWidth": 46, "sortable": False, "filter": False,
+                    "cellStyle": symbol_style}]
+    for column in (c for c in MEMBER_COLUMNS if c.in_grid):
+        definition = {"field": column.id, "headerName": column.header, "flex": column.width,
+                      "minWidth": max(90, round(60 * column.width))}
+        if column.numeric:
+            definition.update({
+                "type": "numericColumn", "filter": "agNumberColumnFilter",
+                "valueFormatter": {"function": f"params.data.{column.id}_texte"}})
+        definitions.append(definition)
+    for i, name in enumerate(extra_columns(members)):
+        definitions.append({"field": f"extra_{i}", "headerName": name, "flex": 1,
+                            "minWidth": 120})
+    return definitions
+
+
+# -- the resolution report (every row of an uploaded list, as resolved) --------------------------
+
+REPORT_HEADERS = {S.ROW: "Ligne", S.INPUT_NAME: "Nom dans la liste", S.STATUS: "Statut",
+                  S.KIND: "Type", S.CODE: "Code officiel", S.NAME: "Nom officiel",
+                  S.DEPARTEMENT: "Département", S.REGION: "Région", S.POPULATION: "Population",
+                  S.SCORE: "Score", S.CANDIDATES: "Candidats", S.MESSAGE: "Message",
+                  S.LON: "Longitude", S.LAT: "Latitude"}
+
+
+def report_frame(resolved: pd.DataFrame) -> pd.DataFrame:
+    """Every row of the member list with its resolution, French headers."""
+    frame = S.flat(resolved).assign(**{S.STATUS: resolved[S.STATUS].map(S.STATUS_LABELS)})
+    return frame.rename(columns=REPORT_HEADERS)

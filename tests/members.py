@@ -1,0 +1,60 @@
+"""Member frames for the tests, built from what the repository ships (no file outside it).
+
+member_row(): one resolved member, looked up in the reference geography. many_members(): a
+crowded région (every EPCI of Hauts-de-France and its communes over 10,000 inhabitants). The
+embedded sample is the `sample` fixture of conftest.py.
+"""
+
+import pandas as pd
+
+from geodata import load_layer, lookup, schema
+from geodata.kinds import level_of_kind
+from geodata.levels import COMMUNE, EPCI
+
+# Structures with no territory of their own: drawn at their seat commune.
+OTHER_SEATS = {
+    "200057875": "93048",  # EPT Est Ensemble: Montreuil
+    "200057867": "93066",  # EPT Plaine Commune: Saint-Denis
+}
+
+
+def member_row(kind_id: str, code: str, input_name: str = "", line: int = 0, **extra) -> dict:
+    """One resolved member (a row of a members frame), looked up in the reference geography."""
+    input_name = input_name or code
+    level = level_of_kind(kind_id)
+    if level is None:   # the name as given, the place of its seat commune
+        seat = lookup(COMMUNE, OTHER_SEATS[code])
+        unit = {"nom": input_name, "departement": seat["departement"],
+                "region": seat["region"], "population": None,
+                "lon": seat["lon"], "lat": seat["lat"]}
+        status = schema.PLACED
+    else:
+        unit = lookup(level, code)
+        status = schema.MATCHED
+    return {
+        schema.ROW: line, schema.INPUT_NAME: input_name, schema.STATUS: status,
+        schema.LEVEL: level or "", schema.KIND: kind_id, schema.CODE: code,
+        schema.NAME: unit["nom"],
+        schema.DEPARTEMENT: unit.get("departement", "") if kind_id != "region" else "",
+        schema.REGION: unit.get("region", code) if kind_id != "region" else code,
+        schema.POPULATION: unit["population"], schema.SCORE: 100, schema.CANDIDATES: [],
+        schema.MESSAGE: "", schema.LON: unit["lon"], schema.LAT: unit["lat"], **extra,
+    }
+
+
+def members_frame(rows: list[dict]) -> pd.DataFrame:
+    return schema.conform(pd.DataFrame(rows))
+
+
+def many_members(region: str = "32", min_population: int = 10_000) -> pd.DataFrame:
+    """Every EPCI of a région plus its communes over min_population inhabitants."""
+    epcis = load_layer(EPCI)
+    communes = load_layer(COMMUNE)
+    rows = []
+    in_region = epcis[epcis["region"] == region]
+    for code, kind_id in zip(in_region["code"], in_region["kind"], strict=True):
+        rows.append(member_row(kind_id, code, line=len(rows) + 2))
+    big = communes[(communes["region"] == region) & (communes["population"] > min_population)]
+    for code in big["code"]:
+        rows.append(member_row("commune", code, line=len(rows) + 2))
+    return members_frame(rows)
