@@ -56,8 +56,9 @@ def epci_key(text: str) -> str:
     return key(_EPCI_WORDS.sub(" ", normalize(text)))
 
 
-# Words in a type column, normalised -> kind id.
-KIND_WORDS = {word: record.id for record in KIND_RECORDS for word in record.words}
+# Words in a type column, normalised -> kind id: the kind's words and its own labels.
+KIND_WORDS = {word: record.id for record in KIND_RECORDS
+              for word in (*record.words, normalize(record.label), normalize(record.plural))}
 # Words that say "an EPCI" of any kind.
 EPCI_WORDS = ANY_EPCI_WORDS
 
