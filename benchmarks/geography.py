@@ -13,12 +13,19 @@ from geodata.vintages import get_vintage
 
 
 def measure() -> dict:
+    previous = os.environ.get(cache_store.CACHE_ENV)
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ[cache_store.CACHE_ENV] = tmp   # a fresh cache, for this process only
-        fresh = Reference(get_vintage())
-        folder = fresh.folder
-        started = time.perf_counter()
-        manifest = fresh.build(force=True)
+        os.environ[cache_store.CACHE_ENV] = tmp   # a fresh cache root, for this measure only
+        try:
+            fresh = Reference(get_vintage())
+            folder = fresh.folder
+            started = time.perf_counter()
+            manifest = fresh.build(force=True)
+        finally:
+            if previous is None:
+                del os.environ[cache_store.CACHE_ENV]
+            else:
+                os.environ[cache_store.CACHE_ENV] = previous
         build_seconds = time.perf_counter() - started
         loads = {}
         for name in cache_store.LAYER_NAMES:
