@@ -37,7 +37,7 @@ def forget_geometry() -> None:
     """Forget the layers and the base-map scenes, so the next figure rebuilds them (the
     resolver's gazetteer and the resolved sample, which hold no geometry, are kept)."""
     get_reference().clear(keep=lambda key: isinstance(key, tuple) and key[0] in (
-        "geodata.resolve", "dashboard.member_store"))
+        "geodata.gazetteer", "dashboard.member_store"))
 
 
 @cache

@@ -132,11 +132,13 @@ def grid_columns(members: pd.DataFrame) -> list[dict]:
 REPORT_HEADERS = {S.ROW: "Ligne", S.INPUT_NAME: "Nom dans la liste", S.STATUS: "Statut",
                   S.KIND: "Type", S.CODE: "Code officiel", S.NAME: "Nom officiel",
                   S.DEPARTEMENT: "Département", S.REGION: "Région", S.POPULATION: "Population",
-                  S.SCORE: "Score", S.CANDIDATES: "Candidats", S.MESSAGE: "Message",
+                  S.SCORE: "Score", S.RULE: "Règle", S.CANDIDATES: "Candidats",
+                  S.MESSAGE: "Message",
                   S.LON: "Longitude", S.LAT: "Latitude"}
 
 
 def report_frame(resolved: pd.DataFrame) -> pd.DataFrame:
     """Every row of the member list with its resolution, French headers."""
-    frame = S.flat(resolved).assign(**{S.STATUS: resolved[S.STATUS].map(S.STATUS_LABELS)})
+    frame = S.flat(resolved).assign(**{S.STATUS: resolved[S.STATUS].map(S.STATUS_LABELS),
+                                       S.RULE: resolved[S.RULE].map(S.RULE_LABELS).fillna("")})
     return frame.rename(columns=REPORT_HEADERS)

@@ -13,7 +13,7 @@ import shapely
 from .cache import LEVEL_LAYERS
 from .kinds import EPCI_TYPE_TO_KIND
 from .levels import ARTICLES
-from .source import NULL, read_table
+from .source import NULL, read_ept_membership, read_table
 from .vintages import Vintage
 
 CRS = "EPSG:4326"
@@ -261,13 +261,65 @@ def build_epcis(communes: gpd.GeoDataFrame, raw: pd.DataFrame,
     return gpd.GeoDataFrame(epcis, geometry=list(simplified), crs=CRS)
 
 
+def build_former_communes(raw: pd.DataFrame, ids: dict) -> gpd.GeoDataFrame:
+    """Communes déléguées (COMD) and associées (COMA), each with the current commune it was
+    merged into (`parent`), at a point inside its former territory."""
+    former = raw[raw.type.isin(["COMD", "COMA"])]
+    polygons = _wkb(former.geometry)
+    points = np.where(shapely.is_missing(polygons), _wkb(former.mairie_localisation),
+                      shapely.point_on_surface(polygons))
+    frame = pd.DataFrame({
+        "code": former.code.values, "nom": _full_name(former.nom, former.type_nom).values,
+        "type": former.type.values,
+        "parent": former.commune_parent_id.map(ids["commune_code"]).values})
+    return gpd.GeoDataFrame(frame, geometry=list(points), crs=CRS)
+
+
+def build_arrondissements(raw: pd.DataFrame, ids: dict,
+                          communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The municipal arrondissements of Paris, Lyon and Marseille, at their town hall."""
+    arm = raw[raw.type == "ARM"]
+    polygons = _wkb(arm.geometry)
+    points = _point_inside(polygons, _wkb(arm.mairie_localisation))
+    parent = arm.commune_parent_id.map(ids["commune_code"])
+    parents = communes.set_index("code")
+    frame = pd.DataFrame({
+        "code": arm.code.values, "nom": arm.nom.values, "parent": parent.values,
+        "departement": parents.departement.reindex(parent.values).values,
+        "region": parents.region.reindex(parent.values).values})
+    frame = _lonlat(frame, points)
+    return gpd.GeoDataFrame(frame, geometry=list(polygons), crs=CRS)
+
+
+def build_epts(communes: gpd.GeoDataFrame, membership: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The établissements publics territoriaux of the Grand Paris, dissolved from their member
+    communes (geodata/data/ept_communes.csv); their point is their most populous commune's."""
+    members = communes.merge(membership.rename(columns={"commune_code": "code"}), on="code")
+    names = membership.drop_duplicates("ept_siren").set_index("ept_siren").ept_nom
+    codes = pd.Series(names.index)
+    polygons = _only_polygons(_dissolve(members, "ept_siren").reindex(codes.values).values)
+    main = members.sort_values("population", ascending=False).drop_duplicates("ept_siren")
+    main = main.set_index("ept_siren").reindex(codes.values)
+    epts = pd.DataFrame({
+        "code": codes.values, "nom": names.reindex(codes.values).values,
+        "n_communes": members.groupby("ept_siren").size().reindex(codes.values).values,
+        "population": _sum_by(members, "ept_siren", codes),
+        "departement": _majority(members, "ept_siren", "departement").reindex(
+            codes.values).values,
+        "region": main.region.values, "lon": main.lon.values, "lat": main.lat.values})
+    return gpd.GeoDataFrame(epts, geometry=list(polygons), crs=CRS)
+
+
 def build_layers(vintage: Vintage) -> dict[str, gpd.GeoDataFrame]:
     """All layers of a vintage, detailed and light: {'communes': ..., 'epcis-light': ...}."""
     tables = {"communes": read_table(vintage, "communes", COMMUNE_COLUMNS),
               **{name: read_table(vintage, name) for name in ("regions", "departements", "epci")}}
     ids = _id_maps(tables)
     communes = build_communes(tables["communes"], ids)
-    layers = {"communes": communes}
+    layers = {"communes": communes,
+              "epts": build_epts(communes, read_ept_membership()),
+              "former-communes": build_former_communes(tables["communes"], ids),
+              "arrondissements": build_arrondissements(tables["communes"], ids, communes)}
     for suffix, tolerance in (("", DETAILED_TOLERANCE), ("-light", LIGHT_TOLERANCE)):
         deps, regs = build_departements_and_regions(communes, tables, ids, tolerance)
         layers["departements" + suffix] = deps

@@ -19,19 +19,22 @@ import geopandas as gpd
 import platformdirs
 
 from . import source
-from .levels import COMMUNE, DEPARTEMENT, EPCI, REGION
+from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 from .vintages import Vintage
 
 log = logging.getLogger("geodata")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: EPTs, former communes and arrondissements
 CACHE_ENV = "GEODATA_CACHE_DIR"
 MANIFEST = "manifest.json"
 # The file of each level's layer; every level but the communes also has a "-light" one.
 LEVEL_LAYERS = {REGION: "regions", DEPARTEMENT: "departements", EPCI: "epcis",
-                COMMUNE: "communes"}
-LAYER_NAMES = (*LEVEL_LAYERS.values(),
-               *(f"{name}-light" for level, name in LEVEL_LAYERS.items() if level != COMMUNE))
+                COMMUNE: "communes", EPT: "epts"}
+LIGHT_LEVELS = (REGION, DEPARTEMENT, EPCI)   # levels with generalised shapes too
+# Tables of the build that are no level: former communes (for their names), arrondissements.
+EXTRA_LAYERS = ("former-communes", "arrondissements")
+LAYER_NAMES = (*LEVEL_LAYERS.values(), *(f"{LEVEL_LAYERS[level]}-light" for level in LIGHT_LEVELS),
+               *EXTRA_LAYERS)
 
 
 class StaleCacheError(Exception):

@@ -2,7 +2,7 @@
 
 Each member keeps its attributes (and the extra columns of its file); its département and
 région come from the geography, so 'members in Hauts-de-France' includes its EPCIs and
-communes. Members placed by coordinates come as points, under the level 'autre'.
+communes. Members placed by their seat or coordinates come as points, under 'autre'.
 """
 
 import geopandas as gpd
@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from . import schema as S
-from .levels import COMMUNE, DEPARTEMENT, EPCI, REGION
+from .levels import LEVELS
 from .reference import load_layer
 
 OTHER_LEVEL = "autre"
@@ -25,7 +25,7 @@ def members_by_level(resolved: pd.DataFrame, light: bool = False) -> dict[str, g
     """{level: members of that level with the unit's polygon}; 'autre': points."""
     members = mapped_members(resolved)
     out = {}
-    for level in (REGION, DEPARTEMENT, EPCI, COMMUNE):
+    for level in LEVELS:
         subset = members[members[S.LEVEL] == level]
         shapes = load_layer(level, light=light).set_index("code").geometry
         out[level] = gpd.GeoDataFrame(

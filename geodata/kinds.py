@@ -12,7 +12,7 @@ geography and its symbol from here: adding a kind is one record (plus its tests)
 
 from dataclasses import dataclass
 
-from .levels import COMMUNE, DEPARTEMENT, EPCI, REGION
+from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Kind:
     id: str                     # the value in member frames, URLs and stores
     label: str                  # French singular: "Communauté urbaine"
     plural: str                 # French plural, as in the legend: "Communautés urbaines"
-    level: str | None           # level of the reference geography; None: placed by its seat
+    level: str                  # the level of the reference geography its units are
     words: tuple[str, ...]      # what a "type" column says (normalised): "cu", "communaute urbaine"
     prefixes: tuple[str, ...]   # name prefixes saying the kind (normalised, regex, longest first)
     color: str                  # fill colour of the area or of the marker
@@ -30,6 +30,9 @@ class Kind:
     symbol: str | None = None   # plotly marker symbol; None: drawn as an area
     size: int = 0               # marker diameter in px (0 for areas)
     epci_types: tuple[str, ...] = ()  # EPCI types of the official data ("ME", "CU"...)
+    # A member of this kind that is no unit of its level (a syndicat, a PETR) is placed by its
+    # seat commune or its coordinates.
+    seated: bool = False
 
     @property
     def is_area(self) -> bool:
@@ -51,7 +54,8 @@ KIND_RECORDS: tuple[Kind, ...] = (
          color="#3b7ddd", char="■"),
     Kind("departement", "Département", "Départements", DEPARTEMENT,
          words=("departement", "conseil departemental", "dept", "dep", "department"),
-         prefixes=("conseil departemental", "conseil general", "departement", "cd", "cg"),
+         prefixes=("conseil departemental", "conseil general", "departement", "dept", "dpt",
+                   "cd", "cg"),
          color="#f6a23c", char="■"),
     Kind("metropole", "Métropole", "Métropoles", EPCI,
          words=("metropole", "metro", "me", "metropolis"),
@@ -65,26 +69,27 @@ KIND_RECORDS: tuple[Kind, ...] = (
          "Communautés d'agglomération", EPCI,
          words=("communaute d agglomeration", "communaute agglomeration", "ca",
                 "agglomeration", "agglo"),
-         prefixes=("communaute d agglomeration", "communaute agglomeration", "agglomeration",
-                   "agglo", "ca"),
+         prefixes=("communaute d agglomeration", "communaute agglomeration",
+                   "communaute d agglo", "agglomeration", "agglo", "ca", "c a"),
          color="#8b5a2b", char="●", symbol="circle", size=12, epci_types=("CA",)),
     Kind("communaute_communes", "Communauté de communes", "Communautés de communes", EPCI,
          words=("communaute de communes", "cc"),
          prefixes=("communaute de communes", "communaute des communes", "communaute communes",
-                   "cc"),
+                   "com com", "comcom", "cdc", "cc", "c c"),
          color="#8a8a8a", char="●", symbol="circle", size=10, epci_types=("CC",)),
     Kind("commune", "Commune", "Communes", COMMUNE,
          words=("commune", "ville", "municipalite", "city", "town", "mairie"),
          prefixes=("ville", "mairie", "commune", "municipalite"),
          color="#111111", char="●", symbol="circle", size=7),
-    # Structures with no territory of their own in the reference geography (EPT, syndicats,
-    # PETR): placed at their seat commune or by coordinates.
-    Kind("autre", "Autre collectivité", "Autres collectivités", None,
+    # The établissements publics territoriaux of the Grand Paris (units of the level EPT), and
+    # structures with no territory in the reference geography (syndicats, PETR), placed at
+    # their seat commune or by coordinates.
+    Kind("autre", "Autre collectivité", "Autres collectivités", EPT,
          words=("autre", "other", "ept", "syndicat", "etablissement public territorial", "petr",
                 "pays", "syndicat mixte"),
          prefixes=("ept", "etablissement public territorial", "syndicat mixte", "syndicat",
                    "petr"),
-         color="#7b3fa0", char="◆", symbol="diamond", size=12),
+         color="#7b3fa0", char="◆", symbol="diamond", size=12, seated=True),
 )
 
 # Words of a "type" column that say "an EPCI" without saying which kind.
@@ -97,8 +102,8 @@ KIND_LABELS_SINGULAR = {record.id: record.label for record in KIND_RECORDS}
 EPCI_KINDS = tuple(record.id for record in KIND_RECORDS if record.level == EPCI)
 AREA_KINDS = tuple(record.id for record in KIND_RECORDS if record.is_area)
 MARKER_KINDS = tuple(record.id for record in KIND_RECORDS if not record.is_area)
-# Kinds with no territory in the reference geography: placed by their seat or coordinates.
-SEATED_KINDS = tuple(record.id for record in KIND_RECORDS if record.level is None)
+# Kinds whose members may be placed by their seat or coordinates.
+SEATED_KINDS = tuple(record.id for record in KIND_RECORDS if record.seated)
 # Official EPCI type ("ME", "CA"...) -> kind id.
 EPCI_TYPE_TO_KIND = {epci_type: record.id for record in KIND_RECORDS
                      for epci_type in record.epci_types}
@@ -118,8 +123,8 @@ def kind(kind_id: str) -> Kind:
         raise ValueError(f"unknown kind {kind_id!r}; allowed: {list(KINDS)}") from None
 
 
-def level_of_kind(kind_id: str) -> str | None:
-    """The level a kind is drawn from (None for kinds placed by their seat)."""
+def level_of_kind(kind_id: str) -> str:
+    """The level of the reference geography whose units are of that kind."""
     return kind(kind_id).level
 
 

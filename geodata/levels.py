@@ -8,13 +8,15 @@ REGION = "region"
 DEPARTEMENT = "departement"
 EPCI = "epci"
 COMMUNE = "commune"
-LEVELS = (REGION, DEPARTEMENT, EPCI, COMMUNE)
+EPT = "ept"   # établissement public territorial of the Grand Paris (not an EPCI)
+LEVELS = (REGION, DEPARTEMENT, EPCI, COMMUNE, EPT)
 
 CODE_PATTERNS = {
     REGION: re.compile(r"^\d{2}$"),
     DEPARTEMENT: re.compile(r"^(\d{2}|2A|2B|97\d)$"),
     EPCI: re.compile(r"^\d{9}$"),
     COMMUNE: re.compile(r"^(\d{5}|2A\d{3}|2B\d{3})$"),
+    EPT: re.compile(r"^\d{9}$"),
 }
 
 

@@ -23,9 +23,49 @@ def normalize(text: str) -> str:
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
 
+# Number words written as digits, so that "Terre des 2 Caps" and "Terre des Deux Caps" agree
+# ("un", "une" are articles as often as numbers: left alone).
+NUMBER_WORDS = {"deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6", "sept": "7",
+                "huit": "8", "neuf": "9", "dix": "10", "onze": "11", "douze": "12"}
+
+
 def key(text: str) -> str:
-    """normalize() without articles and 'de': 'Pays de Loire' and 'Pays de la Loire' agree."""
-    return " ".join(w for w in normalize(text).split() if w not in STOPWORDS)
+    """normalize() without articles and 'de', numbers as digits: 'Pays de Loire' and 'Pays de
+    la Loire' agree, and so do 'Sept Vallées' and '7 Vallées'."""
+    return " ".join(NUMBER_WORDS.get(w, w) for w in normalize(text).split()
+                    if w not in STOPWORDS)
+
+
+# Words shared by so many names that they never tell two places apart: a resemblance must
+# hold on the other words ("Villeneuve-sur-Plouf" is not "Villeneuve-sur-Lot").
+GENERIC_WORDS = frozenset(
+    "saint sainte saints saintes sur sous les lez villeneuve ville neuve neuf vieux vieille "
+    "communaute communes commune agglomeration agglo metropole urbaine pays grand grande val "
+    "vallee vallees mont monts bourg chateau pont port haut haute hautes bas basse nord sud est "
+    "ouest terre terres coeur lac plaine plaines cote cotes pres bois foret ile iles riviere "
+    "montagne plateau porte portes centre".split())
+
+
+def distinctive_words(key_text: str) -> list[str]:
+    """The words of a key that tell places apart (not generic, not one letter)."""
+    return [w for w in key_text.split() if w not in GENERIC_WORDS and len(w) > 1]
+
+
+def acronym(words: list[str]) -> str:
+    """'communaute agglomeration porte hainaut' -> 'caph' (initials; numbers kept whole)."""
+    return "".join(w if w.isdigit() else w[0] for w in words)
+
+
+_ACRONYM = re.compile(r"^(?:[A-Z0-9]\.?){2,8}$|^(?:[A-Z0-9]\. ?){2,8}$")
+
+
+def written_acronym(text: str) -> str | None:
+    """The acronym a name is, as written ('CAPH', 'C.A.P.H.', 'SQY', 'C2A', 'CC VBA'),
+    normalised ('caph'); None when it does not look like one (words in lower case are names)."""
+    compact = "".join(str(text).split())
+    if len(compact) > 12 or not _ACRONYM.match(compact) or sum(c.isalpha() for c in compact) < 2:
+        return None
+    return re.sub(r"[^a-z0-9]", "", normalize(compact))
 
 
 # Prefixes that say the kind of collectivité (from the kind records), on normalised text.

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import cache as cache_store
 from .build import build_layers
-from .levels import COMMUNE, DEPARTEMENT, EPCI, LEVELS, REGION
+from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, LEVELS, REGION
 from .vintages import Vintage, get_vintage
 
 log = logging.getLogger("geodata")
@@ -84,7 +84,8 @@ class Reference:
         """
         if level not in cache_store.LEVEL_LAYERS:
             raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-        name = cache_store.LEVEL_LAYERS[level] + ("-light" if light and level != COMMUNE else "")
+        name = cache_store.LEVEL_LAYERS[level] + (
+            "-light" if light and level in cache_store.LIGHT_LEVELS else "")
         return self.memo(("layer", name), lambda: self._read(name))
 
     def _read(self, name: str) -> gpd.GeoDataFrame:
@@ -95,6 +96,12 @@ class Reference:
             log.warning("Cache géographique endommagé (%s) : reconstruction…", why)
             self.build(force=True)
             return cache_store.read_layer(self.folder, name)
+
+    def extra(self, name: str) -> gpd.GeoDataFrame:
+        """A table of the build that is no level ('former-communes', 'arrondissements')."""
+        if name not in cache_store.EXTRA_LAYERS:
+            raise ValueError(f"name must be one of {cache_store.EXTRA_LAYERS}, got {name!r}")
+        return self.memo(("layer", name), lambda: self._read(name))
 
     def table(self, level: str) -> pd.DataFrame:
         """The attributes of a level's units (no geometry), indexed by code (kept as a column)."""
@@ -117,7 +124,7 @@ class Reference:
         out = {}
         if level == COMMUNE and unit["epci"]:
             out[EPCI] = unit["epci"]
-        if level in (COMMUNE, EPCI):
+        if level in (COMMUNE, EPCI, EPT):
             out[DEPARTEMENT] = unit["departement"]
         if level != REGION:
             out[REGION] = unit["region"]

@@ -1,31 +1,51 @@
 """Resolve each row of a member list to one official collectivité (level + code).
 
-Order of the rules: an explicit code; then the name (aliases, exact normalised name, name
-without articles or the words of an EPCI's kind), narrowed by the type and the département /
-région hints; then fuzzy matching with a high threshold and a clear winner. A homonym left
-without a hint is 'ambiguous' with its candidates, never guessed; a former région is reported.
+A wrong match is worse than a missing one: a rule gives a unit only when nothing in the row
+speaks against it, and a row left in doubt gets its candidates for a person to choose.
+
+The rules, in order; the one that decides is recorded in the `rule` column (schema.RULES):
+ 1. code: an official code (INSEE, SIREN, SIRET), checked against the name;
+ 2. alias: a usual name of geodata.aliases;
+ 3. name: the official name, also without articles or the words of an EPCI's kind;
+ 4. code_in_name: "CD 62", "Département 59";
+ 5. acronym: printed in the official name (CAPI), else of its significant words (CAPH);
+ 6. brand: "<ville> Agglo / Métropole / Communauté", "CA de <ville>" (the EPCI's main city);
+ 7. former_name: a commune déléguée or associée stands for the commune it was merged into;
+ 8. arrondissement: "Paris 11e" is placed at its town hall, with a note;
+ 9. prefix: inside the département given, the only unit whose name begins with the name;
+10. resemblance: a typo, close on every distinctive word, with a clear winner.
+The type, département and région given in the row are constraints: no rule yields a unit
+outside them, and a name found only elsewhere is reported with the places where it exists.
 Every input row gives one output row, in input order.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-import shapely
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from . import schema as S
-from .aliases import ALIASES, FORMER_REGIONS
+from .gazetteer import BRAND_WORDS, Gazetteer, Unit, gazetteer
 from .kinds import (
     EPCI_KINDS,
     KIND_LABELS_SINGULAR,
     KIND_OTHER,
     SEATED_KINDS,
-    kind_of_unit,
     level_of_kind,
 )
-from .levels import COMMUNE, DEPARTEMENT, EPCI, REGION, is_valid_code
-from .names import EPCI_WORDS, epci_key, key, kind_from_words, normalize, split_prefix
-from .reference import get_reference, memoized
+from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION, is_valid_code
+from .names import (
+    EPCI_WORDS,
+    distinctive_words,
+    epci_key,
+    key,
+    kind_from_words,
+    normalize,
+    split_prefix,
+    written_acronym,
+)
 
 # Fuzzy matching: accepted at or above FUZZY_ACCEPT when the runner-up is FUZZY_MARGIN
 # behind. A typo is likelier in the name of a big place than a match with a hamlet
@@ -38,17 +58,15 @@ NOTABLE_POPULATION = 20_000
 FUZZY_MARGIN = 4
 FUZZY_SUGGEST = 75
 FUZZY_MIN_LENGTH = 5
-MAX_CANDIDATES = 5
+MAX_CANDIDATES = 3
 # Levels tried for a name with no type, in order of preference on equal evidence.
-ALL_LEVELS = (COMMUNE, EPCI, DEPARTEMENT, REGION)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One official unit: its level and its code."""
-
-    level: str
-    code: str
+ALL_LEVELS = (COMMUNE, EPCI, EPT, DEPARTEMENT, REGION)
+_DEPARTEMENT_PREFIX = r"(?:conseil departemental|conseil general|departement|dept|dpt|dep|cd|cg)"
+# "CD 62", "CD59", "Département 62 Pas-de-Calais"; "Conseil départemental du Nord (59)".
+_DEPARTEMENT_NUMBER = re.compile(
+    rf"^{_DEPARTEMENT_PREFIX} ?(?:de |du |des |d )?(?P<code>\d{{1,3}}|2a|2b)(?: (?P<name>.+))?$")
+_NAME_AND_NUMBER = re.compile(
+    rf"^(?:{_DEPARTEMENT_PREFIX} )?(?P<name>.+) (?P<code>\d{{1,3}}|2a|2b)$")
 
 
 @dataclass
@@ -58,85 +76,40 @@ class Outcome:
     score: int = 0
     candidates: list[Unit] = field(default_factory=list)
     message: str = ""
+    rule: str = ""
     # (lon, lat, département, région) of a row placed by coordinates or seat commune.
     place: tuple[float, float, str, str] | None = None
     kind: str = KIND_OTHER  # the kind of a placed row
+    code: str = ""          # the code of a placed row, when it has one
 
 
-class Gazetteer:
-    """The official units with their normalised names, built once per reference geography."""
+@dataclass(frozen=True)
+class Hints:
+    """What the row says besides the name: its kind and where it is (constraints)."""
 
-    def __init__(self):
-        ref = get_reference()
-        self.records: dict[str, dict[str, dict]] = {}   # level -> code -> attributes
-        self.by_name: dict[str, dict[str, list[str]]] = {}
-        self.by_key: dict[str, dict[str, list[str]]] = {}
-        # level -> (keys, codes) for fuzzy matching, and the same per département or région
-        self.fuzzy_keys: dict[str, tuple[list[str], list[str]]] = {}
-        self.fuzzy_keys_in: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
-        for level in ALL_LEVELS:
-            frame = ref.table(level)
-            self.records[level] = _records(frame)
-            self.by_name[level] = _group(frame.nom.map(normalize), frame.code)
-            keyer = epci_key if level == EPCI else key
-            keys = frame.nom.map(keyer)
-            self.by_key[level] = _group(keys, frame.code)
-            if level == EPCI:  # the plain key too: "Nantes Métropole" -> "nantes metropole"
-                for k, codes in _group(frame.nom.map(key), frame.code).items():
-                    self.by_key[level].setdefault(k, []).extend(
-                        c for c in codes if c not in self.by_key[level].get(k, []))
-            self.fuzzy_keys[level] = (keys.tolist(), frame.code.tolist())
-            self.fuzzy_keys_in[level] = {}
-            for column in ("departement", "region"):
-                if column in frame:
-                    for place, rows in frame.groupby(column).indices.items():
-                        self.fuzzy_keys_in[level][place] = (keys.iloc[rows].tolist(),
-                                                            frame.code.iloc[rows].tolist())
-        self.aliases = {normalize(alias): Unit(*unit) for alias, unit in ALIASES.items()}
-        self.former_regions = {key(name): (name, code) for name, code in FORMER_REGIONS.items()}
-        self.epci_departements = ref.epci_departements()
-        self._departements = ref.layer(DEPARTEMENT)
-        self._departement_tree = shapely.STRtree(self._departements.geometry.values)
+    kind: str | None = None
+    departement: str | None = None
+    region: str | None = None
 
-    def unit_row(self, unit: Unit) -> dict:
-        """The attributes of a unit (nom, population, departement, region, lon, lat...)."""
-        return self.records[unit.level][unit.code]
+    def allow(self, unit: Unit, gaz: Gazetteer) -> bool:
+        """True when the unit lies in (or contains) the département and région given."""
+        departements = gaz.departements_of(unit)
+        if self.departement and self.departement not in departements:
+            return False
+        return not self.region or self.region == gaz.region_of(unit) or any(
+            gaz.unit_row(Unit(DEPARTEMENT, d))["region"] == self.region for d in departements)
 
-    def exists(self, level: str, code: str) -> bool:
-        return code in self.records[level]
-
-    def kind_of(self, unit: Unit) -> str:
-        return kind_of_unit(unit.level, self.unit_row(unit).get("kind"))
-
-    def candidate(self, unit: Unit) -> dict:
-        """The unit as a candidate a person can choose (schema.candidate_record)."""
-        row = self.unit_row(unit)
-        where = row.get("departement", "") if unit.level in (COMMUNE, EPCI) else ""
-        return S.candidate_record(unit.level, unit.code, row["nom"], self.kind_of(unit), where)
-
-    def departement_at(self, lon: float, lat: float) -> str | None:
-        point = shapely.Point(lon, lat)
-        hits = self._departement_tree.query(point, predicate="intersects")
-        return self._departements.code.iloc[hits[0]] if len(hits) else None
+    def describe(self, gaz: Gazetteer) -> str:
+        """'dans le Pas-de-Calais (62)', 'en région Bretagne'."""
+        if self.departement:
+            return _in_departement(self.departement, gaz)
+        return f"en région {gaz.unit_row(Unit(REGION, self.region))['nom']}"
 
 
-def _records(frame: pd.DataFrame) -> dict[str, dict]:
-    """code -> the unit's attributes (five times faster than DataFrame.to_dict("index"))."""
-    columns = list(frame.columns)
-    rows = zip(*(frame[column].tolist() for column in columns))
-    return dict(zip(frame["code"].tolist(), (dict(zip(columns, row)) for row in rows)))
-
-
-def _group(keys: pd.Series, codes: pd.Series) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for k, code in zip(keys, codes):
-        out.setdefault(k, []).append(code)
-    return out
-
-
-@memoized
-def gazetteer() -> Gazetteer:
-    return Gazetteer()
+def _in_departement(code: str, gaz: Gazetteer) -> str:
+    row = gaz.unit_row(Unit(DEPARTEMENT, code))
+    article = {"2": "le ", "3": "la ", "4": "les ", "5": "l'"}.get(str(row.get("article")), "")
+    return f"dans {article}{row['nom']} ({code})"
 
 
 # ---------------------------------------------------------------- hints and codes
@@ -171,10 +144,7 @@ def _region_hint(raw: str, gaz: Gazetteer) -> str | None:
 
 
 def _wanted_levels(kind: str | None) -> tuple[str, ...]:
-    if kind is None:
-        return ALL_LEVELS
-    level = level_of_kind(kind)
-    return (level,) if level else ()
+    return ALL_LEVELS if kind is None else (level_of_kind(kind),)
 
 
 def _match_code(raw: str, kind: str | None, name_levels: tuple[str, ...],
@@ -192,13 +162,15 @@ def _match_code(raw: str, kind: str | None, name_levels: tuple[str, ...],
     return [], f"Le code « {raw} » ne correspond à aucune collectivité connue"
 
 
-# ---------------------------------------------------------------- names
+# ---------------------------------------------------------------- names: exact rules
 
-def _candidates_by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
-    """Units whose official name matches exactly, at the strongest stage that finds any."""
+def _by_alias(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
     alias = gaz.aliases.get(normalize(name)) or gaz.aliases.get(split_prefix(name)[1])
-    if alias and alias.level in levels:
-        return [alias]
+    return [alias] if alias and alias.level in levels else []
+
+
+def _by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+    """Units whose official name matches, at the strongest stage that finds any."""
     full = normalize(name)
     rest = split_prefix(name)[1]
     stages = [
@@ -213,30 +185,98 @@ def _candidates_by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> l
     return []
 
 
-def _narrow(units: list[Unit], kind: str | None, dep: str | None, reg: str | None,
-            gaz: Gazetteer) -> list[Unit]:
-    """Keep the units that agree with the hints, when some do."""
-    def parents_of(unit):
-        row = gaz.unit_row(unit)
-        dep_code = row["code"] if unit.level == DEPARTEMENT else row.get("departement", "")
-        reg_code = row["code"] if unit.level == REGION else row.get("region", "")
-        return dep_code, reg_code
+def _by_code_in_name(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+    """'CD 62', 'CD59', 'Département 62', 'CD 35 Ille-et-Vilaine', 'Nord (59)': a
+    département by its number, and its name when both are written (they must agree)."""
+    text = normalize(name)
+    match = _DEPARTEMENT_NUMBER.match(text) or (
+        _NAME_AND_NUMBER.match(text) if split_prefix(name)[0] in (None, "departement") else None)
+    if not match or DEPARTEMENT not in levels:
+        return []
+    code = match["code"].upper().zfill(2)
+    if not gaz.exists(DEPARTEMENT, code):
+        return []
+    written, official = match["name"], gaz.unit_row(Unit(DEPARTEMENT, code))["nom"]
+    if written and key(split_prefix(written)[1]) != key(official):
+        return []
+    return [Unit(DEPARTEMENT, code)]
 
-    if dep:
-        units = [u for u in units if parents_of(u)[0] == dep or (
-            u.level == EPCI and dep in gaz.epci_departements.get(u.code, ()))] or units
-    if reg:
-        units = [u for u in units if parents_of(u)[1] == reg] or units
+
+def _by_acronym(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+    """An acronym printed in official names first, then one of their significant words."""
+    written = written_acronym(name)
+    if not written:
+        return []
+    for index in (gaz.printed_acronyms, gaz.acronyms):
+        found = [unit for unit in index.get(written, []) if unit.level in levels]
+        if found:
+            return found
+    return []
+
+
+def _by_brand(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+    """'Douai Agglo', 'Lille Métropole', 'Communauté d'agglomération de Lens': the EPCI whose
+    main city it names."""
+    if EPCI not in levels:
+        return []
+    kind, rest = split_prefix(name)
     if kind in EPCI_KINDS:
-        units = [u for u in units if u.level != EPCI or gaz.unit_row(u)["kind"] == kind] or units
-    return units
+        return gaz.brand(rest, (kind,))
+    words = key(name).split()
+    if len(words) > 1 and words[-1] in BRAND_WORDS:
+        return gaz.brand(" ".join(words[:-1]), BRAND_WORDS[words[-1]])
+    return []
 
 
-def _notable(unit: Unit | None, gaz: Gazetteer) -> bool:
-    """A unit a typo most likely refers to: any EPCI, département, région, or a big commune."""
-    if unit is None:
-        return False
-    return unit.level != COMMUNE or gaz.unit_row(unit)["population"] >= NOTABLE_POPULATION
+NAME_RULES = (("alias", _by_alias), ("name", _by_name), ("code_in_name", _by_code_in_name),
+              ("acronym", _by_acronym), ("brand", _by_brand))
+
+
+def _former_names(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[tuple[Unit, str]]:
+    """(current commune, former name) of the communes merged into another under that name."""
+    if COMMUNE not in levels:
+        return []
+    records = gaz.former.get(key(split_prefix(name)[1]), [])
+    return [(Unit(COMMUNE, r["parent"]), r["nom"]) for r in records
+            if gaz.exists(COMMUNE, r["parent"])]
+
+
+# ---------------------------------------------------------------- names: decisions
+
+def _decide(units: list[Unit], rule: str, name: str, hints: Hints, gaz: Gazetteer,
+            note: str = "") -> Outcome:
+    """MATCHED when one unit is left, else AMBIGUOUS with the units as candidates."""
+    units = list(dict.fromkeys(units))
+    if hints.kind in EPCI_KINDS:   # an EPCI may have changed kind since the list was written
+        units = [u for u in units if gaz.unit_row(u).get("kind") == hints.kind] or units
+    if len(units) == 2:
+        units = _commune_over_its_departement(units, gaz) or units
+    if len(units) == 1:
+        unit = units[0]
+        message = " ".join(filter(None, (note, _kind_note(unit, hints.kind, gaz),
+                                         _paris_note(unit, name, gaz))))
+        return Outcome(S.MATCHED, unit, 100, message=message, rule=rule)
+    return Outcome(S.AMBIGUOUS, candidates=units, rule=rule, message=(
+        f"Plusieurs collectivités s'appellent « {name} » : précisez le département "
+        "(colonne « département »), le type ou le code officiel."))
+
+
+def _commune_over_its_departement(units: list[Unit], gaz: Gazetteer) -> list[Unit]:
+    """Paris: the commune, not the département made of it alone (the Ville de Paris is both)."""
+    communes = [u for u in units if u.level == COMMUNE]
+    deps = [u for u in units if u.level == DEPARTEMENT]
+    if len(communes) == 1 and len(deps) == 1 and \
+            gaz.sole_commune.get(deps[0].code) == communes[0].code:
+        return communes
+    return []
+
+
+def _paris_note(unit: Unit, name: str, gaz: Gazetteer) -> str:
+    row = gaz.unit_row(unit)
+    if unit.level != COMMUNE or gaz.sole_commune.get(row["departement"]) != unit.code:
+        return ""
+    return (f"« {name} » est à la fois une commune et un département : la commune est placée "
+            f"({row['nom']}, {unit.code}). Pour le département, indiquez le type « département ».")
 
 
 def _kind_note(unit: Unit, kind: str | None, gaz: Gazetteer) -> str:
@@ -250,7 +290,84 @@ def _kind_note(unit: Unit, kind: str | None, gaz: Gazetteer) -> str:
             f"une {KIND_LABELS_SINGULAR[actual].lower()} : « {gaz.unit_row(unit)['nom']} ».")
 
 
-def _fuzzy(name: str, levels: tuple[str, ...], dep: str | None, reg: str | None,
+RULE_NOTES = {
+    "acronym": "Reconnue par son sigle « {name} » : {official}.",
+    "brand": "Reconnue comme « {name} » : {official}, dont c'est la ville principale.",
+}
+
+
+def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
+    elsewhere: list[Unit] = []   # units the name designates, outside the hints
+    for rule, finder in NAME_RULES:
+        units = finder(name, levels, gaz)
+        inside = [u for u in units if hints.allow(u, gaz)]
+        if inside:
+            note = RULE_NOTES.get(rule, "").format(
+                name=name, official=gaz.unit_row(inside[0])["nom"]) if len(inside) == 1 else ""
+            return _decide(inside, rule, name, hints, gaz, note)
+        elsewhere += units
+
+    if REGION in levels:
+        former = gaz.former_regions.get(key(split_prefix(name)[1]))
+        if former:
+            new = Unit(REGION, former[1])
+            return Outcome(S.UNMATCHED, candidates=[new], rule="former_name", message=(
+                f"La région {former[0]} n'existe plus depuis 2016 : elle fait partie de la "
+                f"région {gaz.unit_row(new)['nom']} ({new.code}). Si c'est la région actuelle "
+                "qui adhère, écrivez son nom ; sinon retirez la ligne."))
+
+    merged = _former_names(name, levels, gaz)
+    inside = [(u, former) for u, former in merged if hints.allow(u, gaz)]
+    if inside:
+        current = gaz.unit_row(inside[0][0])["nom"]
+        return _decide([u for u, _ in inside], "former_name", name, hints, gaz, note=(
+            f"« {inside[0][1]} » a fusionné dans la commune de {current} "
+            f"({inside[0][0].code}) : c'est la commune actuelle qui est placée.")
+            if len({u for u, _ in inside}) == 1 else "")
+    elsewhere += [u for u, _ in merged]
+
+    if hints.departement:
+        outcome = _prefix_in_departement(name, hints, levels, gaz)
+        if outcome:
+            return outcome
+    if elsewhere:
+        return _exists_elsewhere(name, elsewhere, hints, gaz)
+    return _resemblance(name, hints, levels, gaz)
+
+
+def _prefix_in_departement(name: str, hints: Hints, levels: tuple[str, ...],
+                           gaz: Gazetteer) -> Outcome | None:
+    """'Evry' in the Essonne is Évry-Courcouronnes, its only commune so named."""
+    found = []
+    for level in (lvl for lvl in levels if lvl in (COMMUNE, EPCI, EPT)):
+        query = epci_key(name) if level == EPCI else key(split_prefix(name)[1])
+        if len(query) < 3:
+            continue
+        keys, codes = gaz.fuzzy_keys_in[level].get(hints.departement, ([], []))
+        found += [Unit(level, code) for k, code in zip(keys, codes)
+                  if k.startswith(query + " ") and hints.allow(Unit(level, code), gaz)]
+    if len(found) != 1:
+        return None
+    official = gaz.unit_row(found[0])["nom"]
+    where = _in_departement(hints.departement, gaz)
+    return Outcome(S.MATCHED, found[0], 90, rule="prefix", message=(
+        f"Rapprochée de « {official} », seule collectivité {where} dont le nom commence par "
+        f"« {name} » : vérifiez."))
+
+
+def _exists_elsewhere(name: str, units: list[Unit], hints: Hints, gaz: Gazetteer) -> Outcome:
+    units = list(dict.fromkeys(units))[:MAX_CANDIDATES]
+    places = " et ".join(
+        _in_departement(gaz.unit_row(u)["departement"], gaz) if u.level in (COMMUNE, EPCI, EPT)
+        else f"({gaz.label(u)})" for u in units)
+    return Outcome(S.UNMATCHED, candidates=units, rule="", message=(
+        f"« {name} » existe {places}, pas {hints.describe(gaz)} : vérifiez le département ou la "
+        "région indiqués, ou choisissez parmi les candidats."))
+
+
+# ---------------------------------------------------------------- names: resemblance
+
+def _fuzzy(name: str, levels: tuple[str, ...], hints: Hints,
            gaz: Gazetteer) -> list[tuple[Unit, float]]:
     """Best fuzzy matches (unit, score) of the name's key among the allowed levels."""
     rest = split_prefix(name)[1]
@@ -258,64 +375,66 @@ def _fuzzy(name: str, levels: tuple[str, ...], dep: str | None, reg: str | None,
     for level in levels:
         query = epci_key(name) if level == EPCI else key(rest)
         keys, codes = gaz.fuzzy_keys[level]
-        if dep and level in (COMMUNE, EPCI):
-            keys, codes = gaz.fuzzy_keys_in[level].get(dep, ([], []))
-        elif reg and level != REGION:
-            keys, codes = gaz.fuzzy_keys_in[level].get(reg, ([], []))
+        if hints.departement and level in (COMMUNE, EPCI, EPT):
+            keys, codes = gaz.fuzzy_keys_in[level].get(hints.departement, ([], []))
+        elif hints.region and level != REGION:
+            keys, codes = gaz.fuzzy_keys_in[level].get(hints.region, ([], []))
         if not query or not keys:
             continue
-        hits = process.extract(query, keys, scorer=fuzz.ratio, limit=MAX_CANDIDATES,
+        hits = process.extract(query, keys, scorer=fuzz.ratio, limit=5,
                                score_cutoff=FUZZY_SUGGEST)
-        results += [(Unit(level, codes[i]), score) for _, score, i in hits]
+        results += [(Unit(level, codes[i]), score) for _, score, i in hits
+                    if hints.allow(Unit(level, codes[i]), gaz)]
     return sorted(results, key=lambda r: -r[1])
 
 
-def _match_name(name: str, kind: str | None, dep: str | None, reg: str | None,
-                gaz: Gazetteer) -> Outcome:
-    levels = _wanted_levels(kind)
-    if not levels:
-        return Outcome(S.UNMATCHED)
-    units = _candidates_by_name(name, levels, gaz)
-    if units:
-        units = _narrow(units, kind, dep, reg, gaz)
-        if len(units) == 1:
-            return Outcome(S.MATCHED, units[0], 100, message=_kind_note(units[0], kind, gaz))
-        return Outcome(S.AMBIGUOUS, candidates=units, message=(
-            f"Plusieurs collectivités s'appellent « {name} » : précisez le département "
-            "(colonne « département »), le type ou le code officiel."))
+def _notable(unit: Unit | None, gaz: Gazetteer) -> bool:
+    """A unit a typo most likely refers to: any EPCI, département, région, or a big commune."""
+    if unit is None:
+        return False
+    return unit.level != COMMUNE or gaz.unit_row(unit)["population"] >= NOTABLE_POPULATION
 
-    if REGION in levels:
-        former = gaz.former_regions.get(key(split_prefix(name)[1]))
-        if former:
-            new = Unit(REGION, former[1])
-            return Outcome(S.UNMATCHED, candidates=[new], message=(
-                f"La région {former[0]} n'existe plus depuis 2016 : elle fait partie de la "
-                f"région {gaz.unit_row(new)['nom']} ({new.code}). Si c'est la région actuelle qui "
-                "adhère, écrivez son nom ; sinon retirez la ligne."))
 
-    hits = _fuzzy(name, levels, dep, reg, gaz)
-    if kind in EPCI_KINDS and not hits:  # the kind may be outdated: try the other EPCIs
-        hits = _fuzzy(name, (EPCI,), dep, reg, gaz)
-    if hits:
-        best, score = hits[0]
-        second, runner_up = next(((u, s) for u, s in hits[1:] if u != best), (None, 0))
-        notable = _notable(best, gaz)
-        bar = FUZZY_ACCEPT_NOTABLE if notable or dep or reg else FUZZY_ACCEPT
-        clear_winner = score - runner_up >= FUZZY_MARGIN or (
-            notable and score > runner_up and not _notable(second, gaz))
-        long_enough = len(key(split_prefix(name)[1])) >= FUZZY_MIN_LENGTH
-        if score >= bar and clear_winner and long_enough:
-            return Outcome(S.MATCHED, best, round(score), message=(
-                f"Rapprochée par ressemblance ({round(score)} %) de "
-                f"« {gaz.unit_row(best)['nom']} » : vérifiez."))
-        units = list(dict.fromkeys(u for u, _ in hits))
-        return Outcome(S.UNMATCHED, candidates=units, score=round(score), message=(
-            f"« {name} » n'a pas été reconnu avec certitude. Noms proches : voir les "
-            "candidats ; corrigez le nom ou ajoutez le code officiel."))
-    return Outcome(S.UNMATCHED, message=(
-        f"« {name} » ne correspond à aucune collectivité française connue (région, département, "
-        "EPCI ou commune). Corrigez le nom, ajoutez le code officiel, ou donnez des "
-        "coordonnées (lon, lat) s'il s'agit d'une autre structure."))
+def _typo_of(written: str, official: str) -> bool:
+    """True when every distinctive word of each name is a typo of one of the other's: same
+    first letter, one edit (two in words of eight letters or more)."""
+    mine, theirs = distinctive_words(written), distinctive_words(official)
+    if not mine or not theirs:
+        return False
+
+    def close(a: str, b: str) -> bool:
+        return a[0] == b[0] and OSA.distance(a, b) <= (2 if min(len(a), len(b)) >= 8 else 1)
+
+    return (all(any(close(a, b) for b in theirs) for a in mine)
+            and all(any(close(b, a) for a in mine) for b in theirs))
+
+
+def _resemblance(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
+    hits = _fuzzy(name, levels, hints, gaz)
+    if hints.kind in EPCI_KINDS and not hits:  # the kind may be outdated: the other EPCIs
+        hits = _fuzzy(name, (EPCI,), hints, gaz)
+    if not hits:
+        return Outcome(S.UNMATCHED, message=(
+            f"« {name} » ne correspond à aucune collectivité française connue (région, "
+            "département, EPCI ou commune). Corrigez le nom, ajoutez le code officiel, ou "
+            "donnez des coordonnées (lon, lat) s'il s'agit d'une autre structure."))
+    best, score = hits[0]
+    second, runner_up = next(((u, s) for u, s in hits[1:] if u != best), (None, 0))
+    notable = _notable(best, gaz)
+    bar = FUZZY_ACCEPT_NOTABLE if notable or hints.departement or hints.region else FUZZY_ACCEPT
+    clear_winner = score - runner_up >= FUZZY_MARGIN or (
+        notable and score > runner_up and not _notable(second, gaz))
+    query = epci_key(name) if best.level == EPCI else key(split_prefix(name)[1])
+    official = gaz.unit_row(best)["nom"]
+    official_key = epci_key(official) if best.level == EPCI else key(official)
+    if score >= bar and clear_winner and len(query) >= FUZZY_MIN_LENGTH \
+            and _typo_of(query, official_key):
+        return Outcome(S.MATCHED, best, round(score), rule="resemblance", message=(
+            f"Rapprochée par ressemblance ({round(score)} %) de « {official} » : vérifiez."))
+    units = list(dict.fromkeys(u for u, _ in hits))[:MAX_CANDIDATES]
+    return Outcome(S.UNMATCHED, candidates=units, score=round(score), message=(
+        f"« {name} » n'a pas été reconnu avec certitude. Noms proches : voir les "
+        "candidats ; corrigez le nom ou ajoutez le code officiel."))
 
 
 # ---------------------------------------------------------------- one row
@@ -332,15 +451,16 @@ def _kind_hint(row: pd.Series) -> tuple[str | None, bool]:
     return split_prefix(row.input_name)[0], False
 
 
-def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[float, float, str, str] | None:
-    """(lon, lat, département, région) from a seat commune code or coordinates."""
+def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[tuple, str] | None:
+    """((lon, lat, département, région), rule) from a seat commune code or coordinates."""
     seat = _clean_code(row.get("seat_code", ""))
     if seat:
         if len(seat) == 4 and seat.isdigit():
             seat = "0" + seat
         if gaz.exists(COMMUNE, seat):
             commune = gaz.unit_row(Unit(COMMUNE, seat))
-            return commune["lon"], commune["lat"], commune["departement"], commune["region"]
+            return ((commune["lon"], commune["lat"], commune["departement"], commune["region"]),
+                    "seat")
     try:
         lon = float(str(row.get("lon", "")).replace(",", "."))
         lat = float(str(row.get("lat", "")).replace(",", "."))
@@ -349,50 +469,65 @@ def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[float, float, str, str] 
     dep = gaz.departement_at(lon, lat)
     if dep is None:
         return None
-    return lon, lat, dep, gaz.unit_row(Unit(DEPARTEMENT, dep))["region"]
+    return (lon, lat, dep, gaz.unit_row(Unit(DEPARTEMENT, dep))["region"]), "coordinates"
+
+
+def _arrondissement(name: str, hints: Hints, gaz: Gazetteer) -> Outcome | None:
+    """'Paris 11e': placed at its town hall, said to be an arrondissement, not the commune."""
+    found = gaz.arrondissement(name)
+    if not found or not hints.allow(Unit(COMMUNE, found["parent"]), gaz):
+        return None
+    city = gaz.unit_row(Unit(COMMUNE, found["parent"]))["nom"]
+    return Outcome(S.PLACED, score=100, rule="arrondissement", code=found["code"],
+                   place=(found["lon"], found["lat"], found["departement"], found["region"]),
+                   message=(f"« {name} » est un arrondissement de {city} ({found['nom']}), "
+                            f"placé à sa mairie ; ce n'est pas la commune de {city}."))
+
+
+def _hints(row: pd.Series, kind: str | None, gaz: Gazetteer) -> Hints:
+    dep_text = str(row.get("departement_hint", "")).strip()
+    reg_text = str(row.get("region_hint", "")).strip()
+    return Hints(kind, _departement_hint(dep_text, gaz) if dep_text else None,
+                 _region_hint(reg_text, gaz) if reg_text else None)
 
 
 def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
     kind, any_epci = _kind_hint(row)
-    seated = kind in SEATED_KINDS   # no territory of its own: placed by its seat
-    dep = _departement_hint(row.get("departement_hint", ""), gaz) \
-        if str(row.get("departement_hint", "")).strip() else None
-    reg = _region_hint(row.get("region_hint", ""), gaz) \
-        if str(row.get("region_hint", "")).strip() else None
+    hints = _hints(row, kind, gaz)
     levels = (EPCI,) if any_epci and kind is None else _wanted_levels(kind)
     name = str(row.get("input_name", "")).strip()
     note = ""
 
-    if not seated and str(row.get("code", "")).strip():
+    if str(row.get("code", "")).strip():
         units, note = _match_code(row.code, kind, levels, gaz)
         if len(units) > 1 and name:
-            by_name = _candidates_by_name(name, tuple(u.level for u in units), gaz)
+            by_name = _by_name(name, tuple(u.level for u in units), gaz)
             units = [u for u in units if u in by_name] or units
         if len(units) == 1:
             return _checked_against_name(units[0], name, gaz)
         if len(units) > 1:
-            return Outcome(S.AMBIGUOUS, candidates=units, message=(
+            return Outcome(S.AMBIGUOUS, candidates=units, rule="code", message=(
                 f"Le code « {row.code} » désigne à la fois un département et une région : "
                 "indiquez le type (colonne « type »)."))
 
-    if not seated and name:
-        outcome = _match_name(name, kind, dep, reg, gaz) if levels else Outcome(S.UNMATCHED)
-        if outcome.status == S.MATCHED or outcome.status == S.AMBIGUOUS:
-            if note:
-                outcome.message = (note + ". " + outcome.message).strip()
+    outcome = Outcome(S.UNMATCHED)
+    if name:
+        outcome = _arrondissement(name, hints, gaz) or _match_name(name, hints, levels, gaz)
+        if outcome.status != S.UNMATCHED:
+            outcome.message = " ".join(filter(None, (note + "." if note else "",
+                                                     outcome.message)))
             return outcome
-    else:
-        outcome = Outcome(S.UNMATCHED)
 
-    place = _placement(row, gaz)
-    if place:
-        return Outcome(S.PLACED, score=100, place=place, kind=kind if seated else KIND_OTHER,
-                       message=(
-            "Placée par ses coordonnées ou sa commune siège."))
-    if seated:
+    placed = _placement(row, gaz)
+    if placed:
+        return Outcome(S.PLACED, score=100, place=placed[0], rule=placed[1],
+                       kind=kind if kind in SEATED_KINDS else KIND_OTHER,
+                       code=_clean_code(row.get("code", "")),
+                       message="Placée par ses coordonnées ou sa commune siège.")
+    if kind in SEATED_KINDS and not outcome.candidates:
         outcome.message = (
-            f"« {name} » n'est ni une commune, ni un EPCI, ni un département, ni une région : "
-            "ajoutez sa commune siège (colonne « commune siège », code INSEE) ou ses "
+            f"« {name} » n'est ni une commune, ni un EPCI, ni un EPT, ni un département, ni une "
+            "région : ajoutez sa commune siège (colonne « commune siège », code INSEE) ou ses "
             "coordonnées (colonnes lon et lat) pour la placer sur la carte.")
     elif not name:
         outcome.message = "Ligne sans nom de collectivité : ajoutez le nom ou le code officiel."
@@ -404,15 +539,15 @@ def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
 def _checked_against_name(unit: Unit, name: str, gaz: Gazetteer) -> Outcome:
     """A unit found by its code; warn when the name given says something else."""
     if not name:
-        return Outcome(S.MATCHED, unit, 100)
+        return Outcome(S.MATCHED, unit, 100, rule="code")
     official = gaz.unit_row(unit)["nom"]
     keyer = epci_key if unit.level == EPCI else key
     given = keyer(name) if unit.level == EPCI else key(split_prefix(name)[1])
     similarity = fuzz.token_set_ratio(given, keyer(official))
-    by_name = _candidates_by_name(name, (unit.level,), gaz)
-    if unit in by_name or similarity >= 60:
-        return Outcome(S.MATCHED, unit, 100)
-    return Outcome(S.MATCHED, unit, 80, message=(
+    known = any(unit in finder(name, (unit.level,), gaz) for _, finder in NAME_RULES)
+    if known or similarity >= 60:
+        return Outcome(S.MATCHED, unit, 100, rule="code")
+    return Outcome(S.MATCHED, unit, 80, rule="code", message=(
         f"Reconnue par son code ; le nom « {name} » diffère du nom officiel « {official} » : "
         "vérifiez le code."))
 
@@ -428,9 +563,7 @@ def resolve_rows(rows: pd.DataFrame, extra_columns: list[str] | None = None) -> 
         outcome = resolve_row(row, gaz)
         if outcome.unit is not None and outcome.status == S.MATCHED:
             if outcome.unit in first_row_of:
-                outcome = Outcome(S.DUPLICATE, outcome.unit, outcome.score, message=(
-                    f"Même collectivité que la ligne {first_row_of[outcome.unit]} : "
-                    "cette ligne n'est comptée qu'une fois."))
+                outcome = _duplicate(outcome, first_row_of[outcome.unit])
             else:
                 first_row_of[outcome.unit] = int(row["row"])
         records.append(_record(row, outcome, gaz))
@@ -440,10 +573,16 @@ def resolve_rows(rows: pd.DataFrame, extra_columns: list[str] | None = None) -> 
     return frame
 
 
+def _duplicate(outcome: Outcome, first_row: int) -> Outcome:
+    return Outcome(S.DUPLICATE, outcome.unit, outcome.score, rule=outcome.rule, message=(
+        f"Même collectivité que la ligne {first_row} : cette ligne n'est comptée qu'une fois."))
+
+
 def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
     record = {S.ROW: int(row["row"]), S.INPUT_NAME: row.get("input_name", ""),
               S.STATUS: outcome.status, S.LEVEL: "", S.KIND: "", S.CODE: "", S.NAME: "",
               S.DEPARTEMENT: "", S.REGION: "", S.POPULATION: None, S.SCORE: outcome.score,
+              S.RULE: outcome.rule,
               S.CANDIDATES: [gaz.candidate(u) for u in outcome.candidates],
               S.MESSAGE: outcome.message, S.LON: None, S.LAT: None}
     if outcome.unit is not None:
@@ -458,8 +597,7 @@ def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
             S.POPULATION: int(unit["population"]), S.LON: unit["lon"], S.LAT: unit["lat"]})
     elif outcome.status == S.PLACED:
         lon, lat, dep, reg = outcome.place
-        record.update({S.KIND: outcome.kind,
-                       S.CODE: _clean_code(row.get("code", "")), S.NAME: row.input_name,
+        record.update({S.KIND: outcome.kind, S.CODE: outcome.code, S.NAME: row.input_name,
                        S.DEPARTEMENT: dep, S.REGION: reg, S.LON: lon, S.LAT: lat})
     return record
 
@@ -476,13 +614,16 @@ def choose(resolved: pd.DataFrame, row_number: int, level: str, code: str) -> pd
     index = out.index[out[S.ROW] == row_number][0]
     others = out[(out[S.CODE] == code) & (out[S.LEVEL] == level) & (out[S.STATUS] == S.MATCHED)]
     if len(others):
-        outcome = Outcome(S.DUPLICATE, unit, 100, message=(
-            f"Même collectivité que la ligne {int(others[S.ROW].iloc[0])} : "
-            "cette ligne n'est comptée qu'une fois."))
+        outcome = _duplicate(Outcome(S.MATCHED, unit, 100, rule="choice"),
+                             int(others[S.ROW].iloc[0]))
     else:
-        outcome = Outcome(S.MATCHED, unit, 100, message="Choisie parmi les candidats.")
+        outcome = Outcome(S.MATCHED, unit, 100, rule="choice",
+                          message="Choisie parmi les candidats.")
     record = _record(out.loc[index], outcome, gaz)
     record[S.CANDIDATES] = out.at[index, S.CANDIDATES]
     for column, value in record.items():
         out.at[index, column] = value
     return out
+
+
+__all__ = ["Gazetteer", "Outcome", "Unit", "choose", "gazetteer", "resolve_row", "resolve_rows"]

@@ -23,6 +23,7 @@ DEPARTEMENT = "departement"  # code of the parent département ("" for régions)
 REGION = "region"          # code of the parent région
 POPULATION = "population"
 SCORE = "score"            # 0-100, confidence of the match
+RULE = "rule"              # the rule that decided (one of RULE_LABELS), "" if none
 CANDIDATES = "candidates"  # list of candidate units (see candidate_record), for a person to choose
 MESSAGE = "message"        # French explanation for the user
 LON = "lon"
@@ -39,7 +40,8 @@ COLUMNS = (
     Column(ROW, "int64"), Column(INPUT_NAME, "str"), Column(STATUS, "str"),
     Column(LEVEL, "str"), Column(KIND, "str"), Column(CODE, "str"), Column(NAME, "str"),
     Column(DEPARTEMENT, "str"), Column(REGION, "str"), Column(POPULATION, "Int64"),
-    Column(SCORE, "int64"), Column(CANDIDATES, "list"), Column(MESSAGE, "str"),
+    Column(SCORE, "int64"), Column(RULE, "str"), Column(CANDIDATES, "list"),
+    Column(MESSAGE, "str"),
     Column(LON, "float64"), Column(LAT, "float64"),
 )
 RESOLVED_COLUMNS = [column.name for column in COLUMNS]
@@ -59,6 +61,24 @@ STATUS_LABELS = {
     UNMATCHED: "non reconnue",
     DUPLICATE: "doublon",
     PLACED: "placée par coordonnées",
+}
+
+
+# The rules of geodata.resolve, as a person reads them in the report.
+RULE_LABELS = {
+    "code": "code officiel",
+    "alias": "nom usuel",
+    "name": "nom officiel",
+    "code_in_name": "numéro du département",
+    "acronym": "sigle",
+    "brand": "nom d'usage (ville principale + Agglo, Métropole…)",
+    "former_name": "ancien nom",
+    "arrondissement": "arrondissement municipal",
+    "prefix": "début du nom, dans le département indiqué",
+    "resemblance": "ressemblance",
+    "seat": "commune siège",
+    "coordinates": "coordonnées",
+    "choice": "choisie par une personne",
 }
 
 

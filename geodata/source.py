@@ -1,6 +1,7 @@
-"""Read the raw tables of the data package a vintage comes from.
+"""Read the raw tables of the data package a vintage comes from, and the small official
+tables the project ships (geodata/data, with their source and licence).
 
-We only read its lzma-compressed CSV files; its code (and Django) is never imported.
+We only read the package's lzma-compressed CSV files; its code (and Django) is never imported.
 """
 
 from importlib import metadata
@@ -11,6 +12,7 @@ import pandas as pd
 from .vintages import Vintage
 
 NULL = "\\N"
+SHIPPED = Path(__file__).parent / "data"
 
 
 class SourceMissingError(RuntimeError):
@@ -44,3 +46,8 @@ def read_table(vintage: Vintage, name: str,
     path = data_dir(vintage) / f"{name}.csv.lzma"
     return pd.read_csv(path, dtype=str, keep_default_na=False, compression="xz",
                        usecols=list(columns) if columns else None)
+
+
+def read_ept_membership() -> pd.DataFrame:
+    """ept_siren, ept_nom, commune_code of the établissements publics territoriaux."""
+    return pd.read_csv(SHIPPED / "ept_communes.csv", dtype=str, keep_default_na=False)

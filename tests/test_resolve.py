@@ -161,16 +161,20 @@ def test_duplicates_point_to_the_first_row():
     assert out[S.CODE].iloc[3] == "59350"
 
 
-def test_other_structures_are_placed_by_seat_or_coordinates():
+def test_epts_are_units_and_other_structures_are_placed_by_seat_or_coordinates():
     out = resolve({"input_name": "EPT Est Ensemble", "kind_hint": "EPT", "seat_code": "93048"},
                   {"input_name": "Syndicat mixte du Bassin", "lon": "2,35", "lat": "48.85"},
-                  {"input_name": "EPT Plaine Commune", "kind_hint": "EPT"},
-                  {"input_name": "Ailleurs", "kind_hint": "autre", "lon": "4.35", "lat": "50.85"})
-    assert out[S.STATUS].tolist() == [S.PLACED, S.PLACED, S.UNMATCHED, S.UNMATCHED]
-    assert out[S.KIND].tolist()[:2] == ["autre", "autre"]
+                  {"input_name": "Plaine Commune"},
+                  {"input_name": "Ailleurs", "kind_hint": "autre", "lon": "4.35", "lat": "50.85"},
+                  {"input_name": "Syndicat des eaux", "kind_hint": "syndicat"})
+    assert out[S.STATUS].tolist() == [S.MATCHED, S.PLACED, S.MATCHED, S.UNMATCHED, S.UNMATCHED]
+    assert out[S.KIND].tolist()[:3] == ["autre", "autre", "autre"]
+    assert out[S.LEVEL].tolist()[:3] == ["ept", "", "ept"]
+    assert out[S.CODE].tolist()[:3] == ["200057875", "", "200057867"]
     assert (out[S.DEPARTEMENT].iloc[0], out[S.REGION].iloc[0]) == ("93", "11")
     assert (out[S.DEPARTEMENT].iloc[1], out[S.REGION].iloc[1]) == ("75", "11")
-    assert "commune siège" in out[S.MESSAGE].iloc[2]
+    assert out[S.RULE].tolist()[:3] == ["name", "coordinates", "name"]
+    assert "commune siège" in out[S.MESSAGE].iloc[4]
 
 
 def test_every_row_is_accounted_for_in_order():
