@@ -53,9 +53,12 @@ class Gazetteer:
         self.records: dict[str, dict[str, dict]] = {}     # level -> code -> attributes
         self.by_name: dict[str, dict[str, list[str]]] = {}
         self.by_key: dict[str, dict[str, list[str]]] = {}
-        # level -> (keys, codes) for fuzzy matching, and the same per département or région
+        self.by_compact: dict[str, dict[str, list[str]]] = {}   # name without spaces
+        # level -> (keys, codes) for fuzzy matching, and the same per département or région:
+        # fuzzy_keys_in[level][("departement", "93")] (a département and a région may share
+        # a code: 93 is the Seine-Saint-Denis and Provence-Alpes-Côte d'Azur)
         self.fuzzy_keys: dict[str, tuple[list[str], list[str]]] = {}
-        self.fuzzy_keys_in: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
+        self.fuzzy_keys_in: dict[str, dict[tuple[str, str], tuple[list[str], list[str]]]] = {}
         for level in NAME_LEVELS:
             self._index_level(level, ref.table(level))
         self.printed_acronyms, self.acronyms = self._acronyms()
@@ -79,7 +82,9 @@ class Gazetteer:
 
     def _index_level(self, level: str, frame: pd.DataFrame) -> None:
         self.records[level] = _records(frame)
-        self.by_name[level] = _group(frame.nom.map(normalize), frame.code)
+        normalized = frame.nom.map(normalize)
+        self.by_name[level] = _group(normalized, frame.code)
+        self.by_compact[level] = _group(normalized.str.replace(" ", ""), frame.code)
         keyer = epci_key if level == EPCI else key
         keys = frame.nom.map(keyer)
         self.by_key[level] = _group(keys, frame.code)
@@ -92,8 +97,8 @@ class Gazetteer:
         for column in ("departement", "region"):
             if column in frame:
                 for place, rows in frame.groupby(column).indices.items():
-                    self.fuzzy_keys_in[level][place] = (keys.iloc[rows].tolist(),
-                                                        frame.code.iloc[rows].tolist())
+                    self.fuzzy_keys_in[level][column, place] = (keys.iloc[rows].tolist(),
+                                                                frame.code.iloc[rows].tolist())
 
     def _acronyms(self) -> tuple[dict[str, list[Unit]], dict[str, list[Unit]]]:
         """(acronyms printed in official names, acronyms of their significant words)."""
@@ -103,13 +108,16 @@ class Gazetteer:
             for code, record in self.records[level].items():
                 unit = Unit(level, code)
                 name = record["nom"]
-                for inside in re.findall(r"\(([^)]*)\)", name):
+                for inside in re.findall(r"\(([^)]*)\)|«\s*([^»]*?)\s*»", name):
+                    inside = "".join(inside)
                     written = written_acronym(inside)
                     if written:
                         _add(printed, written, unit)
-                    else:   # another name: "(Cap Atlantique)"
+                    else:   # another name: "(Cap Atlantique)", "«Agglopolys»"
                         _add(self.by_key[level], key(inside), code)
-                bare = re.sub(r"\([^)]*\)", " ", name)
+                bare = re.sub(r"\([^)]*\)|«[^»]*»", " ", name)
+                for bare_key in (key(bare), epci_key(bare)):   # "Grand Avignon" without "(COGA)"
+                    _add(self.by_key[level], bare_key, code)
                 for words in (key(bare).split(), epci_key(bare).split()):
                     letters = acronym(words)
                     if ACRONYM_LENGTH[0] <= len(letters) <= ACRONYM_LENGTH[1]:

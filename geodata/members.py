@@ -33,3 +33,21 @@ def summary(resolved: pd.DataFrame) -> dict[str, dict[str, int]]:
     return {"status": {s: int((resolved[S.STATUS] == s).sum()) for s in S.STATUSES},
             "kind": {k: int(n) for k, n in drawn[S.KIND].value_counts().reindex(KINDS).items()
                      if n > 0}}
+
+
+def agreement(resolved: pd.DataFrame, expected: pd.Series) -> dict:
+    """How a resolved list agrees with the codes a person expects (one per row, "" for a row
+    that must be left to a person): true and false matches, misses, precision and recall.
+
+    A row counts as matched when it is placed on the map (or a duplicate of a placed row).
+    """
+    placed = resolved[S.STATUS].isin([*S.MAPPED_STATUSES, S.DUPLICATE])
+    got = resolved[S.CODE].where(placed, "").fillna("").astype(str).values
+    want = expected.fillna("").astype(str).values
+    right = int(((got != "") & (got == want)).sum())
+    wrong = int(((got != "") & (got != want)).sum())
+    expected_count = int((want != "").sum())
+    return {"rows": len(resolved), "expected": expected_count, "right": right, "wrong": wrong,
+            "missed": expected_count - right,
+            "precision": right / (right + wrong) if right + wrong else 1.0,
+            "recall": right / expected_count if expected_count else 1.0}

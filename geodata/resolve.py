@@ -164,28 +164,37 @@ def _match_code(raw: str, kind: str | None, name_levels: tuple[str, ...],
 
 # ---------------------------------------------------------------- names: exact rules
 
-def _by_alias(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+def _anywhere(unit: Unit) -> bool:
+    return True
+
+
+def _by_alias(name: str, levels: tuple[str, ...], gaz: Gazetteer, allow=_anywhere) -> list[Unit]:
     alias = gaz.aliases.get(normalize(name)) or gaz.aliases.get(split_prefix(name)[1])
-    return [alias] if alias and alias.level in levels else []
+    return [alias] if alias and alias.level in levels and allow(alias) else []
 
 
-def _by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
-    """Units whose official name matches, at the strongest stage that finds any."""
+def _by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer, allow=_anywhere) -> list[Unit]:
+    """Units whose official name matches, at the strongest stage that finds any allowed:
+    the whole name, the name after its prefix ("Ville de"), its key (no articles, no words
+    of an EPCI's kind), the name written without spaces ("LeCannet")."""
     full = normalize(name)
     rest = split_prefix(name)[1]
     stages = [
         lambda lvl: gaz.by_name[lvl].get(full, []),
         lambda lvl: gaz.by_name[lvl].get(rest, []),
         lambda lvl: gaz.by_key[lvl].get(epci_key(name) if lvl == EPCI else key(rest), []),
+        lambda lvl: gaz.by_compact[lvl].get(full.replace(" ", ""), []),
     ]
     for stage in stages:
-        found = [Unit(lvl, code) for lvl in levels for code in stage(lvl)]
+        found = [u for lvl in levels for u in (Unit(lvl, code) for code in stage(lvl))
+                 if allow(u)]
         if found:
             return found
     return []
 
 
-def _by_code_in_name(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+def _by_code_in_name(name: str, levels: tuple[str, ...], gaz: Gazetteer,
+                     allow=_anywhere) -> list[Unit]:
     """'CD 62', 'CD59', 'Département 62', 'CD 35 Ille-et-Vilaine', 'Nord (59)': a
     département by its number, and its name when both are written (they must agree)."""
     text = normalize(name)
@@ -199,32 +208,35 @@ def _by_code_in_name(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list
     written, official = match["name"], gaz.unit_row(Unit(DEPARTEMENT, code))["nom"]
     if written and key(split_prefix(written)[1]) != key(official):
         return []
-    return [Unit(DEPARTEMENT, code)]
+    return [u for u in [Unit(DEPARTEMENT, code)] if allow(u)]
 
 
-def _by_acronym(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+def _by_acronym(name: str, levels: tuple[str, ...], gaz: Gazetteer,
+                allow=_anywhere) -> list[Unit]:
     """An acronym printed in official names first, then one of their significant words."""
     written = written_acronym(name)
     if not written:
         return []
     for index in (gaz.printed_acronyms, gaz.acronyms):
-        found = [unit for unit in index.get(written, []) if unit.level in levels]
+        found = [unit for unit in index.get(written, []) if unit.level in levels
+                 and allow(unit)]
         if found:
             return found
     return []
 
 
-def _by_brand(name: str, levels: tuple[str, ...], gaz: Gazetteer) -> list[Unit]:
+def _by_brand(name: str, levels: tuple[str, ...], gaz: Gazetteer,
+              allow=_anywhere) -> list[Unit]:
     """'Douai Agglo', 'Lille Métropole', 'Communauté d'agglomération de Lens': the EPCI whose
     main city it names."""
     if EPCI not in levels:
         return []
     kind, rest = split_prefix(name)
     if kind in EPCI_KINDS:
-        return gaz.brand(rest, (kind,))
+        return [u for u in gaz.brand(rest, (kind,)) if allow(u)]
     words = key(name).split()
     if len(words) > 1 and words[-1] in BRAND_WORDS:
-        return gaz.brand(" ".join(words[:-1]), BRAND_WORDS[words[-1]])
+        return [u for u in gaz.brand(" ".join(words[:-1]), BRAND_WORDS[words[-1]]) if allow(u)]
     return []
 
 
@@ -299,13 +311,12 @@ RULE_NOTES = {
 def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
     elsewhere: list[Unit] = []   # units the name designates, outside the hints
     for rule, finder in NAME_RULES:
-        units = finder(name, levels, gaz)
-        inside = [u for u in units if hints.allow(u, gaz)]
+        inside = finder(name, levels, gaz, lambda u: hints.allow(u, gaz))
         if inside:
             note = RULE_NOTES.get(rule, "").format(
                 name=name, official=gaz.unit_row(inside[0])["nom"]) if len(inside) == 1 else ""
             return _decide(inside, rule, name, hints, gaz, note)
-        elsewhere += units
+        elsewhere += finder(name, levels, gaz)
 
     if REGION in levels:
         former = gaz.former_regions.get(key(split_prefix(name)[1]))
@@ -343,7 +354,7 @@ def _prefix_in_departement(name: str, hints: Hints, levels: tuple[str, ...],
         query = epci_key(name) if level == EPCI else key(split_prefix(name)[1])
         if len(query) < 3:
             continue
-        keys, codes = gaz.fuzzy_keys_in[level].get(hints.departement, ([], []))
+        keys, codes = gaz.fuzzy_keys_in[level].get((DEPARTEMENT, hints.departement), ([], []))
         found += [Unit(level, code) for k, code in zip(keys, codes)
                   if k.startswith(query + " ") and hints.allow(Unit(level, code), gaz)]
     if len(found) != 1:
@@ -376,9 +387,10 @@ def _fuzzy(name: str, levels: tuple[str, ...], hints: Hints,
         query = epci_key(name) if level == EPCI else key(rest)
         keys, codes = gaz.fuzzy_keys[level]
         if hints.departement and level in (COMMUNE, EPCI, EPT):
-            keys, codes = gaz.fuzzy_keys_in[level].get(hints.departement, ([], []))
+            keys, codes = gaz.fuzzy_keys_in[level].get((DEPARTEMENT, hints.departement),
+                                                       ([], []))
         elif hints.region and level != REGION:
-            keys, codes = gaz.fuzzy_keys_in[level].get(hints.region, ([], []))
+            keys, codes = gaz.fuzzy_keys_in[level].get((REGION, hints.region), ([], []))
         if not query or not keys:
             continue
         hits = process.extract(query, keys, scorer=fuzz.ratio, limit=5,
@@ -396,17 +408,15 @@ def _notable(unit: Unit | None, gaz: Gazetteer) -> bool:
 
 
 def _typo_of(written: str, official: str) -> bool:
-    """True when every distinctive word of each name is a typo of one of the other's: same
-    first letter, one edit (two in words of eight letters or more)."""
-    mine, theirs = distinctive_words(written), distinctive_words(official)
-    if not mine or not theirs:
+    """True when the written key is the official one with typos: word for word, the same
+    first letter and one edit (two in words of eight letters or more), and the official name
+    has a distinctive word (generic words never carry a match alone: "Villeneuve-sur-Plouf"
+    is not "Villeneuve-sur-Lot", "Bagnères" is not "Anères")."""
+    mine, theirs = written.split(), official.split()
+    if len(mine) != len(theirs) or not distinctive_words(official):
         return False
-
-    def close(a: str, b: str) -> bool:
-        return a[0] == b[0] and OSA.distance(a, b) <= (2 if min(len(a), len(b)) >= 8 else 1)
-
-    return (all(any(close(a, b) for b in theirs) for a in mine)
-            and all(any(close(b, a) for a in mine) for b in theirs))
+    return all(a == b or (a[0] == b[0] and OSA.distance(a, b) <= (
+        2 if min(len(a), len(b)) >= 8 else 1)) for a, b in zip(mine, theirs))
 
 
 def _resemblance(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
@@ -420,6 +430,13 @@ def _resemblance(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazettee
             "donnez des coordonnées (lon, lat) s'il s'agit d'une autre structure."))
     best, score = hits[0]
     second, runner_up = next(((u, s) for u, s in hits[1:] if u != best), (None, 0))
+    top = [u for u, s in hits if s == score]
+    communes = [u for u in top if u.level == COMMUNE]
+    if hints.kind is None and len(communes) == 1 and len(top) > 1:
+        # "Strasbourgg": the commune, not the Eurométropole de Strasbourg that bears its
+        # name, as "Strasbourg" is the commune (an EPCI is named with its kind's words)
+        best = communes[0]
+        second, runner_up = next(((u, s) for u, s in hits if u not in top), (None, 0))
     notable = _notable(best, gaz)
     bar = FUZZY_ACCEPT_NOTABLE if notable or hints.departement or hints.region else FUZZY_ACCEPT
     clear_winner = score - runner_up >= FUZZY_MARGIN or (
