@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_PATH = Path(__file__).resolve().parent / "RESULTS.md"
 LABEL_WIDTH = 60  # the summary's label column
-DECIMALS = {"s": 2, "ms": 0, "MB": 1, "KB": 0, "B": 0, "": 0}
+DECIMALS = {"s": 2, "ms": 0, "MB": 1, "KB": 0, "B": 0, "%": 1, "": 0}
 
 
 @dataclass

@@ -82,7 +82,8 @@ def upload_report(resolved: pd.DataFrame, filename: str):
     counts = summary(resolved)["status"]
     # Rows a person should look at: not placed, or matched with a remark (a fuzzy match, an
     # outdated kind, a code that disagrees with the name).
-    matched_with_remark = (resolved[S.STATUS] == S.MATCHED) & (resolved[S.MESSAGE] != "")
+    matched_with_remark = (resolved[S.STATUS] == S.MATCHED) & (resolved[S.MESSAGE] != "") | (
+        resolved[S.RULE] == "arrondissement")
     problems = resolved[~resolved[S.STATUS].isin([S.MATCHED, S.PLACED]) | matched_with_remark]
     lines = [html.Li(f"{S.STATUS_LABELS[status].capitalize()} : {n}")
              for status, n in counts.items() if n]
@@ -94,8 +95,10 @@ def upload_report(resolved: pd.DataFrame, filename: str):
         items = []
         for record in problems.to_dict("records"):
             choices = record[S.CANDIDATES]
+            rule = S.RULE_LABELS.get(record[S.RULE])
             body = [html.Strong(f"Ligne {record[S.ROW]} : « {record[S.INPUT_NAME]} »"),
-                    html.Span(f" — {S.STATUS_LABELS[record[S.STATUS]]}. ", className="status"),
+                    html.Span(f" — {S.STATUS_LABELS[record[S.STATUS]]}"
+                              + (f" ({rule})" if rule else "") + ". ", className="status"),
                     html.Span(record[S.MESSAGE])]
             if choices and record[S.STATUS] in (S.AMBIGUOUS, S.UNMATCHED):
                 body.append(dcc.Dropdown(
