@@ -21,7 +21,7 @@ import shapely
 from shapely.ops import polylabel
 
 from geodata import get_reference, load_layer, memoized
-from geodata.levels import DEPARTEMENT, EPCI, OVERSEAS_REGIONS, REGION
+from geodata.levels import DEPARTEMENT, EPCI, EPT, OVERSEAS_REGIONS, REGION
 
 DECIMALS_LIGHT = 3
 DECIMALS_FULL = 4
@@ -312,24 +312,29 @@ def place_labels(scene: Scene, lons, lats) -> tuple[Label, ...]:
     return tuple(placed)
 
 
-# -- EPCI outlines --------------------------------------------------------------------------------
+# -- outlines of the EPCI and EPT members ---------------------------------------------------------
+
+OUTLINED_LEVELS = (EPCI, EPT)   # members drawn as a symbol, with their territory's outline
+
 
 @memoized
-def _epci_geometries() -> dict:
-    layer = load_layer(EPCI, light=True)
+def _territories(level: str) -> dict:
+    if level not in OUTLINED_LEVELS:
+        raise ValueError(f"level must be one of {OUTLINED_LEVELS}, got {level!r}")
+    layer = load_layer(level, light=True)
     return dict(zip(layer["code"], layer.geometry.values, strict=True))
 
 
-def has_epci(code: str) -> bool:
-    """True when an EPCI has this SIREN."""
-    return code in _epci_geometries()
+def has_territory(level: str, code: str) -> bool:
+    """True when an EPCI or EPT has this SIREN."""
+    return level in OUTLINED_LEVELS and code in _territories(level)
 
 
 @memoized
-def epci_feature(code: str) -> dict:
-    """One EPCI, generalised, as a GeoJSON feature (the outline of an EPCI member)."""
+def territory_feature(level: str, code: str) -> dict:
+    """One EPCI or EPT, generalised, as a GeoJSON feature (the outline of a member)."""
     try:
-        geometry = _epci_geometries()[code]
+        geometry = _territories(level)[code]
     except KeyError:
-        raise ValueError(f"no EPCI has SIREN {code!r}") from None
+        raise ValueError(f"no {level} has SIREN {code!r}") from None
     return _feature(code, _rounded(geometry, DECIMALS_FULL))

@@ -36,12 +36,12 @@ import plotly.graph_objects as go
 from geodata import REGION, get_reference, schema
 from geodata.kinds import (
     AREA_KINDS,
-    EPCI_KINDS,
     KIND_BY_ID,
     KIND_DEPARTEMENT,
     KIND_LABELS,
     KIND_REGION,
     KINDS,
+    MARKER_KINDS,
 )
 from geodata.levels import OVERSEAS_REGIONS
 
@@ -174,7 +174,7 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
     taken = {code for locations, _, _ in areas.values() for code in locations}
     traces = _area_traces(panel, areas, taken, counts, legend)
     if show_epci_outlines:
-        traces += _epci_outline_traces(panel.geo, by_kind)
+        traces += _territory_outline_traces(panel.geo, by_kind)
     traces += _border_and_label_traces(panel)
     traces += _marker_traces(panel.geo, by_kind, hovers, row_of, counts, legend, marker_scale)
     return traces
@@ -229,18 +229,21 @@ def _area_traces(panel: Panel, areas: dict, taken: set[str], counts: dict[str, i
     return traces
 
 
-def _epci_outline_traces(geo: str, by_kind: dict) -> list:
-    """The perimeter of each EPCI member, lightly filled in its kind's colour."""
+def _territory_outline_traces(geo: str, by_kind: dict) -> list:
+    """The perimeter of each EPCI and EPT member, lightly filled in its kind's colour."""
     traces = []
-    for kind in EPCI_KINDS:
-        if kind not in by_kind:
+    for kind in MARKER_KINDS:
+        if kind not in by_kind or KIND_BY_ID[kind].level not in basemap.OUTLINED_LEVELS:
             continue
-        codes = [code for code in dict.fromkeys(by_kind[kind][schema.CODE])
-                 if basemap.has_epci(code)]
-        if codes:
+        members = by_kind[kind]
+        pairs = dict.fromkeys(zip(members[schema.LEVEL], members[schema.CODE]) if
+                              schema.LEVEL in members else ())
+        pairs = [(level, code) for level, code in pairs if basemap.has_territory(level, code)]
+        if pairs:
+            codes = [code for _, code in pairs]
             color = KIND_BY_ID[kind].color
-            features = {"type": "FeatureCollection",
-                        "features": [basemap.epci_feature(code) for code in codes]}
+            features = {"type": "FeatureCollection", "features": [
+                basemap.territory_feature(level, code) for level, code in pairs]}
             traces.append(_fill_trace(
                 geo, features, codes, _rgba(color, EPCI_OUTLINE_OPACITY),
                 marker={"line": {"width": 1.2, "color": color}},

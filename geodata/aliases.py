@@ -52,7 +52,19 @@ ALIASES = {
     "Pays de Loire": (REGION, "52"),
     "Collectivité de Corse": (REGION, "94"),
     "Assemblée de Corse": (REGION, "94"),
+    # Collectivités territoriales uniques: région and département in one council.
+    "Collectivité territoriale de Martinique": (REGION, "02"),
+    "CTM": (REGION, "02"),
+    "Collectivité territoriale de Guyane": (REGION, "03"),
+    "CTG": (REGION, "03"),
     "Réunion": (REGION, "04"),
+}
+
+# Councils that govern several départements of the reference geography: one member row that
+# the map can only show as each of its départements (the person chooses, or adds a row).
+SEVERAL_DEPARTEMENTS = {
+    "Collectivité européenne d'Alsace": ("67", "68"),
+    "CeA": ("67", "68"),
 }
 
 # Régions merged on 1 January 2016: former name -> code of the région they belong to now.

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from . import schema as S
-from .aliases import ALIASES, FORMER_REGIONS
+from .aliases import ALIASES, FORMER_REGIONS, SEVERAL_DEPARTEMENTS
 from .kinds import KIND_BY_ID, kind_of_unit
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 from .names import acronym, epci_key, key, normalize, written_acronym
@@ -74,6 +74,8 @@ class Gazetteer:
                              .iloc[0] for dep in counts.index[counts == 1]}
         self.aliases = {normalize(alias): Unit(*unit) for alias, unit in ALIASES.items()}
         self.former_regions = {key(name): (name, code) for name, code in FORMER_REGIONS.items()}
+        self.several_departements = {normalize(name): (name, codes)
+                                     for name, codes in SEVERAL_DEPARTEMENTS.items()}
         self.epci_departements = ref.epci_departements()
         self._departements = ref.layer(DEPARTEMENT)
         self._departement_tree = shapely.STRtree(self._departements.geometry.values)

@@ -106,6 +106,15 @@ class Hints:
         return f"en région {gaz.unit_row(Unit(REGION, self.region))['nom']}"
 
 
+def _of(name: str) -> str:
+    """'d'Annecy', 'du Mans', 'des Sables-d'Olonne', 'de Lille'."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    return ("d'" if normalize(name[:1]) in tuple("aeiouyh") else "de ") + name
+
+
 def _in_departement(code: str, gaz: Gazetteer) -> str:
     row = gaz.unit_row(Unit(DEPARTEMENT, code))
     article = {"2": "le ", "3": "la ", "4": "les ", "5": "l'"}.get(str(row.get("article")), "")
@@ -308,7 +317,24 @@ RULE_NOTES = {
 }
 
 
+def _several_departements(name: str, gaz: Gazetteer) -> Outcome | None:
+    """The Collectivité européenne d'Alsace: left to a person, with its départements."""
+    found = gaz.several_departements.get(normalize(name))
+    if not found:
+        return None
+    official, codes = found
+    units = [Unit(DEPARTEMENT, code) for code in codes]
+    names = " et ".join(f"{gaz.unit_row(u)['nom']} ({u.code})" for u in units)
+    return Outcome(S.UNMATCHED, candidates=units, message=(
+        f"La {official} réunit les départements {names} : la carte la montre comme ces "
+        "départements. Choisissez-en un ici et ajoutez une ligne pour chacun des autres "
+        "(avec leur code)."))
+
+
 def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
+    several = _several_departements(name, gaz) if DEPARTEMENT in levels else None
+    if several:
+        return several
     elsewhere: list[Unit] = []   # units the name designates, outside the hints
     for rule, finder in NAME_RULES:
         inside = finder(name, levels, gaz, lambda u: hints.allow(u, gaz))
@@ -332,7 +358,7 @@ def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer
     if inside:
         current = gaz.unit_row(inside[0][0])["nom"]
         return _decide([u for u, _ in inside], "former_name", name, hints, gaz, note=(
-            f"« {inside[0][1]} » a fusionné dans la commune de {current} "
+            f"« {inside[0][1]} » a fusionné dans la commune {_of(current)} "
             f"({inside[0][0].code}) : c'est la commune actuelle qui est placée.")
             if len({u for u, _ in inside}) == 1 else "")
     elsewhere += [u for u, _ in merged]
@@ -497,8 +523,8 @@ def _arrondissement(name: str, hints: Hints, gaz: Gazetteer) -> Outcome | None:
     city = gaz.unit_row(Unit(COMMUNE, found["parent"]))["nom"]
     return Outcome(S.PLACED, score=100, rule="arrondissement", code=found["code"],
                    place=(found["lon"], found["lat"], found["departement"], found["region"]),
-                   message=(f"« {name} » est un arrondissement de {city} ({found['nom']}), "
-                            f"placé à sa mairie ; ce n'est pas la commune de {city}."))
+                   message=(f"« {name} » est un arrondissement {_of(city)} ({found['nom']}), "
+                            f"placé à sa mairie ; ce n'est pas la commune {_of(city)}."))
 
 
 def _hints(row: pd.Series, kind: str | None, gaz: Gazetteer) -> Hints:

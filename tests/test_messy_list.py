@@ -133,3 +133,14 @@ def test_hand_written_aliases_still_name_existing_units():
     gaz = gazetteer()
     for alias, (level, code) in ALIASES.items():
         assert gaz.exists(level, code), alias
+
+
+def test_councils_of_particular_status():
+    assert one("Collectivité territoriale de Martinique")[S.CODE] == "02"
+    assert one("CTG")[S.CODE] == "03"
+    assert one("Collectivité de Corse")[S.CODE] == "94"
+    alsace = one("Collectivité européenne d'Alsace")
+    assert alsace[S.STATUS] == S.UNMATCHED
+    assert S.candidate_codes(alsace[S.CANDIDATES]) == ["67", "68"]
+    assert "ajoutez une ligne" in alsace[S.MESSAGE]
+    assert one("Métropole du Grand Paris")[S.CODE] == "200054781"
