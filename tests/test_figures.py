@@ -296,6 +296,17 @@ def test_epci_members_may_show_their_outline():
                    for trace in fig.data)
 
 
+def test_ept_members_are_symbols_with_their_territory_outlined(members):
+    fig = build_map(members, "11")
+    epts = sorted(members.loc[members["level"] == "ept", "code"])
+    outlines = [trace for trace in fig.data
+                if trace.type == "choropleth" and trace.legendgroup == "autre"]
+    assert [sorted(trace.locations) for trace in outlines] == [epts]
+    [markers] = [trace for trace in fig.data
+                 if trace.type == "scattergeo" and trace.legendgroup == "autre"]
+    assert markers.marker.symbol == "diamond" and len(markers.lon) == len(epts) == 2
+
+
 # -- hover, filters, empty lists ------------------------------------------------------------------
 
 def test_hover_shows_official_data_and_extra_columns(members):
