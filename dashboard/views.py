@@ -9,6 +9,7 @@ from dash import dcc, html
 from geodata import COMMUNE, EPCI, lookup
 from geodata import schema as S
 from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
+from geodata.levels import EPT
 from geodata.members import summary
 
 from . import ids
@@ -61,8 +62,8 @@ def detail_card(members: pd.DataFrame, row: int | None):
         epci = lookup(COMMUNE, member[S.CODE])["epci"]
         if epci:
             facts.insert(2, ("Intercommunalité", lookup(EPCI, epci)["nom"]))
-    if member[S.LEVEL] == EPCI:
-        facts.insert(2, ("Communes", str(lookup(EPCI, member[S.CODE])["n_communes"])))
+    if member[S.LEVEL] in (EPCI, EPT):
+        facts.insert(2, ("Communes", str(lookup(member[S.LEVEL], member[S.CODE])["n_communes"])))
     facts.append(("Nom dans la liste", f"{member[S.INPUT_NAME]} (ligne {member[S.ROW]})"))
     for column in extra_columns(members):
         value = member[column]

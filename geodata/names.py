@@ -6,19 +6,27 @@ split_prefix("Ville de St-Denis") -> ("commune", "saint denis")
 
 import re
 import unicodedata
+from functools import lru_cache
 
-from .kinds import ANY_EPCI_WORDS, EPCI_KINDS, KIND_BY_ID, KIND_RECORDS
+from .kinds import EPCI_KINDS, KIND_BY_ID, KIND_RECORDS
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_COMBINING = re.compile("[\u0300-\u036f]")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # Words that people add or drop freely: articles and "de".
 STOPWORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "et", "en", "a", "au", "aux"}
 
 
+# The functions below are pure and called many times with the same names (every rule of the
+# resolver looks at the name again): their results are kept.
+MEMORY = 300_000
+
+
+@lru_cache(maxsize=MEMORY)
 def normalize(text: str) -> str:
     """Lower case, no accents, ligatures spelled out, punctuation as spaces, St -> saint."""
     text = unicodedata.normalize("NFKD", str(text).translate(_LIGATURES))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _COMBINING.sub("", text).lower()   # accents, as separate marks after NFKD
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
@@ -29,6 +37,7 @@ NUMBER_WORDS = {"deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6
                 "huit": "8", "neuf": "9", "dix": "10", "onze": "11", "douze": "12"}
 
 
+@lru_cache(maxsize=MEMORY)
 def key(text: str) -> str:
     """normalize() without articles and 'de', numbers as digits: 'Pays de Loire' and 'Pays de
     la Loire' agree, and so do 'Sept Vallées' and '7 Vallées'."""
@@ -74,6 +83,7 @@ _PREFIX_RE = [(record.id, re.compile(
     for record in KIND_RECORDS if record.prefixes]
 
 
+@lru_cache(maxsize=MEMORY)
 def split_prefix(name: str) -> tuple[str | None, str]:
     """(kind said by a prefix or None, the rest of the normalised name)."""
     text = normalize(name)
@@ -91,6 +101,7 @@ _EPCI_WORDS = re.compile(r"\b(" + "|".join(sorted(
     key=len, reverse=True)) + r")\b")
 
 
+@lru_cache(maxsize=MEMORY)
 def epci_key(text: str) -> str:
     """key() of an EPCI name without the words of its kind: 'CA du Douaisis' -> 'douaisis'."""
     return key(_EPCI_WORDS.sub(" ", normalize(text)))
@@ -99,8 +110,6 @@ def epci_key(text: str) -> str:
 # Words in a type column, normalised -> kind id: the kind's words and its own labels.
 KIND_WORDS = {word: record.id for record in KIND_RECORDS
               for word in (*record.words, normalize(record.label), normalize(record.plural))}
-# Words that say "an EPCI" of any kind.
-EPCI_WORDS = ANY_EPCI_WORDS
 
 
 def kind_from_words(text: str) -> str | None:

@@ -29,6 +29,7 @@ from rapidfuzz.distance import OSA
 from . import schema as S
 from .gazetteer import BRAND_WORDS, Gazetteer, Unit, gazetteer
 from .kinds import (
+    ANY_EPCI_WORDS,
     EPCI_KINDS,
     KIND_LABELS_SINGULAR,
     KIND_OTHER,
@@ -37,7 +38,6 @@ from .kinds import (
 )
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION, is_valid_code
 from .names import (
-    EPCI_WORDS,
     distinctive_words,
     epci_key,
     key,
@@ -485,7 +485,7 @@ def _resemblance(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazettee
 def _kind_hint(row: pd.Series) -> tuple[str | None, bool]:
     """(kind, any_epci) from the type column, else from the name's prefix."""
     written = str(row.get("kind_hint", "") or "")
-    if normalize(written) in EPCI_WORDS:
+    if normalize(written) in ANY_EPCI_WORDS:
         prefix = split_prefix(row.input_name)[0]
         return (prefix if prefix in EPCI_KINDS else None), True
     kind = kind_from_words(written)
@@ -527,11 +527,38 @@ def _arrondissement(name: str, hints: Hints, gaz: Gazetteer) -> Outcome | None:
                             f"placé à sa mairie ; ce n'est pas la commune {_of(city)}."))
 
 
+_PARENTHESES = re.compile(r"^(?P<outside>.*?)\s*\((?P<inside>[^()]+)\)\s*$")
+
+
 def _hints(row: pd.Series, kind: str | None, gaz: Gazetteer) -> Hints:
     dep_text = str(row.get("departement_hint", "")).strip()
     reg_text = str(row.get("region_hint", "")).strip()
+    if not dep_text:   # "Roubaix (59)": the number in parentheses says the département
+        written = _PARENTHESES.match(str(row.get("input_name", "")))
+        if written and _departement_hint(written["inside"], gaz) and \
+                _clean_code(written["inside"]).isalnum() and len(written["inside"]) <= 3:
+            dep_text = written["inside"]
     return Hints(kind, _departement_hint(dep_text, gaz) if dep_text else None,
                  _region_hint(reg_text, gaz) if reg_text else None)
+
+
+def _match_written(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
+    """The name as written; else, for "Métropole Européenne de Lille (MEL)" or "Roubaix (59)",
+    the name outside the parentheses, or the one inside, when they do not disagree."""
+    outcome = _match_name(name, hints, levels, gaz)
+    written = _PARENTHESES.match(name)
+    if outcome.status != S.UNMATCHED or not written:
+        return outcome
+    tries = [_match_name(part, hints, levels, gaz) for part in (written["outside"],
+                                                                written["inside"]) if part]
+    found = {t.unit for t in tries if t.status == S.MATCHED}
+    if len(found) == 1:
+        return next(t for t in tries if t.status == S.MATCHED)
+    if len(found) > 1:
+        return Outcome(S.AMBIGUOUS, candidates=list(found), message=(
+            f"« {name} » désigne deux collectivités (le nom et ce qui est entre parenthèses) : "
+            "choisissez la bonne."))
+    return outcome
 
 
 def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
@@ -555,7 +582,7 @@ def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
 
     outcome = Outcome(S.UNMATCHED)
     if name:
-        outcome = _arrondissement(name, hints, gaz) or _match_name(name, hints, levels, gaz)
+        outcome = _arrondissement(name, hints, gaz) or _match_written(name, hints, levels, gaz)
         if outcome.status != S.UNMATCHED:
             outcome.message = " ".join(filter(None, (note + "." if note else "",
                                                      outcome.message)))

@@ -137,6 +137,12 @@ HAND = [
  ("Mairie du 3e arrondissement de Lyon", "", "", "", "69383", "arrondissement"),
  ("Marseille 1er arrondissement", "", "", "", "13201", "arrondissement"),
  ("Loos en Gohelle", "", "Pas-de-Calais", "", "62528", "sans tirets (doublon)"),
+ # names with something in parentheses
+ ("Roubaix (59)", "", "", "", "59512", "département entre parenthèses"),
+ ("Saint-Denis (974)", "", "", "", "97411", "département entre parenthèses"),
+ ("Métropole Européenne de Lille (MEL)", "", "", "", "200093201", "sigle entre parenthèses"),
+ ("Métropole de Rouen", "", "", "", "200023414", "marque métropole + ville"),
+ ("Lille (62)", "", "", "", "", "nom hors du département indiqué"),
  # negatives: not collectivités, invented, misplaced
  ("CRESS Hauts-de-France", "", "", "", "", "autre structure"),
  ("Association Les Amis de Lille", "", "", "", "", "autre structure"),
