@@ -17,7 +17,7 @@ import shapely
 
 from . import schema as S
 from .aliases import ALIASES, FORMER_REGIONS, SEVERAL_DEPARTEMENTS
-from .kinds import KIND_BY_ID, kind_of_unit
+from .kinds import kind_of_unit
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 from .names import acronym, epci_key, key, normalize, written_acronym
 from .reference import get_reference, memoized
@@ -148,12 +148,6 @@ class Gazetteer:
 
     def kind_of(self, unit: Unit) -> str:
         return kind_of_unit(unit.level, self.unit_row(unit).get("kind"))
-
-    def label(self, unit: Unit) -> str:
-        """'Lille (commune, 59)' for messages."""
-        row = self.unit_row(unit)
-        where = f", {row['departement']}" if unit.level in (COMMUNE, EPCI, EPT) else ""
-        return f"{row['nom']} ({KIND_BY_ID[self.kind_of(unit)].label.lower()}{where})"
 
     def candidate(self, unit: Unit) -> dict:
         """The unit as a candidate a person can choose (schema.candidate_record)."""

@@ -312,8 +312,8 @@ def _kind_note(unit: Unit, kind: str | None, gaz: Gazetteer) -> str:
 
 
 RULE_NOTES = {
-    "acronym": "Reconnue par son sigle « {name} » : {official}.",
-    "brand": "Reconnue comme « {name} » : {official}, dont c'est la ville principale.",
+    "acronym": "Reconnue par son sigle : « {name} » désigne « {official} ».",
+    "brand": "Reconnue d'après sa ville principale : « {name} » désigne « {official} ».",
 }
 
 
@@ -395,8 +395,9 @@ def _prefix_in_departement(name: str, hints: Hints, levels: tuple[str, ...],
 def _exists_elsewhere(name: str, units: list[Unit], hints: Hints, gaz: Gazetteer) -> Outcome:
     units = list(dict.fromkeys(units))[:MAX_CANDIDATES]
     places = " et ".join(
-        _in_departement(gaz.unit_row(u)["departement"], gaz) if u.level in (COMMUNE, EPCI, EPT)
-        else f"({gaz.label(u)})" for u in units)
+        f"en région {gaz.unit_row(u)['nom']}" if u.level == REGION else _in_departement(
+            u.code if u.level == DEPARTEMENT else gaz.unit_row(u)["departement"], gaz)
+        for u in units)
     return Outcome(S.UNMATCHED, candidates=units, rule="", message=(
         f"« {name} » existe {places}, pas {hints.describe(gaz)} : vérifiez le département ou la "
         "région indiqués, ou choisissez parmi les candidats."))
