@@ -58,6 +58,9 @@ ALIASES = {
     "Collectivité territoriale de Guyane": (REGION, "03"),
     "CTG": (REGION, "03"),
     "Réunion": (REGION, "04"),
+    # Acronyms in daily use of three letters (derived acronyms need four, see resolve)
+    "SQY": (EPCI, "200058782"),
+    "CUD": (EPCI, "245900428"),
 }
 
 # Councils that govern several départements of the reference geography: one member row that
@@ -66,6 +69,17 @@ SEVERAL_DEPARTEMENTS = {
     "Collectivité européenne d'Alsace": ("67", "68"),
     "CeA": ("67", "68"),
 }
+
+# Acronyms in common use for bodies that are no collectivité (social action centres, chambers,
+# housing, companies, public agencies): never read as the acronym of an EPCI's name.
+NOT_COLLECTIVITE_ACRONYMS = (
+    "CCAS", "CIAS", "CMA", "CCI", "CAF", "CPAM", "MSA", "ARS", "HLM", "OPH", "OPAC", "SEM",
+    "SPL", "SAS", "SARL", "SCIC", "SCOP", "SIVU", "SIVOM", "PETR", "GIP", "GIE", "EPA", "EPIC",
+    "ESS", "CRESS", "ADIE", "ADEME", "URSSAF", "CAE", "MJC", "CSC", "CLIC", "CDC", "CNAM",
+    "CEA", "CNRS", "INSEE", "IGN", "ANCT", "BPI", "AFD", "EDF", "SNCF", "RATP", "ONF", "CROUS",
+    "CHU", "IUT", "PSA", "ARC", "ONG", "DREETS", "DDETS", "CESER", "CESE", "AMF", "ADF", "ARF",
+    "APVF", "FNCCR", "RTES",
+)
 
 # Régions merged on 1 January 2016: former name -> code of the région they belong to now.
 FORMER_REGIONS = {

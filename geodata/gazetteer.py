@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from . import schema as S
-from .aliases import ALIASES, FORMER_REGIONS, SEVERAL_DEPARTEMENTS
+from .aliases import ALIASES, FORMER_REGIONS, NOT_COLLECTIVITE_ACRONYMS, SEVERAL_DEPARTEMENTS
 from .kinds import kind_of_unit
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 from .names import acronym, epci_key, key, normalize, written_acronym
@@ -73,6 +73,7 @@ class Gazetteer:
         self.sole_commune = {dep: ref.table(COMMUNE).code[ref.table(COMMUNE).departement == dep]
                              .iloc[0] for dep in counts.index[counts == 1]}
         self.aliases = {normalize(alias): Unit(*unit) for alias, unit in ALIASES.items()}
+        self.not_collectivite_acronyms = {normalize(a) for a in NOT_COLLECTIVITE_ACRONYMS}
         self.former_regions = {key(name): (name, code) for name, code in FORMER_REGIONS.items()}
         self.several_departements = {normalize(name): (name, codes)
                                      for name, codes in SEVERAL_DEPARTEMENTS.items()}
@@ -170,7 +171,10 @@ class Gazetteer:
         return unit.code if unit.level == REGION else self.unit_row(unit)["region"]
 
     def brand(self, city: str, kinds: tuple[str, ...]) -> list[Unit]:
-        """The EPCIs of these kinds (in this order of preference) whose main city it is."""
+        """The EPCIs of these kinds (in this order of preference) whose main city it is; none
+        when several communes bear that name ("CA de Saint-Denis" says not which)."""
+        if len(self.by_key[COMMUNE].get(key(city), [])) != 1:
+            return []
         for kind in kinds:
             codes = self.brands.get((kind, key(city)), [])
             if codes:

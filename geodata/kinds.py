@@ -49,11 +49,12 @@ class Kind:
 
 KIND_RECORDS: tuple[Kind, ...] = (
     Kind("region", "Région", "Régions", REGION,
-         words=("region", "conseil regional", "reg"),
+         words=("region", "conseil regional", "reg", "cr"),
          prefixes=("conseil regional", "collectivite regionale", "region", "cr"),
          color="#3b7ddd", char="■"),
     Kind("departement", "Département", "Départements", DEPARTEMENT,
-         words=("departement", "conseil departemental", "dept", "dep", "department"),
+         words=("departement", "conseil departemental", "conseil general", "dept", "dep",
+                "department", "cd", "cg"),
          prefixes=("conseil departemental", "conseil general", "departement", "dept", "dpt",
                    "cd", "cg"),
          color="#f6a23c", char="■"),
@@ -67,7 +68,7 @@ KIND_RECORDS: tuple[Kind, ...] = (
          color="#2f9e44", char="▲", symbol="triangle-up", size=15, epci_types=("CU",)),
     Kind("communaute_agglomeration", "Communauté d'agglomération",
          "Communautés d'agglomération", EPCI,
-         words=("communaute d agglomeration", "communaute agglomeration", "ca",
+         words=("communaute d agglomeration", "communaute agglomeration", "ca", "c a",
                 "agglomeration", "agglo"),
          prefixes=("communaute d agglomeration", "communaute agglomeration",
                    "communaute d agglo", "agglomeration", "agglo", "ca", "c a"),

@@ -61,6 +61,7 @@ FUZZY_MIN_LENGTH = 5
 MAX_CANDIDATES = 3
 # Levels tried for a name with no type, in order of preference on equal evidence.
 ALL_LEVELS = (COMMUNE, EPCI, EPT, DEPARTEMENT, REGION)
+DERIVED_ACRONYM_MIN = 4   # "SQY", "CUD": hand-written aliases; three letters say too little
 _DEPARTEMENT_PREFIX = r"(?:conseil departemental|conseil general|departement|dept|dpt|dep|cd|cg)"
 # "CD 62", "CD59", "Département 62 Pas-de-Calais"; "Conseil départemental du Nord (59)".
 _DEPARTEMENT_NUMBER = re.compile(
@@ -128,13 +129,21 @@ def _clean_code(raw: str) -> str:
 
 
 def _departement_hint(raw: str, gaz: Gazetteer) -> str | None:
+    """The département a hint names: '59', '9', 'Nord', '59 - Nord', 'Nord (59)'."""
     text = _clean_code(raw)
     if text.isdigit() and len(text) == 1:
         text = "0" + text
     if gaz.exists(DEPARTEMENT, text):
         return text
     codes = gaz.by_key[DEPARTEMENT].get(key(split_prefix(raw)[1]), [])
-    return codes[0] if len(codes) == 1 else None
+    if len(codes) == 1:
+        return codes[0]
+    both = _CODE_AND_NAME.match(normalize(raw))
+    if both:   # the number and the name must agree
+        code = (both["code"] or both["code2"]).upper().zfill(2)
+        by_name = gaz.by_key[DEPARTEMENT].get(key(both["name"] or both["name2"] or ""), [])
+        return code if gaz.exists(DEPARTEMENT, code) and by_name == [code] else None
+    return None
 
 
 def _region_hint(raw: str, gaz: Gazetteer) -> str | None:
@@ -217,21 +226,23 @@ def _by_code_in_name(name: str, levels: tuple[str, ...], gaz: Gazetteer,
     written, official = match["name"], gaz.unit_row(Unit(DEPARTEMENT, code))["nom"]
     if written and key(split_prefix(written)[1]) != key(official):
         return []
+    if written and gaz.sole_commune.get(code) and split_prefix(name)[0] is None:
+        return []   # "Paris (75)": the Ville de Paris, as "Paris" is (see _decide)
     return [u for u in [Unit(DEPARTEMENT, code)] if allow(u)]
 
 
 def _by_acronym(name: str, levels: tuple[str, ...], gaz: Gazetteer,
                 allow=_anywhere) -> list[Unit]:
-    """An acronym printed in official names first, then one of their significant words."""
+    """An acronym printed in official names first ("CAPI"), then one made of their
+    significant words ("CAPH"): four letters at least, and never an acronym in common use
+    for other bodies (CCAS, CMA, HLM... see aliases.NOT_COLLECTIVITE_ACRONYMS)."""
     written = written_acronym(name)
-    if not written:
+    if not written or written in gaz.not_collectivite_acronyms:
         return []
-    for index in (gaz.printed_acronyms, gaz.acronyms):
-        found = [unit for unit in index.get(written, []) if unit.level in levels
-                 and allow(unit)]
-        if found:
-            return found
-    return []
+    found = [u for u in gaz.printed_acronyms.get(written, []) if u.level in levels and allow(u)]
+    if found or len(written) < DERIVED_ACRONYM_MIN:
+        return found
+    return [u for u in gaz.acronyms.get(written, []) if u.level in levels and allow(u)]
 
 
 def _by_brand(name: str, levels: tuple[str, ...], gaz: Gazetteer,
@@ -335,6 +346,10 @@ def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer
     several = _several_departements(name, gaz) if DEPARTEMENT in levels else None
     if several:
         return several
+    if written_acronym(name) in gaz.not_collectivite_acronyms:   # "SEM" is not Sem (Ariège)
+        return Outcome(S.UNMATCHED, message=(
+            f"« {name} » est le sigle courant d'un organisme qui n'est pas une collectivité : "
+            "si c'est bien une collectivité, écrivez son nom ou son code officiel."))
     elsewhere: list[Unit] = []   # units the name designates, outside the hints
     for rule, finder in NAME_RULES:
         inside = finder(name, levels, gaz, lambda u: hints.allow(u, gaz))
@@ -448,8 +463,6 @@ def _typo_of(written: str, official: str) -> bool:
 
 def _resemblance(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
     hits = _fuzzy(name, levels, hints, gaz)
-    if hints.kind in EPCI_KINDS and not hits:  # the kind may be outdated: the other EPCIs
-        hits = _fuzzy(name, (EPCI,), hints, gaz)
     if not hits:
         return Outcome(S.UNMATCHED, message=(
             f"« {name} » ne correspond à aucune collectivité française connue (région, "
@@ -528,43 +541,65 @@ def _arrondissement(name: str, hints: Hints, gaz: Gazetteer) -> Outcome | None:
                             f"placé à sa mairie ; ce n'est pas la commune {_of(city)}."))
 
 
+_CODE_AND_NAME = re.compile(r"^(?:(?P<code>\d{1,3}|2a|2b) (?P<name>.+)|(?P<name2>.+) "
+                            r"(?P<code2>\d{1,3}|2a|2b))$")
 _PARENTHESES = re.compile(r"^(?P<outside>.*?)\s*\((?P<inside>[^()]+)\)\s*$")
 
 
-def _hints(row: pd.Series, kind: str | None, gaz: Gazetteer) -> Hints:
+def _place_in_parentheses(name: str, gaz: Gazetteer) -> tuple[str | None, str | None]:
+    """(département, région) written in parentheses after a name: "Roubaix (59)",
+    "Vienne (Isère)", "Saint-Denis (Réunion)"; (None, None) for anything else ("(MEL)")."""
+    written = _PARENTHESES.match(name)
+    if not written or not written["outside"]:
+        return None, None
+    inside = written["inside"]
+    departement = _departement_hint(inside, gaz)
+    if departement:
+        return departement, None
+    return None, _region_hint(inside, gaz)
+
+
+def _hints(row: pd.Series, kind: str | None, gaz: Gazetteer) -> tuple[Hints, str]:
+    """The row's hints, and a note naming those that could not be understood."""
     dep_text = str(row.get("departement_hint", "")).strip()
     reg_text = str(row.get("region_hint", "")).strip()
-    if not dep_text:   # "Roubaix (59)": the number in parentheses says the département
-        written = _PARENTHESES.match(str(row.get("input_name", "")))
-        if written and _departement_hint(written["inside"], gaz) and \
-                _clean_code(written["inside"]).isalnum() and len(written["inside"]) <= 3:
-            dep_text = written["inside"]
-    return Hints(kind, _departement_hint(dep_text, gaz) if dep_text else None,
-                 _region_hint(reg_text, gaz) if reg_text else None)
+    departement = _departement_hint(dep_text, gaz) if dep_text else None
+    region = _region_hint(reg_text, gaz) if reg_text else None
+    unread = [f"département « {dep_text} »"] if dep_text and not departement else []
+    unread += [f"région « {reg_text} »"] if reg_text and not region else []
+    note = (f"Indication non comprise, qui n'a pas servi ({', '.join(unread)}) : vérifiez que "
+            "c'est bien cette collectivité." if unread else "")
+    in_name = _place_in_parentheses(str(row.get("input_name", "")), gaz)
+    return Hints(kind, departement or in_name[0], region or in_name[1]), note
 
 
 def _match_written(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
-    """The name as written; else, for "Métropole Européenne de Lille (MEL)" or "Roubaix (59)",
-    the name outside the parentheses, or the one inside, when they do not disagree."""
+    """The name as written; else the name before its parentheses: "Vienne (Isère)" (the
+    place inside is a hint, see _hints), "Métropole Européenne de Lille (MEL)". The part in
+    parentheses alone counts only when it names the same unit, or when the name before it
+    finds nothing at all."""
     outcome = _match_name(name, hints, levels, gaz)
     written = _PARENTHESES.match(name)
-    if outcome.status != S.UNMATCHED or not written:
+    if outcome.status != S.UNMATCHED or not written or not written["outside"]:
         return outcome
-    tries = [_match_name(part, hints, levels, gaz) for part in (written["outside"],
-                                                                written["inside"]) if part]
-    found = {t.unit for t in tries if t.status == S.MATCHED}
-    if len(found) == 1:
-        return next(t for t in tries if t.status == S.MATCHED)
-    if len(found) > 1:
-        return Outcome(S.AMBIGUOUS, candidates=list(found), message=(
-            f"« {name} » désigne deux collectivités (le nom et ce qui est entre parenthèses) : "
-            "choisissez la bonne."))
+    outside = _match_name(written["outside"], hints, levels, gaz)
+    if any(_place_in_parentheses(name, gaz)):
+        return outside
+    inside = _match_name(written["inside"], hints, levels, gaz)
+    if outside.status != S.UNMATCHED:
+        if inside.status == S.MATCHED and outside.unit not in (None, inside.unit):
+            return Outcome(S.AMBIGUOUS, candidates=[outside.unit, inside.unit], message=(
+                f"« {name} » désigne deux collectivités (le nom et ce qui est entre "
+                "parenthèses) : choisissez la bonne."))
+        return outside
+    if inside.status == S.MATCHED and not outside.candidates:
+        return inside
     return outcome
 
 
 def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
     kind, any_epci = _kind_hint(row)
-    hints = _hints(row, kind, gaz)
+    hints, unread = _hints(row, kind, gaz)
     levels = (EPCI,) if any_epci and kind is None else _wanted_levels(kind)
     name = str(row.get("input_name", "")).strip()
     note = ""
@@ -585,7 +620,7 @@ def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
     if name:
         outcome = _arrondissement(name, hints, gaz) or _match_written(name, hints, levels, gaz)
         if outcome.status != S.UNMATCHED:
-            outcome.message = " ".join(filter(None, (note + "." if note else "",
+            outcome.message = " ".join(filter(None, (note + "." if note else "", unread,
                                                      outcome.message)))
             return outcome
 
@@ -614,7 +649,9 @@ def _checked_against_name(unit: Unit, name: str, gaz: Gazetteer) -> Outcome:
     official = gaz.unit_row(unit)["nom"]
     keyer = epci_key if unit.level == EPCI else key
     given = keyer(name) if unit.level == EPCI else key(split_prefix(name)[1])
-    similarity = fuzz.token_set_ratio(given, keyer(official))
+    mine, theirs = distinctive_words(given), distinctive_words(keyer(official))
+    similarity = fuzz.token_set_ratio(" ".join(mine), " ".join(theirs)) if mine and theirs \
+        else fuzz.token_set_ratio(given, keyer(official))   # "Saint-André" is not Saint-Denis
     known = any(unit in finder(name, (unit.level,), gaz) for _, finder in NAME_RULES)
     if known or similarity >= 60:
         return Outcome(S.MATCHED, unit, 100, rule="code")

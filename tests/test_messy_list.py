@@ -69,7 +69,7 @@ def one(name: str, departement: str = "", region: str = "", kind: str = "") -> p
     ("COBAS", "", "243300563", "acronym"),
     ("CAPH", "", "200042190", "acronym"),
     ("CALL", "", "246200364", "acronym"),
-    ("SQY", "", "200058782", "acronym"),
+    ("SQY", "", "200058782", "alias"),   # three letters: a hand-written alias
     ("Plaine Commune", "", "200057867", "name"),
     ("Est Ensemble", "", "200057875", "name"),
     ("Com com des Hauts de Flandre", "", "200040954", "name"),
@@ -144,3 +144,32 @@ def test_councils_of_particular_status():
     assert S.candidate_codes(alsace[S.CANDIDATES]) == ["67", "68"]
     assert "ajoutez une ligne" in alsace[S.MESSAGE]
     assert one("Métropole du Grand Paris")[S.CODE] == "200054781"
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Vienne (Isère)", "38544"), ("Valence (Drôme)", "26362"), ("Saint-Denis (Réunion)", "97411"),
+    ("Paris (75)", "75056"), ("Métropole Européenne de Lille (MEL)", "200093201"),
+    ("Bourg (Ain)", ""), ("Chambry (Savoie)", ""), ("Savoie Mont Blanc Tourisme (Savoie)", ""),
+    ("Chambre de métiers et de l'artisanat (CMA)", ""), ("CA de Saint-Denis", ""),
+])
+def test_a_place_in_parentheses_is_a_hint_not_a_member(name, code):
+    result = one(name)
+    assert result[S.CODE] == code, result[S.MESSAGE]
+
+
+@pytest.mark.parametrize("acronym", ["CMA", "HLM", "SAS", "PSA", "ARC", "CCAS", "SEM"])
+def test_acronyms_of_other_bodies_are_no_epci(acronym):
+    assert one(acronym)[S.CODE] == ""
+    assert one(acronym, departement="74")[S.CODE] == ""
+
+
+def test_a_hint_that_cannot_be_read_is_said():
+    result = one("Lille", departement="62 - Nord")
+    assert "Indication non comprise" in result[S.MESSAGE]
+    assert one("Lille", departement="Nord (59)")[S.CODE] == "59350"
+
+
+def test_a_code_whose_name_says_another_place_is_flagged():
+    row = {"row": 2, **dict.fromkeys(FIELDS, ""), "input_name": "Saint-André", "code": "93066"}
+    result = resolve_rows(pd.DataFrame([row])).iloc[0]
+    assert result[S.CODE] == "93066" and "diffère du nom officiel" in result[S.MESSAGE]
