@@ -1,6 +1,6 @@
 """Benchmark of member resolution: 1,000 messy rows, and every commune of France by name.
 
-Run: python -m benchmarks.resolution   (goals: 1,000 rows < 2 s; all communes < 30 s)
+Run: python -m benchmarks.resolution   (goals: 1,000 rows < 1 s; all communes < 30 s)
 """
 
 import random
@@ -72,7 +72,7 @@ def main() -> None:
     resolved = resolve_rows(rows)
     seconds = time.perf_counter() - started
     counts = resolved[S.STATUS].value_counts().to_dict()
-    print(f"1,000 messy rows: {seconds:.2f} s (goal < 2 s) -> {counts}")
+    print(f"1,000 messy rows: {seconds:.2f} s (goal < 1 s) -> {counts}")
 
     communes = load_layer(COMMUNE)
     rows = _rows(communes.nom.tolist(), communes.departement.tolist())
