@@ -133,20 +133,6 @@ def _widened(box, aspect: float) -> tuple[float, float, float, float]:
     return minx, miny - grow, maxx, maxy + grow
 
 
-# -- names ----------------------------------------------------------------------------------------
-
-def names(level: str) -> dict[str, str]:
-    """Code -> official name for 'region' or 'departement' (used by the hover text)."""
-    if level not in (REGION, DEPARTEMENT):
-        raise ValueError(f"level must be 'region' or 'departement', got {level!r}")
-    return get_reference().names(level)
-
-
-def departements_by_region() -> dict[str, tuple[str, ...]]:
-    """Région code -> codes of its départements."""
-    return get_reference().departements_by_region()
-
-
 # -- national view --------------------------------------------------------------------------------
 
 @memoized
@@ -230,9 +216,9 @@ def _legend_room(view, region_shape) -> tuple[float, float, float, float]:
 @memoized
 def region_scene(region: str) -> Scene:
     """One région in detail, with the départements around it generalised, faded and clipped."""
-    if region not in departements_by_region():
+    if region not in get_reference().departements_by_region():
         raise ValueError(f"region must be an INSEE région code, one of "
-                         f"{sorted(departements_by_region())}, got {region!r}")
+                         f"{sorted(get_reference().departements_by_region())}, got {region!r}")
     full = load_layer(DEPARTEMENT)
     inside = full[full["region"] == region]
     shape = shapely.coverage_union_all(inside.geometry.values)
@@ -259,7 +245,7 @@ def region_scene(region: str) -> Scene:
             if geom.area > LABEL_MIN_AREA * view_box.area:
                 labels.append((nom, *_label_point(geom)))
                 label_areas.append(shapes[code])
-    region_names = names(REGION)
+    region_names = get_reference().names(REGION)
     context_labels = []
     neighbours, neighbour_shapes = _by_region(near)
     for code, neighbour in zip(neighbours, neighbour_shapes, strict=True):

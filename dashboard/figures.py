@@ -194,7 +194,7 @@ def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
             continue
         locations, texts, rows = [], [], []
         for index, code in zip(by_kind[kind].index, by_kind[kind][schema.CODE], strict=True):
-            codes = (basemap.departements_by_region().get(code, ()) if kind == KIND_REGION
+            codes = (get_reference().departements_by_region().get(code, ()) if kind == KIND_REGION
                      else (code,))
             inside = [c for c in codes if c in scene.features]
             free = [c for c in inside if c not in taken and c not in locations]
@@ -343,7 +343,7 @@ def national_panels(members: pd.DataFrame) -> list[Panel]:
 def _members_in(members: pd.DataFrame, departements: tuple[str, ...]) -> pd.DataFrame:
     """Members inside these départements, or whose area covers one of them."""
     kind, code = members[schema.KIND], members[schema.CODE]
-    regions = {region for region, codes in basemap.departements_by_region().items()
+    regions = {region for region, codes in get_reference().departements_by_region().items()
                if set(codes) & set(departements)}
     mask = (members[schema.DEPARTEMENT].isin(departements)
             | ((kind == KIND_DEPARTEMENT) & code.isin(departements))

@@ -2,7 +2,6 @@
 the extra columns of the member file."""
 
 import html
-import math
 import textwrap
 
 import pandas as pd
@@ -18,11 +17,8 @@ WRAP = 70   # characters per line of a long value
 
 
 def _blank(value) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+    """No value, or only spaces: nothing to show."""
+    return S.is_missing(value) or (isinstance(value, str) and not value.strip())
 
 
 def _escape(value) -> str:

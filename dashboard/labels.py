@@ -4,16 +4,14 @@ command line: map titles and subtitles, selection labels, file names, population
 No Dash here: the export command uses it without the app.
 """
 
-import math
 import re
 import unicodedata
 from datetime import date
 
-import pandas as pd
-
-from geodata import DEPARTEMENT, REGION, get_reference
+from geodata import schema as S
 from geodata.kinds import KIND_LABELS, KINDS
 
+from .names import departement_names, region_names
 from .state import FilterState
 
 DEFAULT_TITLE = "Collectivités adhérentes"
@@ -21,24 +19,20 @@ NATIONAL_LABEL = "France"
 THOUSANDS = "\u00a0"   # no-break space: "236 710" never splits across lines
 
 
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def format_population(value, unit: bool = True) -> str:
     """236710 -> '236 710 hab.' (or '236 710' without the unit); '' or 'non renseignée'."""
-    if _missing(value):
+    if S.is_missing(value):
         return "non renseignée" if unit else ""
     number = f"{round(float(value)):,}".replace(",", THOUSANDS)
     return f"{number}{THOUSANDS}hab." if unit else number
 
 
 def region_name(code: str) -> str:
-    return get_reference().names(REGION)[code]
+    return region_names()[code]
 
 
 def departement_name(code: str) -> str:
-    return get_reference().names(DEPARTEMENT)[code]
+    return departement_names()[code]
 
 
 def map_title(region: str | None = None, departement: str | None = None) -> str:

@@ -20,8 +20,7 @@ from .selection import extra_columns
 
 
 def _text(value) -> str:
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
-        else str(value)
+    return "" if S.is_missing(value) else str(value)
 
 
 @dataclass(frozen=True)

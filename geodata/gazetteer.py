@@ -63,9 +63,8 @@ class Gazetteer:
             self._index_level(level, ref.table(level))
         self.printed_acronyms, self.acronyms = self._acronyms()
         self.brands = self._brands(ref.table(COMMUNE))
-        self.former = _group(ref.extra("former-communes").nom.map(key),
-                             ref.extra("former-communes").drop(columns="geometry")
-                             .to_dict("records"))
+        former = ref.extra("former-communes").drop(columns="geometry")
+        self.former = _group(former.nom.map(key), former.to_dict("records"))
         self.arrondissements = {
             _arrondissement_of(normalize(row["nom"])): row
             for row in ref.extra("arrondissements").drop(columns="geometry").to_dict("records")}

@@ -56,7 +56,7 @@ KIND_RECORDS: tuple[Kind, ...] = (
          words=("departement", "conseil departemental", "conseil general", "dept", "dep",
                 "department", "cd", "cg"),
          prefixes=("conseil departemental", "conseil general", "departement", "dept", "dpt",
-                   "cd", "cg"),
+                   "dep", "cd", "cg"),
          color="#f6a23c", char="■"),
     Kind("metropole", "Métropole", "Métropoles", EPCI,
          words=("metropole", "metro", "me", "metropolis"),

@@ -31,6 +31,8 @@ from .gazetteer import BRAND_WORDS, Gazetteer, Unit, gazetteer
 from .kinds import (
     ANY_EPCI_WORDS,
     EPCI_KINDS,
+    KIND_BY_ID,
+    KIND_DEPARTEMENT,
     KIND_LABELS_SINGULAR,
     KIND_OTHER,
     SEATED_KINDS,
@@ -62,7 +64,7 @@ MAX_CANDIDATES = 3
 # Levels tried for a name with no type, in order of preference on equal evidence.
 ALL_LEVELS = (COMMUNE, EPCI, EPT, DEPARTEMENT, REGION)
 DERIVED_ACRONYM_MIN = 4   # "SQY", "CUD": hand-written aliases; three letters say too little
-_DEPARTEMENT_PREFIX = r"(?:conseil departemental|conseil general|departement|dept|dpt|dep|cd|cg)"
+_DEPARTEMENT_PREFIX = f"(?:{'|'.join(KIND_BY_ID[KIND_DEPARTEMENT].prefixes)})"
 # "CD 62", "CD59", "Département 62 Pas-de-Calais"; "Conseil départemental du Nord (59)".
 _DEPARTEMENT_NUMBER = re.compile(
     rf"^{_DEPARTEMENT_PREFIX} ?(?:de |du |des |d )?(?P<code>\d{{1,3}}|2a|2b)(?: (?P<name>.+))?$")
@@ -91,6 +93,7 @@ class Hints:
     kind: str | None = None
     departement: str | None = None
     region: str | None = None
+    in_parentheses: bool = False   # the place was written after the name: "Vienne (Isère)"
 
     def allow(self, unit: Unit, gaz: Gazetteer) -> bool:
         """True when the unit lies in (or contains) the département and région given."""
@@ -570,7 +573,7 @@ def _hints(row: pd.Series, kind: str | None, gaz: Gazetteer) -> tuple[Hints, str
     note = (f"Indication non comprise, qui n'a pas servi ({', '.join(unread)}) : vérifiez que "
             "c'est bien cette collectivité." if unread else "")
     in_name = _place_in_parentheses(str(row.get("input_name", "")), gaz)
-    return Hints(kind, departement or in_name[0], region or in_name[1]), note
+    return Hints(kind, departement or in_name[0], region or in_name[1], any(in_name)), note
 
 
 def _match_written(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
@@ -583,7 +586,7 @@ def _match_written(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazett
     if outcome.status != S.UNMATCHED or not written or not written["outside"]:
         return outcome
     outside = _match_name(written["outside"], hints, levels, gaz)
-    if any(_place_in_parentheses(name, gaz)):
+    if hints.in_parentheses:
         return outside
     inside = _match_name(written["inside"], hints, levels, gaz)
     if outside.status != S.UNMATCHED:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .kinds import KIND_LABELS_SINGULAR
+
 ROW = "row"                # line number in the file (the header is line 1)
 INPUT_NAME = "input_name"  # the name as the user wrote it
 STATUS = "status"          # one of STATUSES
@@ -82,7 +84,8 @@ RULE_LABELS = {
 }
 
 
-def _blank(value) -> bool:
+def is_missing(value) -> bool:
+    """None, pd.NA or NaN: a cell with no value."""
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
@@ -96,9 +99,9 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column.name] if column.name in frame else pd.Series(
             [None] * len(frame), index=frame.index, dtype=object)
         if column.dtype == "str":
-            frame[column.name] = values.map(lambda v: "" if _blank(v) else str(v)).astype("str")
+            frame[column.name] = values.map(lambda v: "" if is_missing(v) else str(v)).astype("str")
         elif column.dtype == "list":
-            frame[column.name] = values.map(lambda v: [] if _blank(v) else list(v))
+            frame[column.name] = values.map(lambda v: [] if is_missing(v) else list(v))
         elif column.dtype == "Int64":
             frame[column.name] = pd.to_numeric(values).round().astype("Int64")
         elif column.dtype == "int64":
@@ -111,7 +114,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_records(frame: pd.DataFrame) -> list[dict]:
     """JSON-ready rows (no NaN: None), for the browser store."""
-    return [{key: None if not isinstance(value, list) and _blank(value) else value
+    return [{key: None if not isinstance(value, list) and is_missing(value) else value
              for key, value in row.items()} for row in frame.to_dict("records")]
 
 
@@ -134,8 +137,6 @@ def candidate_codes(candidates: list[dict]) -> list[str]:
 
 def candidate_label(candidate: dict) -> str:
     """'Saint-Denis (commune, 93 ; code 93066)', as a person reads a candidate."""
-    from .kinds import KIND_LABELS_SINGULAR
-
     label = KIND_LABELS_SINGULAR.get(candidate["kind"], candidate["kind"]).lower()
     where = f", {candidate['departement']}" if candidate.get("departement") else ""
     return f"{candidate['name']} ({label}{where} ; code {candidate['code']})"

@@ -224,7 +224,7 @@ def test_uirevision_is_stable_per_view(members):
 
 def test_each_overseas_member_lands_in_its_inset(with_overseas):
     fig = build_map(with_overseas)
-    names = {region: basemap.names("region")[region] for region in OVERSEAS_REGIONS}
+    names = {region: get_reference().names("region")[region] for region in OVERSEAS_REGIONS}
     labels = {annotation.text for annotation in fig.layout.annotations}
     assert set(names.values()) <= labels
     for kind, code, region in OVERSEAS_MEMBERS:
