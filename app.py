@@ -1,7 +1,14 @@
 """The dashboard: `python app.py` serves it on http://127.0.0.1:8050 (the embedded sample).
 
-Environment: HOST (default 127.0.0.1), PORT (default 8050), DASH_DEBUG=1 for Dash's debug mode.
+Environment: HOST (default 127.0.0.1), PORT (default 8050), DASH_DEBUG=1 for Dash's debug mode,
+FRAME_ANCESTORS: the pages allowed to embed the dashboard in a frame, as CSP sources separated by
+spaces (default 'self', this site only; for the network's website, e.g.
+FRAME_ANCESTORS="'self' https://www.example.org").
 For a WSGI server: gunicorn --workers 2 --timeout 120 --bind 127.0.0.1:8050 app:server
+
+Every response carries security headers (flask-talisman): a Content-Security-Policy (see
+`content_security_policy`), X-Content-Type-Options: nosniff, Referrer-Policy. HTTPS is not
+forced: the app runs on localhost or behind a proxy that terminates TLS.
 """
 
 import logging
@@ -9,24 +16,66 @@ import os
 import threading
 
 from dash import Dash
+from flask_talisman import Talisman
 
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
 # A base64-encoded upload of MAX_BYTES is 4/3 bigger, plus the JSON around it.
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
+FRAME_ANCESTORS_ENV = "FRAME_ANCESTORS"
+
+
+def frame_ancestors() -> str:
+    """The CSP sources of the pages that may embed the app ($FRAME_ANCESTORS, else 'self')."""
+    return " ".join(os.environ.get(FRAME_ANCESTORS_ENV, "").split()) or "'self'"
+
+
+def content_security_policy(app: Dash) -> dict[str, str]:
+    """Everything comes from this server (no CDN, no online base map): 'self' only, plus what
+    Dash, plotly.js and AG Grid need, found by running the page in Chromium with no violation."""
+    return {
+        "default-src": "'self'",   # scripts, styles, fonts, callbacks, topojson: this server
+        # Dash's one inline script (`new DashRenderer()`) is allowed by its hash, not by
+        # 'unsafe-inline'; no 'unsafe-eval': nothing the page runs needs it.
+        "script-src": " ".join(["'self'", *app.csp_hashes()]),
+        # Dash, plotly.js and AG Grid write <style> elements and style attributes at run time.
+        "style-src": "'self' 'unsafe-inline'",
+        # AG Grid's icons are data: SVGs; plotly's PNG snapshot (mode bar) is a blob: image.
+        "img-src": "'self' data: blob:",
+        "object-src": "'none'",    # no plugin content
+        # Not covered by default-src: no <base> to redirect relative URLs, forms post here only.
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": frame_ancestors(),   # who may show the app in a frame
+    }
+
+
+def secure_headers(app: Dash) -> None:
+    """Security headers on every response (CSP, nosniff, Referrer-Policy), by flask-talisman."""
+    ancestors = frame_ancestors()
+    Talisman(app.server,
+             force_https=False,  # localhost or behind a TLS proxy: no redirect to https
+             content_security_policy=content_security_policy(app),
+             # X-Frame-Options for browsers without frame-ancestors; it can only say "this
+             # site", so it is left out when other sites may embed the app.
+             frame_options="SAMEORIGIN" if ancestors == "'self'" else None,
+             referrer_policy="strict-origin-when-cross-origin")
 
 
 def create_app() -> Dash:
     """Build the app: geography loaded and base maps prepared once, here, not per callback."""
-    from dashboard import callbacks, layout, warmup
+    from dashboard import callbacks, guards, layout, warmup
 
     warmup.prepare()
     app = Dash(__name__, title="Collectivités adhérentes", assets_folder=ASSETS,
                suppress_callback_exceptions=True, serve_locally=True,
                compress=True,  # gzip/brotli: the first load is a third of its raw size
-               update_title="Mise à jour…")
+               update_title="Mise à jour…",
+               on_error=guards.callback_failed)  # logged; never an HTTP 500 for the page
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.layout = layout.create_layout
     callbacks.register(app)
+    guards.register(app)
+    secure_headers(app)  # after the callbacks: the CSP hashes Dash's inline scripts
     return app
 
 
@@ -55,7 +104,8 @@ def main() -> None:
     debug = os.environ.get("DASH_DEBUG", "") in ("1", "true", "yes")
     app = create_app()
     print(f"Tableau de bord : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-    app.run(host=host, port=port, debug=debug)
+    # Debug mode's version check would call plotly's server: the CSP (connect-src) refuses it.
+    app.run(host=host, port=port, debug=debug, dev_tools_disable_version_check=True)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def resolution() -> list[Row]:
     right = int((every[S.CODE].values == communes.code.values).sum())
     counts = ", ".join(f"{n} {status}" for status, n in messy[S.STATUS].value_counts().items())
     written = resolve_members(MESSY_LIST)
-    score = agreement(written, written["attendu"])
+    score = agreement(written, written[S.extra_key("attendu")])
     listed = (f"{score['rows']} rows, {score['expected']} to place: {score['right']} right, "
               f"{score['wrong']} wrong, {score['missed']} missed")
     return [

@@ -4,9 +4,14 @@ Examples:
   python -m dashboard export --region "Hauts-de-France" --format pdf --size a4 -o hdf.pdf
   python -m dashboard export --members adherents.xlsx --types commune,metropole -o carte.png
   python -m dashboard export --all-regions cartes/ --format svg
+
+Every refusal is a French message on stderr ("Erreur : …") and exit code 1. No file is
+replaced without --force, and none is written half or empty.
 """
 
 import argparse
+import errno
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -17,7 +22,16 @@ from geodata.members import resolve_members, sample_members
 from geodata.names import key, kind_from_words
 from geodata.reading import MemberFileError
 
-from .export import DEFAULT_DPI, FORMATS, SIZES, ExportError, export_map, require_chromium
+from .export import (
+    DEFAULT_DPI,
+    FORMATS,
+    SIZES,
+    ExportError,
+    check_dpi,
+    export_map,
+    max_dpi,
+    require_chromium,
+)
 from .figures import map_figure
 from .labels import selection_file_name
 from .names import region_names
@@ -27,6 +41,14 @@ from .state import FilterState
 
 class UsageError(Exception):
     """A wrong option value; str() is the French message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse refusing like the rest of the command: "Erreur : …" and exit code 1."""
+
+    def error(self, message):
+        self.exit(1, f"Erreur : ligne de commande incorrecte ({message}). "
+                     f"Aide : python -m dashboard export --help\n")
 
 
 def parse_region(text: str | None) -> str | None:
@@ -53,30 +75,109 @@ def parse_types(text: str | None) -> tuple[str, ...]:
             choices = ", ".join(KINDS)
             raise UsageError(f"type inconnu « {word} ». Types possibles : {choices}.")
         kinds.append(kind)
+    if not kinds:
+        raise UsageError(f"--types ne nomme aucun type. Types possibles : {', '.join(KINDS)}.")
     return tuple(k for k in KINDS if k in kinds)
 
 
-def _write(path: Path, data: bytes) -> None:
+def parse_choice(text: str, choices, option: str) -> str:
+    if text.lower() not in choices:
+        raise UsageError(f"{option} « {text} » : valeur inconnue. Valeurs possibles : "
+                         f"{', '.join(choices)}.")
+    return text.lower()
+
+
+def parse_dpi(text: str) -> int:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        return int(text)
+    except ValueError:
+        raise UsageError(f"résolution « {text} » : un nombre entier de dpi est attendu "
+                         "(par exemple --dpi 300).") from None
+
+
+def parse_format(text: str | None, output: Path | None) -> str:
+    """The format asked for, else the one of -o's extension, else png; it must agree with -o."""
+    if output and output.is_dir():
+        raise UsageError(f"« {output} » est un dossier : indiquez un nom de fichier, par exemple "
+                         f"-o {output / 'carte.png'}.")
+    extension = output.suffix.lstrip(".").lower() if output else ""
+    fmt = parse_choice(text, FORMATS, "--format") if text else None
+    fmt = fmt or (extension if extension in FORMATS else "png")
+    if output and extension != fmt:
+        # Never PNG bytes in a .pdf: the file would not open, or open in the wrong program.
+        fix = f"nommez-le « {output.with_suffix('.' + fmt)} »"
+        fix += (f" ou demandez --format {extension}" if extension in FORMATS
+                else f" (formats possibles : {', '.join(FORMATS)})")
+        raise UsageError(f"le fichier « {output} » n'a pas l'extension .{fmt} d'un export "
+                         f"{fmt.upper()} : {fix}.")
+    return fmt
+
+
+# The reasons people understand, for the errors a chosen path most often meets.
+_WRITE_ERRORS = {
+    errno.EACCES: "droits insuffisants",
+    errno.EPERM: "droits insuffisants",
+    errno.EROFS: "support en lecture seule",
+    errno.ENOSPC: "disque plein",
+    errno.ENOENT: "dossier introuvable",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin est un fichier, pas un dossier",
+    errno.EEXIST: "un élément du chemin est un fichier, pas un dossier",
+}
+
+
+def _cannot_write(path: Path, exc: OSError, hint: str) -> UsageError:
+    reason = _WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
+    return UsageError(f"impossible d'écrire « {path} » ({reason}) : {hint}")
+
+
+def check_outputs(paths: list[Path], force: bool, hint: str) -> None:
+    """Before any rendering: refuse to replace files without --force, make their folder."""
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        names = ", ".join(f"« {p} »" for p in existing[:5]) + (" …" if len(existing) > 5 else "")
+        if len(existing) == 1:
+            said = f"le fichier {names} existe déjà"
+        else:
+            said = f"{len(existing)} fichiers existent déjà : {names}"
+        raise UsageError(f"{said}. Ajoutez --force pour remplacer, ou {hint}")
+    for path in paths:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _cannot_write(path, exc, hint) from exc
+
+
+def _write(path: Path, data: bytes, force: bool, hint: str) -> None:
+    """Write through a temporary file moved into place: a failed write leaves no half file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if path.exists() and not force:  # appeared while rendering
+            raise UsageError(f"le fichier « {path} » existe déjà. Ajoutez --force pour "
+                             f"remplacer, ou {hint}")
+        with open(temporary, "xb") as file:
+            file.write(data)
+        os.replace(temporary, path)
     except OSError as exc:
-        raise UsageError(f"impossible d'écrire « {path} » ({exc.strerror}). "
-                         "Choisissez un autre chemin avec -o.") from exc
+        raise _cannot_write(path, exc, hint) from exc
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def export_one(members, state: FilterState, fmt: str, size: str, dpi: int, table: bool,
-               output: Path) -> Path:
+               output: Path, force: bool = False,
+               hint: str = "choisissez un autre nom avec -o.") -> Path:
     figure = map_figure(members, state)
     shown = select(members, state)
+    # export_map checks the bytes (signature, size) before anything is written.
     data = export_map(figure, fmt, size, dpi, members=shown if table and fmt == "pdf" else None)
-    _write(output, data)
+    _write(output, data, force, hint)
     return output
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard",
-                                     description="Cartes des adhérents, hors connexion.")
+    parser = _Parser(prog="python -m dashboard",
+                     description="Cartes des adhérents, hors connexion.")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="exporter la carte en PNG, SVG ou PDF")
     export.add_argument("--members", type=Path,
@@ -84,34 +185,46 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--region", help="code ou nom de la région (défaut : France entière)")
     export.add_argument("--types", help="types à montrer, séparés par des virgules "
                                         f"({', '.join(KINDS)})")
-    export.add_argument("--format", choices=FORMATS, default=None,
+    # format, size and dpi are checked by _export, to refuse in French.
+    export.add_argument("--format", default=None,
                         help="png, svg ou pdf (défaut : d'après l'extension de -o, sinon png)")
-    export.add_argument("--size", choices=list(SIZES), default="a4",
+    export.add_argument("--size", default="a4",
                         help="screen, a4 ou a3 (paysage ; défaut : a4)")
-    export.add_argument("--dpi", type=int, default=DEFAULT_DPI,
-                        help="résolution des PNG imprimables (défaut : 300)")
+    export.add_argument("--dpi", default=str(DEFAULT_DPI),
+                        help=f"résolution des PNG imprimables (défaut : {DEFAULT_DPI} ; au plus "
+                             f"{max_dpi('a4')} en A4, {max_dpi('a3')} en A3)")
     export.add_argument("--table", action="store_true",
                         help="PDF : ajouter la liste des adhérents après la carte")
     export.add_argument("-o", "--output", type=Path, help="fichier à écrire")
     export.add_argument("--all-regions", type=Path, metavar="OUTDIR",
                         help="écrire la carte nationale et une carte par région ayant des "
                              "adhérents dans OUTDIR")
+    export.add_argument("--force", action="store_true",
+                        help="remplacer les fichiers qui existent déjà")
     args = parser.parse_args(argv)
 
     try:
         return _export(args)
     except (UsageError, ExportError, MemberFileError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
-        return 1
+    except KeyboardInterrupt:
+        print("Erreur : export interrompu.", file=sys.stderr)
+    except Exception as exc:  # kaleido, Chromium, the system: words, never a traceback
+        print(f"Erreur : l'export a échoué ({type(exc).__name__} : {exc}).", file=sys.stderr)
+    return 1
 
 
 def _export(args) -> int:
+    # Every cheap check first: nothing is rendered for a command that will be refused.
+    if args.all_regions and args.output:
+        raise UsageError("-o et --all-regions s'excluent : --all-regions écrit une carte par "
+                         "région dans son dossier, nommée d'après la région.")
     region = parse_region(args.region)
     kinds = parse_types(args.types)
-    fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output and
-                          args.output.suffix.lstrip(".").lower() in FORMATS else "png")
-    if not 30 <= args.dpi <= 1200:
-        raise UsageError(f"résolution {args.dpi} dpi hors limites (30 à 1200).")
+    size = parse_choice(args.size, list(SIZES), "--size")
+    fmt = parse_format(args.format, args.output)
+    dpi = parse_dpi(args.dpi)
+    check_dpi(dpi, size if fmt == "png" else None)
     require_chromium()
     members = resolve_members(args.members) if args.members else sample_members()
     today = date.today()
@@ -119,18 +232,20 @@ def _export(args) -> int:
     if args.all_regions:
         mapped = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
         regions = [None] + sorted(set(mapped[mapped[S.KIND].isin(kinds)][S.REGION]) - {""})
-        for code in regions:
-            state = FilterState(region=code, kinds=kinds)
-            path = args.all_regions / selection_file_name(state, fmt, today)
-            export_one(members, state, fmt, args.size, args.dpi, args.table, path)
-            print(f"écrit : {path}")
-        print(f"{len(regions)} cartes écrites dans {args.all_regions}.")
-        return 0
+        states = [FilterState(region=code, kinds=kinds) for code in regions]
+        paths = [args.all_regions / selection_file_name(state, fmt, today) for state in states]
+        hint = "choisissez un autre dossier."
+    else:
+        states = [FilterState(region=region, kinds=kinds)]
+        paths = [args.output or Path(selection_file_name(states[0], fmt, today))]
+        hint = "choisissez un autre nom avec -o."
+    check_outputs(paths, args.force, hint)
 
-    state = FilterState(region=region, kinds=kinds)
-    output = args.output or Path(selection_file_name(state, fmt, today))
-    export_one(members, state, fmt, args.size, args.dpi, args.table, output)
-    print(f"écrit : {output}")
+    for state, path in zip(states, paths):
+        export_one(members, state, fmt, size, dpi, args.table, path, args.force, hint)
+        print(f"écrit : {path}")
+    if args.all_regions:
+        print(f"{len(paths)} cartes écrites dans {args.all_regions}.")
     return 0
 
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import struct
 import threading
+import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass
 
@@ -48,6 +49,10 @@ class PageSize:
     def scale_for(self, dpi: int) -> float:
         return dpi / self.css_dpi
 
+    def pixels(self, dpi: int) -> tuple[int, int]:
+        """The PNG's width and height at this resolution."""
+        return round(self.width * self.scale_for(dpi)), round(self.height * self.scale_for(dpi))
+
 
 # A4 landscape is 297 x 210 mm: 3508 x 2480 px at 300 dpi; A3 is 420 x 297 mm: 4960 x 3508.
 SIZES = {
@@ -56,6 +61,52 @@ SIZES = {
     "a3": PageSize("A3 paysage", 2480, 1754, 150),
 }
 DEFAULT_DPI = 300
+MIN_DPI, MAX_DPI = 30, 1200
+# Chromium draws no canvas above 2**28 pixels (16384²): past it, the image plotly.js asks for
+# comes back as an empty "data:," URL, which kaleido decodes to 3 bytes. Stay clear of that edge.
+MAX_PIXELS = 250_000_000
+
+
+def max_dpi(size: str) -> int:
+    """The highest resolution (a multiple of 50) whose PNG of this size Chromium can draw."""
+    page = SIZES[size]
+    fits = page.css_dpi * (MAX_PIXELS / (page.width * page.height)) ** 0.5
+    return min(MAX_DPI, int(fits) // 50 * 50)
+
+
+def check_dpi(dpi: int, size: str | None = None) -> None:
+    """Refuse a resolution out of range, or too high for a PNG of this size (a4, a3)."""
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise ExportError(f"Résolution {dpi} dpi hors limites ({MIN_DPI} à {MAX_DPI}).")
+    if size in SIZES and size != "screen" and dpi > max_dpi(size):
+        width, height = SIZES[size].pixels(dpi)
+        allowed = ", ".join(f"{MIN_DPI} à {max_dpi(name)} dpi en {page.label}"
+                            for name, page in SIZES.items() if name != "screen")
+        raise ExportError(
+            f"Une image PNG {SIZES[size].label} à {dpi} dpi ferait {width} × {height} pixels, "
+            f"plus que Chromium ne sait dessiner. Résolutions possibles : {allowed}.")
+
+
+def check_image(data: bytes, fmt: str, pixels: tuple[int, int] | None = None) -> None:
+    """Refuse bytes that are not a whole file of this format (or a PNG of another size)."""
+    if fmt == "png":
+        ok = (data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+              and data.endswith(b"IEND\xaeB`\x82"))
+        if ok and pixels:
+            # kaleido may round a scaled size either way.
+            got = struct.unpack(">II", data[16:24])
+            ok = all(abs(g - w) <= 2 for g, w in zip(got, pixels))
+    elif fmt == "pdf":
+        ok = data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+    else:
+        try:
+            ok = ET.fromstring(data).tag.rpartition("}")[2] == "svg"
+        except ET.ParseError:
+            ok = False
+    if not ok:
+        raise ExportError(
+            f"Chromium a renvoyé un fichier {fmt.upper()} vide ou invalide ({len(data)} octets) : "
+            "export abandonné. Essayez une taille ou une résolution plus petite.")
 
 
 def find_chromium() -> str | None:
@@ -90,6 +141,7 @@ class _Renderer:
         self._started = False
 
     def render(self, figure, fmt: str, width: float, height: float, scale: float) -> bytes:
+        """The image's bytes, checked to be a whole file (ExportError otherwise)."""
         require_chromium()
         with self._lock:
             if not self._started:
@@ -98,7 +150,11 @@ class _Renderer:
                 kaleido.start_sync_server(mathjax=False, silence_warnings=True)
                 atexit.register(self.stop)
                 self._started = True
-            return offline.render_image(figure, fmt, width=width, height=height, scale=scale)
+            data = offline.render_image(figure, fmt, width=width, height=height, scale=scale)
+        # Chromium can hand back an empty image without any error: never pass it on.
+        pixels = (round(width * scale), round(height * scale)) if fmt == "png" else None
+        check_image(data, fmt, pixels)
+        return data
 
     def stop(self):
         with self._lock:
@@ -163,6 +219,7 @@ def export_map(figure: go.Figure | dict, fmt: str = "png", size: str = "screen",
         raise ExportError(f"Taille « {size} » inconnue : choisissez parmi {', '.join(SIZES)}.")
     page = SIZES[size]
     if fmt == "png":
+        check_dpi(dpi, size)
         scale = 1 if size == "screen" else page.scale_for(dpi)
         png = renderer.render(for_print(figure, size), "png", page.width, page.height, scale)
         return png if size == "screen" else _with_png_dpi(png, dpi)

@@ -386,7 +386,7 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
     drawn (the dashboard's map, and every export of it)."""
     shown = select(members, state)
     figure = draw_map(shown, state.region, state.kinds, state_title(state))
-    if selected_row is None:
+    if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure
     target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
     geos = dict.fromkeys(trace["geo"] for trace in figure["data"]

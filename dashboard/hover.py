@@ -46,6 +46,6 @@ def hover_texts(members: pd.DataFrame) -> list[str]:
         lines.append(f"Population : {format_population(row[S.POPULATION])}")
         for column in extras:
             if not _blank(row[column]):
-                lines.append(f"{_escape(column)} : {_escape(row[column])}")
+                lines.append(f"{_escape(S.extra_header(column))} : {_escape(row[column])}")
         texts.append("<br>".join(lines))
     return texts

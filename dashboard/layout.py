@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from geodata import REGION, get_reference
 from geodata.kinds import KIND_LABELS, KINDS
-from geodata.reading import MAX_BYTES, too_large_template
+from geodata.reading import MAX_BYTES, MAX_ROWS, count_fr, too_large_template
 
 from . import ids
 from .labels import LIST_UNCHANGED
@@ -65,8 +65,9 @@ def list_panel() -> html.Div:
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    children=html.Div(["Déposer un fichier CSV ou Excel, ou ",
                                       html.A("le choisir", href="#")])),
-        html.P(f"Une colonne « nom » (ou code officiel) ; {MAX_BYTES // 2**20} Mo au plus. "
-               "Le fichier reste dans votre navigateur le temps de la session.",
+        html.P(f"Une colonne « nom » (ou code officiel) ; {MAX_BYTES // 2**20} Mo et "
+               f"{count_fr(MAX_ROWS)} lignes au plus. Le fichier reste dans votre navigateur le "
+               "temps de la session.",
                className="hint"),
         dcc.Store(id=ids.UPLOAD_ACCEPTED),
         # The size limit and its message, for the browser to refuse a big file unsent.

@@ -2,18 +2,49 @@
 
 The store holds the resolved rows (codes and attributes, no geometry) in the schema's JSON
 form; None means the embedded sample, which is resolved once per reference geography.
+
+The store comes back from the browser with every request, so it is untrusted: a store that
+is not one we wrote (a forged request, a store of an older version of the app kept by the
+browser) is never read as a list; the sample is shown instead and list_label says why.
 """
 
+from dataclasses import asdict, dataclass, field
+
+import orjson
 import pandas as pd
 
 from geodata import memoized
 from geodata import schema as S
 from geodata.members import SAMPLE_LABEL, SAMPLE_PATH, sample_members
 
+STORE_VERSION = 2   # 2: rows as lists, the file's own columns under schema.extra_key
+# Browsers send the store with every callback: its JSON must stay under the server's request
+# limit (app.MAX_REQUEST_BYTES, 8 Mo) with room for the other values of a request.
+MAX_STORE_BYTES = 6 * 1024 * 1024
+UNREADABLE_STORE = ("La liste gardée par ce navigateur n'a pas pu être relue (elle date "
+                    "peut-être d'une version précédente de l'application) : l'échantillon "
+                    "embarqué est affiché. Envoyez de nouveau votre fichier.")
 
-def to_store(resolved: pd.DataFrame, filename: str) -> dict:
-    return {"filename": filename, "columns": list(resolved.columns),
-            "rows": S.to_records(resolved)}
+
+@dataclass(frozen=True)
+class Source:
+    """Where a stored list comes from, as the report tells it."""
+
+    filename: str
+    sheet: str | None = None          # the sheet read, for a workbook
+    sheets: list[str] = field(default_factory=list)   # its sheets with a name column
+    notes: list[str] = field(default_factory=list)    # what the reader did differently
+
+
+def to_store(resolved: pd.DataFrame, source: Source | str) -> dict:
+    source = Source(source) if isinstance(source, str) else source
+    return {"version": STORE_VERSION, "source": asdict(source),
+            "columns": list(resolved.columns), "rows": S.to_rows(resolved)}
+
+
+def store_bytes(data: dict) -> int:
+    """The size of a store as the browser sends it back (JSON)."""
+    return len(orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY))
 
 
 @memoized
@@ -21,14 +52,82 @@ def _sample() -> pd.DataFrame:
     return sample_members()
 
 
-def from_store(data: dict | None) -> pd.DataFrame:
-    """The session's resolved list (the sample when nothing was uploaded)."""
+def read_store(data) -> pd.DataFrame | None:
+    """The list a store holds (None: the sample); raises ValueError when it is not a store
+    this version wrote."""
     if not data:
-        return _sample()
-    return S.from_records(data["rows"], data["columns"])
+        return None
+    if not isinstance(data, dict) or data.get("version") != STORE_VERSION:
+        raise ValueError("not a member store")
+    _source(data.get("source"))
+    columns, rows = data.get("columns"), data.get("rows")
+    if not isinstance(columns, list) or columns[:len(S.RESOLVED_COLUMNS)] != S.RESOLVED_COLUMNS \
+            or not all(S.is_extra(c) for c in columns[len(S.RESOLVED_COLUMNS):]) \
+            or len(set(columns)) != len(columns) or not isinstance(rows, list) \
+            or not all(isinstance(row, list) and len(row) == len(columns) for row in rows):
+        raise ValueError("not a member store")
+    try:
+        members = S.from_rows(rows, columns)
+    except (TypeError, ValueError) as exc:   # a value of the wrong type
+        raise ValueError("not a member store") from exc
+    if not members[S.ROW].is_unique or not members[S.CANDIDATES].map(_are_candidates).all():
+        raise ValueError("not a member store")
+    return members
 
 
-def list_label(data: dict | None) -> str:
+def _are_candidates(candidates: list) -> bool:
+    return all(isinstance(c, dict) and all(isinstance(c.get(key), str) for key in
+                                           ("level", "code", "name", "kind", "departement"))
+               for c in candidates)
+
+
+def _source(raw) -> Source:
+    """The Source of a store; raises ValueError when it is not one we wrote."""
+    try:
+        source = Source(**raw)
+    except TypeError as exc:   # not a dict, or other keys
+        raise ValueError("not a member store") from exc
+    texts = [source.filename, *([source.sheet] if source.sheet is not None else [])]
+    if not all(isinstance(text, str) for text in texts) or not all(
+            isinstance(values, list) and all(isinstance(v, str) for v in values)
+            for values in (source.sheets, source.notes)):
+        raise ValueError("not a member store")
+    return source
+
+
+def is_readable(data) -> bool:
+    try:
+        read_store(data)
+    except ValueError:
+        return False
+    return True
+
+
+def from_store(data) -> pd.DataFrame:
+    """The session's resolved list (the sample when nothing was uploaded, or when the store
+    cannot be read)."""
+    try:
+        members = read_store(data)
+    except ValueError:
+        members = None
+    return _sample() if members is None else members
+
+
+def source_of(data) -> Source | None:
+    """Where the session's list comes from (None: the sample, or a store we cannot read)."""
+    return _source(data["source"]) if data and is_readable(data) else None
+
+
+def filename_of(data) -> str | None:
+    """The name of the file the session's list came from (None: the sample)."""
+    source = source_of(data)
+    return source.filename if source else None
+
+
+def list_label(data) -> str:
+    if data and not is_readable(data):
+        return UNREADABLE_STORE
     if not data:
         return f"Liste affichée : échantillon embarqué ({SAMPLE_PATH.name}). {SAMPLE_LABEL}"
-    return f"Liste affichée : « {data['filename']} » (fichier envoyé pendant cette session)."
+    return (f"Liste affichée : « {filename_of(data)} » (fichier envoyé pendant cette "
+            "session).")

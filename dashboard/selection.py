@@ -104,7 +104,5 @@ def legend_counts(members: pd.DataFrame, region: str | None = None,
 
 
 def extra_columns(members: pd.DataFrame) -> list[str]:
-    """The columns of the member file that are not part of the resolved schema."""
-    known = set(S.RESOLVED_COLUMNS)
-    return [column for column in members.columns
-            if column not in known and not str(column).startswith("_")]
+    """The frame keys of the member file's own columns (their header: schema.extra_header)."""
+    return S.extra_keys(members)

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 from geodata.kinds import KINDS
 
 ALL_REGIONS = ""  # the "France entière" choice
+MAX_QUERY = 100   # characters of a search kept
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def from_query_string(search: str | None, regions: set[str], departements: set[s
     if "types" in params:
         wanted = {k.strip() for k in first("types").split(",")}
         kinds = tuple(k for k in KINDS if k in wanted)
-    return FilterState(region, kinds, departement, first("q")[:100])
+    return FilterState(region, kinds, departement, first("q")[:MAX_QUERY])
 
 
 def to_query_string(state: FilterState) -> str:

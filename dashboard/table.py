@@ -65,10 +65,11 @@ def member_frame(members: pd.DataFrame, where: str) -> pd.DataFrame:
     columns = [c for c in MEMBER_COLUMNS if getattr(c, f"in_{where}")]
     frame = pd.DataFrame({c.header: c.value(members).values for c in columns},
                          index=members.index)
-    if where != "pdf":
-        for column in extra_columns(members):
-            frame[column] = members[column].values
-    return frame
+    if where == "pdf":
+        return frame
+    # The file's own columns keep their header, even one we also use ("Population").
+    extras = members[extra_columns(members)].rename(columns=S.extra_header)
+    return pd.concat([frame, extras], axis=1)
 
 
 def pdf_table(members: pd.DataFrame) -> tuple[dict[str, list[str]], list[float]]:
@@ -120,24 +121,7 @@ def grid_columns(members: pd.DataFrame) -> list[dict]:
                 "type": "numericColumn", "filter": "agNumberColumnFilter",
                 "valueFormatter": {"function": f"params.data.{column.id}_texte"}})
         definitions.append(definition)
-    for i, name in enumerate(extra_columns(members)):
-        definitions.append({"field": f"extra_{i}", "headerName": name, "flex": 1,
-                            "minWidth": 120})
+    for i, key in enumerate(extra_columns(members)):
+        definitions.append({"field": f"extra_{i}", "headerName": S.extra_header(key),
+                            "flex": 1, "minWidth": 120})
     return definitions
-
-
-# -- the resolution report (every row of an uploaded list, as resolved) --------------------------
-
-REPORT_HEADERS = {S.ROW: "Ligne", S.INPUT_NAME: "Nom dans la liste", S.STATUS: "Statut",
-                  S.KIND: "Type", S.CODE: "Code officiel", S.NAME: "Nom officiel",
-                  S.DEPARTEMENT: "Département", S.REGION: "Région", S.POPULATION: "Population",
-                  S.SCORE: "Score", S.RULE: "Règle", S.CANDIDATES: "Candidats",
-                  S.MESSAGE: "Message",
-                  S.LON: "Longitude", S.LAT: "Latitude"}
-
-
-def report_frame(resolved: pd.DataFrame) -> pd.DataFrame:
-    """Every row of the member list with its resolution, French headers."""
-    frame = S.flat(resolved).assign(**{S.STATUS: resolved[S.STATUS].map(S.STATUS_LABELS),
-                                       S.RULE: resolved[S.RULE].map(S.RULE_LABELS).fillna("")})
-    return frame.rename(columns=REPORT_HEADERS)

@@ -14,6 +14,7 @@ from geodata.members import summary
 
 from . import ids
 from .labels import departement_name, format_population, region_name
+from .member_store import Source
 from .selection import count_by_kind, extra_columns
 
 
@@ -45,13 +46,17 @@ def _link_or_text(value: str):
 
 def detail_card(members: pd.DataFrame, row: int | None):
     """The card of the selected member: all its attributes, its parents, its source link."""
-    if row is None:
+    if not isinstance(row, int) or isinstance(row, bool):
         return html.P("Cliquez sur une collectivité de la carte ou du tableau pour voir sa fiche.",
                       className="hint")
     found = members[members[S.ROW] == row]
     if found.empty:
         return html.P("Cette collectivité n'est pas dans la sélection.", className="hint")
     member = found.iloc[0]
+    if member[S.STATUS] not in S.MAPPED_STATUSES:   # e.g. a row of a list sent since
+        return html.P(f"La ligne {row} de la liste (« {member[S.INPUT_NAME]} ») n'est pas "
+                      "placée sur la carte : voir le rapport de rapprochement.",
+                      className="hint")
     facts = [("Type", KIND_LABELS_SINGULAR.get(member[S.KIND], "")),
              ("Code officiel", member[S.CODE]),
              ("Département", departement_name(member[S.DEPARTEMENT])
@@ -68,7 +73,7 @@ def detail_card(members: pd.DataFrame, row: int | None):
     for column in extra_columns(members):
         value = member[column]
         if value is not None and not pd.isna(value) and str(value).strip():
-            facts.append((column, _link_or_text(str(value))))
+            facts.append((S.extra_header(column), _link_or_text(str(value))))
     if member[S.MESSAGE]:
         facts.append(("Remarque", member[S.MESSAGE]))
     return html.Div([
@@ -78,8 +83,9 @@ def detail_card(members: pd.DataFrame, row: int | None):
     ])
 
 
-def upload_report(resolved: pd.DataFrame, filename: str):
-    """What became of each row of an uploaded list, with a way to choose among candidates."""
+def upload_report(resolved: pd.DataFrame, source: Source):
+    """What became of each row of an uploaded list, with a way to choose among candidates
+    (and among the sheets of a workbook that has several lists)."""
     counts = summary(resolved)["status"]
     # Rows a person should look at: not placed, or matched with a remark (a fuzzy match, an
     # outdated kind, a code that disagrees with the name).
@@ -88,10 +94,16 @@ def upload_report(resolved: pd.DataFrame, filename: str):
     problems = resolved[~resolved[S.STATUS].isin([S.MATCHED, S.PLACED]) | matched_with_remark]
     lines = [html.Li(f"{S.STATUS_LABELS[status].capitalize()} : {n}")
              for status, n in counts.items() if n]
-    children = [
-        html.H2(f"Rapport de rapprochement : « {filename} »"),
-        html.Ul(lines, className="report-counts"),
-    ]
+    children = [html.H2(f"Rapport de rapprochement : « {source.filename} »")]
+    if len(source.sheets) > 1:
+        children.append(html.Label(className="sheet-choice", children=[
+            "Feuille lue : ",
+            dcc.Dropdown(id=ids.SHEET_CHOICE, options=source.sheets, value=source.sheet,
+                         clearable=False, searchable=False),
+            dcc.Store(id=ids.SHEET_SHOWN,
+                      data={"filename": source.filename, "sheet": source.sheet})]))
+    children += [html.P(note, className="report-note") for note in source.notes]
+    children.append(html.Ul(lines, className="report-counts"))
     if not problems.empty:
         items = []
         for record in problems.to_dict("records"):

@@ -1,4 +1,5 @@
-"""Command line: python -m geodata [--vintage V] build [--force] | info | resolve FILE [-o OUT]."""
+"""Command line: python -m geodata [--vintage V] build [--force] | info
+| resolve FILE [-o OUT] [--sheet SHEET]."""
 
 import argparse
 import json
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from . import schema as S
 from .build import BuildError
+from .cache import CacheDirError, StaleCacheError
 from .kinds import KIND_LABELS
 from .reading import MemberFileError
 from .reference import get_reference
@@ -53,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     resolve_cmd.add_argument("file", type=Path, help="fichier CSV ou Excel (.xlsx)")
     resolve_cmd.add_argument("-o", "--output", type=Path,
                              help="CSV du résultat (défaut : <fichier>-resolu.csv)")
+    resolve_cmd.add_argument("--sheet", help="feuille du classeur à lire (défaut : la première "
+                             "qui a une colonne de nom)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if args.vintage:
@@ -65,27 +69,41 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    if args.command == "build":
-        manifest = get_reference().build(force=args.force)
-        print(f"Cache {manifest['cog']} prêt dans {get_reference().folder} "
-              f"(construit le {manifest['built_at']} en {manifest['build_seconds']} s).")
-    elif args.command == "info":
-        print(json.dumps(_info(), indent=2, ensure_ascii=False))
+    if args.command in ("build", "info"):
+        try:
+            if args.command == "build":
+                manifest = get_reference().build(force=args.force)
+                print(f"Cache {manifest['cog']} prêt dans {get_reference().folder} (construit "
+                      f"le {manifest['built_at']} en {manifest['build_seconds']} s).")
+            else:
+                print(json.dumps(_info(), indent=2, ensure_ascii=False))
+        except (StaleCacheError, CacheDirError) as exc:   # French messages saying what to do
+            print(f"Erreur : {exc}", file=sys.stderr)
+            return 1
     elif args.command == "resolve":
-        return _resolve(args.file, args.output or Path(f"{args.file.stem}-resolu.csv"))
+        return _resolve(args.file, args.output or Path(f"{args.file.stem}-resolu.csv"),
+                        args.sheet)
     return 0
 
 
-def _resolve(path: Path, output: Path) -> int:
-    from .members import resolve_members, summary
+def _resolve(path: Path, output: Path, sheet: str | None) -> int:
+    from .members import summary
+    from .reading import read_members
+    from .resolve import resolve_rows
 
     try:
-        resolved = resolve_members(path)
+        table = read_members(path, sheet=sheet)
     except MemberFileError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
+    for note in table.notes:   # what was read differently from the file
+        print(f"Remarque : {note}")
+    resolved = resolve_rows(table.rows)
+    from .safe_tables import csv_bytes  # the dashboard's writer: no cell runs as a formula
+
     try:
-        S.flat(resolved).to_csv(output, index=False, encoding="utf-8")
+        # The same table as the dashboard's "liste rapprochée": French, ';', UTF-8 with BOM.
+        output.write_bytes(csv_bytes(S.report_frame(resolved)))
     except OSError as exc:
         print(f"Erreur : impossible d'écrire « {output} » ({exc.strerror}). "
               "Choisissez un autre fichier avec -o.", file=sys.stderr)

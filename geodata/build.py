@@ -13,7 +13,7 @@ import shapely
 from .cache import LEVEL_LAYERS
 from .kinds import EPCI_TYPE_TO_KIND
 from .levels import ARTICLES
-from .source import NULL, read_ept_membership, read_table
+from .source import NULL, read_ept_membership, read_mayotte_population, read_table
 from .vintages import Vintage
 
 CRS = "EPSG:4326"
@@ -45,6 +45,12 @@ def _full_name(names: pd.Series, tncc: pd.Series) -> pd.Series:
 
 def _population(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.replace(NULL, "0"), errors="coerce").fillna(0).astype("int64")
+
+
+def _with_mayotte(codes: pd.Series, population: pd.Series) -> pd.Series:
+    """The populations, with those of Mayotte's communes from the shipped table."""
+    return population.where(population > 0, codes.map(read_mayotte_population())
+                            .fillna(0).astype("int64").values)
 
 
 def _gaps_between(polygons: np.ndarray) -> list:
@@ -168,7 +174,7 @@ def build_communes(raw: pd.DataFrame, ids: dict[str, dict[str, str]]) -> gpd.Geo
     frame = pd.DataFrame({
         "code": com.code.values,
         "nom": _full_name(com.nom, com.type_nom).values,
-        "population": _population(com.population_municipale).values,
+        "population": _with_mayotte(com.code, _population(com.population_municipale)).values,
         "departement": dep_code.values,
         "region": dep_code.map(ids["departement_region"]).values,
         "epci": com.epci_id.map(ids["epci_code"]).fillna("").values,

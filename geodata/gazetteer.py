@@ -25,6 +25,8 @@ from .reference import get_reference, memoized
 # Levels whose units are found by name, in order of preference on equal evidence.
 NAME_LEVELS = (COMMUNE, EPCI, EPT, DEPARTEMENT, REGION)
 ACRONYM_LENGTH = (3, 8)
+# How far off a département's shape a point may lie and still be in it (about 5 km).
+COAST_DEGREES = 0.05
 # Words that make "<ville> Agglo" a brand name, and the kinds of EPCI each may stand for.
 BRAND_WORDS = {"agglo": ("communaute_agglomeration", "communaute_urbaine", "metropole"),
                "agglomeration": ("communaute_agglomeration", "communaute_urbaine"),
@@ -187,8 +189,12 @@ class Gazetteer:
         return self.arrondissements.get(found) if found else None
 
     def departement_at(self, lon: float, lat: float) -> str | None:
+        """The département of a point; a point just off the coast (a harbour town hall, the
+        coarse coastline of our shapes) is in the nearest one, within COAST_DEGREES."""
         point = shapely.Point(lon, lat)
         hits = self._departement_tree.query(point, predicate="intersects")
+        if not len(hits):
+            hits = self._departement_tree.query_nearest(point, max_distance=COAST_DEGREES)
         return self._departements.code.iloc[hits[0]] if len(hits) else None
 
 

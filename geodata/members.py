@@ -19,7 +19,7 @@ SAMPLE_LABEL = ("Liste partielle construite à partir de pages publiques du RTES
 def resolve_members(source, filename: str | None = None) -> pd.DataFrame:
     """Read a member file (path or bytes) and resolve each row; raises MemberFileError."""
     table = read_members(source, filename=filename)
-    return resolve_rows(table.rows, table.extra_columns)
+    return resolve_rows(table.rows)
 
 
 def sample_members() -> pd.DataFrame:

@@ -13,17 +13,27 @@ import os
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
-from .schema import CODE, INPUT_NAME, LAT, LON, ROW
+from .schema import CODE, INPUT_NAME, LAT, LON, ROW, extra_key
 
-MAX_BYTES = 5 * 1024 * 1024  # size limit of a member file
+# Limits, checked before anything is expanded: a list is read in bounded time and memory, and
+# an accepted list always fits what the dashboard's later requests can carry.
+MAX_BYTES = 5 * 1024 * 1024   # size of a member file
+MAX_ROWS = 10_000             # member rows (a network has hundreds of members)
+MAX_COLUMNS = 200             # columns of the table
+MAX_CELL_CHARS = 10_000       # characters of one value
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024      # all the parts of an .xlsx, decompressed
+# openpyxl reads about 40,000 cells or texts a second on our machine: these two keep the
+# reading of any workbook under 10 s (a list of 10,000 rows and 15 columns fits).
+MAX_CELLS = 150_000           # cells of the sheet read
+MAX_SHARED_STRINGS = 100_000  # texts of the workbook's shared table
 
 # Canonical columns of a member list, before resolution (ROW, INPUT_NAME, CODE, LON and LAT are
 # shared with schema).
@@ -61,6 +71,7 @@ NAME_HEADERS_SHOWN = ("nom", "name", "collectivité", "structure", "adhérent", 
 
 SEPARATORS = ";,\t"  # in order of preference when counting gives a tie
 SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
+SEPARATOR_PLURALS = {";": "points-virgules", ",": "virgules", "\t": "tabulations"}
 
 # How many non-blank rows may stand above the header (a title, a date...).
 MAX_TITLE_ROWS = 10
@@ -191,6 +202,43 @@ class MissingNameColumnError(MemberFileError):
         self.accepted = NAME_HEADERS_SHOWN
 
 
+class TooBigError(MemberFileError):
+    """More rows, columns or characters than a member list can have; or a spreadsheet that
+    decompresses to much more than its size (a "zip bomb")."""
+
+
+def too_many_rows(filename: str | None, rows: int, sheet: str | None = None) -> TooBigError:
+    return TooBigError(
+        f"{_the_file(filename, sheet)} compte {count_fr(rows)} lignes, pour une limite de "
+        f"{count_fr(MAX_ROWS)} adhérents. Vérifiez que c'est bien la liste des adhérents ; "
+        "sinon découpez-la en plusieurs fichiers, envoyés un par un.", filename, sheet=sheet)
+
+
+def too_many_columns(filename: str | None, columns: int, sheet: str | None = None
+                     ) -> TooBigError:
+    return TooBigError(
+        f"{_the_file(filename, sheet)} a {count_fr(columns)} colonnes, pour une limite de "
+        f"{MAX_COLUMNS}. Gardez les colonnes utiles (le nom, le type, le code...) dans un "
+        "nouveau fichier, puis envoyez-le.", filename, sheet=sheet)
+
+
+def too_long_value(filename: str | None, line: int, length: int,
+                   sheet: str | None = None) -> TooBigError:
+    return TooBigError(
+        f"{_the_file(filename, sheet)}, ligne {line} : une valeur compte {count_fr(length)} "
+        f"caractères, pour une limite de {count_fr(MAX_CELL_CHARS)}. Raccourcissez-la (ou "
+        "retirez-la), puis envoyez le fichier de nouveau.", filename, line=line, sheet=sheet)
+
+
+class UnknownSheetError(MemberFileError):
+    """The sheet asked for is not in the workbook."""
+
+    def __init__(self, filename: str | None, sheet: str, sheets: list[str]):
+        super().__init__(
+            f"{_the_file(filename)} n'a pas de feuille « {sheet} ». Feuilles du classeur : "
+            f"{_quoted_list(sheets)}.", filename)
+
+
 class BadRowError(MemberFileError):
     """One line of a CSV file cannot be split into the header's columns."""
 
@@ -212,6 +260,11 @@ def _shorten(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def count_fr(number: int) -> str:
+    """12345 -> '12 345', as a French reader writes it."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
 def _size_fr(size: int) -> str:
     if size < 1024:
         return f"{size} octets"
@@ -231,8 +284,9 @@ class MemberTable:
 
     rows: one row per non-blank data row, in input order, all str except `row` (int, the line
     number a spreadsheet user sees); MEMBER_COLUMNS first ("" when the file has no such column),
-    then extra_columns. columns_found maps canonical name -> original header. extra_columns are
-    the other headers, as in the file (made unique with " (2)" if a name repeats).
+    then the other columns under schema.extra_key(header). columns_found maps canonical name ->
+    original header. extra_columns are the other headers, as in the file (made unique with
+    " (2)" if a header repeats).
     """
 
     rows: pd.DataFrame
@@ -242,20 +296,32 @@ class MemberTable:
     sheet: str | None = None      # the sheet read, for Excel files
     encoding: str | None = None   # the text encoding, for CSV files
     separator: str | None = None  # the CSV separator
+    # French notes on what was read differently from the file (filled merged cells, formulas
+    # without a saved value), for the person who sent it.
+    notes: list[str] = field(default_factory=list)
+    # The sheets of a workbook that have a name column, the one read included: a person may
+    # choose another one (read_members(..., sheet=...)).
+    sheets: list[str] = field(default_factory=list)
+
+    def extra(self, header: str) -> pd.Series:
+        """The values of the file's own column of this header."""
+        return self.rows[extra_key(header)]
 
 
 def read_members(source: str | os.PathLike | bytes, filename: str | None = None,
-                 max_bytes: int = MAX_BYTES) -> MemberTable:
+                 max_bytes: int = MAX_BYTES, sheet: str | None = None) -> MemberTable:
     """Read a member list from a path or from the raw bytes of an upload (parsed in memory).
 
     filename names the file in messages (default: the path's name). The format comes from the
-    content, not the extension: an .xlsx is a zip, anything else is read as CSV text.
+    content, not the extension: an .xlsx is a zip, anything else is read as CSV text. sheet:
+    the sheet of a workbook to read (default: the first one with a name column).
     Raises a MemberFileError subclass, with a French message, when the file cannot be read.
     """
     data, filename = _load(source, filename, max_bytes)
     if _spreadsheet_kind(data, filename) == "xlsx":
-        grid, sheet = _read_xlsx(data, filename)
-        return _build_table(grid, filename, sheet=sheet)
+        workbook = _read_xlsx(data, filename, sheet)
+        table = _build_table(workbook.grid, filename, sheet=workbook.sheet)
+        return replace(table, notes=workbook.notes, sheets=workbook.sheets)
     text, encoding = _decode(data, filename)
     _reject_markup(text, filename)
     separator = _detect_separator(text)
@@ -315,11 +381,12 @@ def _zip_kind(data: bytes, filename: str | None) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                _check_workbook_size(archive, filename)
+                return "xlsx"
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
         raise NotATableError(filename, "une archive zip abîmée ou incomplète") from exc
-    if "xl/workbook.xml" in names:
-        return "xlsx"
     if "xl/workbook.bin" in names:
         raise UnsupportedFormatError(filename, "xlsb")
     if b"opendocument.spreadsheet" in mimetype:
@@ -327,6 +394,30 @@ def _zip_kind(data: bytes, filename: str | None) -> str:
     if any(name.startswith("word/") for name in names):
         raise NotATableError(filename, "un document Word")
     raise NotATableError(filename, "une archive zip")
+
+
+def _check_workbook_size(archive: zipfile.ZipFile, filename: str | None) -> None:
+    """A workbook of a few hundred Ko may hold gigabytes once decompressed, or millions of
+    texts: refuse it before openpyxl expands it. The sizes are the archive's own (reading
+    stops where they end, so a part cannot lie about its size)."""
+    parts = archive.infolist()
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNZIPPED_BYTES:
+        raise TooBigError(
+            f"{_the_file(filename)} est un classeur qui occupe {_size_fr(total)} une fois "
+            f"décompressé, pour une limite de {_size_fr(MAX_UNZIPPED_BYTES)}. {_KEEP_THE_LIST}",
+            filename)
+    shared = [part for part in parts if part.filename.lower() == "xl/sharedstrings.xml"]
+    xml = archive.read(shared[0]) if shared else b""
+    texts = sum(xml.count(tag) for tag in (b"<si>", b"<si ", b":si>", b":si "))  # <x:si>
+    if texts > MAX_SHARED_STRINGS:
+        raise TooBigError(
+            f"{_the_file(filename)} contient {count_fr(texts)} textes différents, pour une "
+            f"limite de {count_fr(MAX_SHARED_STRINGS)}. {_KEEP_THE_LIST}", filename)
+
+
+_KEEP_THE_LIST = ("Copiez la seule liste des adhérents (valeurs, sans mise en forme) dans un "
+                  "nouveau classeur ou un fichier CSV, puis envoyez-le.")
 
 
 def _reject_markup(text: str, filename: str | None) -> None:
@@ -434,18 +525,37 @@ def _detect_separator(text: str) -> str:
 
 def _read_csv(text: str, separator: str, filename: str | None) -> list[list[str]]:
     """The cells of each record; a record is one spreadsheet row (even across line breaks)."""
+    # csv refuses fields over 128 Ko; the whole file is smaller than this limit.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES * 2))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator,
                         skipinitialspace=True)
     grid: list[list[str]] = []
     try:
         for record in reader:
             grid.append([_clean_text(cell) for cell in record])
-    except csv.Error as exc:  # e.g. a field beyond csv's size limit: an unclosed quote
+    except csv.Error as exc:
         raise BadRowError(filename, len(grid) + 1, _UNCLOSED_QUOTE) from exc
     # An unclosed quote swallows the rest of the file into one cell of the last record.
     if text.count('"') % 2 and grid and any("\n" in cell for cell in grid[-1]):
         raise BadRowError(filename, len(grid), _UNCLOSED_QUOTE)
+    _check_header_separators(grid, separator, filename)
     return grid
+
+
+def _check_header_separators(grid: list[list[str]], separator: str,
+                             filename: str | None) -> None:
+    """'nom,type;code': a header written with two separators would hide a column."""
+    header_at = _find_header(grid)
+    if header_at is None:
+        return
+    for cell in grid[header_at]:
+        for other in (s for s in SEPARATORS if s != separator and s in cell):
+            if any(_CANONICAL_OF.get(normalize_header(part)) for part in cell.split(other)):
+                raise BadRowError(filename, header_at + 1, (
+                    f"la ligne d'en-tête mélange deux séparateurs (« {separator} » et "
+                    f"« {other} », dans « {_shorten(cell)} »), si bien que des colonnes ne "
+                    "seraient pas lues. Séparez toutes les colonnes par des "
+                    f"{SEPARATOR_PLURALS[separator]}, puis envoyez le fichier de nouveau."))
 
 
 _UNCLOSED_QUOTE = ("un guillemet (\") ouvert sur cette ligne n'est jamais refermé, si bien que "
@@ -468,33 +578,151 @@ def _too_many_cells(cells: list[str], header: list[str], separator: str) -> str:
 ZERO_PADDED = re.compile(r"^0+$")  # a number format like "00000" shows 1001 as 01001
 
 
-def _read_xlsx(data: bytes, filename: str | None) -> tuple[list[list[str]], str]:
-    """The cells of the first sheet that has a name column, and its name."""
+@dataclass(frozen=True)
+class _Workbook:
+    grid: list[list[str]]   # the cells of the sheet read, one list per row ([] when blank)
+    sheet: str
+    sheets: list[str]       # the sheets with a name column
+    notes: list[str]
+
+
+def _read_xlsx(data: bytes, filename: str | None, wanted: str | None = None) -> _Workbook:
+    """The cells of the sheet asked for, else of the first sheet that has a name column."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise NotATableError(filename, "un classeur Excel abîmé ou incomplet") from exc
-    first_table = None
     try:
-        for sheet in workbook.worksheets:
-            grid = _sheet_grid(sheet)
-            header_at = _find_header(grid)
-            if header_at is None:
-                continue
-            if _has_name_column(grid[header_at]):
-                return grid, sheet.title
-            first_table = first_table or (grid, sheet.title)
+        titles = [sheet.title for sheet in workbook.worksheets]
+        if wanted is not None and wanted not in titles:
+            raise UnknownSheetError(filename, wanted, titles)
+        # The head of each sheet is enough to see whether it has a name column.
+        heads = {sheet.title: _sheet_grid(sheet, filename, MAX_TITLE_ROWS + 1)
+                 for sheet in workbook.worksheets}
+        named = [title for title in titles if _has_name_column(_header_of(heads[title]))]
+        used = [title for title in titles if _find_header(heads[title]) is not None]
+        chosen = wanted or next(iter(named or used), None)
+        if chosen is None:
+            raise EmptyFileError(filename)
+        sheet = workbook[chosen]
+        grid = _sheet_grid(sheet, filename)
+        xml = _sheet_xml(workbook, sheet)
+        notes = _merged_cells(grid, xml) + _formulas_without_value(xml)
+    except Exception as exc:
+        if isinstance(exc, MemberFileError):
+            raise
+        raise NotATableError(filename, "un classeur Excel abîmé ou incomplet") from exc
     finally:
         workbook.close()
-    if first_table is None:
-        raise EmptyFileError(filename)
-    return first_table  # no name column anywhere: _build_table reports it on the first sheet
+    others = [title for title in named if title != chosen]
+    if others:
+        notes.insert(0, f"Le classeur a d'autres feuilles avec une colonne de nom "
+                        f"({_quoted_list(others)}) : seule la feuille « {chosen} » est lue. "
+                        "Choisissez la feuille à lire si ce n'est pas la bonne.")
+    return _Workbook(grid, chosen, named, notes)
 
 
-def _sheet_grid(sheet) -> list[list[str]]:
+def _header_of(grid: list[list[str]]) -> list[str]:
+    at = _find_header(grid)
+    return grid[at] if at is not None else []
+
+
+def _sheet_grid(sheet, filename: str | None, max_rows: int | None = None) -> list[list[str]]:
+    """The cells of a sheet, bounded: at most MAX_COLUMNS columns and MAX_ROWS member rows
+    (with room for a title above the header), trailing blank cells dropped. max_rows: stop
+    after this many non-blank rows (the head of a sheet)."""
     # Some writers store a wrong sheet size; without this, read-only mode would miss cells.
     sheet.reset_dimensions()
-    return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
+    grid: list[list[str]] = []
+    non_blank = cells_read = 0
+    # Without max_col, a row ends at its last cell and a missing row is empty: a sheet that
+    # says it spans a million rows or 16,384 columns costs only what it holds.
+    for row in sheet.iter_rows():
+        # A row far wider than a table (a value in column XFD) is refused on its last cell,
+        # which is the only one beyond MAX_COLUMNS we look at.
+        if len(row) > MAX_COLUMNS and _cell_text(row[-1]):
+            raise too_many_columns(filename, len(row), sheet.title)
+        cells_read += len(row)
+        if cells_read > MAX_CELLS:
+            raise TooBigError(
+                f"{_the_file(filename, sheet.title)} compte plus de {count_fr(MAX_CELLS)} "
+                f"cellules. {_KEEP_THE_LIST}", filename, sheet=sheet.title)
+        cells = _trimmed([_cell_text(cell) for cell in row[:MAX_COLUMNS]])
+        grid.append(cells or _BLANK_ROW)
+        non_blank += bool(cells)
+        if max_rows is not None and non_blank >= max_rows:
+            break
+        if non_blank > MAX_ROWS + MAX_TITLE_ROWS + 1:
+            raise too_many_rows(filename, non_blank - 1, sheet.title)
+    return grid
+
+
+_BLANK_ROW: list[str] = []   # shared by every blank row: a sheet may have a million
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+# '<mergeCell ref="A2:A5"/>': read-only mode does not give the merged ranges.
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# A formula cell with no saved value: '<c r="B5"><f>A5*2</f></c>'.
+_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.DOTALL)
+_CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_FORMULA = re.compile(rb'<(?:\w+:)?f\b')
+_VALUE = re.compile(rb'<(?:\w+:)?v>[^<]')
+
+
+def _sheet_xml(workbook, sheet) -> bytes:
+    """The XML of a sheet, as stored (its size is bounded by _check_unzipped_size)."""
+    with workbook._archive.open(sheet._worksheet_path) as source:   # openpyxl keeps no copy
+        return source.read()
+
+
+def _merged_cells(grid: list[list[str]], xml: bytes) -> list[str]:
+    """Give every cell of a merged range the value shown in it (Excel keeps it in the first
+    cell only); a note says how many ranges were filled."""
+    filled = 0
+    for match in _MERGE_CELL.finditer(xml):
+        first_col, first_row, last_col, last_row = match.groups()
+        columns = range(column_index_from_string(first_col.decode()) - 1,
+                        min(column_index_from_string(last_col.decode()), MAX_COLUMNS))
+        rows = range(int(first_row) - 1, min(int(last_row), len(grid)))
+        if not rows or not columns or columns.start >= len(grid[rows.start]):
+            continue
+        value = grid[rows.start][columns.start]
+        if not value:
+            continue
+        for index in rows:
+            cells = grid[index] = list(grid[index])
+            cells.extend([""] * (columns.stop - len(cells)))
+            for column in columns:
+                cells[column] = value
+        filled += 1
+    if not filled:
+        return []
+    return [f"{filled} groupe{'s' if filled > 1 else ''} de cellules fusionnées : la valeur "
+            "est reprise dans chaque ligne du groupe."]
+
+
+def _formulas_without_value(xml: bytes) -> list[str]:
+    """A note naming the formula cells that have no saved value (a workbook written by a
+    program and never opened in a spreadsheet): they read as empty."""
+    if not _FORMULA.search(xml):
+        return []
+    missing = [ref.group(1).decode() for attributes, inner in _CELL.findall(xml)
+               if _FORMULA.search(inner) and not _VALUE.search(inner)
+               and (ref := _CELL_REF.search(attributes))]
+    if not missing:
+        return []
+    cells = ", ".join(missing[:10]) + (f" et {len(missing) - 10} autres" if len(missing) > 10
+                                       else "")
+    return [f"Des cellules contiennent une formule sans valeur enregistrée ({cells}) : elles "
+            "sont lues vides. Ouvrez le classeur dans Excel ou LibreOffice, enregistrez-le, "
+            "puis envoyez-le de nouveau."]
 
 
 def _cell_text(cell) -> str:
@@ -579,9 +807,19 @@ def _build_table(grid: list[list[str]], filename: str | None, *, sheet: str | No
     # Row numbers count from 1 and include blank rows, as in a spreadsheet.
     body = [(number, cells) for number, cells in enumerate(grid[header_at + 1:], header_at + 2)
             if any(cells)]
+    if len(body) > MAX_ROWS:
+        raise too_many_rows(filename, len(body), sheet)
     if separator is not None:
         _check_widths(body, header, filename, separator)
+    header = _trimmed(header)
+    body = [(number, _trimmed(cells)) for number, cells in body]
     width = max(len(cells) for cells in [header] + [cells for _, cells in body])
+    if width > MAX_COLUMNS:
+        raise too_many_columns(filename, width, sheet)
+    for number, cells in [(header_at + 1, header), *body]:
+        longest = max(map(len, cells), default=0)
+        if longest > MAX_CELL_CHARS:
+            raise too_long_value(filename, number, longest, sheet)
     header = header + [""] * (width - len(header))
     cells_by_row = [cells + [""] * (width - len(cells)) for _, cells in body]
 
@@ -597,12 +835,12 @@ def _build_table(grid: list[list[str]], filename: str | None, *, sheet: str | No
         index = found[canonical][0] if canonical in found else None
         data[canonical] = [cells[index] if index is not None else "" for cells in cells_by_row]
     used = {index for index, _ in found.values()}
-    extra_columns = []
+    extra_columns: list[str] = []
     for index, label in columns:
         if index not in used:
-            label = _unique(label, data)
+            label = _unique(label, extra_columns)
             extra_columns.append(label)
-            data[label] = [cells[index] for cells in cells_by_row]
+            data[extra_key(label)] = [cells[index] for cells in cells_by_row]
 
     return MemberTable(
         rows=pd.DataFrame(data), filename=filename,

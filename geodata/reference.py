@@ -46,20 +46,41 @@ class Reference:
     def folder(self) -> Path:
         return cache_store.vintage_dir(self.vintage)
 
+    def manifest(self) -> dict:
+        """The manifest of the cache in use, read and checked (checksums) once per process.
+
+        StaleCacheError when the cache is missing, stale or damaged. Keyed by folder, so a
+        change of cache folder is noticed; a rebuild by this process replaces it.
+        """
+        folder = self.folder
+        return self.memo(("manifest", folder),
+                         lambda: cache_store.read_manifest(folder, self.vintage))
+
     def build(self, force: bool = False) -> dict:
         """Build the cache if it is missing, stale or damaged (always when force); its manifest."""
-        folder = self.folder
         with self._lock:
+            why = None
             if not force:
                 try:
-                    return cache_store.read_manifest(folder, self.vintage)
-                except cache_store.StaleCacheError as why:
-                    log.warning("Construction du cache géographique (%s)…", why)
+                    return self.manifest()
+                except cache_store.StaleCacheError as exc:
+                    why = exc
+            # Building needs a folder we can write: else a temporary one (with a warning),
+            # where an earlier run may already have built the cache.
+            if cache_store.use_writable_root() and not force:
+                try:
+                    return self.manifest()
+                except cache_store.StaleCacheError as exc:
+                    why = exc
+            if why:
+                log.warning("Construction du cache géographique (%s)…", why)
+            folder = self.folder
             started = time.perf_counter()
             layers = build_layers(self.vintage)
             manifest = cache_store.write(layers, folder, self.vintage,
                                          time.perf_counter() - started)
-            self._memo.clear()
+            self.clear()   # what was read from the old cache
+            self._memo[("manifest", folder)] = manifest
             return manifest
 
     def memo(self, key, compute):

@@ -19,7 +19,9 @@ outside them, and a name found only elsewhere is reported with the places where 
 Every input row gives one output row, in input order.
 """
 
+import math
 import re
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -61,6 +63,9 @@ FUZZY_MARGIN = 4
 FUZZY_SUGGEST = 75
 FUZZY_MIN_LENGTH = 5
 MAX_CANDIDATES = 3
+# Seconds a list may spend on the search for names with typos (about 7 ms per unknown name
+# on our machine): beyond, rows are matched exactly only, with a message saying so.
+RESEMBLANCE_SECONDS = 20.0
 # Levels tried for a name with no type, in order of preference on equal evidence.
 ALL_LEVELS = (COMMUNE, EPCI, EPT, DEPARTEMENT, REGION)
 DERIVED_ACRONYM_MIN = 4   # "SQY", "CUD": hand-written aliases; three letters say too little
@@ -171,16 +176,30 @@ def _wanted_levels(kind: str | None) -> tuple[str, ...]:
 def _match_code(raw: str, kind: str | None, name_levels: tuple[str, ...],
                 gaz: Gazetteer) -> tuple[list[Unit], str]:
     """Units the code can designate, and a note when the code is not understood."""
-    code = _clean_code(raw)
-    if len(code) == 14 and code.isdigit():  # a SIRET: its first nine digits are the SIREN
-        code = code[:9]
-    if code.isdigit() and len(code) in (1, 4) and (
-            kind is None or level_of_kind(kind) in (DEPARTEMENT, COMMUNE)):
-        code = "0" + code  # a leading zero lost by a spreadsheet
-    levels = [lvl for lvl in name_levels if is_valid_code(lvl, code) and gaz.exists(lvl, code)]
-    if levels:
-        return [Unit(lvl, code) for lvl in levels], ""
+    units = [Unit(lvl, code) for code in _code_readings(_clean_code(raw), kind)
+             for lvl in name_levels if is_valid_code(lvl, code) and gaz.exists(lvl, code)]
+    if units:
+        return units, ""
     return [], f"Le code « {raw} » ne correspond à aucune collectivité connue"
+
+
+def _code_readings(code: str, kind: str | None) -> list[str]:
+    """The codes a written code may stand for: a SIRET's SIREN; a leading zero lost by a
+    spreadsheet (1001 is 01001); a Corsican code without its letter (2004 may be 2A004 as
+    well as 02004) or in its pre-1976 form (20004 is 2A004 or 2B004)."""
+    if len(code) == 14 and code.isdigit():  # a SIRET: its first nine digits are the SIREN
+        return [code[:9]]
+    if not code.isdigit() or (kind is not None
+                              and level_of_kind(kind) not in (DEPARTEMENT, COMMUNE)):
+        return [code]
+    if len(code) == 1:
+        return ["0" + code]
+    if len(code) == 4:
+        corsican = [f"2{letter}{code[1:]}" for letter in "AB"] if code[0] == "2" else []
+        return ["0" + code, *corsican]
+    if len(code) == 5 and code.startswith("20"):
+        return [code, *(f"2{letter}{code[2:]}" for letter in "AB")]
+    return [code]
 
 
 # ---------------------------------------------------------------- names: exact rules
@@ -345,7 +364,8 @@ def _several_departements(name: str, gaz: Gazetteer) -> Outcome | None:
         "(avec leur code)."))
 
 
-def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
+def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer,
+                resemblance: bool = True) -> Outcome:
     several = _several_departements(name, gaz) if DEPARTEMENT in levels else None
     if several:
         return several
@@ -387,6 +407,12 @@ def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer
             return outcome
     if elsewhere:
         return _exists_elsewhere(name, elsewhere, hints, gaz)
+    if not resemblance:
+        return Outcome(S.UNMATCHED, message=(
+            f"« {name} » ne correspond exactement à aucune collectivité. La liste étant très "
+            "longue, les noms ressemblants n'ont pas été cherchés pour cette ligne : vérifiez "
+            "l'orthographe ou ajoutez le code officiel, ou envoyez la liste en plusieurs "
+            "fichiers plus courts."))
     return _resemblance(name, hints, levels, gaz)
 
 
@@ -511,8 +537,9 @@ def _kind_hint(row: pd.Series) -> tuple[str | None, bool]:
     return split_prefix(row.input_name)[0], False
 
 
-def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[tuple, str] | None:
-    """((lon, lat, département, région), rule) from a seat commune code or coordinates."""
+def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[tuple | None, str]:
+    """((lon, lat, département, région), rule) from a seat commune code or coordinates;
+    (None, why) when neither places the row ("" when none was given)."""
     seat = _clean_code(row.get("seat_code", ""))
     if seat:
         if len(seat) == 4 and seat.isdigit():
@@ -521,14 +548,23 @@ def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[tuple, str] | None:
             commune = gaz.unit_row(Unit(COMMUNE, seat))
             return ((commune["lon"], commune["lat"], commune["departement"], commune["region"]),
                     "seat")
+    written = [str(row.get(axis, "")).strip() for axis in ("lon", "lat")]
+    if not any(written):
+        return None, ""
     try:
-        lon = float(str(row.get("lon", "")).replace(",", "."))
-        lat = float(str(row.get("lat", "")).replace(",", "."))
+        lon, lat = (float(text.replace(",", ".")) for text in written)
     except ValueError:
-        return None
+        lon = lat = math.nan
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180
+            and -90 <= lat <= 90):
+        return None, (f"Les coordonnées données (lon « {written[0]} », lat « {written[1]} ») "
+                      "ne sont pas des degrés valides : écrivez-les en degrés décimaux, par "
+                      "exemple lon 3,06 et lat 50,63 pour Lille.")
     dep = gaz.departement_at(lon, lat)
     if dep is None:
-        return None
+        return None, (f"Les coordonnées données (lon {lon}, lat {lat}) ne tombent dans aucun "
+                      "département français : vérifiez-les (longitude et latitude ne sont-"
+                      "elles pas inversées ?).")
     return (lon, lat, dep, gaz.unit_row(Unit(DEPARTEMENT, dep))["region"]), "coordinates"
 
 
@@ -576,19 +612,20 @@ def _hints(row: pd.Series, kind: str | None, gaz: Gazetteer) -> tuple[Hints, str
     return Hints(kind, departement or in_name[0], region or in_name[1], any(in_name)), note
 
 
-def _match_written(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer) -> Outcome:
+def _match_written(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer,
+                   resemblance: bool = True) -> Outcome:
     """The name as written; else the name before its parentheses: "Vienne (Isère)" (the
     place inside is a hint, see _hints), "Métropole Européenne de Lille (MEL)". The part in
     parentheses alone counts only when it names the same unit, or when the name before it
     finds nothing at all."""
-    outcome = _match_name(name, hints, levels, gaz)
+    outcome = _match_name(name, hints, levels, gaz, resemblance)
     written = _PARENTHESES.match(name)
     if outcome.status != S.UNMATCHED or not written or not written["outside"]:
         return outcome
-    outside = _match_name(written["outside"], hints, levels, gaz)
+    outside = _match_name(written["outside"], hints, levels, gaz, resemblance)
     if hints.in_parentheses:
         return outside
-    inside = _match_name(written["inside"], hints, levels, gaz)
+    inside = _match_name(written["inside"], hints, levels, gaz, resemblance)
     if outside.status != S.UNMATCHED:
         if inside.status == S.MATCHED and outside.unit not in (None, inside.unit):
             return Outcome(S.AMBIGUOUS, candidates=[outside.unit, inside.unit], message=(
@@ -600,7 +637,9 @@ def _match_written(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazett
     return outcome
 
 
-def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
+def resolve_row(row: pd.Series, gaz: Gazetteer, resemblance: bool = True) -> Outcome:
+    """The outcome of one row; resemblance=False skips the search for names with typos,
+    the costly rule (see RESEMBLANCE_SECONDS)."""
     kind, any_epci = _kind_hint(row)
     hints, unread = _hints(row, kind, gaz)
     levels = (EPCI,) if any_epci and kind is None else _wanted_levels(kind)
@@ -616,24 +655,27 @@ def resolve_row(row: pd.Series, gaz: Gazetteer) -> Outcome:
             return _checked_against_name(units[0], name, gaz)
         if len(units) > 1:
             return Outcome(S.AMBIGUOUS, candidates=units, rule="code", message=(
-                f"Le code « {row.code} » désigne à la fois un département et une région : "
-                "indiquez le type (colonne « type »)."))
+                f"Le code « {row.code} » peut désigner plusieurs collectivités (voir les "
+                "candidats) : écrivez le code complet (2A004, 01001...), le nom ou le type."))
 
     outcome = Outcome(S.UNMATCHED)
     if name:
-        outcome = _arrondissement(name, hints, gaz) or _match_written(name, hints, levels, gaz)
+        outcome = _arrondissement(name, hints, gaz) or _match_written(name, hints, levels, gaz,
+                                                                       resemblance)
         if outcome.status != S.UNMATCHED:
             outcome.message = " ".join(filter(None, (note + "." if note else "", unread,
                                                      outcome.message)))
             return outcome
 
-    placed = _placement(row, gaz)
-    if placed:
-        return Outcome(S.PLACED, score=100, place=placed[0], rule=placed[1],
+    place, rule_or_problem = _placement(row, gaz)
+    if place:
+        return Outcome(S.PLACED, score=100, place=place, rule=rule_or_problem,
                        kind=kind if kind in SEATED_KINDS else KIND_OTHER,
                        code=_clean_code(row.get("code", "")),
                        message="Placée par ses coordonnées ou sa commune siège.")
-    if kind in SEATED_KINDS and not outcome.candidates:
+    if rule_or_problem and not outcome.candidates:
+        outcome.message = rule_or_problem
+    elif kind in SEATED_KINDS and not outcome.candidates:
         outcome.message = (
             f"« {name} » n'est ni une commune, ni un EPCI, ni un EPT, ni un département, ni une "
             "région : ajoutez sa commune siège (colonne « commune siège », code INSEE) ou ses "
@@ -665,13 +707,20 @@ def _checked_against_name(unit: Unit, name: str, gaz: Gazetteer) -> Outcome:
 
 # ---------------------------------------------------------------- the whole list
 
-def resolve_rows(rows: pd.DataFrame, extra_columns: list[str] | None = None) -> pd.DataFrame:
-    """One resolved row per input row (schema.RESOLVED_COLUMNS, then the extra columns)."""
+def resolve_rows(rows: pd.DataFrame, resemblance_seconds: float = RESEMBLANCE_SECONDS
+                 ) -> pd.DataFrame:
+    """One resolved row per input row (schema.RESOLVED_COLUMNS, then the file's own columns).
+
+    Names with typos are searched for during resemblance_seconds at most; the rows after that
+    are matched exactly only, and say so: a long list of unknown names (a wrong column, a
+    hostile file) is answered in bounded time.
+    """
     gaz = gazetteer()
     records = []
     first_row_of: dict[Unit, int] = {}
+    deadline = time.monotonic() + resemblance_seconds
     for _, row in rows.iterrows():
-        outcome = resolve_row(row, gaz)
+        outcome = resolve_row(row, gaz, resemblance=time.monotonic() < deadline)
         if outcome.unit is not None and outcome.status == S.MATCHED:
             if outcome.unit in first_row_of:
                 outcome = _duplicate(outcome, first_row_of[outcome.unit])
@@ -679,8 +728,8 @@ def resolve_rows(rows: pd.DataFrame, extra_columns: list[str] | None = None) -> 
                 first_row_of[outcome.unit] = int(row["row"])
         records.append(_record(row, outcome, gaz))
     frame = S.conform(pd.DataFrame(records, columns=S.RESOLVED_COLUMNS))
-    for column in extra_columns or []:
-        frame[column] = rows[column].values if column in rows else ""
+    for column in S.extra_keys(rows):
+        frame[column] = rows[column].values
     return frame
 
 

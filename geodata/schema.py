@@ -1,10 +1,12 @@
 """The columns of a resolved member list, with their types, shared by every module.
 
 One row per input row, in input order. Extra columns of the member file (adhesion year,
-elected representative, website...) follow these, under their original header.
+elected representative, website...) follow these in their own namespace (`extra_key`): a list
+may well have its own "population" or "status" column, which must neither replace ours nor be
+lost. Their header is shown as written (`extra_header`).
 
 `conform()` gives a frame these types (at every boundary: resolution, the browser store, test
-fixtures); `to_records()` / `from_records()` carry it through JSON and back unchanged.
+fixtures); `to_rows()` / `from_rows()` carry it through JSON and back unchanged.
 """
 
 import math
@@ -84,6 +86,30 @@ RULE_LABELS = {
 }
 
 
+# -- the member file's own columns ------------------------------------------------------------
+
+EXTRA_PREFIX = "extra:"
+
+
+def extra_key(header: str) -> str:
+    """The frame column holding the member file's column of this header."""
+    return EXTRA_PREFIX + header
+
+
+def extra_header(key: str) -> str:
+    """The header of a member file's column, as written in the file."""
+    return key.removeprefix(EXTRA_PREFIX)
+
+
+def is_extra(column) -> bool:
+    return isinstance(column, str) and column.startswith(EXTRA_PREFIX)
+
+
+def extra_keys(frame: pd.DataFrame) -> list[str]:
+    """The member file's own columns of a frame, in the file's order."""
+    return [column for column in frame.columns if is_extra(column)]
+
+
 def is_missing(value) -> bool:
     """None, pd.NA or NaN: a cell with no value."""
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
@@ -92,7 +118,8 @@ def is_missing(value) -> bool:
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with the schema's types: text never NaN, population nullable, candidates lists.
 
-    Columns of the schema that are missing are added empty; extra columns are kept as they are.
+    Columns of the schema that are missing are added empty; the member file's own columns
+    (extra_keys) are kept as text; any other column is dropped.
     """
     frame = frame.copy()
     for column in COLUMNS:
@@ -108,19 +135,22 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column.name] = pd.to_numeric(values).fillna(0).astype("int64")
         else:
             frame[column.name] = pd.to_numeric(values).astype(column.dtype)
-    ordered = RESOLVED_COLUMNS + [c for c in frame.columns if c not in RESOLVED_COLUMNS]
-    return frame[ordered]
+    extras = extra_keys(frame)
+    for column in extras:
+        frame[column] = frame[column].map(lambda v: "" if is_missing(v) else str(v)).astype("str")
+    return frame[RESOLVED_COLUMNS + extras]
 
 
-def to_records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows (no NaN: None), for the browser store."""
-    return [{key: None if not isinstance(value, list) and is_missing(value) else value
-             for key, value in row.items()} for row in frame.to_dict("records")]
+def to_rows(frame: pd.DataFrame) -> list[list]:
+    """JSON-ready rows, one list of values per row in the frame's column order (no NaN: None).
+    Lists, not dicts: the column names are not repeated on every row of the browser store."""
+    return [[None if not isinstance(value, list) and is_missing(value) else value
+             for value in row] for row in frame.to_dict("split", index=False)["data"]]
 
 
-def from_records(records: list[dict], columns: list[str]) -> pd.DataFrame:
-    """The frame that to_records() was given, with the schema's types."""
-    return conform(pd.DataFrame(records, columns=columns))
+def from_rows(rows: list[list], columns: list[str]) -> pd.DataFrame:
+    """The frame that to_rows() was given, with the schema's types."""
+    return conform(pd.DataFrame(rows, columns=columns))
 
 
 # -- candidates ---------------------------------------------------------------------------------
@@ -146,3 +176,22 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame for a flat file (CSV, Excel): candidates written out as text."""
     return frame.assign(**{CANDIDATES: frame[CANDIDATES].map(
         lambda candidates: " | ".join(candidate_label(c) for c in candidates))})
+
+
+# -- the resolution report: every row of a member list with its resolution, for a person -------
+
+REPORT_HEADERS = {ROW: "Ligne", INPUT_NAME: "Nom dans la liste", STATUS: "Statut",
+                  KIND: "Type", CODE: "Code officiel", NAME: "Nom officiel",
+                  DEPARTEMENT: "Département", REGION: "Région", POPULATION: "Population",
+                  SCORE: "Score", RULE: "Règle", CANDIDATES: "Candidats", MESSAGE: "Message",
+                  LON: "Longitude", LAT: "Latitude"}
+
+
+def report_frame(resolved: pd.DataFrame) -> pd.DataFrame:
+    """French headers, statuses, kinds and rules in words, candidates as text; the file's own
+    columns follow under their header as written (even one that is also ours: "Population")."""
+    frame = flat(resolved).drop(columns=LEVEL).assign(**{
+        STATUS: resolved[STATUS].map(STATUS_LABELS),
+        KIND: resolved[KIND].map(KIND_LABELS_SINGULAR).fillna(""),
+        RULE: resolved[RULE].map(RULE_LABELS).fillna("")})
+    return frame.rename(columns=lambda column: REPORT_HEADERS.get(column, extra_header(column)))

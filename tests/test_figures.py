@@ -17,6 +17,7 @@ from dashboard.selection import legend_counts
 from geodata import get_reference
 from geodata.kinds import KIND_BY_ID, KINDS
 from geodata.levels import OVERSEAS_REGIONS
+from geodata.schema import extra_key
 
 # The network's legend: kind -> (trace type, symbol, colour family).
 EXPECTED_LOOK = {
@@ -310,7 +311,8 @@ def test_ept_members_are_symbols_with_their_territory_outlined(members):
 # -- hover, filters, empty lists ------------------------------------------------------------------
 
 def test_hover_shows_official_data_and_extra_columns(members):
-    extended = members.assign(**{"Année d'adhésion": 2001, "Élu référent": "Mme Dupont"})
+    extended = members.assign(**{extra_key("Année d'adhésion"): 2001,
+                                 extra_key("Élu référent"): "Mme Dupont"})
     fig = build_map(extended)
     texts = hover_of(fig)
     assert len(texts) >= len(members)

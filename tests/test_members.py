@@ -63,13 +63,13 @@ def test_resolve_command_prints_a_summary_and_writes_every_row(tmp_path):
     assert "reconnue                 2" in run.stdout
     assert "ambiguë                  1" in run.stdout
     assert "doublon                  1" in run.stdout
-    with out.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    assert [r["row"] for r in rows] == ["2", "3", "4", "5", "6"]
-    assert [r["status"] for r in rows] == ["matched", "ambiguous", "unmatched", "matched",
-                                          "duplicate"]
+    with out.open(encoding="utf-8-sig") as f:   # as the dashboard writes it, for Excel
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert [r["Ligne"] for r in rows] == ["2", "3", "4", "5", "6"]
+    assert [r["Statut"] for r in rows] == ["reconnue", "ambiguë", "non reconnue", "reconnue",
+                                          "doublon"]
     assert rows[0]["année d'adhésion"] == "2012"
-    assert "93066" in rows[1]["candidates"]
+    assert "93066" in rows[1]["Candidats"]
 
 
 @pytest.mark.parametrize("content", [b"", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20])

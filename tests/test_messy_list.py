@@ -20,11 +20,12 @@ def messy():
 
 
 def test_messy_list_has_no_wrong_match_and_almost_no_miss(messy):
-    score = agreement(messy, messy["attendu"])
+    expected = S.extra_key("attendu")
+    score = agreement(messy, messy[expected])
     assert score["rows"] >= 300 and score["expected"] >= 250
-    wrong = messy[(messy[S.CODE] != messy["attendu"]) & messy[S.STATUS].isin(
+    wrong = messy[(messy[S.CODE] != messy[expected]) & messy[S.STATUS].isin(
         [S.MATCHED, S.PLACED, S.DUPLICATE])]
-    assert score["precision"] >= 0.995, wrong[[S.INPUT_NAME, S.CODE, "attendu"]]
+    assert score["precision"] >= 0.995, wrong[[S.INPUT_NAME, S.CODE, expected]]
     assert score["recall"] >= 0.95
 
 

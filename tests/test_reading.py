@@ -32,6 +32,7 @@ from geodata.reading import (
     normalize_header,
     read_members,
 )
+from geodata.schema import extra_key
 
 MEMBERS_CSV = (
     "nom;type;code;département\n"
@@ -145,10 +146,10 @@ def test_quoted_values_may_contain_the_separator(tmp_path):
     by_comma = read_members(write(tmp_path, "b.csv", commas))
 
     assert names(by_semicolon) == ["Lille; Ville de", "Ville de Lens"]
-    assert by_semicolon.rows["notes"].tolist() == ["adhésion votée le 12/03; à confirmer", ""]
+    assert by_semicolon.extra("notes").tolist() == ["adhésion votée le 12/03; à confirmer", ""]
     assert names(by_comma) == ["Communauté de communes du Pays de Lumbres, CCPL",
                                "Ville de Lens"]
-    assert by_comma.rows["notes"].tolist() == ["élu référent, M. Dupont", "deux lignes\nde notes"]
+    assert by_comma.extra("notes").tolist() == ["élu référent, M. Dupont", "deux lignes\nde notes"]
 
 
 def test_comma_in_names_does_not_fool_separator_detection(tmp_path):
@@ -211,20 +212,22 @@ def test_extra_columns_pass_through_in_order(tmp_path):
     table = read_members(write(tmp_path, "adherents.csv", content))
 
     assert table.extra_columns == ["Année d'adhésion", "Élu référent", "Site web", "Remarques"]
-    assert list(table.rows.columns) == MEMBER_COLUMNS + table.extra_columns
-    assert table.rows["Élu référent"].tolist() == ["Mme Martin", "M. Durand"]
-    assert table.rows["Remarques"].tolist() == ["", "à relancer"]
+    assert list(table.rows.columns) == MEMBER_COLUMNS + [extra_key(header)
+                                                         for header in table.extra_columns]
+    assert table.extra("Élu référent").tolist() == ["Mme Martin", "M. Durand"]
+    assert table.extra("Remarques").tolist() == ["", "à relancer"]
     assert table.rows[CODE].tolist() == ["", ""]
 
 
-def test_repeated_or_clashing_headers_are_made_unique(tmp_path):
+def test_repeated_headers_are_made_unique_and_ours_are_kept_as_written(tmp_path):
     content = "nom;code;SIREN;notes;notes;row\nVille de Lille;59350;215903501;a;b;1\n"
     table = read_members(write(tmp_path, "adherents.csv", content))
 
     assert table.columns_found[CODE] == "code"
-    assert table.extra_columns == ["SIREN", "notes", "notes (2)", "row (2)"]
-    assert table.rows.loc[0, "SIREN"] == "215903501"
-    assert table.rows.loc[0, "notes (2)"] == "b"
+    assert table.extra_columns == ["SIREN", "notes", "notes (2)", "row"]
+    assert table.extra("SIREN")[0] == "215903501"
+    assert table.extra("notes (2)")[0] == "b"
+    assert table.extra("row")[0] == "1"
     assert table.rows.loc[0, ROW] == 2
 
 
@@ -290,7 +293,7 @@ def test_a_column_without_header_is_kept_when_it_holds_values(tmp_path):
     table = read_members(write(tmp_path, "adherents.csv", content))
 
     assert table.extra_columns == ["colonne C"]
-    assert table.rows["colonne C"].tolist() == ["à jour"]
+    assert table.extra("colonne C").tolist() == ["à jour"]
 
 
 def test_a_row_without_name_is_kept_for_the_report(tmp_path):
@@ -321,7 +324,7 @@ def test_xlsx_numbers_come_back_as_the_user_sees_them(tmp_path):
     assert table.rows[SEAT_CODE].tolist() == ["", "59350", "1001", ""]
     assert table.rows[LON].tolist() == ["3.0573", "", "", ""]
     assert table.rows[LAT].tolist() == ["50.6292", "", "", ""]
-    assert table.rows["Adhésion"].tolist() == ["01/03/2012", "2019", "", ""]
+    assert table.extra("Adhésion").tolist() == ["01/03/2012", "2019", "", ""]
     assert table.sheet == "Adhérents"
 
 

@@ -120,7 +120,7 @@ def test_clear_forgets_everything_derived_from_the_layers():
 def test_candidates_stay_structured_whatever_their_names(sample):
     candidate = S.candidate_record("commune", "93066", "Saint-Denis | (ancien)", "commune", "93")
     frame = sample.head(1).assign(**{S.CANDIDATES: [[candidate]]})
-    back = S.from_records(S.to_records(frame), list(frame.columns))
+    back = S.from_rows(S.to_rows(frame), list(frame.columns))
     assert back[S.CANDIDATES].iloc[0] == [candidate]
     assert S.flat(back)[S.CANDIDATES].iloc[0] == (
         "Saint-Denis | (ancien) (commune, 93 ; code 93066)")

@@ -6,15 +6,17 @@ import logging
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, no_update
 
+from geodata import schema as S
+
 from .. import ids
 from ..downloads import to_csv_bytes, to_excel_bytes
 from ..export import ExportError, export_map
 from ..figures import map_figure
 from ..labels import file_name, selection_file_name
-from ..member_store import from_store
+from ..member_store import filename_of, from_store
 from ..selection import select
 from ..state import FilterState
-from ..table import member_frame, report_frame
+from ..table import member_frame
 from .filters import filter_states, state_of
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
                 with_table: bool) -> tuple[dict | None, str]:
     """(dcc.Download payload, French message) of the map of the current selection."""
+    # Values from the browser: anything else than text reads as an unknown format or size.
+    fmt, size = (value if isinstance(value, str) else "" for value in (fmt, size))
     figure = map_figure(members, state)
     shown = select(members, state) if with_table and fmt == "pdf" else None
     try:
@@ -40,8 +44,8 @@ def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
 def download(trigger: str, members: pd.DataFrame, state: FilterState, data: dict | None):
     """The dcc.Download payload of a download button."""
     if trigger == ids.DOWNLOAD_RESOLVED:
-        stem = (data or {}).get("filename", "liste").rsplit(".", 1)[0]
-        return dcc.send_bytes(to_csv_bytes(report_frame(members)),
+        stem = (filename_of(data) or "liste").rsplit(".", 1)[0]
+        return dcc.send_bytes(to_csv_bytes(S.report_frame(members)),
                               file_name([stem, "rapproche"], "csv"))
     table = member_frame(select(members, state), "files")
     if trigger == ids.DOWNLOAD_XLSX:
@@ -62,16 +66,26 @@ def register(app) -> None:
             return no_update, no_update
         payload, message = export_file(
             from_store(data), state_of(region, kinds, departement, query), fmt, size,
-            "table" in (table or []))
+            isinstance(table, list) and "table" in table)
         return (payload or no_update), message
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
         Input(ids.DOWNLOAD_CSV, "n_clicks"), Input(ids.DOWNLOAD_XLSX, "n_clicks"),
-        Input(ids.DOWNLOAD_RESOLVED, "n_clicks"),
         State(ids.MEMBERS_STORE, "data"), *filter_states(), prevent_initial_call=True)
-    def _download(_csv, _xlsx, _resolved, data, region, kinds, departement, query):
+    def _download(_csv, _xlsx, data, region, kinds, departement, query):
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update
         return download(ctx.triggered_id, from_store(data),
                         state_of(region, kinds, departement, query), data)
+
+    # A callback of its own: its button exists only in the report of an uploaded list (as an
+    # input of the callback above, the browser would log an error for it on every download).
+    @app.callback(
+        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+        Input(ids.DOWNLOAD_RESOLVED, "n_clicks"), State(ids.MEMBERS_STORE, "data"),
+        prevent_initial_call=True)
+    def _download_resolved(n_clicks, data):
+        if not n_clicks or not filename_of(data):
+            return no_update
+        return download(ids.DOWNLOAD_RESOLVED, from_store(data), FilterState(), data)

@@ -1,12 +1,20 @@
 """The filters (région, kinds, département, search) and the URL, kept in agreement."""
 
+from dataclasses import replace
+
 from dash import Input, Output, State, ctx, no_update
 
 from geodata.kinds import KINDS
 
 from .. import ids
 from ..names import departement_names, departements_of_region, region_names
-from ..state import ALL_REGIONS, FilterState, from_query_string, to_query_string
+from ..state import (
+    ALL_REGIONS,
+    MAX_QUERY,
+    FilterState,
+    from_query_string,
+    to_query_string,
+)
 
 # The filter components, in the order state_of() takes their values.
 FILTER_IDS = (ids.REGION, ids.KINDS, ids.DEPARTEMENT, ids.SEARCH)
@@ -21,10 +29,18 @@ def filter_states() -> list[State]:
 
 
 def state_of(region, kinds, departement, query) -> FilterState:
-    """The filter state from the values of the filter components."""
-    return FilterState(region=region or None,
-                       kinds=tuple(k for k in KINDS if k in (kinds or [])),
-                       departement=departement or None, query=(query or "").strip())
+    """The filter state from the values of the filter components.
+
+    The values come from the browser: anything a forged request may send (an unknown code, a
+    number, a dict) reads as "no filter" rather than failing.
+    """
+    kinds = kinds if isinstance(kinds, list) else []
+    return FilterState(
+        region=region if isinstance(region, str) and region in region_names() else None,
+        kinds=tuple(k for k in KINDS if k in kinds),
+        departement=departement if isinstance(departement, str)
+        and departement in departement_names() else None,
+        query=query.strip()[:MAX_QUERY] if isinstance(query, str) else "")
 
 
 def departement_options(region: str | None) -> list[dict]:
@@ -43,20 +59,26 @@ def sync_filters(trigger, search, region, kinds, departement, query):
         state = FilterState()
         return ("", ALL_REGIONS, list(state.kinds), None, "", departement_options(None))
     if trigger in (None, ids.URL):  # first load, a shared link, or back/forward
-        state = from_query_string(search, set(region_names()), set(departement_names()))
-        if state.departement and state.region and \
-                state.departement not in departements_of_region()[state.region]:
-            state = FilterState(state.region, state.kinds, None, state.query)
+        search = search if isinstance(search, str) else ""
+        state = _without_foreign_departement(
+            from_query_string(search, set(region_names()), set(departement_names())))
         return (no_update, state.region or ALL_REGIONS, list(state.kinds), state.departement,
                 state.query, departement_options(state.region))
-    if trigger == ids.REGION and departement and region and \
-            departement not in departements_of_region().get(region, []):
-        departement = None  # a département of another région: drop it
     state = state_of(region, kinds, departement, query)
+    if trigger == ids.REGION:
+        state = _without_foreign_departement(state)
     wanted = to_query_string(state)
     return (wanted if wanted != (search or "") else no_update, no_update, no_update,
-            departement if trigger == ids.REGION else no_update, no_update,
+            state.departement if trigger == ids.REGION else no_update, no_update,
             departement_options(state.region))
+
+
+def _without_foreign_departement(state: FilterState) -> FilterState:
+    """The state without its département when that département is in another région."""
+    if state.departement and state.region and \
+            state.departement not in departements_of_region()[state.region]:
+        return replace(state, departement=None)
+    return state
 
 
 def register(app) -> None:

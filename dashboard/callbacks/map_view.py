@@ -16,7 +16,8 @@ CLIENTSIDE = "carte"   # namespace of assets/clientside.js
 
 def graph_config(base: dict, state: FilterState) -> dict:
     """The dcc.Graph config with the modebar's PNG named after the selection."""
-    options = {**base.get("toImageButtonOptions", {}),
+    previous = base.get("toImageButtonOptions")
+    options = {**(previous if isinstance(previous, dict) else {}),
                "filename": selection_file_name(state, "png").removesuffix(".png")}
     return {**base, "toImageButtonOptions": options}
 
@@ -44,7 +45,8 @@ def register(app) -> None:
 
     @app.callback(Output(ids.MAP, "config"), *filter_inputs(), State(ids.MAP, "config"))
     def _config(region, kinds, departement, query, config):
-        return graph_config(config or {}, state_of(region, kinds, departement, query))
+        return graph_config(config if isinstance(config, dict) else {},
+                            state_of(region, kinds, departement, query))
 
     @app.callback(Output(ids.TABLE, "selectedRows"), Input(ids.MAP, "clickData"),
                   prevent_initial_call=True)

@@ -10,6 +10,14 @@ from ..views import detail_card, header_counts
 from .filters import filter_inputs, state_of
 
 
+def selected_row(rows) -> int | None:
+    """The row number of the member selected in the table (None: none, or not a row)."""
+    try:
+        return int(rows[0]["row"])
+    except (LookupError, TypeError, ValueError):
+        return None
+
+
 def register(app) -> None:
     @app.callback(
         Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
@@ -24,7 +32,7 @@ def register(app) -> None:
     @app.callback(Output(ids.SELECTED_STORE, "data"), Input(ids.TABLE, "selectedRows"),
                   prevent_initial_call=True)
     def _select(rows):
-        return int(rows[0]["row"]) if rows else None
+        return selected_row(rows)
 
     @app.callback(Output(ids.DETAIL, "children"), Input(ids.SELECTED_STORE, "data"),
                   Input(ids.MEMBERS_STORE, "data"))

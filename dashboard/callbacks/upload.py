@@ -11,37 +11,64 @@ from geodata.resolve import choose, resolve_rows
 
 from .. import ids
 from ..labels import LIST_UNCHANGED
-from ..member_store import from_store, to_store
+from ..member_store import (
+    MAX_STORE_BYTES,
+    Source,
+    filename_of,
+    from_store,
+    read_store,
+    source_of,
+    store_bytes,
+    to_store,
+)
 from ..views import upload_report
 from .map_view import CLIENTSIDE
 
 
-def read_upload(contents: str, filename: str) -> tuple[dict | None, str]:
-    """(store data, French message) for an uploaded file; None when it cannot be read."""
+def read_upload(contents, filename, sheet=None) -> tuple[dict | None, str]:
+    """(store data, French message) for an uploaded file; None when it cannot be read.
+    sheet: the sheet of a workbook to read (default: the first with a name column)."""
+    filename = filename if isinstance(filename, str) and filename else "fichier"
     try:
         _, encoded = contents.split(",", 1)
         raw = base64.b64decode(encoded, validate=False)
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         return None, f"Le fichier « {filename} » n'a pas pu être reçu. Réessayez."
     try:
-        table = read_members(raw, filename=filename, max_bytes=MAX_BYTES)
+        table = read_members(raw, filename=filename, max_bytes=MAX_BYTES,
+                             sheet=sheet if isinstance(sheet, str) else None)
     except MemberFileError as exc:
         return None, f"{exc} {LIST_UNCHANGED}"
-    resolved = resolve_rows(table.rows, table.extra_columns)
+    resolved = resolve_rows(table.rows)
+    data = to_store(resolved, Source(filename, table.sheet, table.sheets, table.notes))
+    if store_bytes(data) > MAX_STORE_BYTES:
+        return None, (
+            f"La liste « {filename} » a été lue, mais elle est trop volumineuse pour être "
+            f"affichée ici ({len(resolved)} lignes et {len(table.extra_columns)} colonnes en "
+            "plus du nom et du code). Gardez les colonnes utiles, ou découpez la liste en "
+            f"plusieurs fichiers, puis envoyez-la de nouveau. {LIST_UNCHANGED}")
     drawn = resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum()
-    return to_store(resolved, filename), (
-        f"« {filename} » : {len(resolved)} lignes lues, {drawn} placées sur la carte. "
-        "Voir le rapport au-dessus de la carte.")
+    where = f" (feuille « {table.sheet} »)" if table.sheet else ""
+    return data, (
+        f"« {filename} »{where} : {len(resolved)} lignes lues, {drawn} placées sur la carte. "
+        + " ".join(table.notes) + (" " if table.notes else "")
+        + "Voir le rapport au-dessus de la carte.")
 
 
 def apply_choices(data: dict, values: list, id_dicts: list) -> dict:
-    """The stored list with the candidates a person chose applied."""
-    resolved = from_store(data)
-    for value, id_dict in zip(values, id_dicts):
-        if value:
-            level, code = value.split(":", 1)
-            resolved = choose(resolved, id_dict["row"], level, code)
-    return to_store(resolved, data["filename"])
+    """The stored list with the candidates a person chose applied (a choice that is not one of
+    the row's candidates, as only a forged request can send, is left out)."""
+    resolved = read_store(data)
+    for value, id_dict in zip(values, id_dicts, strict=False):
+        try:
+            row, (level, code) = id_dict["row"], value.split(":", 1)
+        except (AttributeError, LookupError, TypeError, ValueError):
+            continue
+        offered = resolved.loc[resolved[S.ROW] == row, S.CANDIDATES]
+        if len(offered) and any((c["level"], c["code"]) == (level, code)
+                                for c in offered.iloc[0]):
+            resolved = choose(resolved, row, level, code)
+    return to_store(resolved, source_of(data))
 
 
 def register(app) -> None:
@@ -58,14 +85,33 @@ def register(app) -> None:
         Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
         Input(ids.UPLOAD_ACCEPTED, "data"), prevent_initial_call=True)
     def _upload(upload):
-        if not upload or not upload.get("contents"):
+        if not isinstance(upload, dict) or not upload.get("contents"):
             return no_update, no_update
-        data, message = read_upload(upload["contents"], upload.get("filename") or "fichier")
+        data, message = read_upload(upload["contents"], upload.get("filename"))
         return (data if data is not None else no_update), message
 
     @app.callback(Output(ids.REPORT, "children"), Input(ids.MEMBERS_STORE, "data"))
     def _report(data):
-        return upload_report(from_store(data), data["filename"]) if data else None
+        source = source_of(data)
+        return upload_report(from_store(data), source) if source else None
+
+    @app.callback(
+        Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.SHEET_CHOICE, "value"), State(ids.SHEET_SHOWN, "data"),
+        State(ids.UPLOAD_ACCEPTED, "data"), prevent_initial_call=True)
+    def _sheet(sheet, shown, upload):
+        # Not the members store as a State: with the file, it could exceed the request limit.
+        if not isinstance(sheet, str) or not isinstance(shown, dict) \
+                or sheet == shown.get("sheet") or not isinstance(shown.get("filename"), str):
+            return no_update, no_update
+        filename = shown["filename"]
+        if not isinstance(upload, dict) or upload.get("filename") != filename:
+            # The file is kept in the page only: after a reload it must be sent again.
+            return no_update, (f"Pour lire la feuille « {sheet} », envoyez de nouveau le "
+                               f"fichier « {filename} ».")
+        data, message = read_upload(upload.get("contents"), filename, sheet)
+        return (data if data is not None else no_update), message
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
@@ -74,7 +120,8 @@ def register(app) -> None:
         State({"type": ids.REPORT_CHOICE, "row": ALL}, "id"),
         State(ids.MEMBERS_STORE, "data"), prevent_initial_call=True)
     def _apply(n_clicks, values, id_dicts, data):
-        if not n_clicks or not data:
+        if not n_clicks or not filename_of(data) or not isinstance(values, list) \
+                or not isinstance(id_dicts, list):
             return no_update
         return apply_choices(data, values, id_dicts)
 

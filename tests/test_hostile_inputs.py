@@ -1,0 +1,278 @@
+"""Hostile and clumsy member lists: every one gets a clear French message or a correct result,
+in bounded time and memory, and nothing the person gave is lost without a word.
+
+Each file is written by the test itself (the corpus of the issue on hostile inputs); the
+numbers in the test names refer to its items.
+"""
+
+import base64
+import io
+import subprocess
+import sys
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app import MAX_REQUEST_BYTES
+from dashboard.callbacks import upload
+from dashboard.member_store import from_store, source_of, store_bytes
+from dashboard.table import member_frame
+from dashboard.views import detail_card, upload_report
+from geodata import COMMUNE, get_reference
+from geodata import schema as S
+from geodata.reading import MAX_ROWS, MemberFileError, TooBigError, read_members
+from geodata.resolve import resolve_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+# Column names of the resolved schema that are no header we read, as a list may have them
+# ("input_name" is one, but the first name column wins).
+OUR_NAMES = ["population", "status", "score", "level", "message", "official_name",
+             "candidates", "rule", "row", "input_name", "extra:x"]
+
+
+def upload_of(content: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(content).decode()
+
+
+def xlsx_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def shown_text(component) -> str:
+    """All the text a Dash component shows, in order."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    children = getattr(component, "children", component)
+    if isinstance(children, list | tuple):
+        return " ".join(shown_text(child) for child in children)
+    return "" if children is None or children is component else shown_text(children)
+
+
+def member_rows(names: list[str]) -> pd.DataFrame:
+    """Rows as the reader gives them, for resolve_rows."""
+    return pd.DataFrame({"row": range(2, len(names) + 2), "input_name": names, "kind_hint": "",
+                         "code": "", "departement_hint": "", "region_hint": "", "lon": "",
+                         "lat": "", "seat_code": ""})
+
+
+# ---------------------------------------------------------------- 1. the list's own columns
+
+def test_1_a_list_may_have_columns_named_like_ours():
+    header = ";".join(["nom", *OUR_NAMES])
+    content = f"{header}\nVille de Lille;{';'.join(f'v{i}' for i in range(len(OUR_NAMES)))}\n"
+    data, message = upload.read_upload(upload_of(content.encode()), "liste.csv")
+
+    assert data is not None and "1 lignes lues, 1 placées" in message
+    members = from_store(data)
+    lille = members.iloc[0]
+    assert (lille[S.CODE], lille[S.POPULATION], lille[S.STATUS]) == ("59350", 232787, S.MATCHED)
+    # Their own columns are kept, under their header as written, in every output.
+    files = member_frame(members, "files")
+    assert list(files.columns[-len(OUR_NAMES):]) == OUR_NAMES
+    assert (files["Population"].iloc[0], files["population"].iloc[0]) == (232787, "v0")
+    card = shown_text(detail_card(members, 2))
+    assert "Population 232\u00a0787" in card and "population v0" in card
+    assert "extra:x v10" in card
+    report = S.report_frame(members)
+    assert report["status"].tolist() == ["v1"] and report["Statut"].tolist() == ["reconnue"]
+    assert "Toutes les lignes ont été reconnues" in str(upload_report(members, source_of(data)))
+
+
+def test_1_the_command_line_keeps_a_population_column(tmp_path):
+    members = tmp_path / "adherents.csv"
+    members.write_text("nom;population;status\nVille de Lille;230000;adhérent\n",
+                       encoding="utf-8")
+    out = tmp_path / "resultat.csv"
+    run = subprocess.run([sys.executable, "-m", "geodata", "resolve", str(members), "-o",
+                          str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    written = pd.read_csv(out, sep=None, engine="python", dtype=str, encoding="utf-8-sig")
+    assert "230000" in written.to_string() and "adhérent" in written.to_string()
+    assert "232787" in written.to_string()   # the official population, beside theirs
+
+
+# ---------------------------------------------------------------- 2. bombs
+
+def _workbook_with_shared_strings(count: int) -> bytes:
+    """A valid workbook whose table of texts holds `count` strings (a "zip bomb" when large:
+    20 million strings weigh 1 Mo compressed)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(_named_workbook(["Lille"]))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for part in source.infolist():
+            archive.writestr(part.filename, source.read(part.filename))
+        archive.writestr("xl/sharedStrings.xml", b'<?xml version="1.0"?><sst xmlns="http://'
+                         b'schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                         + b"<si><t>a</t></si>" * count + b"</sst>")
+    return buffer.getvalue()
+
+
+def _named_workbook(names: list[str]) -> Workbook:
+    workbook = Workbook()
+    workbook.active.append(["nom"])
+    for name in names:
+        workbook.active.append([name])
+    return workbook
+
+
+@pytest.mark.parametrize("count", [20_000_000, 900_000])
+def test_2_a_workbook_bomb_is_refused_at_once(count):
+    bomb = _workbook_with_shared_strings(count)
+    assert len(bomb) < 1_500_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(TooBigError) as error:
+        read_members(bomb, "bombe.xlsx")
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "bombe.xlsx" in str(error.value) and "nouveau classeur" in str(error.value)
+    assert seconds < 3 and peak < 100 * 2**20
+
+
+def test_2_a_sheet_that_claims_a_million_rows_and_columns_is_read_in_bounded_time():
+    workbook = _named_workbook(["Lille", "Roubaix"])
+    workbook.active["B1048576"].font = Font(bold=True)   # formatted, empty
+    workbook.active["XFD1"].font = Font(bold=True)
+    started = time.perf_counter()
+    table = read_members(xlsx_bytes(workbook), "large.xlsx")
+    assert table.rows["input_name"].tolist() == ["Lille", "Roubaix"]
+    assert time.perf_counter() - started < 5
+
+
+def test_2_a_row_with_a_value_in_column_xfd_is_refused():
+    workbook = _named_workbook(["Lille"])
+    workbook.active["XFD2"] = "loin"
+    with pytest.raises(TooBigError, match="16\u202f384 colonnes, pour une limite de 200"):
+        read_members(xlsx_bytes(workbook), "large.xlsx")
+
+
+# ---------------------------------------------------------------- 3. sizes the app can carry
+
+def test_3_more_rows_than_a_member_list_has_are_refused_with_the_limit():
+    content = b"nom;notes\n" + b"Lille;x\n" * (MAX_ROWS + 1)
+    data, message = upload.read_upload(upload_of(content), "trop.csv")
+    assert data is None
+    assert "10\u202f001 lignes, pour une limite de 10\u202f000" in message
+    assert "La liste affichée n'a pas changé" in message
+
+
+def test_3_the_largest_list_accepted_fits_the_requests_of_the_app():
+    names = get_reference().table(COMMUNE)["nom"].head(MAX_ROWS).tolist()
+    lines = "\n".join(f"{name};2015;Mme Martin, élue référente;https://www.exemple.fr/{i}"
+                      for i, name in enumerate(names))
+    content = ("nom;année d'adhésion;élu référent;site\n" + lines).encode()
+    data, message = upload.read_upload(upload_of(content), "grande.csv")
+    assert data is not None, message
+    assert store_bytes(data) < MAX_REQUEST_BYTES * 0.8
+
+
+def test_3_unknown_names_are_searched_for_a_bounded_time():
+    names = [f"Zzqx{i} Wwvy{i}" for i in range(400)]
+    started = time.perf_counter()
+    resolved = resolve_rows(member_rows(names), resemblance_seconds=0.5)
+    assert time.perf_counter() - started < 10
+    assert (resolved[S.STATUS] == S.UNMATCHED).all()
+    late = resolved[S.MESSAGE].str.contains("les noms ressemblants n'ont pas été cherchés")
+    assert late.iloc[-1] and late.sum() > 100
+
+
+# ---------------------------------------------------------------- 4. workbooks as people make them
+
+def test_4_another_sheet_with_a_name_column_is_said_and_can_be_chosen():
+    workbook = _named_workbook(["Lille"])
+    workbook.active.title = "Adhérents 2025"
+    former = workbook.create_sheet("Anciens adhérents")
+    former.append(["nom"])
+    former.append(["Roubaix"])
+    data, message = upload.read_upload(upload_of(xlsx_bytes(workbook)), "classeur.xlsx")
+    assert "« Anciens adhérents »" in message and "seule la feuille « Adhérents 2025 »" in message
+    report = str(upload_report(from_store(data), source_of(data)))
+    assert "sheet-choice" in report and "Anciens adhérents" in report
+
+    other, _ = upload.read_upload(upload_of(xlsx_bytes(workbook)), "classeur.xlsx",
+                                  sheet="Anciens adhérents")
+    assert from_store(other)[S.INPUT_NAME].tolist() == ["Roubaix"]
+    with pytest.raises(MemberFileError, match="n'a pas de feuille « Bilan »"):
+        read_members(xlsx_bytes(workbook), "classeur.xlsx", sheet="Bilan")
+
+
+def test_4_merged_cells_fill_every_row_they_cover():
+    workbook = _named_workbook(["Lille", "Roubaix", "Tourcoing"])
+    sheet = workbook.active
+    sheet["B1"] = "département"
+    sheet["B2"] = "59"
+    sheet.merge_cells("B2:B4")
+    table = read_members(xlsx_bytes(workbook), "fusion.xlsx")
+    assert table.rows["departement_hint"].tolist() == ["59", "59", "59"]
+    assert any("cellules fusionnées" in note for note in table.notes)
+
+
+def test_4_formula_cells_without_a_saved_value_are_named():
+    workbook = _named_workbook(["Lille", "Roubaix"])
+    workbook.active["B1"] = "code"
+    workbook.active["B2"] = '=TEXT(59350,"00000")'   # openpyxl saves no value
+    table = read_members(xlsx_bytes(workbook), "formules.xlsx")
+    assert any("formule sans valeur enregistrée (B2)" in note for note in table.notes)
+    data, message = upload.read_upload(upload_of(xlsx_bytes(workbook)), "formules.xlsx")
+    assert "(B2)" in message
+
+
+# ---------------------------------------------------------------- 5. what a browser may send
+
+def test_5_the_card_of_a_row_that_is_not_on_the_map_says_so():
+    data, _ = upload.read_upload(upload_of(b"nom\nVille de Lille\nBruxelles\n"), "a.csv")
+    card = shown_text(detail_card(from_store(data), 3))
+    assert "La ligne 3 de la liste (« Bruxelles ») n'est pas placée sur la carte" in card
+
+
+# ---------------------------------------------------------------- 9. wrong output
+
+def test_9_a_code_without_its_zero_or_its_corsican_letter_is_left_to_the_name():
+    rows = member_rows(["Ajaccio", "", "Agnicourt-et-Séchelles", "Ajaccio"])
+    rows["code"] = ["2004", "2004", "2004", "20004"]
+    resolved = resolve_rows(rows)
+    assert resolved[S.CODE].tolist()[:3] == ["2A004", "", "02004"]
+    assert resolved[S.STATUS].tolist()[1] == S.AMBIGUOUS
+    assert {c["code"] for c in resolved[S.CANDIDATES].iloc[1]} == {"02004", "2A004"}
+    assert resolved[S.CODE].iloc[3] == "2A004"   # the code before 1976
+
+
+def test_9_coordinates_on_the_coast_are_placed_and_invalid_ones_are_said():
+    rows = member_rows(["Maison de l'ESS", "Tiers-lieu", "Tiers-lieu inversé"])
+    rows["kind_hint"] = "autre"
+    rows["lon"] = ["-61.0732", "abc", "50.63"]
+    rows["lat"] = ["14.6037", "95", "3.06"]
+    fort_de_france, invalid, swapped = resolve_rows(rows).itertuples()
+    assert (fort_de_france.status, fort_de_france.departement) == (S.PLACED, "972")
+    assert invalid.status == S.UNMATCHED and "ne sont pas des degrés valides" in invalid.message
+    assert "ajoutez" not in invalid.message
+    assert "inversées" in swapped.message
+
+
+def test_9_a_very_long_value_is_named_as_such():
+    content = b"nom;notes\nLille;" + b"x" * 200_000 + b"\n"
+    with pytest.raises(TooBigError, match="ligne 2 : une valeur compte 200\u202f000 caractères"):
+        read_members(content, "long.csv")
+
+
+def test_9_a_header_with_two_separators_is_refused():
+    with pytest.raises(MemberFileError, match="mélange deux séparateurs"):
+        read_members(b"nom,type;code\nLille,commune;59350\n", "melange.csv")
+
+
+def test_9_mayotte_has_its_population(sample):
+    rows = member_rows(["Mamoudzou", "Mayotte"])
+    rows["kind_hint"] = ["commune", "département"]
+    mamoudzou, mayotte = resolve_rows(rows).itertuples()
+    assert mamoudzou.population == 71_437
+    assert mayotte.population == 256_518
