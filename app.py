@@ -11,6 +11,7 @@ Every response carries security headers (flask-talisman): a Content-Security-Pol
 forced: the app runs on localhost or behind a proxy that terminates TLS.
 """
 
+import ctypes
 import logging
 import os
 import threading
@@ -61,10 +62,29 @@ def secure_headers(app: Dash) -> None:
              referrer_policy="strict-origin-when-cross-origin")
 
 
+# glibc gives each new thread its own memory arena (up to 8 per core), and the threaded server
+# starts a thread per request: freed memory stays in many arenas and the process grows under
+# load. Measured with 8 clients, 2,880 map requests and 58 PNG exports: 418 -> 578 MB with
+# glibc's default, 416 -> 504 MB with two arenas (flat after the first views are prepared).
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8   # mallopt's parameter number, from glibc's malloc.h
+
+
+def limit_malloc_arenas() -> None:
+    """Cap glibc's arenas for the threads started from now on (what MALLOC_ARENA_MAX=2 does
+    when set before the process starts); nothing elsewhere than on Linux with glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+    except (OSError, AttributeError):
+        pass
+
+
 def create_app() -> Dash:
     """Build the app: geography loaded and base maps prepared once, here, not per callback."""
     from dashboard import callbacks, guards, layout, warmup
 
+    limit_malloc_arenas()
     warmup.prepare()
     app = Dash(__name__, title="Collectivités adhérentes", assets_folder=ASSETS,
                suppress_callback_exceptions=True, serve_locally=True,
