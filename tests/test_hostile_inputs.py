@@ -195,9 +195,10 @@ def test_4_another_sheet_with_a_name_column_is_said_and_can_be_chosen():
     former.append(["nom"])
     former.append(["Roubaix"])
     data, message = upload.read_upload(upload_of(xlsx_bytes(workbook)), "classeur.xlsx")
-    assert "« Anciens adhérents »" in message and "seule la feuille « Adhérents 2025 »" in message
-    report = str(upload_report(from_store(data), source_of(data)))
-    assert "sheet-choice" in report and "Anciens adhérents" in report
+    assert "(feuille « Adhérents 2025 »)" in message and "1 remarque sur la lecture" in message
+    report = upload_report(from_store(data), source_of(data))
+    assert "seule la feuille « Adhérents 2025 » est lue" in shown_text(report)
+    assert "sheet-choice" in str(report) and "Anciens adhérents" in str(report)
 
     other, _ = upload.read_upload(upload_of(xlsx_bytes(workbook)), "classeur.xlsx",
                                   sheet="Anciens adhérents")
@@ -224,7 +225,8 @@ def test_4_formula_cells_without_a_saved_value_are_named():
     table = read_members(xlsx_bytes(workbook), "formules.xlsx")
     assert any("formule sans valeur enregistrée (B2)" in note for note in table.notes)
     data, message = upload.read_upload(upload_of(xlsx_bytes(workbook)), "formules.xlsx")
-    assert "(B2)" in message
+    assert "1 remarque sur la lecture" in message
+    assert "(B2)" in shown_text(upload_report(from_store(data), source_of(data)))
 
 
 # ---------------------------------------------------------------- 5. what a browser may send

@@ -49,10 +49,11 @@ def read_upload(contents, filename, sheet=None) -> tuple[dict | None, str]:
             f"plusieurs fichiers, puis envoyez-la de nouveau. {LIST_UNCHANGED}")
     drawn = resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum()
     where = f" (feuille « {table.sheet} »)" if table.sheet else ""
+    notes = (f"{len(table.notes)} remarque{'s' if len(table.notes) > 1 else ''} sur la lecture "
+             "du fichier. " if table.notes else "")
     return data, (
         f"« {filename} »{where} : {len(resolved)} lignes lues, {drawn} placées sur la carte. "
-        + " ".join(table.notes) + (" " if table.notes else "")
-        + "Voir le rapport au-dessus de la carte.")
+        f"{notes}Voir le rapport au-dessus de la carte.")
 
 
 def apply_choices(data: dict, values: list, id_dicts: list) -> dict:
