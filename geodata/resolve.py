@@ -133,7 +133,13 @@ def _in_departement(code: str, gaz: Gazetteer) -> str:
 # ---------------------------------------------------------------- hints and codes
 
 def _clean_code(raw: str) -> str:
-    return "".join(ch for ch in str(raw).upper() if ch.isalnum())
+    """'59 350', '2a004', '1001.0' (a number written by a program) -> '59350', '2A004',
+    '1001'."""
+    text = _DECIMAL_ZEROS.sub("", str(raw).strip())
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+_DECIMAL_ZEROS = re.compile(r"(?<=\d)[.,]0+$")
 
 
 def _departement_hint(raw: str, gaz: Gazetteer) -> str | None:
@@ -652,7 +658,7 @@ def resolve_row(row: pd.Series, gaz: Gazetteer, resemblance: bool = True) -> Out
             by_name = _by_name(name, tuple(u.level for u in units), gaz)
             units = [u for u in units if u in by_name] or units
         if len(units) == 1:
-            return _checked_against_name(units[0], name, gaz)
+            return _checked_against_name(units[0], name, levels, gaz)
         if len(units) > 1:
             return Outcome(S.AMBIGUOUS, candidates=units, rule="code", message=(
                 f"Le code « {row.code} » peut désigner plusieurs collectivités (voir les "
@@ -687,8 +693,11 @@ def resolve_row(row: pd.Series, gaz: Gazetteer, resemblance: bool = True) -> Out
     return outcome
 
 
-def _checked_against_name(unit: Unit, name: str, gaz: Gazetteer) -> Outcome:
-    """A unit found by its code; warn when the name given says something else."""
+def _checked_against_name(unit: Unit, name: str, levels: tuple[str, ...],
+                          gaz: Gazetteer) -> Outcome:
+    """A unit found by its code; warn when the name given says something else, and leave the
+    row to a person when the name is, word for word, another collectivité (a code typed on the
+    wrong line: "Lille" with Marseille's code)."""
     if not name:
         return Outcome(S.MATCHED, unit, 100, rule="code")
     official = gaz.unit_row(unit)["nom"]
@@ -700,6 +709,17 @@ def _checked_against_name(unit: Unit, name: str, gaz: Gazetteer) -> Outcome:
     known = any(unit in finder(name, (unit.level,), gaz) for _, finder in NAME_RULES)
     if known or similarity >= 60:
         return Outcome(S.MATCHED, unit, 100, rule="code")
+    named = next((found for _, finder in NAME_RULES if (found := finder(name, levels, gaz))),
+                 [])
+    if named:
+        # The unit of the code first, then those of the name inside it (Saint-Denis, 974).
+        inside = [u for u in named if unit.level in (DEPARTEMENT, REGION)
+                  and unit.code in (gaz.departements_of(u) if unit.level == DEPARTEMENT
+                                    else {gaz.region_of(u)})]
+        others = list(dict.fromkeys([*inside, *named]))[:MAX_CANDIDATES - 1]
+        return Outcome(S.AMBIGUOUS, candidates=[unit, *others], rule="code", message=(
+            f"Le code désigne « {official} », mais le nom « {name} » désigne une autre "
+            "collectivité : choisissez la bonne, ou corrigez le code ou le nom."))
     return Outcome(S.MATCHED, unit, 80, rule="code", message=(
         f"Reconnue par son code ; le nom « {name} » diffère du nom officiel « {official} » : "
         "vérifiez le code."))

@@ -173,4 +173,6 @@ def test_a_hint_that_cannot_be_read_is_said():
 def test_a_code_whose_name_says_another_place_is_flagged():
     row = {"row": 2, **dict.fromkeys(FIELDS, ""), "input_name": "Saint-André", "code": "93066"}
     result = resolve_rows(pd.DataFrame([row])).iloc[0]
-    assert result[S.CODE] == "93066" and "diffère du nom officiel" in result[S.MESSAGE]
+    assert result[S.STATUS] == S.AMBIGUOUS
+    assert S.candidate_codes(result[S.CANDIDATES])[0] == "93066"
+    assert "désigne une autre collectivité" in result[S.MESSAGE]

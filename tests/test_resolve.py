@@ -114,10 +114,21 @@ def test_code_shared_by_departement_and_region_needs_the_type():
     assert "type" in result[S.MESSAGE]
 
 
-def test_code_contradicting_the_name_is_kept_with_a_warning():
-    result = one({"input_name": "Ville de Lille", "code": "38185"})
+def test_code_of_another_collectivite_than_the_name_is_left_to_a_person():
+    result = one({"input_name": "Ville de Lille", "code": "38185"})   # Grenoble's code
+    assert result[S.STATUS] == S.AMBIGUOUS
+    assert S.candidate_codes(result[S.CANDIDATES]) == ["38185", "59350"]
+    assert "le nom « Ville de Lille » désigne une autre collectivité" in result[S.MESSAGE]
+
+
+def test_code_with_a_name_that_is_no_collectivite_is_kept_with_a_warning():
+    result = one({"input_name": "Maison de l'emploi", "code": "38185"})
     assert (result[S.STATUS], result[S.CODE]) == (S.MATCHED, "38185")
     assert "diffère du nom officiel" in result[S.MESSAGE]
+
+
+def test_a_code_written_by_a_program_as_a_decimal_number():
+    assert one({"input_name": "", "code": "1001.0"})[S.CODE] == "01001"
 
 
 def test_unknown_code_falls_back_to_the_name_and_says_so():
