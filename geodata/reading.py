@@ -13,13 +13,17 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 
 from .schema import CODE, INPUT_NAME, LAT, LON, ROW, extra_key
 
@@ -34,6 +38,9 @@ MAX_UNZIPPED_BYTES = 40 * 1024 * 1024      # all the parts of an .xlsx, decompre
 # reading of any workbook under 10 s (a list of 10,000 rows and 15 columns fits).
 MAX_CELLS = 150_000           # cells of the sheet read
 MAX_SHARED_STRINGS = 100_000  # texts of the workbook's shared table
+MAX_XML_TOKEN_BYTES = 1024 * 1024   # one piece of XML between two '<' (a text, a comment)
+# Rows looked at, blank ones included, to find the header of a sheet.
+MAX_HEAD_ROWS = 100
 
 # Canonical columns of a member list, before resolution (ROW, INPUT_NAME, CODE, LON and LAT are
 # shared with schema).
@@ -385,7 +392,9 @@ def _zip_kind(data: bytes, filename: str | None) -> str:
                 _check_workbook_size(archive, filename)
                 return "xlsx"
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+    # A part that is cut short, lies about its size or its compression fails.
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+            zlib.error) as exc:
         raise NotATableError(filename, "une archive zip abîmée ou incomplète") from exc
     if "xl/workbook.bin" in names:
         raise UnsupportedFormatError(filename, "xlsb")
@@ -407,13 +416,31 @@ def _check_workbook_size(archive: zipfile.ZipFile, filename: str | None) -> None
             f"{_the_file(filename)} est un classeur qui occupe {_size_fr(total)} une fois "
             f"décompressé, pour une limite de {_size_fr(MAX_UNZIPPED_BYTES)}. {_KEEP_THE_LIST}",
             filename)
-    shared = [part for part in parts if part.filename.lower() == "xl/sharedstrings.xml"]
-    xml = archive.read(shared[0]) if shared else b""
-    texts = sum(xml.count(tag) for tag in (b"<si>", b"<si ", b":si>", b":si "))  # <x:si>
-    if texts > MAX_SHARED_STRINGS:
-        raise TooBigError(
-            f"{_the_file(filename)} contient {count_fr(texts)} textes différents, pour une "
-            f"limite de {count_fr(MAX_SHARED_STRINGS)}. {_KEEP_THE_LIST}", filename)
+    for part in parts:
+        if not part.filename.lower().endswith((".xml", ".rels")):
+            continue
+        xml = archive.read(part)
+        if part.filename.lower() == "xl/sharedstrings.xml":
+            texts = sum(xml.count(tag) for tag in (b"<si>", b"<si ", b":si>", b":si "))
+            if texts > MAX_SHARED_STRINGS:
+                raise TooBigError(
+                    f"{_the_file(filename)} contient {count_fr(texts)} textes, pour une "
+                    f"limite de {count_fr(MAX_SHARED_STRINGS)}. {_KEEP_THE_LIST}", filename)
+        # expat (2.5) parses a token of n bytes in about n² time: a comment of 40 Mo would
+        # hold the reader for minutes. No token of a real workbook comes near the limit.
+        longest = _longest_token(xml)
+        if longest > MAX_XML_TOKEN_BYTES:
+            raise TooBigError(
+                f"{_the_file(filename)} contient un bloc de {_size_fr(longest)} d'un seul "
+                f"tenant (dans « {part.filename} »), ce qu'aucun tableau ne contient. "
+                f"{_KEEP_THE_LIST}", filename)
+
+
+def _longest_token(xml: bytes) -> int:
+    """The longest run of bytes between two '<' (vectorised: a sheet may weigh 40 Mo)."""
+    starts = np.flatnonzero(np.frombuffer(xml, dtype=np.uint8) == ord("<"))
+    edges = np.concatenate(([0], starts, [len(xml)]))
+    return int(np.diff(edges).max()) if len(xml) else 0
 
 
 _KEEP_THE_LIST = ("Copiez la seule liste des adhérents (valeurs, sans mise en forme) dans un "
@@ -530,9 +557,17 @@ def _read_csv(text: str, separator: str, filename: str | None) -> list[list[str]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator,
                         skipinitialspace=True)
     grid: list[list[str]] = []
+    non_blank = 0
     try:
         for record in reader:
-            grid.append([_clean_text(cell) for cell in record])
+            cells = [_clean_text(cell) for cell in record]
+            blank = not any(cells)
+            grid.append(_BLANK_ROW if blank else cells)   # a file of blank lines: one list
+            non_blank += not blank
+            if non_blank > MAX_ROWS + MAX_TITLE_ROWS + 1:
+                # Count the rest without keeping it, for the message.
+                more = sum(1 for record in reader if any(cell.strip() for cell in record))
+                raise too_many_rows(filename, non_blank - 1 + more)
     except csv.Error as exc:
         raise BadRowError(filename, len(grid) + 1, _UNCLOSED_QUOTE) from exc
     # An unclosed quote swallows the rest of the file into one cell of the last record.
@@ -596,18 +631,21 @@ def _read_xlsx(data: bytes, filename: str | None, wanted: str | None = None) -> 
         titles = [sheet.title for sheet in workbook.worksheets]
         if wanted is not None and wanted not in titles:
             raise UnknownSheetError(filename, wanted, titles)
-        # The head of each sheet is enough to see whether it has a name column.
-        heads = {sheet.title: _sheet_grid(sheet, filename, MAX_TITLE_ROWS + 1)
-                 for sheet in workbook.worksheets}
-        named = [title for title in titles if _has_name_column(_header_of(heads[title]))]
-        used = [title for title in titles if _find_header(heads[title]) is not None]
+        # The head of each sheet is enough to see whether it has a name column. Visible
+        # sheets come first: a hidden one is often an archive or a lookup table.
+        sheets = sorted(workbook.worksheets,
+                        key=lambda sheet: getattr(sheet, "sheet_state", "visible") != "visible")
+        heads = {sheet.title: _sheet_grid(sheet, filename, head=True) for sheet in sheets}
+        named = [title for title in heads if _has_name_column(_header_of(heads[title]))]
+        used = [title for title in heads if _find_header(heads[title]) is not None]
         chosen = wanted or next(iter(named or used), None)
         if chosen is None:
             raise EmptyFileError(filename)
         sheet = workbook[chosen]
         grid = _sheet_grid(sheet, filename)
-        xml = _sheet_xml(workbook, sheet)
-        notes = _merged_cells(grid, xml) + _formulas_without_value(xml)
+        extras = _sheet_extras(_sheet_xml(workbook, sheet))
+        notes = _merged_cells(grid, extras.merged) + _formulas_note(
+            extras.formulas_without_value)
     except Exception as exc:
         if isinstance(exc, MemberFileError):
             raise
@@ -627,10 +665,10 @@ def _header_of(grid: list[list[str]]) -> list[str]:
     return grid[at] if at is not None else []
 
 
-def _sheet_grid(sheet, filename: str | None, max_rows: int | None = None) -> list[list[str]]:
+def _sheet_grid(sheet, filename: str | None, head: bool = False) -> list[list[str]]:
     """The cells of a sheet, bounded: at most MAX_COLUMNS columns and MAX_ROWS member rows
-    (with room for a title above the header), trailing blank cells dropped. max_rows: stop
-    after this many non-blank rows (the head of a sheet)."""
+    (with room for a title above the header), trailing blank cells dropped. head: only the
+    rows where a header may be (MAX_TITLE_ROWS + 1 non-blank rows in MAX_HEAD_ROWS)."""
     # Some writers store a wrong sheet size; without this, read-only mode would miss cells.
     sheet.reset_dimensions()
     grid: list[list[str]] = []
@@ -650,7 +688,7 @@ def _sheet_grid(sheet, filename: str | None, max_rows: int | None = None) -> lis
         cells = _trimmed([_cell_text(cell) for cell in row[:MAX_COLUMNS]])
         grid.append(cells or _BLANK_ROW)
         non_blank += bool(cells)
-        if max_rows is not None and non_blank >= max_rows:
+        if head and (non_blank > MAX_TITLE_ROWS or len(grid) >= MAX_HEAD_ROWS):
             break
         if non_blank > MAX_ROWS + MAX_TITLE_ROWS + 1:
             raise too_many_rows(filename, non_blank - 1, sheet.title)
@@ -667,30 +705,55 @@ def _trimmed(cells: list[str]) -> list[str]:
     return cells[:end]
 
 
-# '<mergeCell ref="A2:A5"/>': read-only mode does not give the merged ranges.
-_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-# A formula cell with no saved value: '<c r="B5"><f>A5*2</f></c>'.
-_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.DOTALL)
-_CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
-_FORMULA = re.compile(rb'<(?:\w+:)?f\b')
-_VALUE = re.compile(rb'<(?:\w+:)?v>[^<]')
-
-
 def _sheet_xml(workbook, sheet) -> bytes:
-    """The XML of a sheet, as stored (its size is bounded by _check_unzipped_size)."""
+    """The XML of a sheet, as stored (its size is bounded by _check_workbook_size)."""
     with workbook._archive.open(sheet._worksheet_path) as source:   # openpyxl keeps no copy
         return source.read()
 
 
-def _merged_cells(grid: list[list[str]], xml: bytes) -> list[str]:
+@dataclass
+class _SheetExtras:
+    """What read-only openpyxl does not give: merged ranges, formula cells with no value."""
+
+    merged: list[tuple[str, str]] = field(default_factory=list)   # ("A2", "A5")
+    formulas_without_value: list[str] = field(default_factory=list)   # cell references
+
+
+def _sheet_extras(xml: bytes) -> _SheetExtras:
+    """One linear pass of an XML parser over the sheet (after _check_workbook_size, no token
+    of it is large enough to make expat slow), only when the sheet has either."""
+    extras = _SheetExtras()
+    if b"mergeCell" not in xml and b"<f" not in xml and b":f" not in xml:
+        return extras
+    for _, element in ElementTree.iterparse(io.BytesIO(xml)):
+        tag = element.tag.rpartition("}")[2]
+        if tag == "mergeCell" and ":" in element.get("ref", ""):
+            first, last = element.get("ref").split(":", 1)
+            extras.merged.append((first, last))
+        elif tag == "c":
+            children = {child.tag.rpartition("}")[2]: child for child in element}
+            if "f" in children and not (children.get("v") is not None
+                                        and children["v"].text):
+                extras.formulas_without_value.append(element.get("r", "?"))
+            element.clear()
+        elif tag == "row":
+            element.clear()   # the cells are read by openpyxl: keep no copy
+    return extras
+
+
+def _merged_cells(grid: list[list[str]], ranges: list[tuple[str, str]]) -> list[str]:
     """Give every cell of a merged range the value shown in it (Excel keeps it in the first
     cell only); a note says how many ranges were filled."""
     filled = 0
-    for match in _MERGE_CELL.finditer(xml):
-        first_col, first_row, last_col, last_row = match.groups()
-        columns = range(column_index_from_string(first_col.decode()) - 1,
-                        min(column_index_from_string(last_col.decode()), MAX_COLUMNS))
-        rows = range(int(first_row) - 1, min(int(last_row), len(grid)))
+    for first, last in ranges:
+        try:
+            (first_col, first_row), (last_col, last_row) = (
+                coordinate_from_string(first), coordinate_from_string(last))
+        except ValueError:
+            continue
+        columns = range(column_index_from_string(first_col) - 1,
+                        min(column_index_from_string(last_col), MAX_COLUMNS))
+        rows = range(first_row - 1, min(last_row, len(grid)))
         if not rows or not columns or columns.start >= len(grid[rows.start]):
             continue
         value = grid[rows.start][columns.start]
@@ -708,14 +771,9 @@ def _merged_cells(grid: list[list[str]], xml: bytes) -> list[str]:
             "est reprise dans chaque ligne du groupe."]
 
 
-def _formulas_without_value(xml: bytes) -> list[str]:
+def _formulas_note(missing: list[str]) -> list[str]:
     """A note naming the formula cells that have no saved value (a workbook written by a
     program and never opened in a spreadsheet): they read as empty."""
-    if not _FORMULA.search(xml):
-        return []
-    missing = [ref.group(1).decode() for attributes, inner in _CELL.findall(xml)
-               if _FORMULA.search(inner) and not _VALUE.search(inner)
-               and (ref := _CELL_REF.search(attributes))]
     if not missing:
         return []
     cells = ", ".join(missing[:10]) + (f" et {len(missing) - 10} autres" if len(missing) > 10

@@ -22,6 +22,7 @@ Every input row gives one output row, in input order.
 import math
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -64,8 +65,9 @@ FUZZY_SUGGEST = 75
 FUZZY_MIN_LENGTH = 5
 MAX_CANDIDATES = 3
 # Seconds a list may spend on the search for names with typos (about 7 ms per unknown name
-# on our machine): beyond, rows are matched exactly only, with a message saying so.
-RESEMBLANCE_SECONDS = 20.0
+# on our machine, against 0.1 ms for the exact rules): beyond, rows are matched exactly only,
+# with a message saying so. A list of 10,000 unknown names is answered in about 7 s.
+RESEMBLANCE_SECONDS = 6.0
 # Levels tried for a name with no type, in order of preference on equal evidence.
 ALL_LEVELS = (COMMUNE, EPCI, EPT, DEPARTEMENT, REGION)
 DERIVED_ACRONYM_MIN = 4   # "SQY", "CUD": hand-written aliases; three letters say too little
@@ -228,7 +230,7 @@ def _by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer, allow=_anywhere
     stages = [
         lambda lvl: gaz.by_name[lvl].get(full, []),
         lambda lvl: gaz.by_name[lvl].get(rest, []),
-        lambda lvl: gaz.by_key[lvl].get(epci_key(name) if lvl == EPCI else key(rest), []),
+        lambda lvl: gaz.by_key[lvl].get(_key_of(name, rest, lvl), []),
         lambda lvl: gaz.by_compact[lvl].get(full.replace(" ", ""), []),
     ]
     for stage in stages:
@@ -237,6 +239,14 @@ def _by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer, allow=_anywhere
         if found:
             return found
     return []
+
+
+def _key_of(name: str, rest: str, level: str) -> str:
+    """The key a name is looked up by at the level; "" when, without its article, the name
+    is only generic words, which say too little ("Saint" is not Le Saint, Morbihan)."""
+    if level == EPCI:
+        return epci_key(name)
+    return key(rest) if distinctive_words(key(rest)) else ""
 
 
 def _by_code_in_name(name: str, levels: tuple[str, ...], gaz: Gazetteer,
@@ -531,19 +541,19 @@ def _resemblance(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazettee
 
 # ---------------------------------------------------------------- one row
 
-def _kind_hint(row: pd.Series) -> tuple[str | None, bool]:
+def _kind_hint(row: Mapping) -> tuple[str | None, bool]:
     """(kind, any_epci) from the type column, else from the name's prefix."""
     written = str(row.get("kind_hint", "") or "")
     if normalize(written) in ANY_EPCI_WORDS:
-        prefix = split_prefix(row.input_name)[0]
+        prefix = split_prefix(str(row.get("input_name", "")))[0]
         return (prefix if prefix in EPCI_KINDS else None), True
     kind = kind_from_words(written)
     if kind:
         return kind, False
-    return split_prefix(row.input_name)[0], False
+    return split_prefix(str(row.get("input_name", "")))[0], False
 
 
-def _placement(row: pd.Series, gaz: Gazetteer) -> tuple[tuple | None, str]:
+def _placement(row: Mapping, gaz: Gazetteer) -> tuple[tuple | None, str]:
     """((lon, lat, département, région), rule) from a seat commune code or coordinates;
     (None, why) when neither places the row ("" when none was given)."""
     seat = _clean_code(row.get("seat_code", ""))
@@ -604,7 +614,7 @@ def _place_in_parentheses(name: str, gaz: Gazetteer) -> tuple[str | None, str | 
     return None, _region_hint(inside, gaz)
 
 
-def _hints(row: pd.Series, kind: str | None, gaz: Gazetteer) -> tuple[Hints, str]:
+def _hints(row: Mapping, kind: str | None, gaz: Gazetteer) -> tuple[Hints, str]:
     """The row's hints, and a note naming those that could not be understood."""
     dep_text = str(row.get("departement_hint", "")).strip()
     reg_text = str(row.get("region_hint", "")).strip()
@@ -643,7 +653,7 @@ def _match_written(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazett
     return outcome
 
 
-def resolve_row(row: pd.Series, gaz: Gazetteer, resemblance: bool = True) -> Outcome:
+def resolve_row(row: Mapping, gaz: Gazetteer, resemblance: bool = True) -> Outcome:
     """The outcome of one row; resemblance=False skips the search for names with typos,
     the costly rule (see RESEMBLANCE_SECONDS)."""
     kind, any_epci = _kind_hint(row)
@@ -653,7 +663,8 @@ def resolve_row(row: pd.Series, gaz: Gazetteer, resemblance: bool = True) -> Out
     note = ""
 
     if str(row.get("code", "")).strip():
-        units, note = _match_code(row.code, kind, levels, gaz)
+        code = str(row["code"])
+        units, note = _match_code(code, kind, levels, gaz)
         if len(units) > 1 and name:
             by_name = _by_name(name, tuple(u.level for u in units), gaz)
             units = [u for u in units if u in by_name] or units
@@ -661,7 +672,7 @@ def resolve_row(row: pd.Series, gaz: Gazetteer, resemblance: bool = True) -> Out
             return _checked_against_name(units[0], name, levels, gaz)
         if len(units) > 1:
             return Outcome(S.AMBIGUOUS, candidates=units, rule="code", message=(
-                f"Le code « {row.code} » peut désigner plusieurs collectivités (voir les "
+                f"Le code « {code} » peut désigner plusieurs collectivités (voir les "
                 "candidats) : écrivez le code complet (2A004, 01001...), le nom ou le type."))
 
     outcome = Outcome(S.UNMATCHED)
@@ -739,7 +750,7 @@ def resolve_rows(rows: pd.DataFrame, resemblance_seconds: float = RESEMBLANCE_SE
     records = []
     first_row_of: dict[Unit, int] = {}
     deadline = time.monotonic() + resemblance_seconds
-    for _, row in rows.iterrows():
+    for row in rows.to_dict("records"):   # dicts: ten times faster than iterrows
         outcome = resolve_row(row, gaz, resemblance=time.monotonic() < deadline)
         if outcome.unit is not None and outcome.status == S.MATCHED:
             if outcome.unit in first_row_of:
@@ -758,7 +769,7 @@ def _duplicate(outcome: Outcome, first_row: int) -> Outcome:
         f"Même collectivité que la ligne {first_row} : cette ligne n'est comptée qu'une fois."))
 
 
-def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
+def _record(row: Mapping, outcome: Outcome, gaz: Gazetteer) -> dict:
     record = {S.ROW: int(row["row"]), S.INPUT_NAME: row.get("input_name", ""),
               S.STATUS: outcome.status, S.LEVEL: "", S.KIND: "", S.CODE: "", S.NAME: "",
               S.DEPARTEMENT: "", S.REGION: "", S.POPULATION: None, S.SCORE: outcome.score,
@@ -777,8 +788,9 @@ def _record(row: pd.Series, outcome: Outcome, gaz: Gazetteer) -> dict:
             S.POPULATION: int(unit["population"]), S.LON: unit["lon"], S.LAT: unit["lat"]})
     elif outcome.status == S.PLACED:
         lon, lat, dep, reg = outcome.place
-        record.update({S.KIND: outcome.kind, S.CODE: outcome.code, S.NAME: row.input_name,
-                       S.DEPARTEMENT: dep, S.REGION: reg, S.LON: lon, S.LAT: lat})
+        record.update({S.KIND: outcome.kind, S.CODE: outcome.code,
+                       S.NAME: row.get("input_name", ""), S.DEPARTEMENT: dep, S.REGION: reg,
+                       S.LON: lon, S.LAT: lat})
     return record
 
 

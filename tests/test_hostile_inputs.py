@@ -156,6 +156,84 @@ def test_2_a_row_with_a_value_in_column_xfd_is_refused():
         read_members(xlsx_bytes(workbook), "large.xlsx")
 
 
+def _with_sheet_tail(workbook: Workbook, tail: bytes) -> bytes:
+    """The workbook with XML added at the end of its first sheet (a comment, say)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(workbook)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in source.infolist():
+            data = source.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", tail + b"</worksheet>")
+            archive.writestr(part.filename, data)
+    return buffer.getvalue()
+
+
+def test_2_a_sheet_with_a_huge_comment_is_refused_at_once():
+    # expat takes minutes over a 40 Mo token; 2 Mo is enough to be refused.
+    workbook = _with_sheet_tail(_named_workbook(["Lille"]), b"<!--" + b"x" * 2_000_000 + b"-->")
+    started = time.perf_counter()
+    with pytest.raises(TooBigError, match="bloc de 1,9 Mo d'un seul tenant"):
+        read_members(workbook, "commentaire.xlsx")
+    assert time.perf_counter() - started < 2
+
+
+def test_2_xml_that_looks_like_cells_or_merges_is_read_in_linear_time():
+    workbook = _named_workbook(["Lille", "Roubaix"])
+    workbook.active["B2"] = "=1+1"
+    trap = b"<!-- " + b"<c " * 40_000 + b"<mergeCell " * 40_000 + b"-->"
+    started = time.perf_counter()
+    table = read_members(_with_sheet_tail(workbook, trap), "piege.xlsx")
+    assert time.perf_counter() - started < 3
+    assert table.rows["input_name"].tolist() == ["Lille", "Roubaix"]
+    assert any("(B2)" in note for note in table.notes)
+
+
+def test_2_many_sheets_that_reach_the_last_row_are_looked_at_quickly():
+    workbook = Workbook()
+    workbook.active.title = "Vide 0"
+    for index in range(30):
+        sheet = workbook.active if index == 0 else workbook.create_sheet(f"Vide {index}")
+        sheet["A1048576"].font = Font(bold=True)
+    members = workbook.create_sheet("Adhérents")
+    for row in (["nom"], ["Lille"]):
+        members.append(row)
+    started = time.perf_counter()
+    table = read_members(xlsx_bytes(workbook), "vides.xlsx")
+    assert time.perf_counter() - started < 5
+    assert (table.sheet, table.rows["input_name"].tolist()) == ("Adhérents", ["Lille"])
+
+
+def test_2_a_part_that_claims_more_bytes_than_the_file_has_is_a_damaged_file():
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(_named_workbook(["Lille"]))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:   # stored: no compression
+        for part in source.infolist():
+            archive.writestr(part.filename, source.read(part.filename))
+    data = bytearray(buffer.getvalue())
+    # The sizes in the central directory entry of the sheet: compressed at +20, then +24.
+    entry = data.rindex(b"PK\x01\x02", 0, data.rindex(b"xl/worksheets/sheet1.xml"))
+    data[entry + 20:entry + 28] = (30_000_000).to_bytes(4, "little") * 2
+    with pytest.raises(MemberFileError, match="archive zip abîmée ou incomplète"):
+        read_members(bytes(data), "abimee.xlsx")
+
+
+def test_2_a_csv_of_blank_lines_costs_little_memory(tmp_path):
+    blank = tmp_path / "vide.csv"
+    blank.write_bytes(b"nom\n" + b"\n" * 4_000_000)
+    # In a process of its own, to measure its peak memory (tracemalloc would take a minute).
+    # (VmHWM, not ru_maxrss: that one keeps the peak of the pytest process it was forked from.)
+    script = ("import sys\nfrom geodata.reading import MemberFileError, read_members\n"
+              "try:\n    read_members(sys.argv[1])\nexcept MemberFileError as exc:\n"
+              "    print(exc)\nprint(next(int(line.split()[1]) // 1024 for line in "
+              "open('/proc/self/status') if line.startswith('VmHWM')))")
+    run = subprocess.run([sys.executable, "-c", script, str(blank)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    message, peak_mb = run.stdout.strip().rsplit("\n", 1)
+    assert "ne contient que la ligne d'en-tête" in message
+    assert int(peak_mb) < 250   # one list per blank line would take 350 Mo
+
+
 # ---------------------------------------------------------------- 3. sizes the app can carry
 
 def test_3_more_rows_than_a_member_list_has_are_refused_with_the_limit():
@@ -207,6 +285,17 @@ def test_4_another_sheet_with_a_name_column_is_said_and_can_be_chosen():
         read_members(xlsx_bytes(workbook), "classeur.xlsx", sheet="Bilan")
 
 
+def test_4_a_hidden_sheet_is_not_read_before_the_visible_one():
+    workbook = _named_workbook(["Marseille"])
+    workbook.active.title = "Archive 2019"
+    workbook.active.sheet_state = "hidden"
+    current = workbook.create_sheet("Adhérents")
+    for row in (["nom"], ["Lille"]):
+        current.append(row)
+    table = read_members(xlsx_bytes(workbook), "classeur.xlsx")
+    assert (table.sheet, table.rows["input_name"].tolist()) == ("Adhérents", ["Lille"])
+
+
 def test_4_merged_cells_fill_every_row_they_cover():
     workbook = _named_workbook(["Lille", "Roubaix", "Tourcoing"])
     sheet = workbook.active
@@ -247,6 +336,16 @@ def test_9_a_code_without_its_zero_or_its_corsican_letter_is_left_to_the_name():
     assert resolved[S.STATUS].tolist()[1] == S.AMBIGUOUS
     assert {c["code"] for c in resolved[S.CANDIDATES].iloc[1]} == {"02004", "2A004"}
     assert resolved[S.CODE].iloc[3] == "2A004"   # the code before 1976
+
+
+def test_9_a_code_typed_on_the_wrong_line_is_left_to_a_person():
+    rows = member_rows(["Lille", "Saint-Denis", "Saint"])
+    rows["code"] = ["13055", "974", ""]
+    lille, saint_denis, saint = resolve_rows(rows).itertuples()
+    assert lille.status == S.AMBIGUOUS
+    assert [c["code"] for c in lille.candidates] == ["13055", "59350"]
+    assert [c["code"] for c in saint_denis.candidates][:2] == ["974", "97411"]
+    assert saint.status == S.UNMATCHED   # not Le Saint (Morbihan)
 
 
 def test_9_coordinates_on_the_coast_are_placed_and_invalid_ones_are_said():
