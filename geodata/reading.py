@@ -487,14 +487,26 @@ def _decode(data: bytes, filename: str | None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         _reject_mixed_utf8(data, exc, filename)
+    plausible = []
     for encoding in FALLBACK_ENCODINGS:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if _is_plausible(text):
-            return text, encoding
-    raise EncodingError(filename, "son encodage n'a pas pu être reconnu")
+            plausible.append((text, encoding))
+    if not plausible:
+        raise EncodingError(filename, "son encodage n'a pas pu être reconnu")
+    # Several may read as Western text (cp850's "é" is mac_roman's "Ç"): the one that gives
+    # the most French letters wins, the order of FALLBACK_ENCODINGS breaking ties.
+    return max(plausible, key=lambda decoded: _french_letters(decoded[0]))
+
+
+FRENCH_LETTERS = frozenset("éèêëàâäçîïôöùûüÿœæÉÈÊÀÂÇÎÔ")
+
+
+def _french_letters(text: str) -> int:
+    return sum(1 for char in text if char in FRENCH_LETTERS)
 
 
 def _decode_strict(data: bytes, encoding: str, filename: str | None) -> str:

@@ -566,3 +566,12 @@ def test_every_error_is_a_member_file_error():
 def test_source_must_be_a_path_or_bytes():
     with pytest.raises(TypeError, match="path or bytes"):
         read_members(42)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman", "cp850"])
+def test_old_encodings_are_told_apart_by_their_french_letters(encoding):
+    content = "nom;notes\nSaint-Étienne;café à Orléans\nBesançon;où\n".encode(encoding)
+    table = read_members(content, "ancien.csv")
+    assert table.encoding == encoding
+    assert table.rows[INPUT_NAME].tolist() == ["Saint-Étienne", "Besançon"]
+    assert table.extra("notes").tolist() == ["café à Orléans", "où"]
