@@ -70,12 +70,13 @@ MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8   # mallopt's parameter number, from glibc's malloc.h
 
 
-def limit_malloc_arenas() -> None:
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
     """Cap glibc's arenas for the threads started from now on (what MALLOC_ARENA_MAX=2 does
-    when set before the process starts); nothing elsewhere than on Linux with glibc."""
+    when set before the process starts; 0: glibc's default); nothing elsewhere than on Linux
+    with glibc."""
     try:
         libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+        libc.mallopt(_M_ARENA_MAX, arenas)
     except (OSError, AttributeError):
         pass
 

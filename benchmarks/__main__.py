@@ -99,7 +99,8 @@ def main() -> int:
             + run("member resolution", sections.resolution)
             + run("map figures", sections.figures)
             + with_server()
-            + run("export", sections.export))
+            + run("export", sections.export)
+            + run("server memory", sections.memory))
     elapsed = time.perf_counter() - started
     info["load_end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print("\n".join(summary_lines(rows)))

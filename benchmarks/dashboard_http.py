@@ -42,13 +42,20 @@ FILTER_PROPS = {ids.REGION: "region", ids.KINDS: "kinds", ids.DEPARTEMENT: "depa
                 ids.SEARCH: "query"}
 
 
-def start_server(timeout: float = 180):
+def start_server(timeout: float = 180, env: dict | None = None):
     """`python -m benchmarks.serve` (the app as app.py serves it) on a free loopback port,
     started by the browser tests' helper; .start_seconds says how long it took."""
     sys.path.insert(0, str(TESTS))
     from browser import AppServer  # the browser tests' helper
 
-    return AppServer(module="benchmarks.serve", timeout=timeout)
+    return AppServer(module="benchmarks.serve", timeout=timeout, env=env)
+
+
+def resident_mb(server) -> float:
+    """The server process's resident memory, in MB."""
+    with open(f"/proc/{server.process.pid}/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status
+                    if line.startswith("VmRSS"))
 
 
 # -- payloads -------------------------------------------------------------------------------------

@@ -37,9 +37,10 @@ def many_members(count: int = 2000) -> pd.DataFrame:
     frames.append(communes.nlargest(max(room, 0), "population").assign(kind=KIND_COMMUNE))
     members = pd.concat(frames, ignore_index=True).head(count)
     members = members.rename(columns={"nom": schema.NAME})
-    members["Année d'adhésion"] = 2010 + members.index % 15
+    year = schema.extra_key("Année d'adhésion")   # a column of the list's own
+    members[year] = 2010 + members.index % 15
     columns = [schema.KIND, schema.CODE, schema.NAME, schema.DEPARTEMENT, schema.REGION,
-               schema.POPULATION, schema.LON, schema.LAT, "Année d'adhésion"]
+               schema.POPULATION, schema.LON, schema.LAT, year]
     return members[columns]
 
 

@@ -60,7 +60,7 @@ def every_commune() -> pd.DataFrame:
 def upload_csv(members: pd.DataFrame) -> bytes:
     """The list as a user's CSV: name, type and official code (so every row resolves)."""
     frame = pd.DataFrame({"nom": members[S.NAME], "type": members[S.KIND],
-                          "code": members[S.CODE], ADHESION: members[ADHESION]})
+                          "code": members[S.CODE], ADHESION: members[S.extra_key(ADHESION)]})
     return frame.to_csv(sep=";", index=False).encode("utf-8")
 
 

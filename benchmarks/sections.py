@@ -1,6 +1,7 @@
 """Each part of the chain measured and turned into report rows, with the goals of issues 2–6."""
 
 import statistics
+import threading
 import time
 from pathlib import Path
 
@@ -200,4 +201,97 @@ def export() -> list[Row]:
         Row(section, f"--all-regions batch ({images} A4 PNG at 300 dpi, whole command)",
             result["batch_s"], "s", naive=naive_batch, goal=Goal(60, 6),
             note="naive: + a browser start per image (estimate from the naive image)"),
+    ]
+
+
+# -- server memory under sustained load (issue 12) ------------------------------------------------
+
+LOAD_CLIENTS = 8
+LOAD_CHANGES = 60   # views per client per round (map + table requests each)
+LOAD_ROUNDS = 3
+LOAD_EXPORTS = 10   # PNG exports per round, alongside
+
+
+def _every_region_bodies(url: str) -> list[tuple[bytes, bytes]]:
+    """(map body, table body) of the national view and of each région's, for the sample."""
+    from dashboard import ids
+    from dashboard.names import region_names
+
+    found = http.callbacks(url)
+    bodies = []
+    for region in ["", *sorted(region_names())]:
+        values = {(ids.REGION, "value"): region, (ids.KINDS, "value"): http.ALL,
+                  (ids.DEPARTEMENT, "value"): None, (ids.SEARCH, "value"): "",
+                  (ids.MEMBERS_STORE, "data"): None, (ids.SELECTED_STORE, "data"): None}
+        bodies.append((http.payload(found["map"], values, ids.REGION),
+                       http.payload(found["table"], values, ids.REGION)))
+    return bodies
+
+
+def _export_body(url: str) -> bytes:
+    """The request of the export button: a screen PNG of the national view."""
+    import json
+
+    import requests
+
+    from dashboard import ids
+
+    dependency = next(d for d in requests.get(url + "/_dash-dependencies", timeout=30).json()
+                      if d["output"].startswith(f"..{ids.EXPORT_DOWNLOAD}.data"))
+    values = {(ids.EXPORT_BUTTON, "n_clicks"): 1, (ids.EXPORT_FORMAT, "value"): "png",
+              (ids.EXPORT_SIZE, "value"): "screen", (ids.EXPORT_TABLE, "value"): [],
+              (ids.KINDS, "value"): http.ALL, (ids.REGION, "value"): ""}
+    body = json.loads(http.payload(dependency, values, ids.EXPORT_BUTTON))
+    body["changedPropIds"] = [f"{ids.EXPORT_BUTTON}.n_clicks"]
+    return json.dumps(body).encode()
+
+
+def _exports(url: str, body: bytes, count: int) -> None:
+    import requests
+
+    with requests.Session() as session:
+        for _ in range(count):
+            response = session.post(url + "/_dash-update-component", data=body, timeout=120,
+                                    headers={"Content-Type": "application/json"})
+            if response.status_code != 200 or b"base64" not in response.content:
+                raise RuntimeError(f"export answered {response.status_code}")
+
+
+def memory() -> list[Row]:
+    """Resident memory of `python app.py` from its start to after sustained load (8 clients
+    going through every région, PNG exports alongside), with its memory arenas capped (ours)
+    and with glibc's default (naive), one server after the other."""
+    from .serve import GLIBC_ARENAS_ENV
+
+    section = "Server memory under sustained load (8 clients and exports, python app.py)"
+    measured = {}
+    for way, env in (("ours", None), ("naive", {GLIBC_ARENAS_ENV: "1"})):
+        server = http.start_server(env=env)
+        try:
+            started = http.resident_mb(server)
+            bodies = _every_region_bodies(server.url)
+            export = _export_body(server.url)
+            after_each = []
+            for _ in range(LOAD_ROUNDS):
+                exporter = threading.Thread(target=_exports,
+                                            args=(server.url, export, LOAD_EXPORTS))
+                exporter.start()
+                http.replay(server.url, bodies, LOAD_CLIENTS, LOAD_CHANGES)
+                exporter.join()
+                after_each.append(http.resident_mb(server))
+            measured[way] = (started, after_each)
+        finally:
+            server.stop()
+    requests = 2 * LOAD_CLIENTS * LOAD_CHANGES
+    (start, ours), (naive_start, naive) = measured["ours"], measured["naive"]
+    note = ("naive: glibc's default memory arenas, up to 8 per core, one per new thread of the "
+            "threaded server; ours: two (app.limit_malloc_arenas)")
+    return [
+        Row(section, "at start (geometry prepared)", start, "MB", naive=naive_start),
+        Row(section, f"growth over the first {requests:,} requests (every view prepared)",
+            ours[0] - start, "MB", naive=naive[0] - naive_start, goal=Goal(100, 12),
+            note=note),
+        Row(section, f"growth over the next {requests * (LOAD_ROUNDS - 1):,} requests",
+            ours[-1] - ours[0], "MB", naive=naive[-1] - naive[0], goal=Goal(30, 12),
+            note="flat once every view is prepared: no cache grows with the requests"),
     ]

@@ -21,9 +21,21 @@ def callback_failed(error: Exception):
     log.error("callback %s failed", _output_of_request(), exc_info=error)
 
 
+def _body():
+    """The request's JSON (None when it is not JSON, or nested deeper than Python reads)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
 def _output_of_request() -> str:
-    body = request.get_json(silent=True)
+    body = _body()
     return str(body.get("output"))[:200] if isinstance(body, dict) else "?"
+
+
+def _is_component(item) -> bool:
+    return isinstance(item, dict) and "id" in item and isinstance(item.get("property"), str)
 
 
 def _is_callback_request(body, callback_map: dict) -> bool:
@@ -40,9 +52,14 @@ def _is_callback_request(body, callback_map: dict) -> bool:
     # An entry is one component's value, or a list of them for a pattern-matching id.
     flat = [item for entry in entries
             for item in (entry if isinstance(entry, list) else [entry])]
-    return all(isinstance(item, dict) and "id" in item and isinstance(item.get("property"), str)
-               for item in flat) and isinstance(body.get("changedPropIds", []), list) \
-        and isinstance(body.get("outputs"), dict | list)
+    # outputs: one component, or a list with one per output of the callback.
+    outputs, wanted = body.get("outputs"), expected["output"]
+    outputs_fit = (_is_component(outputs) if not isinstance(wanted, list) else
+                   isinstance(outputs, list) and len(outputs) == len(wanted)
+                   and all(map(_is_component, outputs)))
+    changed = body.get("changedPropIds", [])
+    return all(map(_is_component, flat)) and outputs_fit and isinstance(changed, list) \
+        and all(isinstance(prop, str) for prop in changed)
 
 
 def register(app) -> None:
@@ -51,5 +68,5 @@ def register(app) -> None:
     @app.server.before_request
     def _check_callback_request():
         if request.method == "POST" and request.path.endswith(UPDATE_PATH):
-            if not _is_callback_request(request.get_json(silent=True), app.callback_map):
+            if not _is_callback_request(_body(), app.callback_map):
                 abort(400, "Requête de mise à jour invalide.")

@@ -15,12 +15,14 @@ import pandas as pd
 
 from geodata import memoized
 from geodata import schema as S
+from geodata.kinds import KIND_BY_ID
 from geodata.members import SAMPLE_LABEL, SAMPLE_PATH, sample_members
 
 STORE_VERSION = 2   # 2: rows as lists, the file's own columns under schema.extra_key
-# Browsers send the store with every callback: its JSON must stay under the server's request
-# limit (app.MAX_REQUEST_BYTES, 8 Mo) with room for the other values of a request.
-MAX_STORE_BYTES = 6 * 1024 * 1024
+# Browsers send the store with every callback (under the server's request limit of 8 Mo) and
+# keep it in sessionStorage, whose quota is about 5 million characters (Firefox, and Chrome
+# once a character is not Latin-1): 4.5 Mo leaves room for both.
+MAX_STORE_BYTES = 4_500_000
 UNREADABLE_STORE = ("La liste gardée par ce navigateur n'a pas pu être relue (elle date "
                     "peut-être d'une version précédente de l'application) : l'échantillon "
                     "embarqué est affiché. Envoyez de nouveau votre fichier.")
@@ -57,10 +59,8 @@ def read_store(data) -> pd.DataFrame | None:
     this version wrote."""
     if not data:
         return None
-    if not isinstance(data, dict) or data.get("version") != STORE_VERSION:
-        raise ValueError("not a member store")
-    _source(data.get("source"))
-    columns, rows = data.get("columns"), data.get("rows")
+    _check_envelope(data)
+    columns, rows = data["columns"], data["rows"]
     if not isinstance(columns, list) or columns[:len(S.RESOLVED_COLUMNS)] != S.RESOLVED_COLUMNS \
             or not all(S.is_extra(c) for c in columns[len(S.RESOLVED_COLUMNS):]) \
             or len(set(columns)) != len(columns) or not isinstance(rows, list) \
@@ -68,11 +68,20 @@ def read_store(data) -> pd.DataFrame | None:
         raise ValueError("not a member store")
     try:
         members = S.from_rows(rows, columns)
-    except (TypeError, ValueError) as exc:   # a value of the wrong type
+    except (TypeError, ValueError, OverflowError) as exc:   # a value of the wrong type
         raise ValueError("not a member store") from exc
-    if not members[S.ROW].is_unique or not members[S.CANDIDATES].map(_are_candidates).all():
+    if not members[S.ROW].is_unique or not members[S.CANDIDATES].map(_are_candidates).all() \
+            or not members[S.STATUS].isin(S.STATUSES).all() \
+            or not members[S.KIND].isin([*KIND_BY_ID, ""]).all():
         raise ValueError("not a member store")
     return members
+
+
+def _check_envelope(data) -> None:
+    if not isinstance(data, dict) or data.get("version") != STORE_VERSION \
+            or not isinstance(data.get("columns"), list) or not isinstance(data.get("rows"), list):
+        raise ValueError("not a member store")
+    _source(data.get("source"))
 
 
 def _are_candidates(candidates: list) -> bool:
@@ -96,8 +105,10 @@ def _source(raw) -> Source:
 
 
 def is_readable(data) -> bool:
+    """The store is one this version wrote (its envelope: version, source, columns); its rows
+    are checked when from_store reads them, once per callback."""
     try:
-        read_store(data)
+        _check_envelope(data)
     except ValueError:
         return False
     return True

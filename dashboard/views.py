@@ -83,6 +83,11 @@ def detail_card(members: pd.DataFrame, row: int | None):
     ])
 
 
+# Rows listed in the report (each with its choices): a page of thousands would take seconds
+# to build and to draw; the resolved list's download has them all.
+MAX_REPORT_ROWS = 200
+
+
 def upload_report(resolved: pd.DataFrame, source: Source):
     """What became of each row of an uploaded list, with a way to choose among candidates
     (and among the sheets of a workbook that has several lists)."""
@@ -106,7 +111,7 @@ def upload_report(resolved: pd.DataFrame, source: Source):
     children.append(html.Ul(lines, className="report-counts"))
     if not problems.empty:
         items = []
-        for record in problems.to_dict("records"):
+        for record in problems.head(MAX_REPORT_ROWS).to_dict("records"):
             choices = record[S.CANDIDATES]
             rule = S.RULE_LABELS.get(record[S.RULE])
             body = [html.Strong(f"Ligne {record[S.ROW]} : « {record[S.INPUT_NAME]} »"),
@@ -122,6 +127,10 @@ def upload_report(resolved: pd.DataFrame, source: Source):
                              for choice in choices],
                     className="report-choice"))
             items.append(html.Li(body))
+        if len(problems) > MAX_REPORT_ROWS:
+            items.append(html.Li(
+                f"… et {len(problems) - MAX_REPORT_ROWS} autres lignes à vérifier : voir la "
+                "liste rapprochée (bouton ci-dessous), qui les donne toutes."))
         children += [html.H3("Lignes à vérifier"), html.Ul(items, className="report-rows"),
                      html.Button("Appliquer mes choix", id=ids.APPLY_CHOICES)]
     else:

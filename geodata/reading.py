@@ -35,8 +35,8 @@ MAX_COLUMNS = 200             # columns of the table
 MAX_CELL_CHARS = 10_000       # characters of one value
 MAX_UNZIPPED_BYTES = 40 * 1024 * 1024      # all the parts of an .xlsx, decompressed
 # openpyxl reads about 40,000 cells or texts a second on our machine: these two keep the
-# reading of any workbook under 10 s (a list of 10,000 rows and 15 columns fits).
-MAX_CELLS = 150_000           # cells of the sheet read
+# reading of any workbook under 10 s (a list of 10,000 rows and 16 columns fits).
+MAX_CELLS = 180_000           # cells of the sheet read (empty formatted ones included)
 MAX_SHARED_STRINGS = 100_000  # texts of the workbook's shared table
 MAX_XML_TOKEN_BYTES = 1024 * 1024   # one piece of XML between two '<' (a text, a comment)
 # Rows looked at, blank ones included, to find the header of a sheet.
@@ -214,9 +214,12 @@ class TooBigError(MemberFileError):
     decompresses to much more than its size (a "zip bomb")."""
 
 
-def too_many_rows(filename: str | None, rows: int, sheet: str | None = None) -> TooBigError:
+def too_many_rows(filename: str | None, rows: int | None, sheet: str | None = None
+                  ) -> TooBigError:
+    """rows: how many the file has (None: more than the limit, not counted to the end)."""
+    counted = count_fr(rows) if rows is not None else f"plus de {count_fr(MAX_ROWS)}"
     return TooBigError(
-        f"{_the_file(filename, sheet)} compte {count_fr(rows)} lignes, pour une limite de "
+        f"{_the_file(filename, sheet)} compte {counted} lignes, pour une limite de "
         f"{count_fr(MAX_ROWS)} adhérents. Vérifiez que c'est bien la liste des adhérents ; "
         "sinon découpez-la en plusieurs fichiers, envoyés un par un.", filename, sheet=sheet)
 
@@ -497,16 +500,22 @@ def _decode(data: bytes, filename: str | None) -> tuple[str, str]:
             plausible.append((text, encoding))
     if not plausible:
         raise EncodingError(filename, "son encodage n'a pas pu être reconnu")
-    # Several may read as Western text (cp850's "é" is mac_roman's "Ç"): the one that gives
-    # the most French letters wins, the order of FALLBACK_ENCODINGS breaking ties.
-    return max(plausible, key=lambda decoded: _french_letters(decoded[0]))
+    # Several may read as Western text (cp850's "é" is mac_roman's "Ç"). The first of
+    # FALLBACK_ENCODINGS (Windows, by far the commonest) is kept unless another gives clearly
+    # more accented letters inside words: wrong guesses give capitals there ("SÚnÚ"), or
+    # letters where the text had symbols (cp1252's "€" and "“" are cp850's "Ç" and "ô").
+    first = plausible[0]
+    best = max(plausible, key=lambda decoded: _french_letters(decoded[0]))
+    return best if _french_letters(best[0]) > 2 * _french_letters(first[0]) + 1 else first
 
 
-FRENCH_LETTERS = frozenset("éèêëàâäçîïôöùûüÿœæÉÈÊÀÂÇÎÔ")
+FRENCH_LETTERS = "éèêëàâçîïôûùüœ"
+_LETTER_IN_WORD = re.compile(f"(?<=[a-z])[{FRENCH_LETTERS}]|[{FRENCH_LETTERS}](?=[a-z])")
 
 
 def _french_letters(text: str) -> int:
-    return sum(1 for char in text if char in FRENCH_LETTERS)
+    """Lowercase accented letters next to a lowercase letter, as French words have them."""
+    return len(_LETTER_IN_WORD.findall(text))
 
 
 def _decode_strict(data: bytes, encoding: str, filename: str | None) -> str:
@@ -552,6 +561,13 @@ def _detect_separator(text: str) -> str:
     lines = [line for line in text[:100_000].splitlines()[:50] if line.strip()]
     if not lines:
         return SEPARATORS[0]
+    # The separator that shows a name column in the header is the one ("Collectivité;Type;
+    # Nom, prénom de l'élu" is split by ';', though its lines have as many commas as not).
+    naming = [separator for separator in SEPARATORS if any(
+        _has_name_column(next(csv.reader([line], delimiter=separator)))
+        for line in lines[:MAX_TITLE_ROWS + 1])]
+    if len(naming) == 1:
+        return naming[0]
     try:
         sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=SEPARATORS).delimiter
     except csv.Error:
@@ -595,9 +611,12 @@ def _check_header_separators(grid: list[list[str]], separator: str,
     header_at = _find_header(grid)
     if header_at is None:
         return
-    for cell in grid[header_at]:
+    header = grid[header_at]
+    present = {_CANONICAL_OF.get(normalize_header(cell)) for cell in header}
+    for cell in header:
         for other in (s for s in SEPARATORS if s != separator and s in cell):
-            if any(_CANONICAL_OF.get(normalize_header(part)) for part in cell.split(other)):
+            hidden = {_CANONICAL_OF.get(normalize_header(part)) for part in cell.split(other)}
+            if hidden - present - {None}:   # "Nom, prénom de l'élu" hides nothing
                 raise BadRowError(filename, header_at + 1, (
                     f"la ligne d'en-tête mélange deux séparateurs (« {separator} » et "
                     f"« {other} », dans « {_shorten(cell)} »), si bien que des colonnes ne "
@@ -668,7 +687,8 @@ def _read_xlsx(data: bytes, filename: str | None, wanted: str | None = None) -> 
     if others:
         notes.insert(0, f"Le classeur a d'autres feuilles avec une colonne de nom "
                         f"({_quoted_list(others)}) : seule la feuille « {chosen} » est lue. "
-                        "Choisissez la feuille à lire si ce n'est pas la bonne.")
+                        "Si ce n'est pas la bonne, choisissez la feuille à lire (dans le "
+                        "rapport, ou avec --sheet en ligne de commande).")
     return _Workbook(grid, chosen, named, notes)
 
 
@@ -703,7 +723,7 @@ def _sheet_grid(sheet, filename: str | None, head: bool = False) -> list[list[st
         if head and (non_blank > MAX_TITLE_ROWS or len(grid) >= MAX_HEAD_ROWS):
             break
         if non_blank > MAX_ROWS + MAX_TITLE_ROWS + 1:
-            raise too_many_rows(filename, non_blank - 1, sheet.title)
+            raise too_many_rows(filename, None, sheet.title)   # the rest is not read
     return grid
 
 
@@ -754,33 +774,36 @@ def _sheet_extras(xml: bytes) -> _SheetExtras:
 
 
 def _merged_cells(grid: list[list[str]], ranges: list[tuple[str, str]]) -> list[str]:
-    """Give every cell of a merged range the value shown in it (Excel keeps it in the first
-    cell only); a note says how many ranges were filled."""
-    filled = 0
+    """Give every row a merged range covers the value shown in it (Excel keeps it in the first
+    row only): "59" merged over three rows is the département of each. A merge across columns
+    (a title over the table) is left as it is. A note says how many ranges were filled."""
+    last_row = max((index for index, cells in enumerate(grid) if cells), default=-1)
+    filled = cells_filled = 0
     for first, last in ranges:
         try:
-            (first_col, first_row), (last_col, last_row) = (
-                coordinate_from_string(first), coordinate_from_string(last))
+            (column, first_row), (_, end_row) = (coordinate_from_string(first),
+                                                 coordinate_from_string(last))
         except ValueError:
             continue
-        columns = range(column_index_from_string(first_col) - 1,
-                        min(column_index_from_string(last_col), MAX_COLUMNS))
-        rows = range(first_row - 1, min(last_row, len(grid)))
-        if not rows or not columns or columns.start >= len(grid[rows.start]):
+        column = column_index_from_string(column) - 1
+        rows = range(first_row - 1, min(end_row, last_row + 1))
+        if len(rows) < 2 or column >= MAX_COLUMNS or column >= len(grid[rows.start]) \
+                or not grid[rows.start][column]:
             continue
-        value = grid[rows.start][columns.start]
-        if not value:
-            continue
-        for index in rows:
+        cells_filled += len(rows)
+        if cells_filled > MAX_CELLS:
+            raise TooBigError(f"Le classeur fusionne plus de {count_fr(MAX_CELLS)} cellules. "
+                              f"{_KEEP_THE_LIST}")
+        value = grid[rows.start][column]
+        for index in rows[1:]:
             cells = grid[index] = list(grid[index])
-            cells.extend([""] * (columns.stop - len(cells)))
-            for column in columns:
-                cells[column] = value
+            cells.extend([""] * (column + 1 - len(cells)))
+            cells[column] = value
         filled += 1
     if not filled:
         return []
-    return [f"{filled} groupe{'s' if filled > 1 else ''} de cellules fusionnées : la valeur "
-            "est reprise dans chaque ligne du groupe."]
+    return [f"{filled} groupe{'s' if filled > 1 else ''} de cellules fusionnées sur plusieurs "
+            "lignes : la valeur est reprise dans chaque ligne du groupe."]
 
 
 def _formulas_note(missing: list[str]) -> list[str]:

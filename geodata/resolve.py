@@ -230,7 +230,7 @@ def _by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer, allow=_anywhere
     stages = [
         lambda lvl: gaz.by_name[lvl].get(full, []),
         lambda lvl: gaz.by_name[lvl].get(rest, []),
-        lambda lvl: gaz.by_key[lvl].get(_key_of(name, rest, lvl), []),
+        lambda lvl: gaz.by_key[lvl].get(epci_key(name) if lvl == EPCI else key(rest), []),
         lambda lvl: gaz.by_compact[lvl].get(full.replace(" ", ""), []),
     ]
     for stage in stages:
@@ -239,14 +239,6 @@ def _by_name(name: str, levels: tuple[str, ...], gaz: Gazetteer, allow=_anywhere
         if found:
             return found
     return []
-
-
-def _key_of(name: str, rest: str, level: str) -> str:
-    """The key a name is looked up by at the level; "" when, without its article, the name
-    is only generic words, which say too little ("Saint" is not Le Saint, Morbihan)."""
-    if level == EPCI:
-        return epci_key(name)
-    return key(rest) if distinctive_words(key(rest)) else ""
 
 
 def _by_code_in_name(name: str, levels: tuple[str, ...], gaz: Gazetteer,
@@ -738,13 +730,13 @@ def _checked_against_name(unit: Unit, name: str, levels: tuple[str, ...],
 
 # ---------------------------------------------------------------- the whole list
 
-def resolve_rows(rows: pd.DataFrame, resemblance_seconds: float = RESEMBLANCE_SECONDS
-                 ) -> pd.DataFrame:
+def resolve_rows(rows: pd.DataFrame, resemblance_seconds: float = math.inf) -> pd.DataFrame:
     """One resolved row per input row (schema.RESOLVED_COLUMNS, then the file's own columns).
 
-    Names with typos are searched for during resemblance_seconds at most; the rows after that
-    are matched exactly only, and say so: a long list of unknown names (a wrong column, a
-    hostile file) is answered in bounded time.
+    Names with typos are searched for during resemblance_seconds at most (the dashboard gives
+    RESEMBLANCE_SECONDS; the command line takes its time); the rows after that are matched
+    exactly only, and say so: a long list of unknown names (a wrong column, a hostile file) is
+    answered in bounded time.
     """
     gaz = gazetteer()
     records = []

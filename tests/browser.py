@@ -37,11 +37,12 @@ class AppServer:
     start_seconds: how long it took to answer its first request.
     """
 
-    def __init__(self, module: str | None = None, timeout: float = 120):
+    def __init__(self, module: str | None = None, timeout: float = 120,
+                 env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
-               "PYTHONPATH": str(ROOT)}
+               "PYTHONPATH": str(ROOT), **(env or {})}
         command = [sys.executable, *(["-m", module] if module else ["app.py"])]
         # The server logs every request: to a file, since a pipe nobody reads fills up and
         # then blocks the server in the middle of a test.

@@ -89,14 +89,22 @@ def test_every_callback_answers_forged_values_without_an_error(app, client, samp
     {}, [], "du texte", {"output": "../../", "inputs": []},
     {"output": "map.figure", "outputs": {"id": "map", "property": "figure"}, "inputs": "x"},
     {"output": "map.figure", "outputs": {"id": "map", "property": "figure"}, "inputs": [1]},
+    {"output": "selected-member.data", "outputs": [],
+     "inputs": [{"id": "member-table", "property": "selectedRows", "value": None}]},
+    {"output": "selected-member.data", "outputs": {"x": 1},
+     "inputs": [{"id": "member-table", "property": "selectedRows", "value": None}]},
+    {"output": "selected-member.data", "outputs": {"id": "selected-member", "property": "data"},
+     "inputs": [{"id": "member-table", "property": "selectedRows", "value": None}],
+     "changedPropIds": [["x"]]},
 ])
 def test_a_body_that_is_no_callback_request_is_refused_with_400(client, payload):
     response = client.post(UPDATE, json=payload)
     assert response.status_code == 400
 
 
-def test_a_body_that_is_not_json_is_refused_with_400(client):
-    response = client.post(UPDATE, data=b"\xff\xfe{", content_type="application/json")
+@pytest.mark.parametrize("data", [b"\xff\xfe{", b"[" * 100_000 + b"]" * 100_000])
+def test_a_body_that_is_not_json_is_refused_with_400(client, data):
+    response = client.post(UPDATE, data=data, content_type="application/json")
     assert response.status_code == 400
 
 

@@ -575,3 +575,33 @@ def test_old_encodings_are_told_apart_by_their_french_letters(encoding):
     assert table.encoding == encoding
     assert table.rows[INPUT_NAME].tolist() == ["Saint-Étienne", "Besançon"]
     assert table.extra("notes").tolist() == ["café à Orléans", "où"]
+
+
+def test_windows_text_with_symbols_stays_windows():
+    content = ("nom;cotisation;statut\nLille;1200 €;adhésion “historique”\nSéné;300 €;• actif\n"
+               "Béziers;800 €;à jour…\n").encode("cp1252")
+    table = read_members(content, "windows.csv")
+    assert table.encoding == "cp1252"
+    assert table.rows[INPUT_NAME].tolist() == ["Lille", "Séné", "Béziers"]
+    assert table.extra("cotisation").tolist()[0] == "1200 €"
+
+
+def test_a_header_naming_two_things_with_a_comma_is_a_header():
+    content = "Collectivité;Type;Nom, prénom de l'élu\nLille;commune;Martin, Anne\n"
+    table = read_members(content.encode(), "elus.csv")
+    assert table.extra("Nom, prénom de l'élu").tolist() == ["Martin, Anne"]
+
+
+def test_a_merged_title_above_the_header_is_still_a_title():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Liste des adhérents 2024"])
+    sheet.merge_cells("A1:C1")
+    for row in (["nom", "type", "code"], ["Lille", "commune", "59350"],
+                ["Roubaix", "commune", "59512"]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_members(buffer.getvalue(), "titre.xlsx")
+    assert table.rows[INPUT_NAME].tolist() == ["Lille", "Roubaix"]
+    assert table.rows[CODE].tolist() == ["59350", "59512"]

@@ -7,7 +7,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, no_update
 
 from geodata import schema as S
 from geodata.reading import MAX_BYTES, MemberFileError, read_members
-from geodata.resolve import choose, resolve_rows
+from geodata.resolve import RESEMBLANCE_SECONDS, choose, resolve_rows
 
 from .. import ids
 from ..labels import LIST_UNCHANGED
@@ -39,13 +39,13 @@ def read_upload(contents, filename, sheet=None) -> tuple[dict | None, str]:
                              sheet=sheet if isinstance(sheet, str) else None)
     except MemberFileError as exc:
         return None, f"{exc} {LIST_UNCHANGED}"
-    resolved = resolve_rows(table.rows)
+    resolved = resolve_rows(table.rows, resemblance_seconds=RESEMBLANCE_SECONDS)
     data = to_store(resolved, Source(filename, table.sheet, table.sheets, table.notes))
     if store_bytes(data) > MAX_STORE_BYTES:
         return None, (
             f"La liste « {filename} » a été lue, mais elle est trop volumineuse pour être "
-            f"affichée ici ({len(resolved)} lignes et {len(table.extra_columns)} colonnes en "
-            "plus du nom et du code). Gardez les colonnes utiles, ou découpez la liste en "
+            f"affichée ici ({len(resolved)} lignes, dont {len(table.extra_columns)} colonnes "
+            "propres à la liste). Gardez les colonnes utiles, ou découpez la liste en "
             f"plusieurs fichiers, puis envoyez-la de nouveau. {LIST_UNCHANGED}")
     drawn = resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum()
     where = f" (feuille « {table.sheet} »)" if table.sheet else ""
@@ -124,7 +124,10 @@ def register(app) -> None:
         if not n_clicks or not filename_of(data) or not isinstance(values, list) \
                 or not isinstance(id_dicts, list):
             return no_update
-        return apply_choices(data, values, id_dicts)
+        try:
+            return apply_choices(data, values, id_dicts)
+        except ValueError:   # a store this version did not write: nothing to apply to
+            return no_update
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
