@@ -23,6 +23,7 @@ STORE_VERSION = 2   # 2: rows as lists, the file's own columns under schema.extr
 # keep it in sessionStorage, whose quota is about 5 million characters (Firefox, and Chrome
 # once a character is not Latin-1): 4.5 Mo leaves room for both.
 MAX_STORE_BYTES = 4_500_000
+STORE_BYTES_PER_ROW = 200   # our columns of a resolved row, in JSON (about 250 measured)
 UNREADABLE_STORE = ("La liste gardée par ce navigateur n'a pas pu être relue (elle date "
                     "peut-être d'une version précédente de l'application) : l'échantillon "
                     "embarqué est affiché. Envoyez de nouveau votre fichier.")

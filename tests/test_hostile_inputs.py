@@ -397,3 +397,14 @@ def test_2_a_merge_over_a_million_empty_rows_costs_nothing():
     table = read_members(buffer.getvalue(), "fusion.xlsx")
     assert time.perf_counter() - started < 3
     assert table.rows["departement_hint"].tolist() == ["59", "59"]
+
+
+def test_3_a_list_too_wide_for_the_browser_is_refused_before_it_is_resolved():
+    header = "nom;" + ";".join(f"c{i}" for i in range(150))
+    row = "Commune inconnue;" + ";".join("x" for _ in range(150))
+    content = (header + "\n" + "\n".join([row] * MAX_ROWS)).encode()
+    started = time.perf_counter()
+    data, message = upload.read_upload(upload_of(content), "large.csv")
+    assert time.perf_counter() - started < 5
+    assert data is None and "trop volumineuse pour être affichée" in message
+    assert "La liste affichée n'a pas changé" in message

@@ -13,6 +13,7 @@ from .. import ids
 from ..labels import LIST_UNCHANGED
 from ..member_store import (
     MAX_STORE_BYTES,
+    STORE_BYTES_PER_ROW,
     Source,
     filename_of,
     from_store,
@@ -39,12 +40,18 @@ def read_upload(contents, filename, sheet=None) -> tuple[dict | None, str]:
                              sheet=sheet if isinstance(sheet, str) else None)
     except MemberFileError as exc:
         return None, f"{exc} {LIST_UNCHANGED}"
-    resolved = resolve_rows(table.rows, resemblance_seconds=RESEMBLANCE_SECONDS)
-    data = to_store(resolved, Source(filename, table.sheet, table.sheets, table.notes))
-    if store_bytes(data) > MAX_STORE_BYTES:
+    # The store's size is known roughly before resolving (the list's own text, each value in
+    # quotes with a comma, plus our columns): a list that cannot fit is refused at once.
+    own_text = sum(int(table.rows[S.extra_key(header)].str.len().sum()) + 3 * len(table.rows)
+                   for header in table.extra_columns)
+    data = None
+    if own_text + STORE_BYTES_PER_ROW * len(table.rows) <= MAX_STORE_BYTES:
+        resolved = resolve_rows(table.rows, resemblance_seconds=RESEMBLANCE_SECONDS)
+        data = to_store(resolved, Source(filename, table.sheet, table.sheets, table.notes))
+    if data is None or store_bytes(data) > MAX_STORE_BYTES:
         return None, (
             f"La liste « {filename} » a été lue, mais elle est trop volumineuse pour être "
-            f"affichée ici ({len(resolved)} lignes, dont {len(table.extra_columns)} colonnes "
+            f"affichée ici ({len(table.rows)} lignes, dont {len(table.extra_columns)} colonnes "
             "propres à la liste). Gardez les colonnes utiles, ou découpez la liste en "
             f"plusieurs fichiers, puis envoyez-la de nouveau. {LIST_UNCHANGED}")
     drawn = resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum()
