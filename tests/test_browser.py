@@ -250,6 +250,8 @@ def test_clicking_a_legend_entry_unticks_its_kind(driver, server):
 
     open_page(driver, server)
     wait_for(lambda: total(driver) == "37 adhérents", message="the page settled")
+    wait_for(lambda: [t for t in driver.find_elements("css selector", ".legend .traces")
+                      if t.text.startswith("Communes (")], 60, "the legend's communes entry")
 
     def click_communes_entry():
         if driver.find_elements("css selector", ".dash-spinner"):
@@ -262,7 +264,8 @@ def test_clicking_a_legend_entry_unticks_its_kind(driver, server):
         return total(driver) == "28 adhérents"
 
     # A click that lands while the map is loading or redrawing is lost: try it again then.
-    wait_for(click_communes_entry, timeout=30, message="communes gone from the counts")
+    # (60 s: on a busy machine the map's legend may take a while to be drawn.)
+    wait_for(click_communes_entry, timeout=60, message="communes gone from the counts")
     box = driver.find_element("css selector", "#filter-kinds input[value='commune']")
     assert not box.is_selected()
     assert "Lille" not in grid_names(driver)
