@@ -156,17 +156,22 @@ def test_2_a_row_with_a_value_in_column_xfd_is_refused():
         read_members(xlsx_bytes(workbook), "large.xlsx")
 
 
-def _with_sheet_tail(workbook: Workbook, tail: bytes) -> bytes:
-    """The workbook with XML added at the end of its first sheet (a comment, say)."""
+def _with_sheet_xml(workbook: Workbook, after: bytes, added: bytes) -> bytes:
+    """The workbook with XML added to its first sheet, right after the tag `after`."""
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(workbook)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for part in source.infolist():
             data = source.read(part.filename)
             if part.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</worksheet>", tail + b"</worksheet>")
+                data = data.replace(after, after + added)
             archive.writestr(part.filename, data)
     return buffer.getvalue()
+
+
+def _with_sheet_tail(workbook: Workbook, tail: bytes) -> bytes:
+    """The workbook with XML added at the end of its first sheet (a comment, say)."""
+    return _with_sheet_xml(workbook, b"</sheetData>", tail)
 
 
 def test_2_a_sheet_with_a_huge_comment_is_refused_at_once():
@@ -385,16 +390,9 @@ def test_2_a_merge_over_a_million_empty_rows_costs_nothing():
     workbook.active["A1048576"].font = Font(bold=True)
     # Written in the XML: openpyxl itself would create the 200 million merged cells.
     merge = b'<mergeCells count="1"><mergeCell ref="B2:GR1048575"/></mergeCells>'
-    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(workbook)))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part in source.infolist():
-            data = source.read(part.filename)
-            if part.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b"</sheetData>" + merge)
-            archive.writestr(part.filename, data)
+    workbook = _with_sheet_xml(workbook, b"</sheetData>", merge)
     started = time.perf_counter()
-    table = read_members(buffer.getvalue(), "fusion.xlsx")
+    table = read_members(workbook, "fusion.xlsx")
     assert time.perf_counter() - started < 3
     assert table.rows["departement_hint"].tolist() == ["59", "59"]
 
