@@ -39,18 +39,46 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return window.dash_clientside.no_update;
         },
 
-        /* A file over the size limit is refused here, never sent. limit: {bytes, message},
-           the message with {filename} and {size} to fill (size in Mo, as the server writes
-           it: one decimal, a comma, no ",0"). */
-        refuseLargeUpload: function (contents, filename, limit) {
+        /* Files over the size limit (all together: they travel in one request) are refused
+           here, never sent. limit: {bytes, message}, the message with {filename} and {size}
+           to fill (size in Mo, as the server writes it: one decimal, a comma, no ",0"). */
+        refuseLargeUpload: function (contents, filenames, limit) {
             const none = window.dash_clientside.no_update;
             if (!contents) { return [none, none]; }
-            const size = Math.floor((contents.length - contents.indexOf(',') - 1) * 3 / 4);
+            const all = Array.isArray(contents) ? contents : [contents];
+            const names = Array.isArray(filenames) ? filenames : [filenames];
+            const sizes = all.map(function (c) {
+                return Math.floor((c.length - c.indexOf(',') - 1) * 3 / 4);
+            });
+            const size = sizes.reduce(function (a, b) { return a + b; }, 0);
             if (size <= limit.bytes) {
-                return [{contents: contents, filename: filename}, ''];
+                return [{files: all.map(function (c, i) {
+                    return {contents: c, filename: names[i]};
+                })}, ''];
             }
-            const mo = (size / 1048576).toFixed(1).replace(/\.0$/, '').replace('.', ',') + ' Mo';
-            return [none, limit.message.replace('{filename}', filename).replace('{size}', mo)];
+            // Rounded up, as the server does: a file just over 5 Mo never reads "5 Mo".
+            const mo = (Math.ceil(size / 104857.6) / 10).toFixed(1).replace(/\.0$/, '')
+                .replace('.', ',') + ' Mo';
+            const biggest = names[sizes.indexOf(Math.max.apply(null, sizes))];
+            return [none, limit.message.replace('{filename}', biggest).replace('{size}', mo)];
+        },
+
+        /* The list and the corrections kept in this browser (localStorage) between visits,
+           only when the person ticks the box; unticking it forgets them at once. On a new
+           visit, they come back when the session holds nothing yet. */
+        keepInBrowser: function (members, corrections, keep, kept) {
+            const none = window.dash_clientside.no_update;
+            const on = Array.isArray(keep) && keep.length > 0;
+            // The first call of a page is its loading (the stores read from storage): the
+            // moment to bring back what was kept, if the session holds nothing yet.
+            const loading = !window.dash_clientside.carte.pageLoaded;
+            window.dash_clientside.carte.pageLoaded = true;
+            if (!on) { return [kept ? null : none, none, none]; }
+            if (loading && kept && (!members && kept.members || !corrections && kept.corrections)) {
+                return [none, members || kept.members || null,
+                        corrections || kept.corrections || null];
+            }
+            return [{members: members || null, corrections: corrections || null}, none, none];
         }
     }
 });

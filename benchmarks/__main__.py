@@ -97,6 +97,7 @@ def main() -> int:
           f"load {info['load']}", flush=True)
     rows = (run("geography", sections.geography)
             + run("member resolution", sections.resolution)
+            + run("correcting a list", sections.corrections)
             + run("map figures", sections.figures)
             + with_server()
             + run("export", sections.export)

@@ -30,6 +30,8 @@ WAYS = [
     "long-lived server), same figure and size",
     "browser: the naive figure drawn by plotly.js in the same page as ours (draw time only)",
     "geography: no cache, i.e. the reference layers rebuilt at each start",
+    "search: rapidfuzz WRatio over the commune names for each key typed; corrections: one "
+    "decision at a time, the list copied and checked after each",
 ]
 
 

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from geodata import REGION, get_reference
 from geodata.kinds import KIND_LABELS, KINDS
-from geodata.reading import MAX_BYTES, MAX_ROWS, count_fr, too_large_template
+from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too_large_template
 
 from . import ids
 from .labels import LIST_UNCHANGED
@@ -57,29 +57,46 @@ def filters_panel() -> html.Div:
 
 
 def list_panel() -> html.Div:
-    return html.Div(className="panel", children=[
+    return html.Div(className="panel panel-list", children=[
         html.H2("Liste d'adhérents"),
         html.P(id=ids.LIST_LABEL, className="list-label"),
-        dcc.Upload(id=ids.UPLOAD, className="upload", max_size=-1, multiple=False,
-                   accept=".csv,.txt,.xlsx,.xls,text/csv,application/vnd.ms-excel,"
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   children=html.Div(["Déposer un fichier CSV ou Excel, ou ",
-                                      html.A("le choisir", href="#")])),
+        # No "accept" filter: a file of another kind must reach the server, which says in
+        # French what it is and which formats are read (the browser would drop it silently).
+        dcc.Upload(id=ids.UPLOAD, className="upload", max_size=-1, multiple=True,
+                   children=html.Div(["Déposer la liste (CSV, Excel ou LibreOffice), avec "
+                                      "votre fichier de corrections si vous en avez un, ou ",
+                                      html.A("choisir les fichiers", href="#")])),
         html.P(f"Une colonne « nom » (ou code officiel) ; {MAX_BYTES // 2**20} Mo et "
-               f"{count_fr(MAX_ROWS)} lignes au plus. Le fichier reste dans votre navigateur le "
-               "temps de la session.",
-               className="hint"),
+               f"{count_fr(MAX_ROWS)} lignes au plus. {ACCEPTED_FORMATS}", className="hint"),
         dcc.Store(id=ids.UPLOAD_ACCEPTED),
         # The size limit and its message, for the browser to refuse a big file unsent.
         dcc.Store(id=ids.UPLOAD_LIMIT, data={"bytes": MAX_BYTES,
                                              "message": too_large_template(MAX_BYTES) + " "
                                                         + LIST_UNCHANGED}),
+        dcc.Store(id=ids.REAPPLY),
         html.Div(id=ids.UPLOAD_MESSAGE, role="status"),
+        html.Div(id=ids.CORRECTIONS_BOX, hidden=True, className="corrections-box", children=[
+            html.Span(id=ids.CORRECTIONS_COUNT),
+            html.Div(className="buttons", children=[
+                html.Button("Télécharger mes corrections", id=ids.DOWNLOAD_CORRECTIONS,
+                            className="secondary"),
+                html.Button("Oublier", id=ids.FORGET_CORRECTIONS, className="secondary",
+                            title="Ne plus reprendre ces corrections")]),
+        ]),
+        dcc.Checklist(id=ids.KEEP, value=[], persistence=True, persistence_type="local",
+                      className="keep", options=[{"value": "keep", "label": (
+                          "Garder ma liste et mes corrections dans ce navigateur pour ma "
+                          "prochaine visite")}]),
+        html.P("Sans cette case, elles sont effacées à la fermeture de l'onglet ; rien n'est "
+               "gardé sur le serveur.", className="hint"),
         html.H2("Télécharger"),
         html.Div(className="buttons", children=[
             html.Button("Sélection (CSV)", id=ids.DOWNLOAD_CSV),
             html.Button("Sélection (Excel)", id=ids.DOWNLOAD_XLSX),
         ]),
+        html.P("Les collectivités placées sur la carte et retenues par les filtres. Toutes les "
+               "lignes d'une liste envoyée, placées ou non : « liste rapprochée », dans le "
+               "rapport.", className="hint"),
         dcc.Download(id=ids.DOWNLOAD),
     ])
 
@@ -143,6 +160,8 @@ def create_layout() -> html.Div:
     return html.Div(className="page", children=[
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.MEMBERS_STORE, storage_type="session"),
+        dcc.Store(id=ids.CORRECTIONS_STORE, storage_type="session"),
+        dcc.Store(id=ids.KEPT_STORE, storage_type="local"),
         dcc.Store(id=ids.SELECTED_STORE),
         header(),
         html.Main(className="content", children=[

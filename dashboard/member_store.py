@@ -15,6 +15,7 @@ import pandas as pd
 
 from geodata import memoized
 from geodata import schema as S
+from geodata.corrections import Correction, from_json, to_json
 from geodata.kinds import KIND_BY_ID
 from geodata.members import SAMPLE_LABEL, SAMPLE_PATH, sample_members
 
@@ -141,5 +142,23 @@ def list_label(data) -> str:
         return UNREADABLE_STORE
     if not data:
         return f"Liste affichée : échantillon embarqué ({SAMPLE_PATH.name}). {SAMPLE_LABEL}"
-    return (f"Liste affichée : « {filename_of(data)} » (fichier envoyé pendant cette "
-            "session).")
+    return (f"Liste affichée : « {filename_of(data)} », envoyée depuis ce navigateur "
+            "(elle n'est gardée que dans ce navigateur).")
+
+
+# -- a person's corrections, kept beside the list (geodata.corrections) -------------------------
+
+CORRECTIONS_VERSION = 1
+
+
+def corrections_store(corrections: list[Correction]) -> dict | None:
+    """The store of a browser session's corrections (None: no correction)."""
+    return {"version": CORRECTIONS_VERSION, "corrections": to_json(corrections)} \
+        if corrections else None
+
+
+def corrections_in(data) -> list[Correction]:
+    """The corrections a store holds; none when it is not one this version wrote."""
+    if not isinstance(data, dict) or data.get("version") != CORRECTIONS_VERSION:
+        return []
+    return from_json(data.get("corrections"))

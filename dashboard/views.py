@@ -1,20 +1,17 @@
-"""What the page shows for a selection: header counts, table rows, detail card, upload report.
+"""What the page shows for a selection: header counts, table rows, detail card.
 
 Pure functions of data (no Dash callback machinery), called by the callbacks and the tests.
 """
 
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from geodata import COMMUNE, EPCI, lookup
 from geodata import schema as S
 from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
 from geodata.levels import EPT
-from geodata.members import summary
 
-from . import ids
 from .labels import departement_name, format_population, region_name
-from .member_store import Source
 from .selection import count_by_kind, extra_columns
 
 
@@ -81,62 +78,3 @@ def detail_card(members: pd.DataFrame, row: int | None):
         html.Dl([item for label, value in facts if value
                  for item in (html.Dt(label), html.Dd(value))]),
     ])
-
-
-# Rows listed in the report (each with its choices): a page of thousands would take seconds
-# to build and to draw; the resolved list's download has them all.
-MAX_REPORT_ROWS = 200
-
-
-def upload_report(resolved: pd.DataFrame, source: Source):
-    """What became of each row of an uploaded list, with a way to choose among candidates
-    (and among the sheets of a workbook that has several lists)."""
-    counts = summary(resolved)["status"]
-    # Rows a person should look at: not placed, or matched with a remark (a fuzzy match, an
-    # outdated kind, a code that disagrees with the name).
-    matched_with_remark = (resolved[S.STATUS] == S.MATCHED) & (resolved[S.MESSAGE] != "") | (
-        resolved[S.RULE] == "arrondissement")
-    problems = resolved[~resolved[S.STATUS].isin([S.MATCHED, S.PLACED]) | matched_with_remark]
-    lines = [html.Li(f"{S.STATUS_LABELS[status].capitalize()} : {n}")
-             for status, n in counts.items() if n]
-    children = [html.H2(f"Rapport de rapprochement : « {source.filename} »")]
-    if len(source.sheets) > 1:
-        children.append(html.Label(className="sheet-choice", children=[
-            "Feuille lue : ",
-            dcc.Dropdown(id=ids.SHEET_CHOICE, options=source.sheets, value=source.sheet,
-                         clearable=False, searchable=False),
-            dcc.Store(id=ids.SHEET_SHOWN,
-                      data={"filename": source.filename, "sheet": source.sheet})]))
-    children += [html.P(note, className="report-note") for note in source.notes]
-    children.append(html.Ul(lines, className="report-counts"))
-    if not problems.empty:
-        items = []
-        for record in problems.head(MAX_REPORT_ROWS).to_dict("records"):
-            choices = record[S.CANDIDATES]
-            rule = S.RULE_LABELS.get(record[S.RULE])
-            body = [html.Strong(f"Ligne {record[S.ROW]} : « {record[S.INPUT_NAME]} »"),
-                    html.Span(f" — {S.STATUS_LABELS[record[S.STATUS]]}"
-                              + (f" ({rule})" if rule else "") + ". ", className="status"),
-                    html.Span(record[S.MESSAGE])]
-            if choices and record[S.STATUS] in (S.AMBIGUOUS, S.UNMATCHED):
-                body.append(dcc.Dropdown(
-                    id={"type": ids.REPORT_CHOICE, "row": int(record[S.ROW])},
-                    placeholder="Choisir la bonne collectivité…",
-                    options=[{"label": S.candidate_label(choice),
-                              "value": f"{choice['level']}:{choice['code']}"}
-                             for choice in choices],
-                    className="report-choice"))
-            items.append(html.Li(body))
-        if len(problems) > MAX_REPORT_ROWS:
-            items.append(html.Li(
-                f"… et {len(problems) - MAX_REPORT_ROWS} autres lignes à vérifier : voir la "
-                "liste rapprochée (bouton ci-dessous), qui les donne toutes."))
-        children += [html.H3("Lignes à vérifier"), html.Ul(items, className="report-rows"),
-                     html.Button("Appliquer mes choix", id=ids.APPLY_CHOICES)]
-    else:
-        children.append(html.P("Toutes les lignes ont été reconnues."))
-    children += [html.Div(className="buttons", children=[
-        html.Button("Télécharger la liste rapprochée (CSV)", id=ids.DOWNLOAD_RESOLVED),
-        html.Button("Revenir à l'échantillon", id=ids.BACK_TO_SAMPLE, className="secondary"),
-    ])]
-    return children

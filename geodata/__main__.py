@@ -1,10 +1,11 @@
 """Command line: python -m geodata [--vintage V] build [--force] | info
-| resolve FILE [-o OUT] [--sheet SHEET]."""
+| resolve FILE [-o OUT] [--sheet SHEET] [--corrections FILE]."""
 
 import argparse
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -57,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
                              help="CSV du résultat (défaut : <fichier>-resolu.csv)")
     resolve_cmd.add_argument("--sheet", help="feuille du classeur à lire (défaut : la première "
                              "qui a une colonne de nom)")
+    resolve_cmd.add_argument("--corrections", type=Path, metavar="FICHIER",
+                             help="fichier de corrections téléchargé du tableau de bord (nom "
+                                  "dans la liste -> collectivité, ou ignorée) : appliqué à la "
+                                  "liste")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if args.vintage:
@@ -82,41 +87,74 @@ def _run(args) -> int:
             return 1
     elif args.command == "resolve":
         return _resolve(args.file, args.output or Path(f"{args.file.stem}-resolu.csv"),
-                        args.sheet)
+                        args.sheet, args.corrections)
     return 0
 
 
-def _resolve(path: Path, output: Path, sheet: str | None) -> int:
+def _resolve(path: Path, output: Path, sheet: str | None, corrections_path: Path | None) -> int:
+    from .corrections import apply_corrections, is_corrections_table, read_corrections
     from .members import summary
     from .reading import read_members
+    from .report import report_frame
     from .resolve import resolve_rows
 
     try:
         table = read_members(path, sheet=sheet)
     except MemberFileError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
+        print(f"Erreur : {printable(str(exc))}", file=sys.stderr)
         return 1
     for note in table.notes:   # what was read differently from the file
-        print(f"Remarque : {note}")
+        print(f"Remarque : {printable(note)}")
+    corrections = []
+    if corrections_path is not None:
+        try:
+            sent = read_members(corrections_path)
+        except MemberFileError as exc:
+            print(f"Erreur : {printable(str(exc))}", file=sys.stderr)
+            return 1
+        if not is_corrections_table(sent):
+            print(f"Erreur : « {corrections_path.name} » n'est pas un fichier de corrections "
+                  "(il n'a pas de colonne « Correction ») : donnez celui que le tableau de bord "
+                  "télécharge (« Télécharger mes corrections »).", file=sys.stderr)
+            return 1
+        corrections, notes = read_corrections(sent)
+        for note in notes:
+            print(f"Remarque : {printable(note)}")
     resolved = resolve_rows(table.rows)
+    resolved, corrected = apply_corrections(resolved, corrections)
     from .safe_tables import csv_bytes  # the dashboard's writer: no cell runs as a formula
 
     try:
         # The same table as the dashboard's "liste rapprochée": French, ';', UTF-8 with BOM.
-        output.write_bytes(csv_bytes(S.report_frame(resolved)))
+        output.write_bytes(csv_bytes(report_frame(resolved)))
     except OSError as exc:
         print(f"Erreur : impossible d'écrire « {output} » ({exc.strerror}). "
               "Choisissez un autre fichier avec -o.", file=sys.stderr)
         return 1
     counts = summary(resolved)
     print(f"{len(resolved)} lignes lues dans « {path.name} » :")
+    if corrections_path is not None:
+        print(f"  corrigées d'après « {corrections_path.name} » : {corrected}")
     for status, n in counts["status"].items():
         print(f"  {S.STATUS_LABELS[status]:<24} {n}")
+    print(f"  à traiter par une personne : {int(S.needs_person(resolved).sum())}")
     print("Sur la carte, par type :")
     for kind, n in counts["kind"].items():
         print(f"  {KIND_LABELS[kind]:<28} {n}")
     print(f"Résultat complet : {output}")
     return 0
+
+
+# What a file may hold that a terminal would obey rather than show: control characters (an
+# escape sequence may clear the screen or set the window's title) and the marks that turn
+# the direction of the text.
+_HIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text taken from a file (a note, a message quoting its cells) as it may be printed to a
+    terminal: what it would obey, line breaks excepted, written as an escape ('\\x1b')."""
+    return _HIDDEN.sub(lambda hidden: hidden.group().encode("unicode_escape").decode(), text)
 
 
 if __name__ == "__main__":

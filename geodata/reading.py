@@ -1,4 +1,4 @@
-"""Read a member list (CSV or Excel) as people really write it.
+"""Read a member list (CSV, Excel or LibreOffice) as people really write it.
 
 No geography here: a file becomes one row of strings per member, the columns we recognise
 renamed to canonical names, every other column passed through under its own header. Each way a
@@ -9,13 +9,15 @@ who sent the file: it names the file (and the sheet, line or columns) and says w
 import codecs
 import csv
 import io
+import math
 import os
 import re
 import unicodedata
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -24,6 +26,7 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
+from python_calamine import CalamineWorkbook
 
 from .schema import CODE, INPUT_NAME, LAT, LON, ROW, extra_key
 
@@ -38,9 +41,13 @@ MAX_UNZIPPED_BYTES = 40 * 1024 * 1024      # all the parts of an .xlsx, decompre
 # reading of any workbook under 10 s (a list of 10,000 rows and 16 columns fits).
 MAX_CELLS = 180_000           # cells of the sheet read (empty formatted ones included)
 MAX_SHARED_STRINGS = 100_000  # texts of the workbook's shared table
-MAX_XML_TOKEN_BYTES = 1024 * 1024   # one piece of XML between two '<' (a text, a comment)
+MAX_XML_TOKEN_BYTES = 1024 * 1024   # one piece of XML that expat reads at once (a comment)
 # Rows looked at, blank ones included, to find the header of a sheet.
 MAX_HEAD_ROWS = 100
+# The cells an .ods sheet spans up to its last value (the reader builds that whole rectangle).
+MAX_ODS_SPAN = 2_500_000
+MAX_ODS_ROWS = 10 * MAX_ROWS   # the row of its last value (blank rows between are not free)
+ACCEPTED_FORMATS = "Formats lus : CSV (.csv, .txt), Excel (.xlsx) et LibreOffice (.ods)."
 
 # Canonical columns of a member list, before resolution (ROW, INPUT_NAME, CODE, LON and LAT are
 # shared with schema).
@@ -58,7 +65,8 @@ HEADER_ALIASES = {
     INPUT_NAME: ("nom", "noms", "name", "collectivité", "collectivités",
                  "nom de la collectivité", "structure", "nom de la structure", "adhérent",
                  "adhérents", "adhérente", "membre", "membres", "organisation", "organization",
-                 "libellé", "dénomination", "raison sociale", "input_name"),
+                 "libellé", "dénomination", "raison sociale", "input_name",
+                 "nom dans la liste"),
     KIND_HINT: ("type", "nature", "catégorie", "category", "kind", "type de collectivité",
                 "type de structure", "niveau", "kind_hint"),
     CODE: ("code", "siren", "insee", "code insee", "code siren", "code officiel", "siret",
@@ -126,8 +134,8 @@ class FileTooLargeError(MemberFileError):
     """The file is bigger than the size limit."""
 
     def __init__(self, filename: str | None, size: int, limit: int):
-        super().__init__(too_large_message(_the_file(filename), _size_fr(size), _size_fr(limit)),
-                         filename)
+        super().__init__(too_large_message(_the_file(filename), _size_fr(size, limit),
+                                           _size_fr(limit)), filename)
         self.size = size
         self.limit = limit
 
@@ -155,17 +163,17 @@ class NotATableError(MemberFileError):
         super().__init__(
             f"{_the_file(filename)} n'est pas un tableau : il ressemble à {looks_like}. Envoyez "
             "la liste des adhérents au format CSV (valeurs séparées par des points-virgules, des "
-            "virgules ou des tabulations) ou Excel (.xlsx), avec une ligne d'en-tête puis une "
+            "virgules ou des tabulations), Excel (.xlsx) ou LibreOffice (.ods), avec une ligne "
+            "d'en-tête puis une "
             "ligne par collectivité.", filename)
 
 
 class UnsupportedFormatError(MemberFileError):
-    """A spreadsheet in a format we do not read (.xls, .xlsb, .ods, password-protected)."""
+    """A spreadsheet in a format we do not read (.xls, .xlsb, password-protected)."""
 
     FORMATS = {
         "xls": "au format Excel 97-2003 (.xls)",
         "xlsb": "au format Excel binaire (.xlsb)",
-        "ods": "au format OpenDocument (.ods, LibreOffice)",
         "xml2003": "au format « Feuille de calcul XML 2003 »",
     }
 
@@ -175,10 +183,16 @@ class UnsupportedFormatError(MemberFileError):
                        "être lu. Dans Excel, retirez le mot de passe (Fichier > Informations > "
                        "Protéger le classeur > Chiffrer avec mot de passe, puis videz le champ), "
                        "enregistrez, puis envoyez le fichier de nouveau.")
+        elif kind == "encrypted_ods":
+            message = (f"{_the_file(filename)} est protégé par un mot de passe et ne peut pas "
+                       "être lu. Dans LibreOffice, choisissez Fichier > Enregistrer sous, "
+                       "décochez « Enregistrer avec mot de passe », enregistrez, puis envoyez "
+                       "le fichier de nouveau.")
         else:
             message = (f"{_the_file(filename)} est {self.FORMATS[kind]}, un format qui n'est pas "
                        "lu ici. Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format "
-                       "Classeur Excel (.xlsx) ou CSV, puis envoyez ce nouveau fichier.")
+                       "Classeur Excel (.xlsx), Classeur LibreOffice (.ods) ou CSV, puis "
+                       "envoyez ce nouveau fichier.")
         super().__init__(message, filename)
         self.kind = kind
 
@@ -275,13 +289,26 @@ def count_fr(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
 
 
-def _size_fr(size: int) -> str:
+def _size_fr(size: int, limit: int | None = None) -> str:
+    """'512 octets', '12 Ko', '5,3 Mo'. limit: a limit that size exceeds; a size just over it
+    is rounded up, with more decimals if need be, so as not to read as the limit ('5,1 Mo,
+    pour une limite de 5 Mo', never '5 Mo, pour une limite de 5 Mo')."""
     if size < 1024:
         return f"{size} octets"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} Ko"
-    megabytes = f"{size / 1024 / 1024:.1f}".removesuffix(".0")
-    return megabytes.replace(".", ",") + " Mo"
+    unit, name, decimals = (1024, "Ko", 0) if size < 1024 * 1024 else (1024 * 1024, "Mo", 1)
+    shown = _decimal_fr(size / unit, decimals) + " " + name
+    for places in (1, 2, 3):
+        if limit is None or size <= limit or shown != _size_fr(limit):
+            break
+        rounded_up = math.ceil(size / unit * 10 ** places) / 10 ** places
+        shown = _decimal_fr(rounded_up, places) + " " + name
+    return shown
+
+
+def _decimal_fr(value: float, decimals: int) -> str:
+    """5.0 -> '5', 5.25 -> '5,25' (at most `decimals` decimals)."""
+    text = f"{value:.{decimals}f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,8 +355,9 @@ def read_members(source: str | os.PathLike | bytes, filename: str | None = None,
     Raises a MemberFileError subclass, with a French message, when the file cannot be read.
     """
     data, filename = _load(source, filename, max_bytes)
-    if _spreadsheet_kind(data, filename) == "xlsx":
-        workbook = _read_xlsx(data, filename, sheet)
+    kind = _spreadsheet_kind(data, filename)
+    if kind in ("xlsx", "ods"):
+        workbook = (_read_xlsx if kind == "xlsx" else _read_ods)(data, filename, sheet)
         table = _build_table(workbook.grid, filename, sheet=workbook.sheet)
         return replace(table, notes=workbook.notes, sheets=workbook.sheets)
     text, encoding = _decode(data, filename)
@@ -374,7 +402,7 @@ BINARY_SIGNATURES = (
 
 
 def _spreadsheet_kind(data: bytes, filename: str | None) -> str:
-    """'xlsx' or 'text'; raises for binary content that is neither."""
+    """'xlsx', 'ods' or 'text'; raises for binary content that is none of them."""
     if data.startswith(b"PK"):
         return _zip_kind(data, filename)
     if data.startswith(OLE2_MAGIC):
@@ -402,7 +430,7 @@ def _zip_kind(data: bytes, filename: str | None) -> str:
     if "xl/workbook.bin" in names:
         raise UnsupportedFormatError(filename, "xlsb")
     if b"opendocument.spreadsheet" in mimetype:
-        raise UnsupportedFormatError(filename, "ods")
+        return _ods_kind(data, filename)
     if any(name.startswith("word/") for name in names):
         raise NotATableError(filename, "un document Word")
     raise NotATableError(filename, "une archive zip")
@@ -411,24 +439,25 @@ def _zip_kind(data: bytes, filename: str | None) -> str:
 def _check_workbook_size(archive: zipfile.ZipFile, filename: str | None) -> None:
     """A workbook of a few hundred Ko may hold gigabytes once decompressed, or millions of
     texts: refuse it before openpyxl expands it. The sizes are the archive's own (reading
-    stops where they end, so a part cannot lie about its size)."""
+    stops where they end, so a part cannot lie about its size). Every part that an XML parser
+    can read is looked at, whatever its name: openpyxl finds the sheets and the table of texts
+    through [Content_Types].xml and the relationships, which may call them anything."""
     parts = archive.infolist()
     total = sum(part.file_size for part in parts)
     if total > MAX_UNZIPPED_BYTES:
         raise TooBigError(
-            f"{_the_file(filename)} est un classeur qui occupe {_size_fr(total)} une fois "
-            f"décompressé, pour une limite de {_size_fr(MAX_UNZIPPED_BYTES)}. {_KEEP_THE_LIST}",
-            filename)
+            f"{_the_file(filename)} est un classeur qui occupe "
+            f"{_size_fr(total, MAX_UNZIPPED_BYTES)} une fois décompressé, pour une limite de "
+            f"{_size_fr(MAX_UNZIPPED_BYTES)}. {_KEEP_THE_LIST}", filename)
     for part in parts:
-        if not part.filename.lower().endswith((".xml", ".rels")):
+        xml = _as_xml(archive.read(part))
+        if xml is None:   # an image, say: no XML parser reads past its first byte
             continue
-        xml = archive.read(part)
-        if part.filename.lower() == "xl/sharedstrings.xml":
-            texts = sum(xml.count(tag) for tag in (b"<si>", b"<si ", b":si>", b":si "))
-            if texts > MAX_SHARED_STRINGS:
-                raise TooBigError(
-                    f"{_the_file(filename)} contient {count_fr(texts)} textes, pour une "
-                    f"limite de {count_fr(MAX_SHARED_STRINGS)}. {_KEEP_THE_LIST}", filename)
+        texts = _shared_texts(xml)
+        if texts > MAX_SHARED_STRINGS:
+            raise TooBigError(
+                f"{_the_file(filename)} contient {count_fr(texts)} textes, pour une "
+                f"limite de {count_fr(MAX_SHARED_STRINGS)}. {_KEEP_THE_LIST}", filename)
         # expat (2.5) parses a token of n bytes in about n² time: a comment of 40 Mo would
         # hold the reader for minutes. No token of a real workbook comes near the limit.
         longest = _longest_token(xml)
@@ -439,11 +468,117 @@ def _check_workbook_size(archive: zipfile.ZipFile, filename: str | None) -> None
                 f"{_KEEP_THE_LIST}", filename)
 
 
+# How an XML document starts (in UTF-8 or an 8-bit encoding): a byte order mark, blanks, '<'.
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<")
+
+
+def _as_xml(data: bytes) -> bytes | None:
+    """The part as expat reads it, UTF-16 turned into UTF-8 (the markup is then in bytes we
+    can look for); None when it cannot be XML: expat stops at once on a document that does
+    not start with '<', after a byte order mark and blanks."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\0", b"\0<"):
+        encoding = {b"<\0": "utf-16-le", b"\0<": "utf-16-be"}.get(data[:2], "utf-16")
+        data = data.decode(encoding, errors="replace").encode()
+    return data if _XML_START.match(data) else None
+
+
+# A part is looked at one window at a time: the arrays of positions stay small (8 bytes per
+# '<') even when a part of 40 Mo is nothing but '<'.
+_XML_WINDOW = 1 << 20
+# What expat reads in one piece although it may hold '<', and what ends it. The literals of a
+# document type declaration may hold '<' and '>' alike: a declaration (no spreadsheet writer
+# makes one) counts to the end of its part.
+_ONE_PIECE = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"), (b"<!DOCTYPE", b""))
+
+
 def _longest_token(xml: bytes) -> int:
-    """The longest run of bytes between two '<' (vectorised: a sheet may weigh 40 Mo)."""
-    starts = np.flatnonzero(np.frombuffer(xml, dtype=np.uint8) == ord("<"))
-    edges = np.concatenate(([0], starts, [len(xml)]))
-    return int(np.diff(edges).max()) if len(xml) else 0
+    """The longest piece of XML that expat reads in one go: a run of bytes between two '<' (a
+    text, a tag), or a comment, CDATA section or processing instruction from its start to its
+    end (or to the end of the part when nothing ends it), '<' inside included. Linear and
+    vectorised: a part may weigh 40 Mo."""
+    data = np.frombuffer(xml, dtype=np.uint8)
+    longest = last_open = 0
+    unclosed: dict[bytes, np.ndarray] = {}   # the starts of each kind no end closed yet
+    for begin in range(0, len(data), _XML_WINDOW):
+        window = data[begin:begin + _XML_WINDOW]
+        opens = np.flatnonzero(window == ord("<")) + begin
+        if len(opens):
+            longest = max(longest, int(np.diff(opens, prepend=last_open).max()))
+            last_open = int(opens[-1])
+        # Only '<!' and '<?' may start such a piece, and only '->', ']>' and '?>' end one.
+        marks = _followed_by(data, opens, b"!?")
+        greater = np.flatnonzero(window == ord(">")) + begin
+        closes = _followed_by(data, greater - 2, b"-]?") + 3   # just after those '>'
+        for start, end in _ONE_PIECE:
+            starts = _spelled_at(data, marks, start)
+            if start in unclosed:
+                starts = np.concatenate((unclosed.pop(start), starts))
+            if not len(starts):
+                continue
+            ends = _spelled_at(data, closes - len(end), end) + len(end) if end else closes[:0]
+            # An end closes the starts before it that no earlier end closed; the first of them
+            # makes the longest piece (a start inside a comment counts too: an upper bound).
+            closed = np.searchsorted(starts, ends - len(start) - len(end), side="right")
+            first = np.concatenate(([0], closed[:-1]))
+            closing = closed > first
+            pieces = ends[closing] - starts[first[closing]]
+            longest = max(longest, int(pieces.max(initial=0)))
+            left = starts[closed[-1]:] if len(ends) else starts
+            if len(left):
+                # The first start left open makes the longest piece with the end to come,
+                # which closes the others too, but for those in the last bytes of the window:
+                # an end may overlap them (as '-->' overlaps the '<!--' of '<!-->').
+                near_end = begin + len(window) - len(start) - len(end)
+                unclosed[start] = np.concatenate((left[:1], left[1:][left[1:] > near_end]))
+    return max(longest, len(data) - last_open,
+               *(len(data) - int(left[0]) for left in unclosed.values()))
+
+
+def _followed_by(data: np.ndarray, positions: np.ndarray, following: bytes) -> np.ndarray:
+    """Those of the positions whose next byte is one of following."""
+    positions = positions[(positions >= 0) & (positions + 1 < len(data))]
+    return positions[np.isin(data[positions + 1], np.frombuffer(following, dtype=np.uint8))]
+
+
+def _spelled_at(data: np.ndarray, positions: np.ndarray, word: bytes) -> np.ndarray:
+    """Those of the positions at which data spells word."""
+    for offset, byte in enumerate(word):
+        positions = positions[(positions + offset >= 0) & (positions + offset < len(data))]
+        positions = positions[data[positions + offset] == byte]
+    return positions
+
+
+_ENDS_A_NAME = np.zeros(256, dtype=bool)
+_ENDS_A_NAME[list(b" \t\r\n/>")] = True
+_IN_A_NAME = np.zeros(256, dtype=bool)   # the bytes of an XML name, ':' excepted
+_IN_A_NAME[list(b"-._0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")] = True
+_IN_A_NAME[0x80:] = True
+# The namespace prefix of an element named si ('<x:si>') is looked for this far back: with
+# longer ones, MAX_SHARED_STRINGS texts would not fit in MAX_UNZIPPED_BYTES.
+_LONGEST_PREFIX = 1024
+
+
+def _shared_texts(xml: bytes) -> int:
+    """How many elements named si (a text of the shared table) the XML opens, with or without
+    a namespace prefix: '<si>', '<si/>', '<x:si\\n>'... (vectorised, like _longest_token)."""
+    data = np.frombuffer(xml, dtype=np.uint8)
+    count = 0
+    for begin in range(0, len(data), _XML_WINDOW):
+        window = data[begin:begin + _XML_WINDOW]
+        names = _spelled_at(data, np.flatnonzero(window == ord("s")) + begin, b"si")
+        names = names[(names >= 1) & (names + 2 < len(data))]
+        names = names[_ENDS_A_NAME[data[names + 2]]]
+        before = data[names - 1]
+        count += int(np.count_nonzero(before == ord("<")))
+        colons = names[before == ord(":")] - 1
+        if not len(colons):
+            continue
+        # '<x:si', not '</x:si' (its end) nor 'a:si' in a text: the prefix follows a '<'.
+        low = max(begin - _LONGEST_PREFIX, 0)
+        breaks = np.flatnonzero(~_IN_A_NAME[data[low:begin + len(window)]]) + low
+        at = np.searchsorted(breaks, colons) - 1   # the last byte before the prefix
+        count += int(np.count_nonzero(data[breaks[at[at >= 0]]] == ord("<")))
+    return count
 
 
 _KEEP_THE_LIST = ("Copiez la seule liste des adhérents (valeurs, sans mise en forme) dans un "
@@ -500,21 +635,29 @@ def _decode(data: bytes, filename: str | None) -> tuple[str, str]:
             plausible.append((text, encoding))
     if not plausible:
         raise EncodingError(filename, "son encodage n'a pas pu être reconnu")
-    # Several may read as Western text (cp850's "é" is mac_roman's "Ç"). The first of
-    # FALLBACK_ENCODINGS (Windows, by far the commonest) is kept unless another gives clearly
-    # more accented letters inside words: wrong guesses give capitals there ("SÚnÚ"), or
-    # letters where the text had symbols (cp1252's "€" and "“" are cp850's "Ç" and "ô").
+    # Several may read as Western text (cp850's "é" is mac_roman's "Ç"). The one with the
+    # most accented letters inside words wins (the first in FALLBACK_ENCODINGS on a tie):
+    # wrong guesses give capitals there ("SÚnÚ", "CafÇ") or small letters inside capitals.
+    # Windows (by far the commonest) is kept unless another gives clearly more: read as
+    # another, its symbols become letters (cp1252's "€" and "“" are cp850's "Ç" and "ô").
     first = plausible[0]
     best = max(plausible, key=lambda decoded: _french_letters(decoded[0]))
-    return best if _french_letters(best[0]) > 2 * _french_letters(first[0]) + 1 else first
+    if first[1] == FALLBACK_ENCODINGS[0] \
+            and _french_letters(best[0]) <= 2 * _french_letters(first[0]) + 1:
+        return first
+    return best
 
 
 FRENCH_LETTERS = "éèêëàâçîïôûùüœ"
-_LETTER_IN_WORD = re.compile(f"(?<=[a-z])[{FRENCH_LETTERS}]|[{FRENCH_LETTERS}](?=[a-z])")
+FRENCH_CAPITALS = "ÉÈÊËÀÂÇÎÏÔÛÙÜŒ"
+_LETTER_IN_WORD = re.compile(
+    f"(?<=[a-z])[{FRENCH_LETTERS}]|[{FRENCH_LETTERS}](?=[a-z])"
+    f"|(?<=[A-Z])[{FRENCH_CAPITALS}](?![a-z])|(?<![a-z])[{FRENCH_CAPITALS}](?=[A-Z])")
 
 
 def _french_letters(text: str) -> int:
-    """Lowercase accented letters next to a lowercase letter, as French words have them."""
+    """Accented letters inside words, as French words have them: a small one next to a small
+    letter ("café"), a capital next to a capital and no small letter ("RÉGION")."""
     return len(_LETTER_IN_WORD.findall(text))
 
 
@@ -588,6 +731,9 @@ def _read_csv(text: str, separator: str, filename: str | None) -> list[list[str]
     non_blank = 0
     try:
         for record in reader:
+            # A record far wider than a table is refused before its cells are cleaned.
+            if len(record) > MAX_COLUMNS and any(cell.strip() for cell in record[MAX_COLUMNS:]):
+                raise too_many_columns(filename, len(_trimmed([c.strip() for c in record])))
             cells = [_clean_text(cell) for cell in record]
             blank = not any(cells)
             grid.append(_BLANK_ROW if blank else cells)   # a file of blank lines: one list
@@ -601,27 +747,72 @@ def _read_csv(text: str, separator: str, filename: str | None) -> list[list[str]
     # An unclosed quote swallows the rest of the file into one cell of the last record.
     if text.count('"') % 2 and grid and any("\n" in cell for cell in grid[-1]):
         raise BadRowError(filename, len(grid), _UNCLOSED_QUOTE)
-    _check_header_separators(grid, separator, filename)
+    _check_header_separators(grid, separator, filename, text)
     return grid
 
 
-def _check_header_separators(grid: list[list[str]], separator: str,
-                             filename: str | None) -> None:
-    """'nom,type;code': a header written with two separators would hide a column."""
+def _check_header_separators(grid: list[list[str]], separator: str, filename: str | None,
+                             text: str) -> None:
+    """'nom,type;code': a header written with two separators would hide a column. A cell
+    written between quotes ('"Région, département";nom') holds the other one on purpose.
+    text: the file's text, where the quotes are seen."""
+    # The rows where the header may be are compared with our headers cell by cell: a row far
+    # wider than a table is refused first, on its width (2.6 million cells took 15 s).
+    looked_at = 0
+    for cells in grid:
+        if not any(cells):
+            continue
+        width = len(_trimmed(cells))
+        if width > MAX_COLUMNS:
+            raise too_many_columns(filename, width)
+        looked_at += 1
+        if looked_at == MAX_TITLE_ROWS or sum(1 for cell in cells if cell) > 1:
+            break   # as far as _find_header looks
     header_at = _find_header(grid)
     if header_at is None:
         return
     header = grid[header_at]
     present = {_CANONICAL_OF.get(normalize_header(cell)) for cell in header}
+    raw_header = None
     for cell in header:
         for other in (s for s in SEPARATORS if s != separator and s in cell):
             hidden = {_CANONICAL_OF.get(normalize_header(part)) for part in cell.split(other)}
-            if hidden - present - {None}:   # "Nom, prénom de l'élu" hides nothing
+            if not hidden - present - {None}:   # "Nom, prénom de l'élu" hides nothing
+                continue
+            if raw_header is None:
+                raw_header = _raw_record(text, separator, header_at)
+            # (a cell longer than a value may be is refused as such by _build_table)
+            if len(cell) <= MAX_CELL_CHARS and not _quoted_in(raw_header, cell):
                 raise BadRowError(filename, header_at + 1, (
                     f"la ligne d'en-tête mélange deux séparateurs (« {separator} » et "
                     f"« {other} », dans « {_shorten(cell)} »), si bien que des colonnes ne "
                     "seraient pas lues. Séparez toutes les colonnes par des "
                     f"{SEPARATOR_PLURALS[separator]}, puis envoyez le fichier de nouveau."))
+
+
+def _raw_record(text: str, separator: str, index: int) -> str:
+    """The text of the record at this index of _read_csv's grid, as written (a quoted value
+    may run over several lines)."""
+    lines: list[str] = []
+
+    def kept_lines():
+        for line in io.StringIO(text, newline=""):
+            lines.append(line)
+            yield line
+
+    reader = csv.reader(kept_lines(), delimiter=separator, skipinitialspace=True)
+    for _ in range(index):
+        next(reader)
+        lines.clear()
+    next(reader)
+    return "".join(lines)
+
+
+def _quoted_in(raw: str, cell: str) -> bool:
+    """Whether the raw text holds the cell between quotes (its own quotes doubled, blanks
+    allowed inside the quotes)."""
+    written = re.escape(cell.replace('"', '""'))
+    return re.search(f'"[ \t]*{written}[ \t]*"', raw) is not None
 
 
 _UNCLOSED_QUOTE = ("un guillemet (\") ouvert sur cette ligne n'est jamais refermé, si bien que "
@@ -654,6 +845,16 @@ class _Workbook:
 
 def _read_xlsx(data: bytes, filename: str | None, wanted: str | None = None) -> _Workbook:
     """The cells of the sheet asked for, else of the first sheet that has a name column."""
+    # openpyxl warns, in English and on stderr, of what it leaves out ("Data Validation
+    # extension is not supported", "Workbook contains no default style"): nothing the person
+    # who sent the file can act on. (The filters are the process's: a list read at the same
+    # time in another thread may see them too, which does no harm.)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return _read_workbook(data, filename, wanted)
+
+
+def _read_workbook(data: bytes, filename: str | None, wanted: str | None) -> _Workbook:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
@@ -820,13 +1021,17 @@ def _formulas_note(missing: list[str]) -> list[str]:
 
 def _cell_text(cell) -> str:
     """A cell as the user sees it in Excel, without the '.0' of integers stored as floats."""
-    value = cell.value
+    return _value_text(cell.value, getattr(cell, "number_format", None))
+
+
+def _value_text(value, number_format: str | None = None) -> str:
+    """A spreadsheet value as the user sees it (a date as 31/12/2025, 1001.0 as 1001)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "VRAI" if value else "FAUX"
     if isinstance(value, int | float):
-        return _number_text(value, getattr(cell, "number_format", None))
+        return _number_text(value, number_format)
     if isinstance(value, datetime):
         pattern = "%d/%m/%Y" if value.time() == time() else "%d/%m/%Y %H:%M"
         return value.strftime(pattern)
@@ -834,6 +1039,9 @@ def _cell_text(cell) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, time):
         return value.strftime("%H:%M")
+    if isinstance(value, timedelta):   # a duration of LibreOffice: as hours and minutes
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
     return _clean_text(str(value))
 
 
@@ -846,6 +1054,128 @@ def _number_text(value: int | float, number_format: str | None) -> str:
     if number_format and ZERO_PADDED.match(number_format):
         text = text.zfill(len(number_format))
     return text
+
+
+# ---------------------------------------------------------------------------------------------
+# LibreOffice (.ods), read by calamine
+
+ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_kind(data: bytes, filename: str | None) -> str:
+    """'ods', once its size is known to be bounded: the archive's (as for an .xlsx), then the
+    rectangle its sheets span once their repeated rows and columns are expanded."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            manifest = (archive.read("META-INF/manifest.xml")
+                        if "META-INF/manifest.xml" in names else b"")
+            if b"encryption-data" in manifest:
+                raise UnsupportedFormatError(filename, "encrypted_ods")
+            _check_workbook_size(archive, filename)
+            content = archive.read("content.xml") if "content.xml" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+            zlib.error) as exc:
+        raise NotATableError(filename, "une archive zip abîmée ou incomplète") from exc
+    _check_ods_span(content, filename)
+    return "ods"
+
+
+def _check_ods_span(content: bytes, filename: str | None) -> None:
+    """A sheet may say "this empty row, a million times" (LibreOffice does, at the end of each
+    sheet); the reader expands every row and column up to the last value. Refuse a sheet whose
+    values span more than MAX_ODS_SPAN cells, or hold more than MAX_CELLS."""
+    try:
+        events = ElementTree.iterparse(io.BytesIO(content), events=("start", "end"))
+        name, rows, last_row, last_column, values = None, 0, 0, 0, 0
+        row_repeat, column = 1, 0
+        for event, element in events:
+            tag = element.tag
+            if tag == ODS_TABLE + "table" and event == "start":
+                name, rows, last_row, last_column = element.get(ODS_TABLE + "name"), 0, 0, 0
+            elif tag == ODS_TABLE + "table-row":
+                if event == "start":
+                    row_repeat, column = _repeat(element, "number-rows-repeated"), 0
+                else:
+                    rows += row_repeat
+                    element.clear()
+            elif tag in (ODS_TABLE + "table-cell", ODS_TABLE + "covered-table-cell") \
+                    and event == "end":
+                repeat = _repeat(element, "number-columns-repeated")
+                column += repeat
+                if element.get(ODS_OFFICE + "value-type") or len(element):
+                    last_row, last_column = rows + row_repeat, max(last_column, column)
+                    values += repeat * row_repeat
+                    if last_row > MAX_ODS_ROWS:
+                        raise too_many_rows(filename, None, name)
+                    if values > MAX_CELLS or last_row * last_column > MAX_ODS_SPAN:
+                        raise TooBigError(
+                            f"{_the_file(filename, name)} compte plus de "
+                            f"{count_fr(MAX_CELLS)} cellules. {_KEEP_THE_LIST}", filename,
+                            sheet=name)
+    except ElementTree.ParseError as exc:
+        raise NotATableError(filename, "un classeur LibreOffice abîmé ou incomplet") from exc
+
+
+def _repeat(element, attribute: str) -> int:
+    try:
+        return max(1, int(element.get(ODS_TABLE + attribute, "1")))
+    except ValueError:
+        return 1
+
+
+def _read_ods(data: bytes, filename: str | None, wanted: str | None = None) -> _Workbook:
+    """The cells of the sheet asked for, else of the first visible sheet with a name column
+    (as for an .xlsx). Merged cells are not filled: calamine does not say where they are."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        titles = workbook.sheet_names
+        if wanted is not None and wanted not in titles:
+            raise UnknownSheetError(filename, wanted, titles)
+        visible = {sheet.name: str(sheet.visible).endswith("Visible")
+                   for sheet in workbook.sheets_metadata}
+        order = sorted(titles, key=lambda title: not visible.get(title, True))
+        heads = {title: _ods_grid(workbook, title, filename, head=True) for title in order}
+        named = [title for title in heads if _has_name_column(_header_of(heads[title]))]
+        used = [title for title in heads if _find_header(heads[title]) is not None]
+        chosen = wanted or next(iter(named or used), None)
+        if chosen is None:
+            raise EmptyFileError(filename)
+        grid = _ods_grid(workbook, chosen, filename)
+    except MemberFileError:
+        raise
+    except Exception as exc:  # calamine raises its own kinds on a damaged workbook
+        raise NotATableError(filename, "un classeur LibreOffice abîmé ou incomplet") from exc
+    others = [title for title in named if title != chosen]
+    notes = []
+    if others:
+        notes.append(f"Le classeur a d'autres feuilles avec une colonne de nom "
+                     f"({_quoted_list(others)}) : seule la feuille « {chosen} » est lue. "
+                     "Si ce n'est pas la bonne, choisissez la feuille à lire (dans le "
+                     "rapport, ou avec --sheet en ligne de commande).")
+    return _Workbook(grid, chosen, named, notes)
+
+
+def _ods_grid(workbook, title: str, filename: str | None, head: bool = False
+              ) -> list[list[str]]:
+    """The cells of a sheet as for an .xlsx (_sheet_grid), from the first row and column of
+    the sheet: calamine starts at the first value, the person counts from row 1."""
+    sheet = workbook.get_sheet_by_name(title)
+    if sheet.width > MAX_COLUMNS + (sheet.start or (0, 0))[1]:
+        raise too_many_columns(filename, sheet.width, title)
+    first_row, first_column = sheet.start or (0, 0)
+    grid: list[list[str]] = [_BLANK_ROW] * first_row
+    non_blank = 0
+    for values in sheet.iter_rows():
+        cells = _trimmed([""] * first_column + [_value_text(v) for v in values])
+        grid.append(cells or _BLANK_ROW)
+        non_blank += bool(cells)
+        if head and (non_blank > MAX_TITLE_ROWS or len(grid) >= MAX_HEAD_ROWS):
+            break
+        if non_blank > MAX_ROWS + MAX_TITLE_ROWS + 1:
+            raise too_many_rows(filename, None, title)
+    return grid
 
 
 # ---------------------------------------------------------------------------------------------

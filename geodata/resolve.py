@@ -786,28 +786,71 @@ def _record(row: Mapping, outcome: Outcome, gaz: Gazetteer) -> dict:
     return record
 
 
-# ---------------------------------------------------------------- a person's choice
+# ---------------------------------------------------------------- a person's decision
 
-def choose(resolved: pd.DataFrame, row_number: int, level: str, code: str) -> pd.DataFrame:
-    """The list with one row resolved to the unit a person chose among its candidates."""
-    gaz = gazetteer()
-    unit = Unit(level, code)
-    if not gaz.exists(level, code):
+def choose(resolved: pd.DataFrame, row_number: int, level: str, code: str,
+           rule: str = "choice", message: str = "Choisie par une personne.") -> pd.DataFrame:
+    """The list with one row resolved to the unit a person chose (among its candidates, by a
+    search or by its code)."""
+    return decide(resolved, {row_number: placed(level, code, rule, message)})
+
+
+def ignore(resolved: pd.DataFrame, row_number: int) -> pd.DataFrame:
+    """The list with one row set aside by a person (a total, a note, a test line)."""
+    return decide(resolved, {row_number: ignored()})
+
+
+def placed(level: str, code: str, rule: str = "choice",
+           message: str = "Choisie par une personne.") -> Outcome:
+    """A person's decision that a row is this unit."""
+    if not gazetteer().exists(level, code):
         raise ValueError(f"no {level} has code {code!r}")
+    return Outcome(S.MATCHED, Unit(level, code), 100, rule=rule, message=message)
+
+
+def ignored(rule: str = "choice", message: str = "Ignorée par une personne : ce n'est pas une "
+            "collectivité adhérente.") -> Outcome:
+    """A person's decision that a row is not a member: never drawn."""
+    return Outcome(S.IGNORED, rule=rule, message=message)
+
+
+def decide(resolved: pd.DataFrame, decisions: dict[int, Outcome]) -> pd.DataFrame:
+    """The list with these rows (by row number) given these outcomes at once, and each unit
+    still drawn once (see _with_duplicates). A row's candidates are kept, to change one's mind."""
+    gaz = gazetteer()
     out = resolved.copy()
-    index = out.index[out[S.ROW] == row_number][0]
-    others = out[(out[S.CODE] == code) & (out[S.LEVEL] == level) & (out[S.STATUS] == S.MATCHED)]
-    if len(others):
-        outcome = _duplicate(Outcome(S.MATCHED, unit, 100, rule="choice"),
-                             int(others[S.ROW].iloc[0]))
-    else:
-        outcome = Outcome(S.MATCHED, unit, 100, rule="choice",
-                          message="Choisie parmi les candidats.")
-    record = _record(out.loc[index], outcome, gaz)
-    record[S.CANDIDATES] = out.at[index, S.CANDIDATES]
-    for column, value in record.items():
-        out.at[index, column] = value
+    index_of = dict(zip(out[S.ROW], out.index, strict=True))
+    indices = [index_of[row_number] for row_number in decisions]
+    records = []
+    for row, outcome in zip(out.loc[indices].to_dict("records"), decisions.values(),
+                            strict=True):
+        records.append({**_record(row, outcome, gaz), S.CANDIDATES: row[S.CANDIDATES]})
+    # Column by column: a list of 10,000 rows decided at once by a corrections file.
+    new = S.conform(pd.DataFrame(records, index=indices, columns=S.RESOLVED_COLUMNS))
+    for column in S.RESOLVED_COLUMNS:
+        out.loc[indices, column] = new[column]
+    return _with_duplicates(out)
+
+
+def _with_duplicates(resolved: pd.DataFrame) -> pd.DataFrame:
+    """Each unit drawn once: its first row in the list is the member, the others are
+    duplicates (a decision may create a duplicate, or undo the row another one duplicated)."""
+    out = resolved
+    first_row_of: dict[tuple[str, str], int] = {}
+    for index, row in zip(out.index, out[[S.ROW, S.STATUS, S.LEVEL, S.CODE, S.MESSAGE]]
+                          .itertuples(index=False), strict=True):
+        number, status, level, code, message = row
+        if status not in (S.MATCHED, S.DUPLICATE) or not code:
+            continue
+        first = first_row_of.setdefault((level, code), number)
+        if first != number and status == S.MATCHED:
+            out.at[index, S.STATUS] = S.DUPLICATE
+            out.at[index, S.MESSAGE] = _duplicate(Outcome(S.MATCHED), first).message
+        elif first == number and status == S.DUPLICATE:
+            out.at[index, S.STATUS] = S.MATCHED
+            out.at[index, S.MESSAGE] = ""
     return out
 
 
-__all__ = ["Gazetteer", "Outcome", "Unit", "choose", "gazetteer", "resolve_row", "resolve_rows"]
+__all__ = ["Gazetteer", "Outcome", "Unit", "choose", "decide", "gazetteer", "ignore", "ignored",
+           "placed", "resolve_row", "resolve_rows"]

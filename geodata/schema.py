@@ -55,7 +55,8 @@ AMBIGUOUS = "ambiguous"
 UNMATCHED = "unmatched"
 DUPLICATE = "duplicate"
 PLACED = "placed_by_coordinates"
-STATUSES = (MATCHED, AMBIGUOUS, UNMATCHED, DUPLICATE, PLACED)
+IGNORED = "ignored"        # a person said the row is not a member (a total, a note, a test)
+STATUSES = (MATCHED, AMBIGUOUS, UNMATCHED, DUPLICATE, PLACED, IGNORED)
 # Rows drawn on the map.
 MAPPED_STATUSES = (MATCHED, PLACED)
 
@@ -65,6 +66,7 @@ STATUS_LABELS = {
     UNMATCHED: "non reconnue",
     DUPLICATE: "doublon",
     PLACED: "placée par coordonnées",
+    IGNORED: "ignorée",
 }
 
 
@@ -83,7 +85,20 @@ RULE_LABELS = {
     "seat": "commune siège",
     "coordinates": "coordonnées",
     "choice": "choisie par une personne",
+    "correction": "correction enregistrée",
 }
+# Rules that say a person decided the row (in the app, or earlier in a corrections file).
+PERSON_RULES = ("choice", "correction")
+
+
+def needs_person(resolved: pd.DataFrame) -> pd.Series:
+    """Rows a person should look at: left in doubt or unknown, or placed with a remark (a
+    resemblance, an outdated kind, a code that disagrees with the name, an arrondissement),
+    unless a person already decided them."""
+    remark = (resolved[STATUS] == MATCHED) & ((resolved[MESSAGE] != "")
+                                              | (resolved[RULE] == "arrondissement"))
+    return (resolved[STATUS].isin([AMBIGUOUS, UNMATCHED]) | remark) \
+        & ~resolved[RULE].isin(PERSON_RULES)
 
 
 # -- the member file's own columns ------------------------------------------------------------
@@ -176,22 +191,3 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame for a flat file (CSV, Excel): candidates written out as text."""
     return frame.assign(**{CANDIDATES: frame[CANDIDATES].map(
         lambda candidates: " | ".join(candidate_label(c) for c in candidates))})
-
-
-# -- the resolution report: every row of a member list with its resolution, for a person -------
-
-REPORT_HEADERS = {ROW: "Ligne", INPUT_NAME: "Nom dans la liste", STATUS: "Statut",
-                  KIND: "Type", CODE: "Code officiel", NAME: "Nom officiel",
-                  DEPARTEMENT: "Département", REGION: "Région", POPULATION: "Population",
-                  SCORE: "Score", RULE: "Règle", CANDIDATES: "Candidats", MESSAGE: "Message",
-                  LON: "Longitude", LAT: "Latitude"}
-
-
-def report_frame(resolved: pd.DataFrame) -> pd.DataFrame:
-    """French headers, statuses, kinds and rules in words, candidates as text; the file's own
-    columns follow under their header as written (even one that is also ours: "Population")."""
-    frame = flat(resolved).drop(columns=LEVEL).assign(**{
-        STATUS: resolved[STATUS].map(STATUS_LABELS),
-        KIND: resolved[KIND].map(KIND_LABELS_SINGULAR).fillna(""),
-        RULE: resolved[RULE].map(RULE_LABELS).fillna("")})
-    return frame.rename(columns=lambda column: REPORT_HEADERS.get(column, extra_header(column)))

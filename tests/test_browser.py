@@ -134,7 +134,9 @@ def test_uploaded_file_replaces_the_list(driver, server, tmp_path):
     wait_for(lambda: total(driver) == "2 adhérents", message="the uploaded list")
     assert sorted(grid_names(driver)) == ["Grenoble", "Métropole Européenne de Lille"]
     report = driver.find_element("id", "upload-report").text
-    assert "reseau.csv" in report and "Ligne 4" in report and "Ligne 5" in report
+    assert "reseau.csv" in report and "2 à traiter" in report
+    rows = [cell.text for cell in driver.find_elements("css selector", ".fix-grid .row-number")]
+    assert rows == ["4", "5"]
     assert "reseau.csv" in driver.find_element("id", "list-label").text
 
 

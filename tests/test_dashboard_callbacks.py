@@ -13,10 +13,11 @@ from dashboard import ids
 from dashboard.callbacks import exports, filters, map_view, upload
 from dashboard.figures import map_figure
 from dashboard.member_store import filename_of, from_store, source_of, to_store
+from dashboard.report import upload_report
 from dashboard.selection import select
 from dashboard.state import FilterState, from_query_string, to_query_string
 from dashboard.table import grid_rows
-from dashboard.views import detail_card, header_counts, upload_report
+from dashboard.views import detail_card, header_counts
 from geodata import schema as S
 from geodata.kinds import KINDS
 
@@ -148,9 +149,9 @@ def test_upload_replaces_the_list_and_reports_each_row():
     assert members[S.STATUS].tolist() == [S.MATCHED, S.AMBIGUOUS, S.UNMATCHED, S.MATCHED]
     assert members[S.extra_key("élu référent")].tolist()[0] == "Mme A"
     report = str(upload_report(members, source_of(data)))
-    assert "Ligne 3" in report and "93066" in report and "Choisir" in report
-    assert "Ligne 5" in report and "ressemblance" in report  # a fuzzy match is to check
-    assert "Ligne 2 " not in report
+    assert "'row': 3" in report and "93066" in report and "Choisir" in report
+    assert "'row': 5" in report and "ressemblance" in report  # a fuzzy match is to check
+    assert "'row': 2" not in report and "4 à traiter" not in report and "3 à traiter" in report
 
 
 @pytest.mark.parametrize("content, name, expected", [
@@ -169,7 +170,7 @@ def test_bad_upload_keeps_the_previous_list_with_a_french_message(content, name,
 
 def test_choosing_a_candidate_resolves_the_row():
     data, _ = upload.read_upload(upload_of(b"nom\nSt-Denis\n"), "a.csv")
-    updated = upload.apply_choices(data, ["commune:97411"], [{"type": ids.REPORT_CHOICE, "row": 2}])
+    updated, _ = upload.decide_row(data, None, 2, "commune:97411")
     member = from_store(updated).iloc[0]
     assert (member[S.STATUS], member[S.CODE], member[S.REGION]) == (S.MATCHED, "97411", "04")
 
@@ -207,7 +208,7 @@ def test_resolved_list_download_has_every_row():
     payload = exports.download(ids.DOWNLOAD_RESOLVED, from_store(data), FilterState(), data)
     text = base64.b64decode(payload["content"]).decode("utf-8-sig")
     assert payload["filename"].startswith("adherents-liste-rapproche-")
-    assert "reconnue" in text and "non reconnue" in text and "Bruxelles" in text
+    assert "Reconnue" in text and "Non reconnue" in text and "Bruxelles" in text
 
 
 def test_modebar_png_is_named_after_the_selection():

@@ -41,16 +41,23 @@ def hostile_values(sample) -> list:
 
 def entry(item: dict, value) -> dict | list:
     """One input or state of a request body: a value, or a list of them for an ALL id."""
-    if item["id"].startswith("{"):   # a pattern-matching id: one entry per component
+    if item["id"].startswith("{"):   # a pattern-matching id: one entry per component (ALL)
         pattern = json.loads(item["id"])
-        component = {key: 2 if value == ["ALL"] else value for key, value in pattern.items()}
-        return [{"id": component, "property": item["property"], "value": value}]
+        component = concrete(pattern)
+        one = {"id": component, "property": item["property"], "value": value}
+        return one if ["MATCH"] in pattern.values() else [one]
     return {"id": item["id"], "property": item["property"], "value": value}
+
+
+def concrete(pattern: dict) -> dict:
+    """A component's id for a pattern: row 2 for its wildcards."""
+    return {key: 2 if value in (["ALL"], ["MATCH"]) else value for key, value in pattern.items()}
 
 
 def body(key: str, callback: dict, values: list) -> dict:
     outputs = callback["output"]
-    spec = [{"id": o.component_id, "property": o.component_property}
+    spec = [{"id": concrete(json.loads(o.component_id_str())) if isinstance(o.component_id, dict)
+             else o.component_id, "property": o.component_property}
             for o in (outputs if isinstance(outputs, list) else [outputs])]
     items = [*callback["inputs"], *callback["state"]]
     entries = [entry(item, value) for item, value in zip(items, values, strict=True)]

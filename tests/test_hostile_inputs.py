@@ -22,11 +22,13 @@ from openpyxl.styles import Font
 from app import MAX_REQUEST_BYTES
 from dashboard.callbacks import upload
 from dashboard.member_store import from_store, source_of, store_bytes
+from dashboard.report import upload_report
 from dashboard.table import member_frame
-from dashboard.views import detail_card, upload_report
-from geodata import COMMUNE, get_reference
+from dashboard.views import detail_card
+from geodata import COMMUNE, get_reference, reading
 from geodata import schema as S
 from geodata.reading import MAX_ROWS, MemberFileError, TooBigError, read_members
+from geodata.report import report_frame
 from geodata.resolve import resolve_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,9 +83,9 @@ def test_1_a_list_may_have_columns_named_like_ours():
     card = shown_text(detail_card(members, 2))
     assert "Population 232\u00a0787" in card and "population v0" in card
     assert "extra:x v10" in card
-    report = S.report_frame(members)
-    assert report["status"].tolist() == ["v1"] and report["Statut"].tolist() == ["reconnue"]
-    assert "Toutes les lignes ont été reconnues" in str(upload_report(members, source_of(data)))
+    report = report_frame(members)
+    assert report["status"].tolist() == ["v1"] and report["Décision"].tolist() == ["Reconnue"]
+    assert "Aucune ligne à traiter" in str(upload_report(members, source_of(data)))
 
 
 def test_1_the_command_line_keeps_a_population_column(tmp_path):
@@ -406,3 +408,149 @@ def test_3_a_list_too_wide_for_the_browser_is_refused_before_it_is_resolved():
     assert time.perf_counter() - started < 5
     assert data is None and "trop volumineuse pour être affichée" in message
     assert "La liste affichée n'a pas changé" in message
+
+
+# ---------------------------------------------------------------- 2. parts under other names
+
+MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHARED_STRINGS_TYPE = (b"application/vnd.openxmlformats-officedocument.spreadsheetml."
+                       b"sharedStrings+xml")
+
+
+def _with_parts(workbook: Workbook, edit) -> bytes:
+    """The workbook with its parts (a dict: name -> bytes) changed by edit."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(workbook)))
+    parts = edit({name: source.read(name) for name in source.namelist()})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_2_a_sheet_stored_under_another_name_is_checked_too():
+    # openpyxl finds the sheet through [Content_Types].xml and the relationships, not its name.
+    def rename(parts):
+        sheet = parts.pop("xl/worksheets/sheet1.xml")
+        parts["xl/worksheets/sheet1.bin"] = sheet.replace(
+            b"</sheetData>", b"</sheetData><!--" + b"x" * 2_000_000 + b"-->")
+        for name in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+            parts[name] = parts[name].replace(b"sheet1.xml", b"sheet1.bin")
+        return parts
+
+    with pytest.raises(TooBigError, match="bloc de 1,9 Mo d'un seul tenant "
+                                          r"\(dans « xl/worksheets/sheet1\.bin »\)"):
+        read_members(_with_parts(_named_workbook(["Lille"]), rename), "renomme.xlsx")
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("xl/strings.bin", b"<si><t>a</t></si>"),   # another name, found by its content type
+    ("xl/sharedStrings.xml", b"<si\n/>"),        # an empty text, its tag ended by a line break
+    ("xl/sharedStrings.xml", b"<x:si/>"),        # a prefix for the namespace
+])
+def test_2_shared_texts_are_counted_whatever_their_part_or_tag_looks_like(name, text):
+    def add_strings(parts):
+        parts[name] = (b'<x:sst xmlns="' + MAIN_NS + b'" xmlns:x="' + MAIN_NS + b'">'
+                       + text * 120_000 + b"</x:sst>")
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/' + name.encode() + b'" ContentType="'
+            + SHARED_STRINGS_TYPE + b'"/></Types>')
+        return parts
+
+    with pytest.raises(TooBigError, match="contient 120\u202f000 textes, pour une limite de "
+                                          "100\u202f000"):
+        read_members(_with_parts(_named_workbook(["Lille"]), add_strings), "textes.xlsx")
+
+
+# A block of 2 Mo with a '<' every 100 Ko: no run between two '<' comes near the limit, but
+# expat reads a comment, a CDATA section, a processing instruction or the literal of a
+# document type declaration in one piece (in quadratic time with expat 2.5).
+HOLEY_BLOCK = (b"x" * 99_999 + b"<") * 20
+
+
+@pytest.mark.parametrize(("opening", "closing"), [
+    (b"<!--", b"-->"),
+    (b"<![CDATA[", b"]]>"),
+    (b"<?note ", b"?>"),
+    (b"<!--", b""),   # never closed: expat reads to the end of the part
+])
+def test_2_a_comment_with_a_lt_every_100_ko_is_still_one_block(opening, closing):
+    workbook = _with_sheet_tail(_named_workbook(["Lille"]), opening + HOLEY_BLOCK + closing)
+    with pytest.raises(TooBigError, match="bloc de 1,9 Mo d'un seul tenant"):
+        read_members(workbook, "commentaire.xlsx")
+
+
+def test_2_a_sheet_in_utf16_is_measured_as_expat_reads_it():
+    # In UTF-16 a '<' is two bytes, and a comment's markers are not spelled as in UTF-8.
+    def to_utf16(parts):
+        sheet = parts["xl/worksheets/sheet1.xml"].replace(
+            b"</sheetData>", b"</sheetData><!--" + HOLEY_BLOCK + b"-->")
+        parts["xl/worksheets/sheet1.xml"] = (
+            '<?xml version="1.0" encoding="UTF-16"?>' + sheet.decode()).encode("utf-16")
+        return parts
+
+    with pytest.raises(TooBigError, match="bloc de 1,9 Mo d'un seul tenant"):
+        read_members(_with_parts(_named_workbook(["Lille"]), to_utf16), "utf16.xlsx")
+
+
+def test_2_a_document_type_declaration_with_a_long_literal_is_one_block():
+    def add_doctype(parts):
+        parts["xl/worksheets/sheet1.xml"] = (b'<!DOCTYPE worksheet [<!ENTITY e "' + HOLEY_BLOCK
+                                             + b'">]>' + parts["xl/worksheets/sheet1.xml"])
+        return parts
+
+    with pytest.raises(TooBigError, match="bloc de 1,9 Mo d'un seul tenant"):
+        read_members(_with_parts(_named_workbook(["Lille"]), add_doctype), "dtd.xlsx")
+
+
+def test_2_an_image_without_lt_is_not_taken_for_a_block():
+    # An uncompressed bitmap (in an EMF logo, say) may hold 1 Mo without the byte '<'.
+    def add_image(parts):
+        parts["xl/media/image1.emf"] = b"\x01\x00\x00\x00" + b"\xff" * 2_000_000
+        return parts
+
+    table = read_members(_with_parts(_named_workbook(["Lille"]), add_image), "logo.xlsx")
+    assert table.rows["input_name"].tolist() == ["Lille"]
+
+
+def test_3_a_header_of_half_a_million_cells_is_refused_on_its_width(monkeypatch):
+    # Each cell compared with our headers costs a few microseconds: 2.6 million took 15 s.
+    compared = []
+    normalize = reading.normalize_header
+    monkeypatch.setattr(reading, "normalize_header",
+                        lambda header: compared.append(header) or normalize(header))
+    with pytest.raises(TooBigError, match="a 500\u202f000 colonnes, pour une limite de 200"):
+        read_members(b"x;" * 500_000 + b"\nLille\n", "large.csv")
+    assert len(compared) < 100_000   # the first 100,000 characters, to find the separator
+
+
+def test_3_a_list_too_big_for_the_store_without_columns_of_its_own_says_no_zero(monkeypatch):
+    monkeypatch.setattr(upload, "MAX_STORE_BYTES", 100)
+    data, message = upload.read_upload(upload_of(b"nom\nLille\nRoubaix\n"), "liste.csv")
+    assert data is None
+    assert "trop volumineuse pour être affichée ici (2 lignes)" in message
+    assert "colonnes propres" not in message
+
+
+def test_3_a_file_just_over_the_size_limit_does_not_read_as_the_limit():
+    with pytest.raises(MemberFileError, match="5,1 Mo, pour une limite de 5 Mo"):
+        read_members(b"x" * (5 * 1024 * 1024 + 1), "juste.csv")
+
+
+# ---------------------------------------------------------------- 8. the terminal
+
+def test_8_the_command_line_shows_control_characters_of_the_file_as_escapes(tmp_path):
+    members = tmp_path / "adherents.csv"
+    members.write_bytes("ville\x1b[2J\x9b31m;type\nLille;commune\n".encode())
+    run = subprocess.run([sys.executable, "-m", "geodata", "resolve", str(members)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1
+    assert "« ville\\x1b[2J\\x9b31m »" in run.stderr
+    assert "\x1b" not in run.stderr + run.stdout and "\x9b" not in run.stderr + run.stdout
+
+
+def test_8_notes_keep_their_line_breaks_and_lose_their_control_characters():
+    from geodata.__main__ import printable
+
+    assert printable("Feuille « A\x1b]0;titre\x07 »\nsuite\tfin\r") == (
+        "Feuille « A\\x1b]0;titre\\x07 »\nsuite\\tfin\\r")

@@ -66,8 +66,8 @@ def test_resolve_command_prints_a_summary_and_writes_every_row(tmp_path):
     with out.open(encoding="utf-8-sig") as f:   # as the dashboard writes it, for Excel
         rows = list(csv.DictReader(f, delimiter=";"))
     assert [r["Ligne"] for r in rows] == ["2", "3", "4", "5", "6"]
-    assert [r["Statut"] for r in rows] == ["reconnue", "ambiguë", "non reconnue", "reconnue",
-                                          "doublon"]
+    assert [r["Décision"] for r in rows] == ["Reconnue", "Ambiguë", "Non reconnue", "Reconnue",
+                                            "Doublon"]
     assert rows[0]["année d'adhésion"] == "2012"
     assert "93066" in rows[1]["Candidats"]
 

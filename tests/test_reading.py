@@ -2,6 +2,7 @@
 
 import io
 import random
+import warnings
 import zipfile
 from datetime import datetime
 
@@ -500,7 +501,7 @@ def test_old_xls_asks_for_xlsx_or_csv(tmp_path):
 
     message = str(caught.value)
     assert "« adherents.xls » est au format Excel 97-2003 (.xls)" in message
-    assert "Classeur Excel (.xlsx) ou CSV" in message
+    assert "Classeur Excel (.xlsx), Classeur LibreOffice (.ods) ou CSV" in message
 
 
 def test_password_protected_xlsx():
@@ -509,12 +510,12 @@ def test_password_protected_xlsx():
         read_members(encrypted, filename="adherents.xlsx")
 
 
-def test_opendocument_spreadsheet_asks_for_xlsx_or_csv():
+def test_a_damaged_opendocument_spreadsheet_is_said_damaged():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<office:document-content/>")
-    with pytest.raises(UnsupportedFormatError, match=r"OpenDocument \(.ods"):
+    with pytest.raises(NotATableError, match="classeur LibreOffice abîmé"):
         read_members(buffer.getvalue(), filename="adherents.ods")
 
 
@@ -605,3 +606,47 @@ def test_a_merged_title_above_the_header_is_still_a_title():
     table = read_members(buffer.getvalue(), "titre.xlsx")
     assert table.rows[INPUT_NAME].tolist() == ["Lille", "Roubaix"]
     assert table.rows[CODE].tolist() == ["59350", "59512"]
+
+
+@pytest.mark.parametrize(("content", "name", "header"), [
+    ("nom;ville\nCafé des Arts;Lille\n", "Café des Arts", "ville"),   # one letter, in a word
+    ("NOM;RÉGION\nLILLE;HAUTS-DE-FRANCE\n", "LILLE", "RÉGION"),   # one capital, in capitals
+])
+def test_a_short_dos_file_is_read_as_dos(content, name, header):
+    table = read_members(content.encode("cp850"), "dos.csv")
+    assert table.encoding == "cp850"
+    assert table.rows[INPUT_NAME].tolist() == [name]
+    assert header in [*table.columns_found.values(), *table.extra_columns]
+
+
+def test_a_quoted_header_cell_may_hold_the_other_separator():
+    content = ('"Région, département";Nom;Code\n'
+               '"Hauts-de-France, Nord";Lille;59350\n')
+    table = read_members(content.encode(), "guillemets.csv")
+    assert table.separator == ";"
+    assert table.rows[INPUT_NAME].tolist() == ["Lille"]
+    assert table.extra("Région, département").tolist() == ["Hauts-de-France, Nord"]
+    # Written without quotes, the same header still hides a column.
+    with pytest.raises(BadRowError, match="mélange deux séparateurs"):
+        read_members(content.replace('"', "").encode(), "sans-guillemets.csv")
+
+
+def test_openpyxl_says_nothing_in_english_while_reading():
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes({"Adhérents": [["nom"], ["Lille"]]})))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/styles.xml":   # "Workbook contains no stylesheet"
+                continue
+            if name.startswith("xl/worksheets/"):   # "Data Validation extension is not..."
+                data = data.replace(b"</worksheet>", (
+                    b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="'
+                    b'http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+                    b'<x14:dataValidations count="0"/></ext></extLst></worksheet>'))
+            archive.writestr(name, data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = read_members(buffer.getvalue(), "avertissements.xlsx")
+    assert table.rows[INPUT_NAME].tolist() == ["Lille"]
+    assert [str(warning.message) for warning in caught] == []

@@ -6,7 +6,7 @@ import logging
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, no_update
 
-from geodata import schema as S
+from geodata.report import report_frame
 
 from .. import ids
 from ..downloads import to_csv_bytes, to_excel_bytes
@@ -45,7 +45,7 @@ def download(trigger: str, members: pd.DataFrame, state: FilterState, data: dict
     """The dcc.Download payload of a download button."""
     if trigger == ids.DOWNLOAD_RESOLVED:
         stem = (filename_of(data) or "liste").rsplit(".", 1)[0]
-        return dcc.send_bytes(to_csv_bytes(S.report_frame(members)),
+        return dcc.send_bytes(to_csv_bytes(report_frame(members)),
                               file_name([stem, "rapproche"], "csv"))
     table = member_frame(select(members, state), "files")
     if trigger == ids.DOWNLOAD_XLSX:

@@ -1,20 +1,37 @@
 """A member list sent by the user: read and resolved in memory, kept in the session's store,
-reported row by row; the candidates a person chooses are applied; back to the sample."""
+reported row by row; each row fixed by a person (a candidate, any collectivité found by name
+or code, or "ignore"); the corrections kept, downloaded, sent back with the next list and
+re-applied; the list kept in the browser between visits if the person wants; back to the
+sample."""
 
 import base64
+from dataclasses import dataclass
 
-from dash import ALL, ClientsideFunction, Input, Output, State, no_update
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
 from geodata import schema as S
-from geodata.reading import MAX_BYTES, MemberFileError, read_members
-from geodata.resolve import RESEMBLANCE_SECONDS, choose, resolve_rows
+from geodata.corrections import (
+    FILE_NAME,
+    apply_corrections,
+    correction_of,
+    corrections_frame,
+    is_corrections_table,
+    merged,
+    read_corrections,
+)
+from geodata.reading import MAX_BYTES, MemberFileError, MemberTable, read_members
+from geodata.resolve import RESEMBLANCE_SECONDS, choose, ignore, resolve_rows
+from geodata.search import search_units
 
 from .. import ids
+from ..downloads import to_csv_bytes
 from ..labels import LIST_UNCHANGED
 from ..member_store import (
     MAX_STORE_BYTES,
     STORE_BYTES_PER_ROW,
     Source,
+    corrections_in,
+    corrections_store,
     filename_of,
     from_store,
     read_store,
@@ -22,17 +39,83 @@ from ..member_store import (
     store_bytes,
     to_store,
 )
-from ..views import upload_report
+from ..report import IGNORE, candidate_option, ignore_option, parse_choice, upload_report
 from .map_view import CLIENTSIDE
 
+REPORT_LINK = "#" + ids.REPORT
 
-def read_upload(contents, filename, sheet=None) -> tuple[dict | None, str]:
-    """(store data, French message) for an uploaded file; None when it cannot be read.
-    sheet: the sheet of a workbook to read (default: the first with a name column)."""
-    filename = filename if isinstance(filename, str) and filename else "fichier"
+
+@dataclass
+class Upload:
+    """What the files a person sent amount to."""
+
+    members: dict | None = None       # the store of the list sent (None: no list read)
+    corrections: dict | None = None   # the corrections store, when a corrections file came
+    message: str = ""
+    reapply: bool = False             # corrections came alone: apply them to the list shown
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _decoded(contents) -> bytes:
+    _, encoded = contents.split(",", 1)
+    return base64.b64decode(encoded, validate=False)
+
+
+def _name(filename) -> str:
+    return filename if isinstance(filename, str) and filename else "fichier"
+
+
+def read_uploads(files, corrections_data=None) -> Upload:
+    """Read the files sent together: at most one member list, and any corrections files (known
+    by their "Correction" column). The list is resolved with every correction applied: those
+    of this session and those sent."""
+    files = [f for f in files if isinstance(f, dict)] if isinstance(files, list) else []
+    corrections = corrections_in(corrections_data)
+    lists, messages, sent = [], [], 0
+    for file in files:
+        filename = _name(file.get("filename"))
+        try:
+            table = read_members(_decoded(file.get("contents")), filename=filename)
+        except (ValueError, AttributeError, TypeError):
+            messages.append(f"Le fichier « {filename} » n'a pas pu être reçu. Réessayez.")
+            continue
+        except MemberFileError as exc:
+            messages.append(str(exc))
+            continue
+        if is_corrections_table(table):
+            found, notes = read_corrections(table)
+            corrections, sent = merged(corrections, found), sent + len(found)
+            messages += [f"« {filename} » : " + _plural(len(found), "correction lue",
+                                                         "corrections lues") + "."] + notes
+        else:
+            lists.append((file, table))
+    upload = Upload(corrections=corrections_store(corrections) if sent else None)
+    if len(lists) > 1:
+        others = ", ".join(f"« {_name(file.get('filename'))} »" for file, _ in lists[1:])
+        messages.append(f"Une seule liste à la fois : {others} n'a pas été lu ; envoyez-le "
+                        "ensuite.")
+    if lists:
+        file, table = lists[0]
+        upload.members, message = _list_store(table, corrections)
+        messages.insert(0, message)
+    elif sent:
+        upload.reapply = True
+    if not lists and not sent:   # nothing read: say the list shown stays
+        messages.append(LIST_UNCHANGED)
+    upload.message = " ".join(messages)
+    return upload
+
+
+def read_upload(contents, filename, sheet=None, corrections_data=None
+                ) -> tuple[dict | None, str]:
+    """(store data, French message) for one uploaded member list; None when it cannot be
+    read. sheet: the sheet of a workbook to read (default: the first with a name column)."""
+    filename = _name(filename)
     try:
-        _, encoded = contents.split(",", 1)
-        raw = base64.b64decode(encoded, validate=False)
+        raw = _decoded(contents)
     except (ValueError, AttributeError, TypeError):
         return None, f"Le fichier « {filename} » n'a pas pu être reçu. Réessayez."
     try:
@@ -40,6 +123,11 @@ def read_upload(contents, filename, sheet=None) -> tuple[dict | None, str]:
                              sheet=sheet if isinstance(sheet, str) else None)
     except MemberFileError as exc:
         return None, f"{exc} {LIST_UNCHANGED}"
+    return _list_store(table, corrections_in(corrections_data))
+
+
+def _list_store(table: MemberTable, corrections) -> tuple[dict | None, str]:
+    filename = table.filename or "fichier"
     # The store's size is known roughly before resolving (the list's own text, each value in
     # quotes with a comma, plus our columns): a list that cannot fit is refused at once.
     own_text = sum(int(table.rows[S.extra_key(header)].str.len().sum()) + 3 * len(table.rows)
@@ -47,41 +135,65 @@ def read_upload(contents, filename, sheet=None) -> tuple[dict | None, str]:
     data = None
     if own_text + STORE_BYTES_PER_ROW * len(table.rows) <= MAX_STORE_BYTES:
         resolved = resolve_rows(table.rows, resemblance_seconds=RESEMBLANCE_SECONDS)
+        resolved, corrected = apply_corrections(resolved, corrections)
         data = to_store(resolved, Source(filename, table.sheet, table.sheets, table.notes))
     if data is None or store_bytes(data) > MAX_STORE_BYTES:
+        columns = _plural(len(table.extra_columns), "colonne propre", "colonnes propres")
+        own = f", dont {columns} à la liste" if table.extra_columns else ""
         return None, (
             f"La liste « {filename} » a été lue, mais elle est trop volumineuse pour être "
-            f"affichée ici ({len(table.rows)} lignes, dont {len(table.extra_columns)} colonnes "
-            "propres à la liste). Gardez les colonnes utiles, ou découpez la liste en "
-            f"plusieurs fichiers, puis envoyez-la de nouveau. {LIST_UNCHANGED}")
-    drawn = resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum()
+            f"affichée ici ({len(table.rows)} lignes{own}). Gardez les colonnes utiles, ou "
+            f"découpez la liste en plusieurs fichiers, puis envoyez-la de nouveau. "
+            f"{LIST_UNCHANGED}")
+    drawn = int(resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum())
+    left = int(S.needs_person(resolved).sum())
     where = f" (feuille « {table.sheet} »)" if table.sheet else ""
-    notes = (f"{len(table.notes)} remarque{'s' if len(table.notes) > 1 else ''} sur la lecture "
-             "du fichier. " if table.notes else "")
-    return data, (
-        f"« {filename} »{where} : {len(resolved)} lignes lues, {drawn} placées sur la carte. "
-        f"{notes}Voir le rapport au-dessus de la carte.")
+    parts = [f"« {filename} »{where} : {len(resolved)} lignes lues, {drawn} placées sur la "
+             "carte"]
+    if corrected:
+        parts.append(_plural(corrected, "corrigée d'après vos corrections",
+                             "corrigées d'après vos corrections"))
+    parts.append(f"{left} à traiter" if left else "aucune à traiter")
+    notes = (f" {_plural(len(table.notes), 'remarque', 'remarques')} sur la lecture du fichier."
+             if table.notes else "")
+    return data, ", ".join(parts) + "." + notes
 
 
-def apply_choices(data: dict, values: list, id_dicts: list) -> dict:
-    """The stored list with the candidates a person chose applied (a choice that is not one of
-    the row's candidates, as only a forged request can send, is left out)."""
-    resolved = read_store(data)
-    for value, id_dict in zip(values, id_dicts, strict=False):
-        try:
-            row, (level, code) = id_dict["row"], value.split(":", 1)
-        except (AttributeError, LookupError, TypeError, ValueError):
-            continue
-        offered = resolved.loc[resolved[S.ROW] == row, S.CANDIDATES]
-        if len(offered) and any((c["level"], c["code"]) == (level, code)
-                                for c in offered.iloc[0]):
-            resolved = choose(resolved, row, level, code)
-    return to_store(resolved, source_of(data))
+def decide_row(data: dict, corrections_data, row, value) -> tuple[dict, dict | None] | None:
+    """(members store, corrections store) after a person's decision on a row; None when there
+    is nothing to change (the decision shown already, a forged or stale value)."""
+    choice = parse_choice(value)
+    if choice is None or not isinstance(row, int) or isinstance(row, bool):
+        return None
+    resolved = read_store(data)   # raises ValueError for a store this version did not write
+    if resolved is None or row not in set(resolved[S.ROW]):
+        return None
+    current = resolved.loc[resolved[S.ROW] == row].iloc[0]
+    if current[S.RULE] in S.PERSON_RULES and (
+            choice == IGNORE and current[S.STATUS] == S.IGNORED
+            or choice == (current[S.LEVEL], current[S.CODE])):
+        return None
+    try:
+        resolved = ignore(resolved, row) if choice == IGNORE else choose(resolved, row, *choice)
+    except ValueError:   # a code that exists nowhere: only a forged request sends it
+        return None
+    corrections = merged(corrections_in(corrections_data), [correction_of(resolved, row)])
+    return to_store(resolved, source_of(data)), corrections_store(corrections)
+
+
+def search_options(text, value, options) -> list[dict]:
+    """A row's menu for what a person types: the choice made (kept, else the menu would
+    forget it), the collectivités found, and "ignore"."""
+    kept = [o for o in options or [] if isinstance(o, dict) and o.get("value") == value
+            and value != IGNORE]
+    found = [candidate_option(c, text) for c in search_units(text)]
+    found = [o for o in found if o["value"] not in {k["value"] for k in kept}]
+    return kept + found + [ignore_option()]
 
 
 def register(app) -> None:
-    # A file over the size limit is refused in the browser, with the server's French message:
-    # it is never sent (the server would refuse the request without a word).
+    # Files over the size limit are refused in the browser, with the server's French message:
+    # they are never sent (the server would refuse the request without a word).
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "refuseLargeUpload"),
         Output(ids.UPLOAD_ACCEPTED, "data"), Output(ids.UPLOAD_MESSAGE, "children"),
@@ -90,13 +202,37 @@ def register(app) -> None:
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data"),
+        Output(ids.CORRECTIONS_STORE, "data"),
+        Output(ids.REAPPLY, "data"),
         Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
-        Input(ids.UPLOAD_ACCEPTED, "data"), prevent_initial_call=True)
-    def _upload(upload):
-        if not isinstance(upload, dict) or not upload.get("contents"):
+        Input(ids.UPLOAD_ACCEPTED, "data"), State(ids.CORRECTIONS_STORE, "data"),
+        State(ids.REAPPLY, "data"), prevent_initial_call=True)
+    def _upload(upload, corrections, reapplied):
+        if not isinstance(upload, dict) or not upload.get("files"):
+            return no_update, no_update, no_update, no_update
+        result = read_uploads(upload["files"], corrections)
+        count = reapplied if isinstance(reapplied, int) else 0
+        return (result.members if result.members is not None else no_update,
+                result.corrections if result.corrections is not None else no_update,
+                count + 1 if result.reapply else no_update,
+                [result.message, " ", html.A("Voir le rapport.", href=REPORT_LINK)]
+                if result.members else result.message)
+
+    @app.callback(
+        Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.REAPPLY, "data"), State(ids.MEMBERS_STORE, "data"),
+        State(ids.CORRECTIONS_STORE, "data"), prevent_initial_call=True)
+    def _reapply(_count, data, corrections):
+        if not filename_of(data):
             return no_update, no_update
-        data, message = read_upload(upload["contents"], upload.get("filename"))
-        return (data if data is not None else no_update), message
+        try:
+            resolved, corrected = apply_corrections(read_store(data), corrections_in(corrections))
+        except ValueError:
+            return no_update, no_update
+        message = (_plural(corrected, "ligne corrigée", "lignes corrigées")
+                   + f" dans « {filename_of(data)} ».")
+        return (to_store(resolved, source_of(data)) if corrected else no_update), message
 
     @app.callback(Output(ids.REPORT, "children"), Input(ids.MEMBERS_STORE, "data"))
     def _report(data):
@@ -107,34 +243,90 @@ def register(app) -> None:
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
         Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
         Input(ids.SHEET_CHOICE, "value"), State(ids.SHEET_SHOWN, "data"),
-        State(ids.UPLOAD_ACCEPTED, "data"), prevent_initial_call=True)
-    def _sheet(sheet, shown, upload):
+        State(ids.UPLOAD_ACCEPTED, "data"), State(ids.CORRECTIONS_STORE, "data"),
+        prevent_initial_call=True)
+    def _sheet(sheet, shown, upload, corrections):
         # Not the members store as a State: with the file, it could exceed the request limit.
         if not isinstance(sheet, str) or not isinstance(shown, dict) \
                 or sheet == shown.get("sheet") or not isinstance(shown.get("filename"), str):
             return no_update, no_update
         filename = shown["filename"]
-        if not isinstance(upload, dict) or upload.get("filename") != filename:
+        files = upload.get("files") if isinstance(upload, dict) else None
+        file = next((f for f in files or [] if isinstance(f, dict)
+                     and f.get("filename") == filename), None)
+        if file is None:
             # The file is kept in the page only: after a reload it must be sent again.
             return no_update, (f"Pour lire la feuille « {sheet} », envoyez de nouveau le "
                                f"fichier « {filename} ».")
-        data, message = read_upload(upload.get("contents"), filename, sheet)
+        data, message = read_upload(file.get("contents"), filename, sheet, corrections)
         return (data if data is not None else no_update), message
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
-        Input(ids.APPLY_CHOICES, "n_clicks"),
-        State({"type": ids.REPORT_CHOICE, "row": ALL}, "value"),
-        State({"type": ids.REPORT_CHOICE, "row": ALL}, "id"),
-        State(ids.MEMBERS_STORE, "data"), prevent_initial_call=True)
-    def _apply(n_clicks, values, id_dicts, data):
-        if not n_clicks or not filename_of(data) or not isinstance(values, list) \
-                or not isinstance(id_dicts, list):
-            return no_update
+        Output(ids.CORRECTIONS_STORE, "data", allow_duplicate=True),
+        Input({"type": ids.FIX, "row": ALL}, "value"),
+        State(ids.MEMBERS_STORE, "data"), State(ids.CORRECTIONS_STORE, "data"),
+        prevent_initial_call=True)
+    def _fix(values, data, corrections):
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not filename_of(data):
+            return no_update, no_update
+        value = next((item["value"] for item in ctx.inputs_list[0]
+                      if isinstance(item, dict) and item.get("id") == trigger), None)
         try:
-            return apply_choices(data, values, id_dicts)
-        except ValueError:   # a store this version did not write: nothing to apply to
+            decided = decide_row(data, corrections, trigger.get("row"), value)
+        except ValueError:   # a store this version did not write: nothing to decide on
+            return no_update, no_update
+        return decided if decided else (no_update, no_update)
+
+    @app.callback(
+        Output({"type": ids.FIX, "row": MATCH}, "options"),
+        Input({"type": ids.FIX, "row": MATCH}, "search_value"),
+        State({"type": ids.FIX, "row": MATCH}, "value"),
+        State({"type": ids.FIX, "row": MATCH}, "options"), prevent_initial_call=True)
+    def _fix_search(text, value, options):
+        if not isinstance(text, str) or not text.strip():
             return no_update
+        return search_options(text, value, options if isinstance(options, list) else [])
+
+    @app.callback(
+        Output(ids.CORRECTIONS_BOX, "hidden"), Output(ids.CORRECTIONS_COUNT, "children"),
+        Input(ids.CORRECTIONS_STORE, "data"))
+    def _corrections_box(corrections):
+        found = corrections_in(corrections)
+        return not found, _plural(len(found), "correction enregistrée",
+                                  "corrections enregistrées")
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+        Input(ids.DOWNLOAD_CORRECTIONS, "n_clicks"), State(ids.CORRECTIONS_STORE, "data"),
+        prevent_initial_call=True)
+    def _download_corrections(n_clicks, corrections):
+        found = corrections_in(corrections)
+        if not n_clicks or not found:
+            return no_update
+        return dcc.send_bytes(to_csv_bytes(corrections_frame(found)), FILE_NAME)
+
+    @app.callback(
+        Output(ids.CORRECTIONS_STORE, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.FORGET_CORRECTIONS, "n_clicks"), prevent_initial_call=True)
+    def _forget(n_clicks):
+        if not n_clicks:
+            return no_update, no_update
+        return None, ("Corrections oubliées : elles ne seront plus reprises. La liste affichée "
+                      "garde les choix déjà faits.")
+
+    # The list and the corrections kept in this browser between visits, when the person asks
+    # (localStorage, written and read in the browser only).
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "keepInBrowser"),
+        Output(ids.KEPT_STORE, "data"),
+        Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
+        Output(ids.CORRECTIONS_STORE, "data", allow_duplicate=True),
+        Input(ids.MEMBERS_STORE, "data"), Input(ids.CORRECTIONS_STORE, "data"),
+        Input(ids.KEEP, "value"), State(ids.KEPT_STORE, "data"),
+        prevent_initial_call="initial_duplicate")
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),

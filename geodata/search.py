@@ -1,0 +1,78 @@
+"""Find any official collectivité as a person types: by name (the words' beginnings, in any
+order, then resemblance), by usual name or acronym, or by its official code (INSEE, SIREN,
+SIRET). Used by the app to fix a row of a list that the resolver left to a person."""
+
+import re
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .gazetteer import NAME_LEVELS, Unit, gazetteer
+from .levels import is_valid_code
+from .names import normalize
+from .reference import memoized
+from .resolve import resolve_row
+
+MAX_RESULTS = 12
+MIN_RESEMBLANCE = 80
+_CODE = re.compile(r"^(?:\d[\d\s.]*|2[AB]\d{3})$", re.IGNORECASE)
+
+
+@memoized
+def _index() -> tuple[pd.Series, list[Unit]]:
+    """Every unit's normalized name (with a space before, so that " w" finds a word beginning
+    with w), biggest population first: the likeliest meant."""
+    gaz = gazetteer()
+    entries = sorted(((normalize(record["nom"]), Unit(level, code), record["population"])
+                      for level in NAME_LEVELS
+                      for code, record in gaz.records[level].items()),
+                     key=lambda entry: -(entry[2] or 0))
+    return (pd.Series([" " + name for name, _, _ in entries]),
+            [unit for _, unit, _ in entries])
+
+
+def search_units(text: str, limit: int = MAX_RESULTS) -> list[dict]:
+    """The units a text may name, best first, as candidates (schema.candidate_record)."""
+    text = str(text or "").strip()[:100]
+    if not text:
+        return []
+    gaz = gazetteer()
+    units = _by_code(text) if _CODE.match(text) else []
+    # What the resolver makes of it ("CD 62", "CAPI", "Lille Métropole"), then its candidates.
+    outcome = resolve_row({"row": 0, "input_name": text}, gaz, resemblance=False)
+    # (Not its matches by name, which _by_words ranks, for a name still being typed.)
+    if outcome.rule != "name":
+        units += ([outcome.unit] if outcome.unit else []) + outcome.candidates
+    query = normalize(text)
+    if query:
+        units += _by_words(query, limit)
+        if len(units) < 3 and len(query) >= 4 and not units:   # a typo: "Grenobel"
+            names, all_units = _index()
+            units += [all_units[index] for _, _, index in process.extract(
+                " " + query, names.tolist(), scorer=fuzz.ratio, limit=limit,
+                score_cutoff=MIN_RESEMBLANCE)]
+    return [gaz.candidate(unit) for unit in dict.fromkeys(units)][:limit]
+
+
+def _by_code(text: str) -> list[Unit]:
+    code = re.sub(r"[\s.]", "", text).upper()
+    if len(code) == 14:   # a SIRET: its first nine digits are the SIREN
+        code = code[:9]
+    codes = [code, code.zfill(5)] if len(code) == 4 else [code]
+    gaz = gazetteer()
+    return [Unit(level, c) for c in codes for level in NAME_LEVELS
+            if is_valid_code(level, c) and gaz.exists(level, c)]
+
+
+def _by_words(query: str, limit: int) -> list[Unit]:
+    """Names equal to the query, then beginning with it, then with every word of the query
+    beginning one of their words; the biggest first within each (vectorised: 38,000 names)."""
+    names, units = _index()
+    exact = names == " " + query
+    starting = names.str.startswith(" " + query) & ~exact
+    every_word = pd.Series(True, index=names.index)
+    for word in query.split():
+        every_word &= names.str.contains(" " + word, regex=False)
+    found = [*names.index[exact], *names.index[starting], *names.index[every_word & ~exact
+                                                                        & ~starting]]
+    return [units[index] for index in found[:limit]]

@@ -1,0 +1,289 @@
+"""Correcting a list: any collectivité found by name or code, a row's decision, the corrections
+kept and re-applied (in the app and on the command line), the report that says what is left,
+LibreOffice lists, and the resolved list as a person reads it."""
+
+import base64
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from spreadsheets import ods_bytes
+
+from dashboard.callbacks import upload
+from dashboard.member_store import corrections_in, from_store, source_of
+from dashboard.report import IGNORE, count_line, fix_options, upload_report
+from geodata import schema as S
+from geodata.corrections import (
+    Correction,
+    apply_corrections,
+    corrections_frame,
+    from_json,
+    is_corrections_table,
+    read_corrections,
+)
+from geodata.members import resolve_members
+from geodata.reading import MemberFileError, TooBigError, read_members
+from geodata.report import report_frame
+from geodata.resolve import choose, ignore
+from geodata.safe_tables import csv_bytes
+from geodata.search import search_units
+
+ROOT = Path(__file__).resolve().parents[1]
+MESSY = Path(__file__).parent / "data" / "liste_a_corriger.csv"
+DECISIONS = {6: "commune:93066", 13: "commune:93048", 16: "commune:75056",
+             32: "commune:38185", 34: "epci:247400724", 43: IGNORE}
+
+
+def as_upload(raw: bytes, filename: str) -> dict:
+    return {"contents": "data:;base64," + base64.b64encode(raw).decode(), "filename": filename}
+
+
+@pytest.fixture(scope="module")
+def messy() -> pd.DataFrame:
+    return resolve_members(MESSY)
+
+
+# -- finding any collectivité ----------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, code", [
+    ("Pays Rochois", "247400724"),   # words of the name, in any order
+    ("rochois pays", "247400724"),
+    ("75056", "75056"),              # an INSEE code
+    ("1001", "01001"),               # its leading zero eaten by a spreadsheet
+    ("200093201", "200093201"),      # a SIREN
+    ("200 093 201 00011", "200093201"),   # a SIRET, as printed
+    ("CD 62", "62"),                 # what the resolver knows: "CD 62", acronyms, usual names
+    ("CAPI", "243800604"),
+    ("MEL", "200093201"),
+    ("Grenobel", "38185"),           # a typo
+    ("Hauts-de-France", "32"),
+])
+def test_any_collectivite_is_found_by_name_or_code(typed, code):
+    found = search_units(typed)
+    assert found and found[0]["code"] == code, [c["name"] for c in found]
+
+
+def test_a_search_shows_kind_departement_and_code_and_puts_big_places_first():
+    found = search_units("Saint-Denis")
+    assert len(found) <= 12
+    labels = [S.candidate_label(c) for c in found]
+    assert "Saint-Denis (commune, 93 ; code 93066)" in labels[:4]
+    assert "Saint-Denis (commune, 974 ; code 97411)" in labels[:4]
+    assert search_units("zzzqqq") == [] and search_units("   ") == []
+
+
+# -- a row's decision --------------------------------------------------------------------------
+
+def test_a_person_places_ignores_and_changes_their_mind(messy):
+    fixed = choose(messy, 6, "commune", "93066")
+    row = fixed[fixed[S.ROW] == 6].iloc[0]
+    assert (row[S.STATUS], row[S.RULE], row[S.NAME]) == (S.MATCHED, "choice", "Saint-Denis")
+    assert len(row[S.CANDIDATES]) == 4   # kept, to change one's mind
+    fixed = ignore(fixed, 6)
+    row = fixed[fixed[S.ROW] == 6].iloc[0]
+    assert (row[S.STATUS], row[S.CODE], row[S.RULE]) == (S.IGNORED, "", "choice")
+    assert not S.needs_person(fixed[fixed[S.ROW] == 6]).iloc[0]
+
+
+def test_each_unit_is_drawn_once_whichever_row_a_person_moves(messy):
+    lille_rows = messy[messy[S.CODE] == "59350"][S.ROW].tolist()
+    assert lille_rows == [3]
+    # Row 4 (Roubaix) chosen as Lille: a duplicate of row 3 ...
+    fixed = choose(messy, 4, "commune", "59350")
+    assert fixed.set_index(S.ROW).loc[4, S.STATUS] == S.DUPLICATE
+    # ... and row 3 moved elsewhere: row 4 is now the one drawn.
+    fixed = choose(fixed, 3, "commune", "59512")
+    assert fixed.set_index(S.ROW).loc[4, S.STATUS] == S.MATCHED
+
+
+def test_the_app_applies_a_decision_at_once_and_keeps_it_as_a_correction(messy):
+    data = upload.read_upload(as_upload(MESSY.read_bytes(), MESSY.name)["contents"],
+                              MESSY.name)[0]
+    corrections = None
+    for row, value in DECISIONS.items():
+        data, corrections = upload.decide_row(data, corrections, row, value)
+    resolved = from_store(data)
+    assert not S.needs_person(resolved).any()
+    assert resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum() == 39
+    kept = corrections_in(corrections)
+    assert {(c.name, c.level, c.code) for c in kept} == {
+        ("Saint-Denis", "commune", "93066"), ("Montreuil", "commune", "93048"),
+        ("Ville de Paris 20e", "commune", "75056"), ("Grenobel", "commune", "38185"),
+        ("Cté de Cnes du Pays Rochois", "epci", "247400724"),
+        ("TOTAL : 39 adhérents", "", "")}
+    # The same decision again, a row that does not exist, a unit that does not exist: nothing.
+    assert upload.decide_row(data, corrections, 6, "commune:93066") is None
+    assert upload.decide_row(data, corrections, 999, "commune:93066") is None
+    assert upload.decide_row(data, corrections, 6, "commune:99999") is None
+    assert upload.decide_row(data, corrections, 6, "<script>") is None
+
+
+def test_a_rows_menu_offers_its_candidates_then_what_is_typed(messy):
+    saint_denis = messy[messy[S.ROW] == 6].iloc[0].to_dict()
+    values = [o["value"] for o in fix_options(saint_denis)]
+    assert "commune:93066" in values and values[-1] == IGNORE
+    grenobel = messy[messy[S.ROW] == 32].iloc[0].to_dict()
+    assert fix_options(grenobel)[0]["value"] == "commune:38185"   # to confirm it
+    options = upload.search_options("CD 62", "commune:93066",
+                                    [{"label": "Saint-Denis", "value": "commune:93066"}])
+    assert [o["value"] for o in options[:2]] == ["commune:93066", "departement:62"]
+    # The menu filters options on what is typed: the options found carry it.
+    assert options[1]["search"] == "CD 62"
+
+
+# -- the report --------------------------------------------------------------------------------
+
+def test_the_report_is_one_line_of_counts_and_the_rows_to_fix(messy):
+    assert count_line(messy) == "35 placées, 2 à vérifier, 3 non reconnues"
+    report = str(upload_report(messy, source_of(upload.read_upload(
+        as_upload(MESSY.read_bytes(), MESSY.name)["contents"], MESSY.name)[0])))
+    assert "6 à traiter" in report
+    for row in DECISIONS:
+        assert f"'row': {row}" in report
+    assert "'row': 3," not in report   # Lille, placed without a doubt, is not listed
+    fixed = ignore(messy, 43)
+    assert count_line(fixed) == "35 placées, 2 à vérifier, 2 non reconnues, 1 ignorée"
+
+
+# -- the corrections file ----------------------------------------------------------------------
+
+def corrections_file(tmp_path, corrections) -> Path:
+    path = tmp_path / "corrections-adherents.csv"
+    path.write_bytes(csv_bytes(corrections_frame(corrections)))
+    return path
+
+
+ALL_SIX = [Correction("Saint-Denis", "commune", "93066"),
+           Correction("Montreuil", "commune", "93048"),
+           Correction("Ville de Paris 20e", "commune", "75056"),
+           Correction("Grenobel", "commune", "38185"),
+           Correction("Cté de Cnes du Pays Rochois", "epci", "247400724"),
+           Correction("TOTAL : 39 adhérents")]
+
+
+def test_a_corrections_file_fixes_next_years_list(messy, tmp_path):
+    path = corrections_file(tmp_path, ALL_SIX)
+    table = read_members(path)
+    assert is_corrections_table(table) and not is_corrections_table(read_members(MESSY))
+    found, notes = read_corrections(table)
+    assert found == ALL_SIX and notes == []
+    # Next year's list writes the names with other cases and accents.
+    next_year = messy.assign(**{S.INPUT_NAME: messy[S.INPUT_NAME].replace(
+        {"Saint-Denis": "SAINT DENIS", "Grenobel": "grenobel"})})
+    fixed, count = apply_corrections(next_year, found)
+    assert count == 6 and not S.needs_person(fixed).any()
+    assert fixed.set_index(S.ROW).loc[6, S.RULE] == "correction"
+    assert "D'après vos corrections" in fixed.set_index(S.ROW).loc[6, S.MESSAGE]
+
+
+def test_a_corrections_file_resaved_by_a_spreadsheet_still_reads(tmp_path):
+    # Excel drops the leading zero of a commune code and writes ',' in another locale.
+    path = tmp_path / "corrections.csv"
+    path.write_text("Nom dans la liste,Correction,Niveau,Code officiel\n"
+                    "Mairie de l'Abergement,placer,commune,1001\n"
+                    "Ligne de test,Ignorer,,\n"
+                    "Inconnue,placer,commune,99999\n", encoding="cp1252")
+    found, notes = read_corrections(read_members(path))
+    assert found == [Correction("Mairie de l'Abergement", "commune", "01001"),
+                     Correction("Ligne de test")]
+    assert len(notes) == 1 and "ligne 4" in notes[0] and "99999" in notes[0]
+
+
+def test_a_corrections_file_sent_with_the_list_fixes_it_in_the_app(tmp_path):
+    path = corrections_file(tmp_path, ALL_SIX)
+    sent = upload.read_uploads([as_upload(MESSY.read_bytes(), MESSY.name),
+                                as_upload(path.read_bytes(), path.name)])
+    resolved = from_store(sent.members)
+    assert not S.needs_person(resolved).any()
+    assert "6 corrigées d'après vos corrections" in sent.message
+    assert len(corrections_in(sent.corrections)) == 6
+    # Alone, it is kept, to be applied to the list shown.
+    alone = upload.read_uploads([as_upload(path.read_bytes(), path.name)])
+    assert alone.reapply and alone.members is None and "6 corrections lues" in alone.message
+
+
+def test_forged_corrections_in_the_store_are_left_out():
+    assert from_json([["A", "commune", "99999"], ["B", "pays", "1"], "x", ["C", "", ""],
+                      ["D", "commune", "59350"]]) == [Correction("C"),
+                                                     Correction("D", "commune", "59350")]
+    assert corrections_in({"version": 99, "corrections": [["C", "", ""]]}) == []
+
+
+def test_the_command_line_applies_a_corrections_file(tmp_path):
+    path = corrections_file(tmp_path, ALL_SIX)
+    out = tmp_path / "resultat.csv"
+    run = subprocess.run([sys.executable, "-m", "geodata", "resolve", str(MESSY), "-o", str(out),
+                          "--corrections", str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "corrigées d'après « corrections-adherents.csv » : 6" in run.stdout
+    assert "à traiter par une personne : 0" in run.stdout
+    with out.open(encoding="utf-8-sig") as f:
+        rows = {int(r["Ligne"]): r for r in csv.DictReader(f, delimiter=";")}
+    assert rows[43]["Décision"] == "Ignorée"
+    assert rows[6]["Raison"].startswith("Correction enregistrée. D'après vos corrections")
+    # Not a corrections file: said, nothing written.
+    run = subprocess.run([sys.executable, "-m", "geodata", "resolve", str(MESSY), "-o",
+                          str(tmp_path / "x.csv"), "--corrections", str(MESSY)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1 and "n'est pas un fichier de corrections" in run.stderr
+
+
+# -- the resolved list as a person reads it -----------------------------------------------------
+
+def test_the_resolved_list_names_kinds_departements_and_regions_beside_their_codes(messy):
+    report = report_frame(messy).set_index("Ligne")
+    assert list(report.columns[:14]) == [
+        "Nom dans la liste", "Décision", "Raison", "Nom officiel", "Type", "Code officiel",
+        "Département", "Code département", "Région", "Code région", "Population", "Score",
+        "Candidats", "Longitude"]
+    lens = report.loc[41]   # Communauté d'agglo Lens-Liévin
+    assert (lens["Type"], lens["Département"], lens["Code département"], lens["Région"],
+            lens["Code région"]) == ("Communauté d'agglomération", "Pas-de-Calais", "62",
+                                     "Hauts-de-France", "32")
+    assert report.loc[6, "Décision"] == "Ambiguë" and "Saint-Denis" in report.loc[6, "Raison"]
+    assert report.loc[3, "Raison"] == "Nom officiel."
+    assert list(report.columns[-2:]) == ["Année d'adhésion", "Élu référent"]
+
+
+# -- LibreOffice lists --------------------------------------------------------------------------
+
+def test_a_libreoffice_list_reads_like_an_excel_one():
+    raw = ods_bytes({"Notes": [["Réunion du 3 mars"]],
+                     "Adhérents": [["Liste 2026"], [], ["Nom", "Code", "Adhésion"],
+                                   ["Lille", 59350, 2012], ["Abergement", 1001.0, ""],
+                                   ["Montreuil", "93048", 2015.5]]})
+    table = read_members(raw, filename="adherents.ods")
+    assert table.sheet == "Adhérents"
+    assert table.rows[S.ROW].tolist() == [4, 5, 6]   # rows as LibreOffice numbers them
+    assert table.rows[S.CODE].tolist() == ["59350", "1001", "93048"]
+    assert table.extra("Adhésion").tolist() == ["2012", "", "2015.5"]
+    resolved = resolve_members(raw, filename="adherents.ods")
+    assert resolved[S.CODE].tolist() == ["59350", "01001", "93048"]
+
+
+def test_a_libreoffice_list_with_a_password_or_a_bomb_is_refused_in_french():
+    with pytest.raises(MemberFileError, match="mot de passe.*LibreOffice"):
+        read_members(ods_bytes({"A": [["Nom"], ["Lille"]]}, encrypted=True), filename="a.ods")
+    # A value a million rows down, after "this empty row, a million times".
+    far = ('<table:table-row><table:table-cell office:value-type="string"><text:p>Nom'
+           '</text:p></table:table-cell></table:table-row><table:table-row '
+           'table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
+           '<table:table-row><table:table-cell office:value-type="string"><text:p>Lille'
+           "</text:p></table:table-cell></table:table-row>")
+    with pytest.raises(TooBigError, match="lignes"):
+        read_members(ods_bytes({"A": far}), filename="far.ods")
+    # One value repeated over a whole sheet.
+    wide = ('<table:table-row table:number-rows-repeated="100000"><table:table-cell '
+            'table:number-columns-repeated="1000" office:value-type="string"><text:p>x'
+            "</text:p></table:table-cell></table:table-row>")
+    with pytest.raises(TooBigError, match="cellules"):
+        read_members(ods_bytes({"A": wide}), filename="wide.ods")
+
+
+def test_other_files_are_named_with_the_formats_read():
+    with pytest.raises(MemberFileError) as error:
+        read_members(b"%PDF-1.4\n" + b"x" * 100, filename="liste.pdf")
+    assert "document PDF" in str(error.value) and "LibreOffice (.ods)" in str(error.value)
