@@ -20,6 +20,7 @@ UPLOAD_LIMIT = "upload-limit"        # the size limit and its French message, fo
 REPORT = "upload-report"
 SHEET_CHOICE = "sheet-choice"          # the sheet of a workbook to read, in the report
 SHEET_SHOWN = "sheet-shown"            # {"filename", "sheet"} of the list shown, in the report
+REPORT_ALL = "report-all"              # the report shows every row, not only those to fix
 FIX = "fix"                            # a row's fix, pattern-matching: {"type": FIX, "row": n}
 CORRECTIONS_STORE = "corrections-store"  # a person's corrections, in this browser's session
 CORRECTIONS_BOX = "corrections-box"      # how many corrections, with their buttons

@@ -95,22 +95,23 @@ def _decision(record: dict) -> str | None:
     return choice_value(record[S.LEVEL], record[S.CODE])
 
 
-def _state(record: dict) -> str:
-    if record[S.RULE] in S.PERSON_RULES:
+def _state(record: dict, to_fix: bool) -> str:
+    if record[S.RULE] in S.PERSON_RULES and record[S.STATUS] != S.AMBIGUOUS:
         return "corrigée" if record[S.STATUS] != S.IGNORED else "ignorée"
     if record[S.STATUS] == S.MATCHED:
-        return "placée, à confirmer"
+        return "placée, à confirmer" if to_fix else "placée"
     return S.STATUS_LABELS[record[S.STATUS]]
 
 
-def _row(record: dict) -> html.Tr:
+def _row(record: dict, group: str) -> html.Tr:
+    """A row of the grid; group: "to-fix", "decided" (by a person) or "sure" (shown on
+    request, to correct a row placed without a doubt)."""
     row = int(record[S.ROW])
-    decided = record[S.RULE] in S.PERSON_RULES
-    return html.Tr(className="decided" if decided else "to-fix", children=[
+    return html.Tr(className=group, children=[
         html.Td(str(row), className="row-number"),
         html.Td(record[S.INPUT_NAME] or "(sans nom)", className="written"),
         html.Td(className="found", children=[
-            html.Strong(_state(record)), " ",
+            html.Strong(_state(record, group == "to-fix")), " ",
             html.Span(record[S.MESSAGE], className="message", title=record[S.MESSAGE])]),
         html.Td(dcc.Dropdown(
             id={"type": ids.FIX, "row": row}, options=fix_options(record),
@@ -126,16 +127,21 @@ def upload_report(resolved: pd.DataFrame, source: Source) -> html.Details:
     """What became of the rows of an uploaded list, with a fix at hand for each row that needs
     a person (and the sheets of a workbook that has several lists)."""
     to_fix = S.needs_person(resolved)
-    decided = resolved[S.RULE].isin(S.PERSON_RULES)
-    shown = resolved[to_fix | decided]
-    # The rows that need a person first; those decided after, to change one's mind.
-    shown = pd.concat([shown[to_fix[shown.index]], shown[~to_fix[shown.index]]])
+    decided = resolved[S.RULE].isin(S.PERSON_RULES) & ~to_fix
+    # The rows that need a person first; those decided, to change one's mind; then the others,
+    # hidden unless asked for: any row can be corrected.
+    groups = (("to-fix", resolved[to_fix]), ("decided", resolved[decided]),
+              ("sure", resolved[~to_fix & ~decided]))
+    shown = [(group, record) for group, rows in groups for record in rows.to_dict("records")]
     left = int(to_fix.sum())
     summary = [html.Strong(f"« {source.filename} »"),
                f" : {len(resolved)} ligne{'s' if len(resolved) > 1 else ''} — "
                f"{count_line(resolved)}. ",
                html.Span(f"{left} à traiter" if left else "Aucune ligne à traiter",
-                         className="left" if left else "done")]
+                         className="left" if left else "done",
+                         title=("Chaque choix s'applique aussitôt à la carte et rejoint vos "
+                                "corrections, reprises pour les listes suivantes.")
+                         if left else None)]
     body = []
     if len(source.sheets) > 1:
         body.append(html.Label(className="sheet-choice", children=[
@@ -145,8 +151,8 @@ def upload_report(resolved: pd.DataFrame, source: Source) -> html.Details:
             dcc.Store(id=ids.SHEET_SHOWN,
                       data={"filename": source.filename, "sheet": source.sheet})]))
     body += [html.P(note, className="report-note") for note in source.notes]
-    if len(shown):
-        rows = [_row(record) for record in shown.head(MAX_REPORT_ROWS).to_dict("records")]
+    if shown:
+        rows = [_row(record, group) for group, record in shown[:MAX_REPORT_ROWS]]
         header = html.Thead(html.Tr([html.Th("Ligne"), html.Th("Nom dans la liste"),
                                      html.Th("Trouvé"), html.Th("Correction")]))
         body.append(html.Div(html.Table([header, html.Tbody(rows)], className="fix-grid"),
@@ -155,11 +161,14 @@ def upload_report(resolved: pd.DataFrame, source: Source) -> html.Details:
             body.append(html.P(
                 f"… et {len(shown) - MAX_REPORT_ROWS} autres lignes : voir la liste rapprochée "
                 "(bouton ci-dessous), qui les donne toutes.", className="hint"))
-    hint = ("Chaque choix s'applique aussitôt et rejoint vos corrections (reprises pour les "
-            "listes suivantes)." if left else "")
-    body.append(html.Div(className="report-footer", children=[
-        html.P(hint, className="hint"),
-        html.Div(className="buttons", children=[
+    others = int((~to_fix & ~decided).sum())
+    show_all = [dcc.Checklist(
+        id=ids.REPORT_ALL, className="show-all", value=[], persistence=True,
+        persistence_type="memory",
+        options=[{"value": "all", "label": f"Montrer aussi les {others} autres lignes (pour en "
+                                           "corriger une)"}])] if others else []
+    body.append(html.Div(className="report-footer", children=[*show_all, html.Div(
+        className="buttons", children=[
             html.Button("Télécharger la liste rapprochée (CSV)", id=ids.DOWNLOAD_RESOLVED,
                         className="secondary"),
             html.Button("Revenir à l'échantillon", id=ids.BACK_TO_SAMPLE, className="secondary"),

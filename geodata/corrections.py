@@ -6,6 +6,11 @@ by hand, they are saved as a small table (the corrections file), and re-applied 
 that has the same name again, whatever its case, accents or punctuation ("CD 62", "cd62" is
 not the same; "Cd 62" is).
 
+A name may be a homonym ("Saint-Denis"): a correction also remembers what the resolver had
+found when the person decided ("Au lieu de"). When, in a later list, the resolver places the row
+without a doubt on another unit (the row now has a département, a code), the correction is not
+forced on it: the row is left to a person, with both. A wrong match is worse than a fix to redo.
+
 The corrections file is a member list too (read by geodata.reading, with all its checks): its
 name column is "Nom dans la liste", its level "Niveau", its code "Code officiel"; what makes it
 a corrections file is its column "Correction" ("placer" or "ignorer").
@@ -20,14 +25,15 @@ from .gazetteer import Unit, gazetteer
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION, is_valid_code
 from .names import normalize
 from .reading import MAX_ROWS, MemberTable, normalize_header
-from .resolve import decide, ignored, placed
+from .resolve import Outcome, decide, ignored, placed
 
 CORRECTION_HEADER = "Correction"
 PLACE, IGNORE = "placer", "ignorer"
 LEVEL_LABELS = {REGION: "région", DEPARTEMENT: "département", EPCI: "intercommunalité",
                 EPT: "territoire (EPT)", COMMUNE: "commune"}
+REPLACES_HEADER = "Au lieu de"
 FILE_HEADERS = ("Nom dans la liste", CORRECTION_HEADER, "Niveau", "Code officiel",
-                "Nom officiel")
+                "Nom officiel", REPLACES_HEADER)
 FILE_NAME = "corrections-adherents.csv"
 
 
@@ -36,6 +42,7 @@ class Correction:
     name: str          # as written in the list
     level: str = ""    # "" when the row is to be ignored
     code: str = ""
+    replaces: str = ""   # "level:code" the resolver had found without a doubt, "" if none
 
     @property
     def is_ignored(self) -> bool:
@@ -66,31 +73,73 @@ def merged(*groups: list[Correction]) -> list[Correction]:
 def apply_corrections(resolved: pd.DataFrame, corrections: list[Correction]
                       ) -> tuple[pd.DataFrame, int]:
     """The list with every row whose name has a correction decided by it, and how many rows
-    that was. A correction is a person's word: it goes before what the resolver found."""
+    were. A correction is a person's word, unless the resolver now places the row without
+    a doubt elsewhere than where it did when the person decided: then the row is left to a
+    person, with both units as candidates."""
     by_key = {c.key: c for c in corrections}
-    decisions = {}
-    for number, name in zip(resolved[S.ROW], resolved[S.INPUT_NAME], strict=True):
-        correction = by_key.get(name_key(name)) if name else None
-        if correction is not None:
-            decisions[int(number)] = _outcome(correction)
-    return (decide(resolved, decisions) if decisions else resolved), len(decisions)
+    decisions, applied = {}, 0
+    confident = _confident(resolved)
+    for record, sure in zip(resolved[[S.ROW, S.INPUT_NAME, S.LEVEL, S.CODE, S.NAME]]
+                            .to_dict("records"), confident, strict=True):
+        correction = by_key.get(name_key(record[S.INPUT_NAME])) if record[S.INPUT_NAME] else None
+        if correction is None:
+            continue
+        found = f"{record[S.LEVEL]}:{record[S.CODE]}" if sure else ""
+        if found and found not in (correction.replaces, f"{correction.level}:{correction.code}"):
+            decisions[int(record[S.ROW])] = _conflict(correction, record)
+        else:
+            decisions[int(record[S.ROW])] = _outcome(correction)
+            applied += 1
+    return (decide(resolved, decisions) if decisions else resolved), applied
+
+
+def _confident(resolved: pd.DataFrame) -> pd.Series:
+    """Rows the resolver placed on a unit without a doubt (not a person's decision)."""
+    return resolved[S.STATUS].isin([S.MATCHED, S.DUPLICATE]) & (resolved[S.LEVEL] != "") \
+        & ~S.needs_person(resolved) & ~resolved[S.RULE].isin(S.PERSON_RULES)
+
+
+def _conflict(correction: Correction, record: dict) -> Outcome:
+    """The row left to a person, with the unit it designates now and the corrected one."""
+    gaz = gazetteer()
+    found = Unit(record[S.LEVEL], record[S.CODE])
+    units = [found] if correction.is_ignored else [found, Unit(correction.level, correction.code)]
+    said = (f"ignorent « {correction.name} »" if correction.is_ignored else
+            f"placent « {correction.name} » sur {S.candidate_label(gaz.candidate(units[1]))}")
+    return Outcome(S.AMBIGUOUS, candidates=units, message=(
+        f"Vos corrections {said}, mais cette ligne désigne "
+        f"{S.candidate_label(gaz.candidate(found))}, d'après son code, son département ou son "
+        "type : choisissez."))
+
+
+def _official(correction: Correction) -> str:
+    return gazetteer().unit_row(Unit(correction.level, correction.code))["nom"]
 
 
 def _outcome(correction: Correction):
     if correction.is_ignored:
         return ignored("correction", f"Ignorée d'après vos corrections : « {correction.name} » "
                                      "n'est pas une collectivité adhérente.")
-    official = gazetteer().unit_row(Unit(correction.level, correction.code))["nom"]
     return placed(correction.level, correction.code, "correction",
-                  f"D'après vos corrections : « {correction.name} » est {official}.")
+                  f"D'après vos corrections : « {correction.name} » est {_official(correction)}.")
 
 
-def correction_of(resolved: pd.DataFrame, row_number: int) -> Correction:
-    """The correction a person's decision on a row of the list amounts to."""
-    row = resolved.loc[resolved[S.ROW] == row_number].iloc[0]
+def correction_of(before: pd.DataFrame, after: pd.DataFrame, row_number: int,
+                  earlier: list[Correction]) -> Correction:
+    """The correction a person's decision on a row amounts to (the list before and after it),
+    with what the resolver had found without a doubt (kept from an earlier correction of the
+    same name, when the row had already been decided by a person)."""
+    was = before.loc[before[S.ROW] == row_number]
+    row = after.loc[after[S.ROW] == row_number].iloc[0]
+    if was[S.RULE].iloc[0] in S.PERSON_RULES:
+        previous = {c.key: c for c in earlier}.get(name_key(row[S.INPUT_NAME]))
+        replaces = previous.replaces if previous else ""
+    else:
+        replaces = (f"{was[S.LEVEL].iloc[0]}:{was[S.CODE].iloc[0]}"
+                    if _confident(was).iloc[0] else "")
     if row[S.STATUS] == S.IGNORED:
-        return Correction(row[S.INPUT_NAME])
-    return Correction(row[S.INPUT_NAME], row[S.LEVEL], row[S.CODE])
+        return Correction(row[S.INPUT_NAME], replaces=replaces)
+    return Correction(row[S.INPUT_NAME], row[S.LEVEL], row[S.CODE], replaces)
 
 
 # -- the corrections file -----------------------------------------------------------------------
@@ -103,29 +152,31 @@ def is_corrections_table(table: MemberTable) -> bool:
 def corrections_frame(corrections: list[Correction]) -> pd.DataFrame:
     gaz = gazetteer()
     rows = [(c.name, IGNORE if c.is_ignored else PLACE, LEVEL_LABELS.get(c.level, ""), c.code,
-             "" if c.is_ignored else gaz.unit_row(Unit(c.level, c.code))["nom"])
-            for c in corrections]
+             "" if c.is_ignored else gaz.unit_row(Unit(c.level, c.code))["nom"],
+             _replaced_text(c.replaces)) for c in corrections]
     return pd.DataFrame(rows, columns=list(FILE_HEADERS))
 
 
 def read_corrections(table: MemberTable) -> tuple[list[Correction], list[str]]:
     """The corrections of a corrections file, and a French note for each line left out."""
-    decisions = table.extra(next(h for h in table.extra_columns if normalize_header(h)
-                                 == normalize_header(CORRECTION_HEADER)))
+    decisions = _column(table, CORRECTION_HEADER)
+    replaced = _column(table, REPLACES_HEADER)
     corrections, problems = [], []
-    for (number, name, level_text, code), decision in zip(
+    for (number, name, level_text, code), decision, was in zip(
             table.rows[[S.ROW, S.INPUT_NAME, "kind_hint", S.CODE]].itertuples(index=False),
-            decisions, strict=True):
+            decisions, replaced, strict=True):
         if not name:
             continue
+        found = _replaced_unit(was)
+        replaces = f"{found.level}:{found.code}" if found else ""
         if normalize(decision).startswith("ignor"):
-            corrections.append(Correction(name))
+            corrections.append(Correction(name, replaces=replaces))
             continue
         unit = _unit(level_text, code)
         if unit is None:
             problems.append(f"ligne {number} (« {name} » : code « {code} »)")
         else:
-            corrections.append(Correction(name, unit.level, unit.code))
+            corrections.append(Correction(name, unit.level, unit.code, replaces))
     notes = []
     if problems:
         shown = ", ".join(problems[:5]) + (f" et {len(problems) - 5} autres"
@@ -134,6 +185,24 @@ def read_corrections(table: MemberTable) -> tuple[list[Correction], list[str]]:
                      "Corrigez le code dans le fichier de corrections, ou refaites ces choix "
                      "dans le rapport.")
     return merged(corrections[:MAX_ROWS]), notes
+
+
+def _replaced_text(replaces: str) -> str:
+    """'32 (région)': the code the resolver had found, and its level (a code may be two)."""
+    level, _, code = replaces.partition(":")
+    return f"{code} ({LEVEL_LABELS[level]})" if replaces else ""
+
+
+def _replaced_unit(text: str) -> Unit | None:
+    code, _, level = text.strip().partition(" ")
+    return _unit(level.strip("() "), code) if code else None
+
+
+def _column(table: MemberTable, header: str) -> list[str]:
+    """A column of the corrections file by its header (any case or accents), or empty."""
+    found = next((h for h in table.extra_columns
+                  if normalize_header(h) == normalize_header(header)), None)
+    return table.extra(found).tolist() if found else [""] * len(table.rows)
 
 
 _LEVEL_OF_LABEL = {normalize(label): level for level, label in LEVEL_LABELS.items()}
@@ -157,20 +226,25 @@ def _unit(level_text: str, code: str) -> Unit | None:
 # -- in the browser's store ----------------------------------------------------------------------
 
 def to_json(corrections: list[Correction]) -> list[list[str]]:
-    return [[c.name, c.level, c.code] for c in corrections]
+    return [[c.name, c.level, c.code, c.replaces] for c in corrections]
 
 
 def from_json(data) -> list[Correction]:
     """The corrections a browser store holds; anything that is not one we wrote is left out."""
     if not isinstance(data, list):
         return []
-    gaz = gazetteer()
     corrections = []
     for item in data[:MAX_ROWS]:
-        if not (isinstance(item, list) and len(item) == 3 and all(isinstance(v, str)
+        if not (isinstance(item, list) and len(item) == 4 and all(isinstance(v, str)
                                                                    for v in item)):
             continue
-        name, level, code = item
-        if name and (not level and not code or level in LEVEL_LABELS and gaz.exists(level, code)):
-            corrections.append(Correction(name, level, code))
+        name, level, code, replaces = item
+        if replaces and not _exists(*replaces.partition(":")[::2]):
+            replaces = ""
+        if name and (not level and not code or _exists(level, code)):
+            corrections.append(Correction(name, level, code, replaces))
     return merged(corrections)
+
+
+def _exists(level: str, code: str) -> bool:
+    return level in LEVEL_LABELS and gazetteer().exists(level, code)

@@ -816,7 +816,8 @@ def ignored(rule: str = "choice", message: str = "Ignorée par une personne : ce
 
 def decide(resolved: pd.DataFrame, decisions: dict[int, Outcome]) -> pd.DataFrame:
     """The list with these rows (by row number) given these outcomes at once, and each unit
-    still drawn once (see _with_duplicates). A row's candidates are kept, to change one's mind."""
+    still drawn once (see _with_duplicates). A row keeps its candidates (to change one's mind)
+    unless the outcome brings its own."""
     gaz = gazetteer()
     out = resolved.copy()
     index_of = dict(zip(out[S.ROW], out.index, strict=True))
@@ -824,7 +825,9 @@ def decide(resolved: pd.DataFrame, decisions: dict[int, Outcome]) -> pd.DataFram
     records = []
     for row, outcome in zip(out.loc[indices].to_dict("records"), decisions.values(),
                             strict=True):
-        records.append({**_record(row, outcome, gaz), S.CANDIDATES: row[S.CANDIDATES]})
+        record = _record(row, outcome, gaz)
+        record[S.CANDIDATES] = record[S.CANDIDATES] or row[S.CANDIDATES]
+        records.append(record)
     # Column by column: a list of 10,000 rows decided at once by a corrections file.
     new = S.conform(pd.DataFrame(records, index=indices, columns=S.RESOLVED_COLUMNS))
     for column in S.RESOLVED_COLUMNS:

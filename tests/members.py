@@ -58,3 +58,20 @@ def many_members(region: str = "32", min_population: int = 10_000) -> pd.DataFra
     for code in big["code"]:
         rows.append(member_row("commune", code, line=len(rows) + 2))
     return members_frame(rows)
+
+
+def report_rows(component) -> dict[int, str]:
+    """Row number -> group ("to-fix", "decided", "sure") of the rows of an upload report."""
+    found = {}
+
+    def walk(node):
+        if isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+            return
+        if getattr(node, "_type", None) == "Tr" and getattr(node, "className", None):
+            found[int(node.children[0].children)] = node.className
+        walk(getattr(node, "children", None) or [])
+
+    walk(component)
+    return found

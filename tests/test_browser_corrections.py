@@ -166,6 +166,11 @@ def test_corrections_of_the_session_are_reapplied_to_the_next_list(driver, serve
     wait_for(lambda: "6 à traiter" in summary(driver), message="the report")
     fix_row(driver, 43, None, "ignorer")
     wait_for(lambda: "5 à traiter" in summary(driver), message="the row ignored")
+    # Any row can be corrected: the rows placed without a doubt are shown on request.
+    sure = driver.find_element("css selector", "tr.sure")
+    assert not sure.is_displayed()
+    driver.find_element("css selector", ".show-all input").click()
+    wait_for(sure.is_displayed, message="the rows placed without a doubt")
     driver.find_element("id", "back-to-sample").click()
     wait_for(lambda: not driver.find_elements("css selector", ".report-summary"),
              message="the sample")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from members import report_rows
 from spreadsheets import ods_bytes
 
 from dashboard.callbacks import upload
@@ -19,6 +20,7 @@ from geodata import schema as S
 from geodata.corrections import (
     Correction,
     apply_corrections,
+    correction_of,
     corrections_frame,
     from_json,
     is_corrections_table,
@@ -27,7 +29,7 @@ from geodata.corrections import (
 from geodata.members import resolve_members
 from geodata.reading import MemberFileError, TooBigError, read_members
 from geodata.report import report_frame
-from geodata.resolve import choose, ignore
+from geodata.resolve import choose, ignore, resolve_rows
 from geodata.safe_tables import csv_bytes
 from geodata.search import search_units
 
@@ -138,12 +140,13 @@ def test_a_rows_menu_offers_its_candidates_then_what_is_typed(messy):
 
 def test_the_report_is_one_line_of_counts_and_the_rows_to_fix(messy):
     assert count_line(messy) == "35 placées, 2 à vérifier, 3 non reconnues"
-    report = str(upload_report(messy, source_of(upload.read_upload(
-        as_upload(MESSY.read_bytes(), MESSY.name)["contents"], MESSY.name)[0])))
-    assert "6 à traiter" in report
-    for row in DECISIONS:
-        assert f"'row': {row}" in report
-    assert "'row': 3," not in report   # Lille, placed without a doubt, is not listed
+    report = upload_report(messy, source_of(upload.read_upload(
+        as_upload(MESSY.read_bytes(), MESSY.name)["contents"], MESSY.name)[0]))
+    assert "6 à traiter" in str(report)
+    rows = report_rows(report)
+    assert [row for row, group in rows.items() if group == "to-fix"] == list(DECISIONS)
+    assert rows[3] == "sure" and len(rows) == 40   # any row can be corrected, on request
+    assert "Montrer aussi les 34 autres lignes" in str(report)
     fixed = ignore(messy, 43)
     assert count_line(fixed) == "35 placées, 2 à vérifier, 2 non reconnues, 1 ignorée"
 
@@ -206,10 +209,46 @@ def test_a_corrections_file_sent_with_the_list_fixes_it_in_the_app(tmp_path):
 
 
 def test_forged_corrections_in_the_store_are_left_out():
-    assert from_json([["A", "commune", "99999"], ["B", "pays", "1"], "x", ["C", "", ""],
-                      ["D", "commune", "59350"]]) == [Correction("C"),
+    assert from_json([["A", "commune", "99999", ""], ["B", "pays", "1", ""], "x",
+                      ["C", "", "", ""], ["D", "commune", "59350", "commune:00000"],
+                      ["E", "commune", "59350"]]) == [Correction("C"),
                                                      Correction("D", "commune", "59350")]
-    assert corrections_in({"version": 99, "corrections": [["C", "", ""]]}) == []
+    assert corrections_in({"version": 99, "corrections": [["C", "", "", ""]]}) == []
+
+
+def one_row_list(name: str, departement: str = "") -> pd.DataFrame:
+    rows = pd.DataFrame([{"row": 2, "input_name": name, "kind_hint": "", "code": "",
+                          "departement_hint": departement, "region_hint": "", "lon": "",
+                          "lat": "", "seat_code": ""}])
+    return resolve_rows(rows)
+
+
+def test_a_correction_of_a_homonym_is_not_forced_on_a_row_that_says_otherwise():
+    saint_denis = [Correction("Saint-Denis", "commune", "93066")]   # it was ambiguous
+    fixed, _ = apply_corrections(one_row_list("Saint-Denis"), saint_denis)
+    assert fixed[S.CODE].iloc[0] == "93066"
+    # Next year the row says 974: the resolver places it there without a doubt.
+    left, count = apply_corrections(one_row_list("Saint-Denis", "974"), saint_denis)
+    row = left.iloc[0]
+    assert count == 0 and row[S.STATUS] == S.AMBIGUOUS and row[S.CODE] == ""
+    assert [c["code"] for c in row[S.CANDIDATES]] == ["97411", "93066"]
+    assert "Vos corrections placent « Saint-Denis » sur Saint-Denis (commune, 93" in row[S.MESSAGE]
+    assert S.needs_person(left).iloc[0]
+
+
+def test_a_correction_of_a_sure_but_wrong_match_is_reapplied_while_the_match_is_the_same():
+    # "Val de Drôme" is, word for word, a commune of Calvados; the network means the CC.
+    listed = one_row_list("Val de Drôme")
+    assert listed[S.CODE].iloc[0] == "14672" and not S.needs_person(listed).iloc[0]
+    decided = choose(listed, 2, "epci", "242600252")
+    correction = correction_of(listed, decided, 2, [])
+    assert correction.replaces == "commune:14672"
+    # Through the corrections file and back, then on next year's list: no fix to redo.
+    table = read_members(csv_bytes(corrections_frame([correction])), filename="c.csv")
+    found, _ = read_corrections(table)
+    assert found == [correction]
+    fixed, _ = apply_corrections(one_row_list("Val de Drôme"), found)
+    assert fixed[S.CODE].iloc[0] == "242600252" and not S.needs_person(fixed).iloc[0]
 
 
 def test_the_command_line_applies_a_corrections_file(tmp_path):

@@ -174,11 +174,12 @@ def decide_row(data: dict, corrections_data, row, value) -> tuple[dict, dict | N
             or choice == (current[S.LEVEL], current[S.CODE])):
         return None
     try:
-        resolved = ignore(resolved, row) if choice == IGNORE else choose(resolved, row, *choice)
+        decided = ignore(resolved, row) if choice == IGNORE else choose(resolved, row, *choice)
     except ValueError:   # a code that exists nowhere: only a forged request sends it
         return None
-    corrections = merged(corrections_in(corrections_data), [correction_of(resolved, row)])
-    return to_store(resolved, source_of(data)), corrections_store(corrections)
+    earlier = corrections_in(corrections_data)
+    corrections = merged(earlier, [correction_of(resolved, decided, row, earlier)])
+    return to_store(decided, source_of(data)), corrections_store(corrections)
 
 
 def search_options(text, value, options) -> list[dict]:
