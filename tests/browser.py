@@ -106,3 +106,18 @@ def foreign_requests(urls: list[str]) -> list[str]:
 
 def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def wait_for(condition, timeout=30, message="condition"):
+    """The first true value of condition(), retried while the page renders."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = condition()
+            if last:
+                return last
+        except Exception as exc:  # the page is still rendering
+            last = exc
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {message} (last: {last!r})")

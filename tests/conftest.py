@@ -11,3 +11,14 @@ def sample():
     """The embedded sample, resolved: 37 RTES members, 35 by official code and 2 EPTs placed
     at their seat (every row drawn on the map)."""
     return from_store(None)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The real app (`python app.py` on a free port) for the browser tests of a module."""
+    from browser import AppServer, require_chromium
+
+    require_chromium()
+    app = AppServer()
+    yield app
+    app.stop()

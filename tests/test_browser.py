@@ -4,24 +4,15 @@ import time
 
 import pytest
 from browser import (
-    AppServer,
     console_errors,
     foreign_requests,
     make_driver,
     requested_urls,
-    require_chromium,
+    wait_for,
 )
 from openpyxl import Workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def server():
-    require_chromium()
-    app = AppServer()
-    yield app
-    app.stop()
 
 
 @pytest.fixture
@@ -29,20 +20,6 @@ def driver(server):
     drv = make_driver()
     yield drv
     drv.quit()
-
-
-def wait_for(condition, timeout=20, message="condition"):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = condition()
-            if last:
-                return last
-        except Exception as exc:  # the page is still rendering
-            last = exc
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {message} (last: {last!r})")
 
 
 def grid_names(driver) -> list[str]:
@@ -135,7 +112,8 @@ def test_uploaded_file_replaces_the_list(driver, server, tmp_path):
     assert sorted(grid_names(driver)) == ["Grenoble", "Métropole Européenne de Lille"]
     report = driver.find_element("id", "upload-report").text
     assert "reseau.csv" in report and "2 à traiter" in report
-    rows = [cell.text for cell in driver.find_elements("css selector", ".fix-grid .row-number")]
+    rows = [cell.text for cell in driver.find_elements(
+        "css selector", ".fix-grid tr.to-fix .row-number")]
     assert rows == ["4", "5"]
     assert "reseau.csv" in driver.find_element("id", "list-label").text
 

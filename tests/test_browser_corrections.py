@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import AppServer, console_errors, make_driver, require_chromium
+from browser import console_errors, make_driver, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,14 +25,6 @@ FIXES = {   # row -> (what the person types, the option chosen)
 PLACED_BEFORE, PLACED_AFTER = 35, 39   # 4 rows placed by the fixes; Grenobel was placed
 
 
-@pytest.fixture(scope="module")
-def server():
-    require_chromium()
-    app = AppServer()
-    yield app
-    app.stop()
-
-
 @pytest.fixture
 def driver(server, tmp_path):
     drv = make_driver(1280, 720)
@@ -40,20 +32,6 @@ def driver(server, tmp_path):
                         {"behavior": "allow", "downloadPath": str(tmp_path)})
     yield drv
     drv.quit()
-
-
-def wait_for(condition, timeout=30, message="condition"):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = condition()
-            if last:
-                return last
-        except Exception as exc:  # the page is still rendering
-            last = exc
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {message} (last: {last!r})")
 
 
 def open_page(driver, server):
