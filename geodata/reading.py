@@ -26,7 +26,6 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
-from python_calamine import CalamineWorkbook
 
 from .schema import CODE, INPUT_NAME, LAT, LON, ROW, extra_key
 
@@ -45,8 +44,7 @@ MAX_XML_TOKEN_BYTES = 1024 * 1024   # one piece of XML that expat reads at once 
 # Rows looked at, blank ones included, to find the header of a sheet.
 MAX_HEAD_ROWS = 100
 # The cells an .ods sheet spans up to its last value (the reader builds that whole rectangle).
-MAX_ODS_SPAN = 2_500_000
-MAX_ODS_ROWS = 10 * MAX_ROWS   # the row of its last value (blank rows between are not free)
+MAX_ODS_ROWS = 10 * MAX_ROWS   # rows of an .ods kept, blank ones included, all sheets together
 ACCEPTED_FORMATS = "Formats lus : CSV (.csv, .txt), Excel (.xlsx) et LibreOffice (.ods)."
 
 # Canonical columns of a member list, before resolution (ROW, INPUT_NAME, CODE, LON and LAT are
@@ -868,11 +866,7 @@ def _read_workbook(data: bytes, filename: str | None, wanted: str | None) -> _Wo
         sheets = sorted(workbook.worksheets,
                         key=lambda sheet: getattr(sheet, "sheet_state", "visible") != "visible")
         heads = {sheet.title: _sheet_grid(sheet, filename, head=True) for sheet in sheets}
-        named = [title for title in heads if _has_name_column(_header_of(heads[title]))]
-        used = [title for title in heads if _find_header(heads[title]) is not None]
-        chosen = wanted or next(iter(named or used), None)
-        if chosen is None:
-            raise EmptyFileError(filename)
+        chosen, named = _chosen_sheet(heads, wanted, filename)
         sheet = workbook[chosen]
         grid = _sheet_grid(sheet, filename)
         extras = _sheet_extras(_sheet_xml(workbook, sheet))
@@ -884,13 +878,28 @@ def _read_workbook(data: bytes, filename: str | None, wanted: str | None) -> _Wo
         raise NotATableError(filename, "un classeur Excel abîmé ou incomplet") from exc
     finally:
         workbook.close()
+    return _Workbook(grid, chosen, named, _other_sheets_note(named, chosen) + notes)
+
+
+def _chosen_sheet(heads: dict[str, list[list[str]]], wanted: str | None,
+                  filename: str | None) -> tuple[str, list[str]]:
+    """(the sheet to read, the sheets with a name column), from the head of each sheet in
+    order: the sheet asked for, else the first with a name column, else the first used."""
+    named = [title for title in heads if _has_name_column(_header_of(heads[title]))]
+    used = [title for title in heads if _find_header(heads[title]) is not None]
+    chosen = wanted or next(iter(named or used), None)
+    if chosen is None:
+        raise EmptyFileError(filename)
+    return chosen, named
+
+
+def _other_sheets_note(named: list[str], chosen: str) -> list[str]:
     others = [title for title in named if title != chosen]
-    if others:
-        notes.insert(0, f"Le classeur a d'autres feuilles avec une colonne de nom "
-                        f"({_quoted_list(others)}) : seule la feuille « {chosen} » est lue. "
-                        "Si ce n'est pas la bonne, choisissez la feuille à lire (dans le "
-                        "rapport, ou avec --sheet en ligne de commande).")
-    return _Workbook(grid, chosen, named, notes)
+    if not others:
+        return []
+    return [f"Le classeur a d'autres feuilles avec une colonne de nom ({_quoted_list(others)}) "
+            f": seule la feuille « {chosen} » est lue. Si ce n'est pas la bonne, choisissez la "
+            "feuille à lire (dans le rapport, ou avec --sheet en ligne de commande)."]
 
 
 def _header_of(grid: list[list[str]]) -> list[str]:
@@ -1057,15 +1066,23 @@ def _number_text(value: int | float, number_format: str | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# LibreOffice (.ods), read by calamine
+# LibreOffice (.ods), read in one bounded pass over its content.xml
+#
+# A sheet says "this row, a million times" and "this cell, 16,384 times" (LibreOffice does, for
+# the empty rest of every sheet). Readers that expand the whole workbook before anyone can look
+# at it (calamine, pandas' odf engine) are thus open to files of a few Ko that take gigabytes:
+# here, blank rows and cells are only counted, and what is kept is bounded as it is read.
 
 ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+# The value of a cell without displayed text, by its type.
+ODS_VALUES = {"float": "value", "percentage": "value", "currency": "value",
+              "date": "date-value", "time": "time-value", "boolean": "boolean-value"}
 
 
 def _ods_kind(data: bytes, filename: str | None) -> str:
-    """'ods', once its size is known to be bounded: the archive's (as for an .xlsx), then the
-    rectangle its sheets span once their repeated rows and columns are expanded."""
+    """'ods', once the archive's size is known to be bounded (as for an .xlsx)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -1074,48 +1091,111 @@ def _ods_kind(data: bytes, filename: str | None) -> str:
             if b"encryption-data" in manifest:
                 raise UnsupportedFormatError(filename, "encrypted_ods")
             _check_workbook_size(archive, filename)
-            content = archive.read("content.xml") if "content.xml" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
             zlib.error) as exc:
         raise NotATableError(filename, "une archive zip abîmée ou incomplète") from exc
-    _check_ods_span(content, filename)
     return "ods"
 
 
-def _check_ods_span(content: bytes, filename: str | None) -> None:
-    """A sheet may say "this empty row, a million times" (LibreOffice does, at the end of each
-    sheet); the reader expands every row and column up to the last value. Refuse a sheet whose
-    values span more than MAX_ODS_SPAN cells, or hold more than MAX_CELLS."""
+@dataclass
+class _OdsSheet:
+    grid: list[list[str]] = field(default_factory=list)
+    merged: list[tuple[str, str]] = field(default_factory=list)   # ("B3", "B5")
+    blank_rows: int = 0         # blank rows read and not yet kept (kept when a row follows)
+    non_blank: int = 0
+    too_big: MemberFileError | None = None   # raised if this sheet is the one to read
+
+
+def _read_ods(data: bytes, filename: str | None, wanted: str | None = None) -> _Workbook:
+    """The cells of the sheet asked for, else of the first sheet with a name column (as for
+    an .xlsx; hidden sheets are not told apart). A sheet too big to read is refused only if it
+    is the one to read."""
     try:
-        events = ElementTree.iterparse(io.BytesIO(content), events=("start", "end"))
-        name, rows, last_row, last_column, values = None, 0, 0, 0, 0
-        row_repeat, column = 1, 0
-        for event, element in events:
-            tag = element.tag
-            if tag == ODS_TABLE + "table" and event == "start":
-                name, rows, last_row, last_column = element.get(ODS_TABLE + "name"), 0, 0, 0
-            elif tag == ODS_TABLE + "table-row":
-                if event == "start":
-                    row_repeat, column = _repeat(element, "number-rows-repeated"), 0
-                else:
-                    rows += row_repeat
-                    element.clear()
-            elif tag in (ODS_TABLE + "table-cell", ODS_TABLE + "covered-table-cell") \
-                    and event == "end":
-                repeat = _repeat(element, "number-columns-repeated")
-                column += repeat
-                if element.get(ODS_OFFICE + "value-type") or len(element):
-                    last_row, last_column = rows + row_repeat, max(last_column, column)
-                    values += repeat * row_repeat
-                    if last_row > MAX_ODS_ROWS:
-                        raise too_many_rows(filename, None, name)
-                    if values > MAX_CELLS or last_row * last_column > MAX_ODS_SPAN:
-                        raise TooBigError(
-                            f"{_the_file(filename, name)} compte plus de "
-                            f"{count_fr(MAX_CELLS)} cellules. {_KEEP_THE_LIST}", filename,
-                            sheet=name)
-    except ElementTree.ParseError as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            content = archive.read("content.xml")   # its size is bounded by _ods_kind
+        sheets = _ods_sheets(content, filename)
+    except MemberFileError:
+        raise
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
         raise NotATableError(filename, "un classeur LibreOffice abîmé ou incomplet") from exc
+    if wanted is not None and wanted not in sheets:
+        raise UnknownSheetError(filename, wanted, list(sheets))
+    try:
+        chosen, named = _chosen_sheet({title: sheet.grid for title, sheet in sheets.items()},
+                                      wanted, filename)
+    except EmptyFileError:   # nothing readable: say why, if a sheet was too big to read
+        raise next((sheet.too_big for sheet in sheets.values() if sheet.too_big), None) \
+            or EmptyFileError(filename) from None
+    sheet = sheets[chosen]
+    if sheet.too_big is not None:
+        raise sheet.too_big
+    notes = _other_sheets_note(named, chosen) + _merged_cells(sheet.grid, sheet.merged)
+    return _Workbook(sheet.grid, chosen, named, notes)
+
+
+def _ods_sheets(content: bytes, filename: str | None) -> dict[str, _OdsSheet]:
+    """Every sheet's cells, as _sheet_grid gives an .xlsx's; a table inside a cell is not a
+    sheet and is not read."""
+    sheets: dict[str, _OdsSheet] = {}
+    sheet, depth, kept_rows, kept_cells = _OdsSheet(), 0, 0, 0
+    cells: list[str] = []
+    blank_cells = column = row_repeat = 0
+    for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
+        tag = element.tag
+        if tag == ODS_TABLE + "table":
+            depth += 1 if event == "start" else -1
+            if event == "start" and depth == 1:
+                name = element.get(ODS_TABLE + "name") or f"Feuille {len(sheets) + 1}"
+                sheet = sheets[_unique(name, sheets)] = _OdsSheet()
+            continue
+        if depth != 1:
+            continue
+        if tag == ODS_TABLE + "table-row" and event == "start":
+            cells, blank_cells, column = [], 0, 0
+            row_repeat = _repeat(element, "number-rows-repeated")
+        elif tag == ODS_TABLE + "table-row":
+            if cells and sheet.too_big is None:
+                kept_rows += sheet.blank_rows + row_repeat
+                kept_cells += len(cells) * row_repeat
+                sheet.too_big = _ods_too_big(sheet, row_repeat, kept_rows, kept_cells, filename,
+                                             name)
+            if cells and sheet.too_big is None:
+                sheet.grid.extend([_BLANK_ROW] * sheet.blank_rows + [cells] * row_repeat)
+                sheet.blank_rows, sheet.non_blank = 0, sheet.non_blank + row_repeat
+            elif not cells:
+                sheet.blank_rows += row_repeat
+            element.clear()
+        elif tag in (ODS_TABLE + "table-cell", ODS_TABLE + "covered-table-cell") \
+                and event == "end":
+            repeat = _repeat(element, "number-columns-repeated")
+            text = _ods_cell_text(element) if tag == ODS_TABLE + "table-cell" else ""
+            if text and sheet.too_big is None:
+                if column + repeat > MAX_COLUMNS:
+                    sheet.too_big = too_many_columns(filename, column + repeat, name)
+                else:
+                    cells.extend([""] * blank_cells + [text] * repeat)
+                    blank_cells = 0
+                    spanned = _repeat(element, "number-rows-spanned")
+                    if spanned > 1:   # a merged cell: its value shows in every row it covers
+                        first = len(sheet.grid) + sheet.blank_rows + 1
+                        letter = get_column_letter(column + 1)
+                        sheet.merged.append((f"{letter}{first}", f"{letter}{first + spanned - 1}"))
+            elif not text:
+                blank_cells += repeat
+            column += repeat
+            element.clear()
+    return sheets
+
+
+def _ods_too_big(sheet: _OdsSheet, rows: int, kept_rows: int, kept_cells: int,
+                 filename: str | None, name: str) -> MemberFileError | None:
+    """Why a sheet cannot be read whole (its head is kept, to tell which sheet has a list)."""
+    if sheet.non_blank + rows > MAX_ROWS + MAX_TITLE_ROWS + 1 or kept_rows > MAX_ODS_ROWS:
+        return too_many_rows(filename, None, name)
+    if kept_cells > MAX_CELLS:
+        return TooBigError(f"{_the_file(filename, name)} compte plus de {count_fr(MAX_CELLS)} "
+                           f"cellules. {_KEEP_THE_LIST}", filename, sheet=name)
+    return None
 
 
 def _repeat(element, attribute: str) -> int:
@@ -1125,57 +1205,48 @@ def _repeat(element, attribute: str) -> int:
         return 1
 
 
-def _read_ods(data: bytes, filename: str | None, wanted: str | None = None) -> _Workbook:
-    """The cells of the sheet asked for, else of the first visible sheet with a name column
-    (as for an .xlsx). Merged cells are not filled: calamine does not say where they are."""
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        titles = workbook.sheet_names
-        if wanted is not None and wanted not in titles:
-            raise UnknownSheetError(filename, wanted, titles)
-        visible = {sheet.name: str(sheet.visible).endswith("Visible")
-                   for sheet in workbook.sheets_metadata}
-        order = sorted(titles, key=lambda title: not visible.get(title, True))
-        heads = {title: _ods_grid(workbook, title, filename, head=True) for title in order}
-        named = [title for title in heads if _has_name_column(_header_of(heads[title]))]
-        used = [title for title in heads if _find_header(heads[title]) is not None]
-        chosen = wanted or next(iter(named or used), None)
-        if chosen is None:
-            raise EmptyFileError(filename)
-        grid = _ods_grid(workbook, chosen, filename)
-    except MemberFileError:
-        raise
-    except Exception as exc:  # calamine raises its own kinds on a damaged workbook
-        raise NotATableError(filename, "un classeur LibreOffice abîmé ou incomplet") from exc
-    others = [title for title in named if title != chosen]
-    notes = []
-    if others:
-        notes.append(f"Le classeur a d'autres feuilles avec une colonne de nom "
-                     f"({_quoted_list(others)}) : seule la feuille « {chosen} » est lue. "
-                     "Si ce n'est pas la bonne, choisissez la feuille à lire (dans le "
-                     "rapport, ou avec --sheet en ligne de commande).")
-    return _Workbook(grid, chosen, named, notes)
+def _ods_cell_text(cell) -> str:
+    """A cell as LibreOffice shows it: its paragraphs (spaces, tabs and line breaks spelled
+    out), else its value; bounded (a cell longer than MAX_CELL_CHARS is refused later)."""
+    paragraphs = [child for child in cell if child.tag in (ODS_TEXT + "p", ODS_TEXT + "h")]
+    if paragraphs:
+        text = "\n".join(_ods_paragraph(p) for p in paragraphs)
+        # Too long: kept over the limit (not stripped), for the refusal to name its line.
+        return text[:MAX_CELL_CHARS + 1] if len(text) > MAX_CELL_CHARS else _clean_text(text)
+    kind = cell.get(ODS_OFFICE + "value-type")
+    value = cell.get(ODS_OFFICE + ODS_VALUES[kind], "") if kind in ODS_VALUES else ""
+    if kind == "float":
+        try:
+            return _number_text(float(value), None)
+        except ValueError:
+            pass
+    return _clean_text(value[:MAX_CELL_CHARS + 1])
 
 
-def _ods_grid(workbook, title: str, filename: str | None, head: bool = False
-              ) -> list[list[str]]:
-    """The cells of a sheet as for an .xlsx (_sheet_grid), from the first row and column of
-    the sheet: calamine starts at the first value, the person counts from row 1."""
-    sheet = workbook.get_sheet_by_name(title)
-    if sheet.width > MAX_COLUMNS + (sheet.start or (0, 0))[1]:
-        raise too_many_columns(filename, sheet.width, title)
-    first_row, first_column = sheet.start or (0, 0)
-    grid: list[list[str]] = [_BLANK_ROW] * first_row
-    non_blank = 0
-    for values in sheet.iter_rows():
-        cells = _trimmed([""] * first_column + [_value_text(v) for v in values])
-        grid.append(cells or _BLANK_ROW)
-        non_blank += bool(cells)
-        if head and (non_blank > MAX_TITLE_ROWS or len(grid) >= MAX_HEAD_ROWS):
+def _ods_paragraph(element) -> str:
+    parts, length = [element.text or ""], len(element.text or "")
+    for child in element:
+        if length > MAX_CELL_CHARS:
             break
-        if non_blank > MAX_ROWS + MAX_TITLE_ROWS + 1:
-            raise too_many_rows(filename, None, title)
-    return grid
+        tag = child.tag
+        if tag == ODS_TEXT + "s":   # "<text:s text:c="3"/>": three spaces
+            parts.append(" " * min(MAX_CELL_CHARS + 1, _count(child)))
+        elif tag == ODS_TEXT + "tab":
+            parts.append("\t")
+        elif tag == ODS_TEXT + "line-break":
+            parts.append("\n")
+        elif tag != ODS_TABLE + "table":
+            parts.append(_ods_paragraph(child))
+        parts.append(child.tail or "")
+        length += len(parts[-1]) + len(parts[-2])
+    return "".join(parts)
+
+
+def _count(element) -> int:
+    try:
+        return max(1, int(element.get(ODS_TEXT + "c", "1")))
+    except ValueError:
+        return 1
 
 
 # ---------------------------------------------------------------------------------------------

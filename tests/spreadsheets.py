@@ -19,8 +19,9 @@ def cell(value) -> str:
     if value is None or value == "":
         return "<table:table-cell/>"
     if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = f"{value:g}"   # as LibreOffice's default format shows it: 1001, 2015.5
         return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                f"<text:p>{value}</text:p></table:table-cell>")
+                f"<text:p>{shown}</text:p></table:table-cell>")
     return (f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
             "</text:p></table:table-cell>")
 

@@ -291,35 +291,83 @@ def test_the_resolved_list_names_kinds_departements_and_regions_beside_their_cod
 
 def test_a_libreoffice_list_reads_like_an_excel_one():
     raw = ods_bytes({"Notes": [["Réunion du 3 mars"]],
-                     "Adhérents": [["Liste 2026"], [], ["Nom", "Code", "Adhésion"],
-                                   ["Lille", 59350, 2012], ["Abergement", 1001.0, ""],
-                                   ["Montreuil", "93048", 2015.5]]})
+                     "Adhérents": [[], ["", "Liste 2026"], [], [],
+                                   ["", "", "Nom", "Code", "Adhésion"],
+                                   ["", "", "Lille", 59350, 2012],
+                                   ["", "", "Abergement", 1001.0, ""],
+                                   ["", "", "Montreuil", "93048", 2015.5]]})
     table = read_members(raw, filename="adherents.ods")
     assert table.sheet == "Adhérents"
-    assert table.rows[S.ROW].tolist() == [4, 5, 6]   # rows as LibreOffice numbers them
+    assert table.rows[S.ROW].tolist() == [6, 7, 8]   # rows as LibreOffice numbers them
     assert table.rows[S.CODE].tolist() == ["59350", "1001", "93048"]
     assert table.extra("Adhésion").tolist() == ["2012", "", "2015.5"]
     resolved = resolve_members(raw, filename="adherents.ods")
     assert resolved[S.CODE].tolist() == ["59350", "01001", "93048"]
 
 
+def test_a_libreoffice_cell_reads_as_it_shows():
+    rows = ('<table:table-row><table:table-cell office:value-type="string"><text:p>Nom'
+            '</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>'
+            'Type</text:p></table:table-cell></table:table-row>'
+            # "Saint<3 spaces>Denis" and a département merged over two rows
+            '<table:table-row><table:table-cell office:value-type="string"><text:p>Mairie de'
+            '<text:s text:c="3"/>Roubaix</text:p></table:table-cell><table:table-cell '
+            'table:number-rows-spanned="2" office:value-type="string"><text:p>commune</text:p>'
+            '</table:table-cell></table:table-row>'
+            '<table:table-row><table:table-cell office:value-type="float" office:value="59350"/>'
+            "<table:covered-table-cell/></table:table-row>")
+    table = read_members(ods_bytes({"A": rows}), filename="a.ods")
+    assert table.rows[S.INPUT_NAME].tolist() == ["Mairie de   Roubaix", "59350"]
+    assert table.rows["kind_hint"].tolist() == ["commune", "commune"]
+    assert "cellules fusionnées" in table.notes[0]
+
+
 def test_a_libreoffice_list_with_a_password_or_a_bomb_is_refused_in_french():
     with pytest.raises(MemberFileError, match="mot de passe.*LibreOffice"):
         read_members(ods_bytes({"A": [["Nom"], ["Lille"]]}, encrypted=True), filename="a.ods")
+    name = ('<table:table-row><table:table-cell office:value-type="string"><text:p>Nom'
+            "</text:p></table:table-cell></table:table-row>")
+    value = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
     # A value a million rows down, after "this empty row, a million times".
-    far = ('<table:table-row><table:table-cell office:value-type="string"><text:p>Nom'
-           '</text:p></table:table-cell></table:table-row><table:table-row '
-           'table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
-           '<table:table-row><table:table-cell office:value-type="string"><text:p>Lille'
-           "</text:p></table:table-cell></table:table-row>")
+    far = (name + '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/>'
+           "</table:table-row><table:table-row>" + value + "</table:table-row>")
     with pytest.raises(TooBigError, match="lignes"):
         read_members(ods_bytes({"A": far}), filename="far.ods")
-    # One value repeated over a whole sheet.
-    wide = ('<table:table-row table:number-rows-repeated="100000"><table:table-cell '
-            'table:number-columns-repeated="1000" office:value-type="string"><text:p>x'
-            "</text:p></table:table-cell></table:table-row>")
-    with pytest.raises(TooBigError, match="cellules"):
+    # One value repeated in 16,000 columns, or over 180,000 cells.
+    wide = name + ('<table:table-row><table:table-cell table:number-columns-repeated="16000" '
+                   'office:value-type="string"><text:p>x</text:p></table:table-cell>'
+                   "</table:table-row>")
+    with pytest.raises(TooBigError, match="16\u202f000 colonnes"):
         read_members(ods_bytes({"A": wide}), filename="wide.ods")
+    many = name + ('<table:table-row table:number-rows-repeated="1500"><table:table-cell '
+                   'table:number-columns-repeated="150" office:value-type="string"><text:p>x'
+                   "</text:p></table:table-cell></table:table-row>")
+    with pytest.raises(TooBigError, match="180\u202f000 cellules"):
+        read_members(ods_bytes({"A": many}), filename="many.ods")
+    # Sixty sheets just under the limits each: the limits are for the whole workbook.
+    sheets = {f"S{i}": name + ('<table:table-row table:number-rows-repeated="9000">'
+                               '<table:table-cell table:number-columns-repeated="19" '
+                               'office:value-type="string"><text:p>x</text:p>'
+                               "</table:table-cell></table:table-row>") for i in range(60)}
+    with pytest.raises(TooBigError):
+        read_members(ods_bytes(sheets), filename="sheets.ods", sheet="S59")
+    # A cell of 300 million spaces.
+    spaces = (name + '<table:table-row><table:table-cell office:value-type="string"><text:p>a'
+              '<text:s text:c="300000000"/>b</text:p></table:table-cell></table:table-row>')
+    with pytest.raises(TooBigError, match="caractères"):
+        read_members(ods_bytes({"A": spaces}), filename="spaces.ods")
+
+
+def test_a_table_inside_a_libreoffice_cell_is_not_read_as_rows():
+    inner = ('<table:table-row><table:table-cell office:value-type="string"><text:p>Lille'
+             '</text:p><table:table table:name="inner"><table:table-row '
+             'table:number-rows-repeated="90000"><table:table-cell office:value-type="string">'
+             "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
+             "</table:table-cell></table:table-row>")
+    rows = ('<table:table-row><table:table-cell office:value-type="string"><text:p>Nom'
+            "</text:p></table:table-cell></table:table-row>") + inner
+    table = read_members(ods_bytes({"A": rows}), filename="a.ods")
+    assert table.rows[S.INPUT_NAME].tolist() == ["Lille"]
 
 
 def test_other_files_are_named_with_the_formats_read():
