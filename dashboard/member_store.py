@@ -19,7 +19,8 @@ from geodata.corrections import Correction, from_json, to_json
 from geodata.kinds import KIND_BY_ID
 from geodata.members import SAMPLE_LABEL, SAMPLE_PATH, sample_members
 
-STORE_VERSION = 2   # 2: rows as lists, the file's own columns under schema.extra_key
+STORE_VERSION = 3   # 2: rows as lists, the file's own columns under schema.extra_key;
+#                     3: what each row said besides its name (schema.GIVEN_COLUMNS)
 # Browsers send the store with every callback (under the server's request limit of 8 Mo) and
 # keep it in sessionStorage, whose quota is about 5 million characters (Firefox, and Chrome
 # once a character is not Latin-1): 4.5 Mo leaves room for both.

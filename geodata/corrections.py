@@ -22,10 +22,10 @@ import pandas as pd
 
 from . import schema as S
 from .gazetteer import Unit, gazetteer
-from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION, is_valid_code
+from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, LEVELS, REGION, is_valid_code
 from .names import normalize
-from .reading import MAX_ROWS, MemberTable, normalize_header
-from .resolve import Outcome, decide, ignored, placed
+from .reading import KIND_HINT, MAX_ROWS, MemberTable, normalize_header
+from .resolve import Outcome, decide, fits_row, ignored, placed
 
 CORRECTION_HEADER = "Correction"
 PLACE, IGNORE = "placer", "ignorer"
@@ -59,10 +59,13 @@ def name_key(name: str) -> str:
 
 
 def merged(*groups: list[Correction]) -> list[Correction]:
-    """One correction per name: a later one replaces an earlier one."""
+    """One correction per name: a later one replaces an earlier one. A name of punctuation
+    alone ("-", "?") has no key, and no correction: it would stand for every such name."""
     by_key: dict[str, Correction] = {}
     for group in groups:
         for correction in group:
+            if not correction.key:
+                continue
             by_key.pop(correction.key, None)   # the latest decision goes last
             by_key[correction.key] = correction
     return list(by_key.values())
@@ -73,20 +76,24 @@ def merged(*groups: list[Correction]) -> list[Correction]:
 def apply_corrections(resolved: pd.DataFrame, corrections: list[Correction]
                       ) -> tuple[pd.DataFrame, int]:
     """The list with every row whose name has a correction decided by it, and how many rows
-    were. A correction is a person's word, unless the resolver now places the row without
-    a doubt elsewhere than where it did when the person decided: then the row is left to a
-    person, with both units as candidates."""
-    by_key = {c.key: c for c in corrections}
+    were. A correction is a person's word, unless the row says otherwise: the unit corrected
+    does not fit its type, département, région or code, or the resolver now places it without
+    a doubt elsewhere than it did when the person decided. Such a row is left to a person,
+    with both units as candidates."""
+    by_key = {c.key: c for c in corrections if c.key}
     decisions, applied = {}, 0
-    confident = _confident(resolved)
-    for record, sure in zip(resolved[[S.ROW, S.INPUT_NAME, S.LEVEL, S.CODE, S.NAME]]
-                            .to_dict("records"), confident, strict=True):
-        correction = by_key.get(name_key(record[S.INPUT_NAME])) if record[S.INPUT_NAME] else None
+    columns = [S.ROW, S.INPUT_NAME, S.LEVEL, S.CODE, *S.GIVEN_COLUMNS]
+    for record, sure in zip(resolved[columns].to_dict("records"), _confident(resolved),
+                            strict=True):
+        correction = by_key.get(name_key(record[S.INPUT_NAME]))
         if correction is None:
             continue
-        found = f"{record[S.LEVEL]}:{record[S.CODE]}" if sure else ""
-        if found and found not in (correction.replaces, f"{correction.level}:{correction.code}"):
-            decisions[int(record[S.ROW])] = _conflict(correction, record)
+        found = Unit(record[S.LEVEL], record[S.CODE]) if sure else None
+        corrected = None if correction.is_ignored else Unit(correction.level, correction.code)
+        moved = found is not None and f"{found.level}:{found.code}" not in (
+            correction.replaces, f"{correction.level}:{correction.code}")
+        if moved or corrected is not None and not fits_row(record, corrected):
+            decisions[int(record[S.ROW])] = _conflict(correction, found, corrected)
         else:
             decisions[int(record[S.ROW])] = _outcome(correction)
             applied += 1
@@ -99,21 +106,22 @@ def _confident(resolved: pd.DataFrame) -> pd.Series:
         & ~S.needs_person(resolved) & ~resolved[S.RULE].isin(S.PERSON_RULES)
 
 
-def _conflict(correction: Correction, record: dict) -> Outcome:
-    """The row left to a person, with the unit it designates now and the corrected one."""
+def _conflict(correction: Correction, found: Unit | None, corrected: Unit | None) -> Outcome:
+    """The row left to a person, with the unit it designates now (if any) and the corrected
+    one (unless the correction was to ignore it)."""
     gaz = gazetteer()
-    found = Unit(record[S.LEVEL], record[S.CODE])
-    units = [found] if correction.is_ignored else [found, Unit(correction.level, correction.code)]
-    said = (f"ignorent « {correction.name} »" if correction.is_ignored else
-            f"placent « {correction.name} » sur {S.candidate_label(gaz.candidate(units[1]))}")
-    return Outcome(S.AMBIGUOUS, candidates=units, message=(
-        f"Vos corrections {said}, mais cette ligne désigne "
-        f"{S.candidate_label(gaz.candidate(found))}, d'après son code, son département ou son "
-        "type : choisissez."))
+    said = (f"ignorent « {correction.name} »" if corrected is None else
+            f"placent « {correction.name} » sur {S.candidate_label(gaz.candidate(corrected))}")
+    but = (f"cette ligne désigne {S.candidate_label(gaz.candidate(found))}" if found else
+           "cette ligne indique un autre type, un autre lieu ou un autre code")
+    return Outcome(S.AMBIGUOUS, candidates=[u for u in (found, corrected) if u], message=(
+        f"Vos corrections {said}, mais {but} : choisissez, ou corrigez la ligne."))
 
 
 def _official(correction: Correction) -> str:
-    return gazetteer().unit_row(Unit(correction.level, correction.code))["nom"]
+    """'Saint-Denis (commune, 93 ; code 93066)': which one, for a homonym."""
+    gaz = gazetteer()
+    return S.candidate_label(gaz.candidate(Unit(correction.level, correction.code)))
 
 
 def _outcome(correction: Correction):
@@ -145,8 +153,14 @@ def correction_of(before: pd.DataFrame, after: pd.DataFrame, row_number: int,
 # -- the corrections file -----------------------------------------------------------------------
 
 def is_corrections_table(table: MemberTable) -> bool:
-    return any(normalize_header(header) == normalize_header(CORRECTION_HEADER)
-               for header in table.extra_columns)
+    """A column "Correction" whose values are all "placer" or "ignorer" (a list may have a
+    column of notes of that name: it stays a list)."""
+    decisions = [normalize(value) for value in _column(table, CORRECTION_HEADER) if value]
+    return bool(decisions) and all(_decision(value) for value in decisions)
+
+
+def _decision(normalized: str) -> str | None:
+    return PLACE if normalized == PLACE else IGNORE if normalized.startswith("ignor") else None
 
 
 def corrections_frame(corrections: list[Correction]) -> pd.DataFrame:
@@ -163,18 +177,20 @@ def read_corrections(table: MemberTable) -> tuple[list[Correction], list[str]]:
     replaced = _column(table, REPLACES_HEADER)
     corrections, problems = [], []
     for (number, name, level_text, code), decision, was in zip(
-            table.rows[[S.ROW, S.INPUT_NAME, "kind_hint", S.CODE]].itertuples(index=False),
+            table.rows[[S.ROW, S.INPUT_NAME, KIND_HINT, S.CODE]].itertuples(index=False),
             decisions, replaced, strict=True):
-        if not name:
+        decision = _decision(normalize(decision))
+        if not name or decision is None:
             continue
         found = _replaced_unit(was)
         replaces = f"{found.level}:{found.code}" if found else ""
-        if normalize(decision).startswith("ignor"):
+        if decision == IGNORE:
             corrections.append(Correction(name, replaces=replaces))
             continue
         unit = _unit(level_text, code)
         if unit is None:
-            problems.append(f"ligne {number} (« {name} » : code « {code} »)")
+            problems.append(f"ligne {number} (« {name} » : code « {code} »)" if code
+                            else f"ligne {number} (« {name} », sans code)")
         else:
             corrections.append(Correction(name, unit.level, unit.code, replaces))
     notes = []
@@ -247,4 +263,4 @@ def from_json(data) -> list[Correction]:
 
 
 def _exists(level: str, code: str) -> bool:
-    return level in LEVEL_LABELS and gazetteer().exists(level, code)
+    return level in LEVELS and gazetteer().exists(level, code)

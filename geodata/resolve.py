@@ -751,6 +751,9 @@ def resolve_rows(rows: pd.DataFrame, resemblance_seconds: float = math.inf) -> p
                 first_row_of[outcome.unit] = int(row["row"])
         records.append(_record(row, outcome, gaz))
     frame = S.conform(pd.DataFrame(records, columns=S.RESOLVED_COLUMNS))
+    for given, read in S.GIVEN_COLUMNS.items():
+        if read in rows:
+            frame[given] = rows[read].fillna("").astype(str).values
     for column in S.extra_keys(rows):
         frame[column] = rows[column].values
     return frame
@@ -787,6 +790,29 @@ def _record(row: Mapping, outcome: Outcome, gaz: Gazetteer) -> dict:
 
 
 # ---------------------------------------------------------------- a person's decision
+
+def _given_row(resolved_row: Mapping) -> dict:
+    """A resolved row as the row of the list it was (its name and what it said besides)."""
+    return {"row": resolved_row[S.ROW], "input_name": resolved_row[S.INPUT_NAME],
+            **{read: resolved_row[given] for given, read in S.GIVEN_COLUMNS.items()}}
+
+
+def fits_row(resolved_row: Mapping, unit: Unit) -> bool:
+    """Whether a unit agrees with what a resolved row says besides its name: its type, its
+    département or région (given, or in parentheses after the name) and its code."""
+    gaz = gazetteer()
+    row = _given_row(resolved_row)
+    kind, any_epci = _kind_hint(row)
+    levels = (EPCI,) if any_epci and kind is None else _wanted_levels(kind)
+    if None not in levels and unit.level not in levels:
+        return False
+    hints, _ = _hints(row, kind, gaz)
+    if not hints.allow(unit, gaz):
+        return False
+    code = str(row[S.CODE]).strip()
+    units = _match_code(code, kind, ALL_LEVELS, gaz)[0] if code else []
+    return not units or unit in units
+
 
 def choose(resolved: pd.DataFrame, row_number: int, level: str, code: str,
            rule: str = "choice", message: str = "Choisie par une personne.") -> pd.DataFrame:
@@ -831,7 +857,8 @@ def decide(resolved: pd.DataFrame, decisions: dict[int, Outcome]) -> pd.DataFram
     # Column by column: a list of 10,000 rows decided at once by a corrections file.
     new = S.conform(pd.DataFrame(records, index=indices, columns=S.RESOLVED_COLUMNS))
     for column in S.RESOLVED_COLUMNS:
-        out.loc[indices, column] = new[column]
+        if column not in S.GIVEN_COLUMNS:   # what the row said stays as it was
+            out.loc[indices, column] = new[column]
     return _with_duplicates(out)
 
 
@@ -851,9 +878,18 @@ def _with_duplicates(resolved: pd.DataFrame) -> pd.DataFrame:
             out.at[index, S.MESSAGE] = _duplicate(Outcome(S.MATCHED), first).message
         elif first == number and status == S.DUPLICATE:
             out.at[index, S.STATUS] = S.MATCHED
-            out.at[index, S.MESSAGE] = ""
+            out.at[index, S.MESSAGE] = _remark(out.loc[index])
     return out
 
 
-__all__ = ["Gazetteer", "Outcome", "Unit", "choose", "decide", "gazetteer", "ignore", "ignored",
-           "placed", "resolve_row", "resolve_rows"]
+def _remark(record: Mapping) -> str:
+    """The remark of a row that is a member again (it was another's duplicate): the
+    resolver's, which its duplicate's note had replaced ("par ressemblance : vérifiez")."""
+    if record[S.RULE] in S.PERSON_RULES:
+        return "Choisie par une personne."
+    outcome = resolve_row(_given_row(record), gazetteer())
+    return outcome.message if outcome.unit == Unit(record[S.LEVEL], record[S.CODE]) else ""
+
+
+__all__ = ["Gazetteer", "Outcome", "Unit", "choose", "decide", "fits_row", "gazetteer", "ignore",
+           "ignored", "placed", "resolve_row", "resolve_rows"]

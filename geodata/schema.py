@@ -32,6 +32,12 @@ CANDIDATES = "candidates"  # list of candidate units (see candidate_record), for
 MESSAGE = "message"        # French explanation for the user
 LON = "lon"
 LAT = "lat"
+# What the row itself said besides its name, as written (a person's correction keyed by the name
+# is applied only where it agrees with them: geodata.corrections).
+KIND_GIVEN = "kind_given"
+CODE_GIVEN = "code_given"
+DEPARTEMENT_GIVEN = "departement_given"
+REGION_GIVEN = "region_given"
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,12 @@ COLUMNS = (
     Column(SCORE, "int64"), Column(RULE, "str"), Column(CANDIDATES, "list"),
     Column(MESSAGE, "str"),
     Column(LON, "float64"), Column(LAT, "float64"),
+    Column(KIND_GIVEN, "str"), Column(CODE_GIVEN, "str"), Column(DEPARTEMENT_GIVEN, "str"),
+    Column(REGION_GIVEN, "str"),
 )
+# The given columns, and the reading's names for them (geodata.reading's canonical columns).
+GIVEN_COLUMNS = {KIND_GIVEN: "kind_hint", CODE_GIVEN: CODE, DEPARTEMENT_GIVEN: "departement_hint",
+                 REGION_GIVEN: "region_hint"}
 RESOLVED_COLUMNS = [column.name for column in COLUMNS]
 
 MATCHED = "matched"

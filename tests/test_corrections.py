@@ -24,6 +24,7 @@ from geodata.corrections import (
     corrections_frame,
     from_json,
     is_corrections_table,
+    merged,
     read_corrections,
 )
 from geodata.members import resolve_members
@@ -216,11 +217,47 @@ def test_forged_corrections_in_the_store_are_left_out():
     assert corrections_in({"version": 99, "corrections": [["C", "", "", ""]]}) == []
 
 
-def one_row_list(name: str, departement: str = "") -> pd.DataFrame:
-    rows = pd.DataFrame([{"row": 2, "input_name": name, "kind_hint": "", "code": "",
-                          "departement_hint": departement, "region_hint": "", "lon": "",
+def one_row_list(name: str, departement: str = "", region: str = "", kind: str = "",
+                 code: str = "") -> pd.DataFrame:
+    rows = pd.DataFrame([{"row": 2, "input_name": name, "kind_hint": kind, "code": code,
+                          "departement_hint": departement, "region_hint": region, "lon": "",
                           "lat": "", "seat_code": ""}])
     return resolve_rows(rows)
+
+
+@pytest.mark.parametrize("said", [{"region": "Occitanie"}, {"kind": "CA"},
+                                  {"code": "97411"}, {"departement": "974"}])
+def test_a_correction_never_places_a_row_where_the_row_says_it_is_not(said):
+    # "Saint-Denis -> 93066" was right for last year's row, which said nothing else.
+    left, count = apply_corrections(one_row_list("Saint-Denis", **said),
+                                    [Correction("Saint-Denis", "commune", "93066")])
+    row = left.iloc[0]
+    assert count == 0 and row[S.CODE] != "93066" and S.needs_person(left).iloc[0]
+    assert "93066" in [c["code"] for c in row[S.CANDIDATES]]   # offered, not imposed
+    assert "Vos corrections placent « Saint-Denis » sur Saint-Denis (commune, 93" in row[S.MESSAGE]
+
+
+def test_a_name_of_punctuation_alone_gets_no_correction():
+    assert merged([Correction("?"), Correction("-", "commune", "59350")]) == []
+    rows = pd.concat([one_row_list("?"), one_row_list("-", code="59350").assign(row=3)])
+    fixed, count = apply_corrections(rows, [Correction("?")])
+    assert count == 0 and fixed[S.STATUS].tolist() == rows[S.STATUS].tolist()
+
+
+def test_a_duplicate_that_becomes_the_member_gets_its_remark_back():
+    rows = resolve_rows(pd.DataFrame({"row": [2, 3], "input_name": ["Grenoble", "Grenobel"]}))
+    assert rows[S.STATUS].tolist() == [S.MATCHED, S.DUPLICATE]
+    after = ignore(rows, 2).set_index(S.ROW)
+    assert after.loc[3, S.STATUS] == S.MATCHED
+    assert "ressemblance" in after.loc[3, S.MESSAGE]   # still to be checked by a person
+    assert S.needs_person(after.reset_index()).tolist() == [False, True]
+
+
+def test_a_list_with_a_column_of_notes_called_correction_stays_a_list(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_text("Nom;Code INSEE;Correction\nLille;59350;nom corrigé en 2024\n"
+                    "Roubaix;59512;\n", encoding="utf-8")
+    assert not is_corrections_table(read_members(path))
 
 
 def test_a_correction_of_a_homonym_is_not_forced_on_a_row_that_says_otherwise():
