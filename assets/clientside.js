@@ -40,8 +40,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
 
         /* Files over the size limit (all together: they travel in one request) are refused
-           here, never sent. limit: {bytes, message}, the message with {filename} and {size}
-           to fill (size in Mo, as the server writes it: one decimal, a comma, no ",0"). */
+           here, never sent. limit: {bytes, message, together}, the messages with {filename}
+           and {size} to fill (size in Mo, as the server writes it: one decimal, a comma). */
         refuseLargeUpload: function (contents, filenames, limit) {
             const none = window.dash_clientside.no_update;
             if (!contents) { return [none, none]; }
@@ -56,11 +56,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                     return {contents: c, filename: names[i]};
                 })}, ''];
             }
-            // Rounded up, as the server does: a file just over 5 Mo never reads "5 Mo".
-            const mo = (Math.ceil(size / 104857.6) / 10).toFixed(1).replace(/\.0$/, '')
-                .replace('.', ',') + ' Mo';
-            const biggest = names[sizes.indexOf(Math.max.apply(null, sizes))];
-            return [none, limit.message.replace('{filename}', biggest).replace('{size}', mo)];
+            // In Mo, rounded up as the server does: a file just over 5 Mo never reads "5 Mo".
+            const mo = function (bytes) {
+                return (Math.ceil(bytes / 104857.6) / 10).toFixed(1).replace(/\.0$/, '')
+                    .replace('.', ',') + ' Mo';
+            };
+            const biggest = Math.max.apply(null, sizes);
+            if (biggest <= limit.bytes) {   // several files, each small enough
+                return [none, limit.together.replace('{size}', mo(size))];
+            }
+            return [none, limit.message.replace('{filename}', names[sizes.indexOf(biggest)])
+                .replace('{size}', mo(biggest))];
         },
 
         /* The list and the corrections kept in this browser (localStorage) between visits,

@@ -70,9 +70,11 @@ def list_panel() -> html.Div:
                f"{count_fr(MAX_ROWS)} lignes au plus. {ACCEPTED_FORMATS}", className="hint"),
         dcc.Store(id=ids.UPLOAD_ACCEPTED),
         # The size limit and its message, for the browser to refuse a big file unsent.
-        dcc.Store(id=ids.UPLOAD_LIMIT, data={"bytes": MAX_BYTES,
-                                             "message": too_large_template(MAX_BYTES) + " "
-                                                        + LIST_UNCHANGED}),
+        dcc.Store(id=ids.UPLOAD_LIMIT, data={
+            "bytes": MAX_BYTES,
+            "message": too_large_template(MAX_BYTES) + " " + LIST_UNCHANGED,
+            "together": (f"Les fichiers envoyés ensemble pèsent {{size}}, pour une limite de "
+                         f"{MAX_BYTES // 2**20} Mo : envoyez-les un par un. {LIST_UNCHANGED}")}),
         dcc.Store(id=ids.REAPPLY),
         html.Div(id=ids.UPLOAD_MESSAGE, role="status"),
         html.Div(id=ids.CORRECTIONS_BOX, hidden=True, className="corrections-box", children=[
@@ -98,6 +100,21 @@ def list_panel() -> html.Div:
                "lignes d'une liste envoyée, placées ou non : « liste rapprochée », dans le "
                "rapport.", className="hint"),
         dcc.Download(id=ids.DOWNLOAD),
+    ])
+
+
+def report_box() -> html.Div:
+    """The report of an uploaded list (callbacks.upload fills it) and its buttons, which stay
+    in place while the report is redrawn after each choice."""
+    return html.Div(id=ids.REPORT_BOX, className="report", hidden=True, children=[
+        html.Div(id=ids.REPORT),
+        html.Div(className="report-footer", children=[
+            dcc.Checklist(id=ids.REPORT_ALL, className="show-all", value=[], options=[]),
+            html.Div(className="buttons", children=[
+                html.Button("Télécharger la liste rapprochée (CSV)", id=ids.DOWNLOAD_RESOLVED,
+                            className="secondary"),
+                html.Button("Revenir à l'échantillon", id=ids.BACK_TO_SAMPLE,
+                            className="secondary")])]),
     ])
 
 
@@ -168,7 +185,7 @@ def create_layout() -> html.Div:
             html.Aside(className="side", children=[filters_panel(), list_panel(),
                                                     export_panel()]),
             html.Section(className="main", children=[
-                html.Div(id=ids.REPORT, className="report"),
+                report_box(),
                 dcc.Loading(type="circle", delay_show=400, children=dcc.Graph(
                     id=ids.MAP, config=graph_config, className="map",
                     responsive=True, style={"height": "72vh", "minHeight": "420px"})),

@@ -113,14 +113,24 @@ def _row(record: dict, group: str) -> html.Tr:
         html.Td(className="found", children=[
             html.Strong(_state(record, group == "to-fix")), " ",
             html.Span(record[S.MESSAGE], className="message", title=record[S.MESSAGE])]),
-        html.Td(dcc.Dropdown(
+        html.Td([dcc.Dropdown(
             id={"type": ids.FIX, "row": row}, options=fix_options(record),
             value=_decision(record), clearable=False, searchable=True, maxHeight=260,
             optionHeight=50,
             placeholder="Choisir, ou chercher un nom, un code INSEE ou SIREN…",
             className="fix-choice", labels=FIX_LABELS),
+            # What the menu offers before anything is typed, to come back to.
+            dcc.Store(id={"type": ids.FIX_OPTIONS, "row": row}, data=fix_options(record))],
             className="fix"),
     ])
+
+
+def show_all_options(resolved: pd.DataFrame) -> list[dict]:
+    """The choice to list the rows placed without a doubt too (none when there are none); the
+    rows are in the report already, hidden: ticking shows them without asking the server."""
+    others = int((~S.needs_person(resolved) & ~resolved[S.RULE].isin(S.PERSON_RULES)).sum())
+    return [{"value": "all", "label": f"Montrer aussi les {others} autres lignes (pour en "
+                                      "corriger une)"}] if others else []
 
 
 def upload_report(resolved: pd.DataFrame, source: Source) -> html.Details:
@@ -161,18 +171,6 @@ def upload_report(resolved: pd.DataFrame, source: Source) -> html.Details:
             body.append(html.P(
                 f"… et {len(shown) - MAX_REPORT_ROWS} autres lignes : voir la liste rapprochée "
                 "(bouton ci-dessous), qui les donne toutes.", className="hint"))
-    others = int((~to_fix & ~decided).sum())
-    show_all = [dcc.Checklist(
-        id=ids.REPORT_ALL, className="show-all", value=[], persistence=True,
-        persistence_type="memory",
-        options=[{"value": "all", "label": f"Montrer aussi les {others} autres lignes (pour en "
-                                           "corriger une)"}])] if others else []
-    body.append(html.Div(className="report-footer", children=[*show_all, html.Div(
-        className="buttons", children=[
-            html.Button("Télécharger la liste rapprochée (CSV)", id=ids.DOWNLOAD_RESOLVED,
-                        className="secondary"),
-            html.Button("Revenir à l'échantillon", id=ids.BACK_TO_SAMPLE, className="secondary"),
-        ])]))
     return html.Details(open=True, className="report-details", children=[
         html.Summary(summary, className="report-summary"),
         html.Div(body, className="report-body")])

@@ -15,7 +15,7 @@ from spreadsheets import ods_bytes
 
 from dashboard.callbacks import upload
 from dashboard.member_store import corrections_in, from_store, source_of
-from dashboard.report import IGNORE, count_line, fix_options, upload_report
+from dashboard.report import IGNORE, count_line, fix_options, show_all_options, upload_report
 from geodata import schema as S
 from geodata.corrections import (
     Correction,
@@ -107,7 +107,7 @@ def test_the_app_applies_a_decision_at_once_and_keeps_it_as_a_correction(messy):
                               MESSY.name)[0]
     corrections = None
     for row, value in DECISIONS.items():
-        data, corrections = upload.decide_row(data, corrections, row, value)
+        data, corrections = upload.decide_rows(data, corrections, {row: value})
     resolved = from_store(data)
     assert not S.needs_person(resolved).any()
     assert resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum() == 39
@@ -118,23 +118,43 @@ def test_the_app_applies_a_decision_at_once_and_keeps_it_as_a_correction(messy):
         ("Cté de Cnes du Pays Rochois", "epci", "247400724"),
         ("TOTAL : 39 adhérents", "", "")}
     # The same decision again, a row that does not exist, a unit that does not exist: nothing.
-    assert upload.decide_row(data, corrections, 6, "commune:93066") is None
-    assert upload.decide_row(data, corrections, 999, "commune:93066") is None
-    assert upload.decide_row(data, corrections, 6, "commune:99999") is None
-    assert upload.decide_row(data, corrections, 6, "<script>") is None
+    assert upload.decide_rows(data, corrections, {6: "commune:93066"}) is None
+    assert upload.decide_rows(data, corrections, {999: "commune:93066"}) is None
+    assert upload.decide_rows(data, corrections, {6: "commune:99999"}) is None
+    assert upload.decide_rows(data, corrections, {6: "<script>"}) is None
+
+
+def test_two_choices_made_before_the_first_answer_are_both_kept():
+    # The second request carries the list as it was before the first choice, and both menus.
+    data = upload.read_upload(as_upload(MESSY.read_bytes(), MESSY.name)["contents"],
+                              MESSY.name)[0]
+    stale, corrections = data, None
+    data, corrections = upload.decide_rows(stale, corrections, {16: "commune:75056"})
+    data, corrections = upload.decide_rows(stale, corrections,
+                                           {16: "commune:75056", 43: IGNORE})
+    rows = from_store(data).set_index(S.ROW)
+    assert (rows.loc[16, S.CODE], rows.loc[43, S.STATUS]) == ("75056", S.IGNORED)
+    assert len(corrections_in(corrections)) == 2
 
 
 def test_a_rows_menu_offers_its_candidates_then_what_is_typed(messy):
     saint_denis = messy[messy[S.ROW] == 6].iloc[0].to_dict()
-    values = [o["value"] for o in fix_options(saint_denis)]
+    first = fix_options(saint_denis)
+    values = [o["value"] for o in first]
     assert "commune:93066" in values and values[-1] == IGNORE
     grenobel = messy[messy[S.ROW] == 32].iloc[0].to_dict()
     assert fix_options(grenobel)[0]["value"] == "commune:38185"   # to confirm it
-    options = upload.search_options("CD 62", "commune:93066",
-                                    [{"label": "Saint-Denis", "value": "commune:93066"}])
-    assert [o["value"] for o in options[:2]] == ["commune:93066", "departement:62"]
-    # The menu filters options on what is typed: the options found carry it.
-    assert options[1]["search"] == "CD 62"
+    options = upload.search_options("CD 62", None, first, first)
+    found = [o["value"] for o in options]
+    assert found[0] == "departement:62" and options[0]["search"] == "CD 62"
+    # The menu filters options on what is typed: those found carry it; the row's candidates
+    # stay, shown when what is typed is in their label; "ignore" is always last.
+    assert set(values) <= set(found) and found[-1] == IGNORE
+    # With nothing typed any more, the menu is what the row offered first, and the choice
+    # made (the menu empties its search when a choice is made: it must not lose it).
+    assert upload.search_options("", None, options, first) == first
+    again = upload.search_options("", "departement:62", options, first)
+    assert again[0]["value"] == "departement:62" and again[1:] == first
 
 
 # -- the report --------------------------------------------------------------------------------
@@ -147,7 +167,7 @@ def test_the_report_is_one_line_of_counts_and_the_rows_to_fix(messy):
     rows = report_rows(report)
     assert [row for row, group in rows.items() if group == "to-fix"] == list(DECISIONS)
     assert rows[3] == "sure" and len(rows) == 40   # any row can be corrected, on request
-    assert "Montrer aussi les 34 autres lignes" in str(report)
+    assert "Montrer aussi les 34 autres lignes" in show_all_options(messy)[0]["label"]
     fixed = ignore(messy, 43)
     assert count_line(fixed) == "35 placées, 2 à vérifier, 2 non reconnues, 1 ignorée"
 

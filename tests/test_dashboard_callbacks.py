@@ -172,7 +172,7 @@ def test_bad_upload_keeps_the_previous_list_with_a_french_message(content, name,
 
 def test_choosing_a_candidate_resolves_the_row():
     data, _ = upload.read_upload(upload_of(b"nom\nSt-Denis\n"), "a.csv")
-    updated, _ = upload.decide_row(data, None, 2, "commune:97411")
+    updated, _ = upload.decide_rows(data, None, {2: "commune:97411"})
     member = from_store(updated).iloc[0]
     assert (member[S.STATUS], member[S.CODE], member[S.REGION]) == (S.MATCHED, "97411", "04")
 

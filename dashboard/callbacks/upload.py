@@ -20,7 +20,7 @@ from geodata.corrections import (
     read_corrections,
 )
 from geodata.reading import MAX_BYTES, MemberFileError, MemberTable, read_members
-from geodata.resolve import RESEMBLANCE_SECONDS, choose, ignore, resolve_rows
+from geodata.resolve import RESEMBLANCE_SECONDS, decide, ignored, placed, resolve_rows
 from geodata.search import search_units
 
 from .. import ids
@@ -39,7 +39,14 @@ from ..member_store import (
     store_bytes,
     to_store,
 )
-from ..report import IGNORE, candidate_option, ignore_option, parse_choice, upload_report
+from ..report import (
+    IGNORE,
+    candidate_option,
+    ignore_option,
+    parse_choice,
+    show_all_options,
+    upload_report,
+)
 from .map_view import CLIENTSIDE
 
 REPORT_LINK = "#" + ids.REPORT
@@ -96,7 +103,8 @@ def read_uploads(files, corrections_data=None) -> Upload:
     if len(lists) > 1:
         others = ", ".join(f"« {_name(file.get('filename'))} »" for file, _ in lists[1:])
         messages.append(f"Une seule liste à la fois : {others} n'a pas été lu ; envoyez-le "
-                        "ensuite.")
+                        "ensuite." if len(lists) == 2 else f"Une seule liste à la fois : "
+                        f"{others} n'ont pas été lus ; envoyez-les ensuite, un par un.")
     if lists:
         file, table = lists[0]
         upload.members, message = _list_store(table, corrections)
@@ -159,37 +167,52 @@ def _list_store(table: MemberTable, corrections) -> tuple[dict | None, str]:
     return data, ", ".join(parts) + "." + notes
 
 
-def decide_row(data: dict, corrections_data, row, value) -> tuple[dict, dict | None] | None:
-    """(members store, corrections store) after a person's decision on a row; None when there
-    is nothing to change (the decision shown already, a forged or stale value)."""
-    choice = parse_choice(value)
-    if choice is None or not isinstance(row, int) or isinstance(row, bool):
-        return None
+def decide_rows(data: dict, corrections_data, choices: dict) -> tuple[dict, dict | None] | None:
+    """(members store, corrections store) after a person's decisions (row -> the value of its
+    menu); None when there is nothing to change. Every menu whose value differs from the list
+    is a decision: two choices made before the first answer came are both kept."""
     resolved = read_store(data)   # raises ValueError for a store this version did not write
-    if resolved is None or row not in set(resolved[S.ROW]):
+    if resolved is None:
         return None
-    current = resolved.loc[resolved[S.ROW] == row].iloc[0]
-    if current[S.RULE] in S.PERSON_RULES and (
-            choice == IGNORE and current[S.STATUS] == S.IGNORED
-            or choice == (current[S.LEVEL], current[S.CODE])):
+    rows = resolved.set_index(S.ROW)
+    decisions = {}
+    for row, value in choices.items():
+        choice = parse_choice(value)
+        if choice is None or not isinstance(row, int) or isinstance(row, bool) \
+                or row not in rows.index:
+            continue
+        current = rows.loc[row]
+        if current[S.RULE] in S.PERSON_RULES and current[S.STATUS] != S.AMBIGUOUS and (
+                choice == IGNORE and current[S.STATUS] == S.IGNORED
+                or choice == (current[S.LEVEL], current[S.CODE])):
+            continue   # the decision the list has already
+        try:
+            decisions[row] = ignored() if choice == IGNORE else placed(*choice)
+        except ValueError:   # a code that exists nowhere: only a forged request sends it
+            continue
+    if not decisions:
         return None
-    try:
-        decided = ignore(resolved, row) if choice == IGNORE else choose(resolved, row, *choice)
-    except ValueError:   # a code that exists nowhere: only a forged request sends it
-        return None
+    decided = decide(resolved, decisions)
     earlier = corrections_in(corrections_data)
-    corrections = merged(earlier, [correction_of(resolved, decided, row, earlier)])
+    corrections = merged(earlier, [correction_of(resolved, decided, row, earlier)
+                                   for row in decisions])
     return to_store(decided, source_of(data)), corrections_store(corrections)
 
 
-def search_options(text, value, options) -> list[dict]:
-    """A row's menu for what a person types: the choice made (kept, else the menu would
-    forget it), the collectivités found, and "ignore"."""
-    kept = [o for o in options or [] if isinstance(o, dict) and o.get("value") == value
+def search_options(text, value, options: list, first: list) -> list[dict]:
+    """A row's menu for what a person types: the choice made (kept, else the menu would forget
+    it), what the row offered first (its unit, its candidates), the collectivités found, and
+    "ignore". With nothing typed, what the row offered first."""
+    valid = [o for o in first if isinstance(o, dict) and isinstance(o.get("value"), str)
+             and o["value"] != IGNORE]
+    kept = [o for o in options if isinstance(o, dict) and o.get("value") == value
             and value != IGNORE]
-    found = [candidate_option(c, text) for c in search_units(text)]
-    found = [o for o in found if o["value"] not in {k["value"] for k in kept}]
-    return kept + found + [ignore_option()]
+    # Nothing typed (the menu empties its search when a choice is made): what the row offered.
+    typed = text.strip() if isinstance(text, str) else ""
+    found = [candidate_option(c, text) for c in search_units(typed)] if typed else []
+    # What the row offered stays, shown when what is typed is in its label.
+    menu = {o["value"]: o for o in [*kept, *found, *valid]}   # the first of each value
+    return [*menu.values(), ignore_option()]
 
 
 def register(app) -> None:
@@ -212,10 +235,11 @@ def register(app) -> None:
         if not isinstance(upload, dict) or not upload.get("files"):
             return no_update, no_update, no_update, no_update
         result = read_uploads(upload["files"], corrections)
-        count = reapplied if isinstance(reapplied, int) else 0
+        count = reapplied.get("count", 0) if isinstance(reapplied, dict) else 0
         return (result.members if result.members is not None else no_update,
                 result.corrections if result.corrections is not None else no_update,
-                count + 1 if result.reapply else no_update,
+                {"count": count + 1, "message": result.message} if result.reapply
+                else no_update,
                 [result.message, " ", html.A("Voir le rapport.", href=REPORT_LINK)]
                 if result.members else result.message)
 
@@ -224,21 +248,28 @@ def register(app) -> None:
         Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
         Input(ids.REAPPLY, "data"), State(ids.MEMBERS_STORE, "data"),
         State(ids.CORRECTIONS_STORE, "data"), prevent_initial_call=True)
-    def _reapply(_count, data, corrections):
+    def _reapply(reapply, data, corrections):
         if not filename_of(data):
             return no_update, no_update
         try:
             resolved, corrected = apply_corrections(read_store(data), corrections_in(corrections))
         except ValueError:
             return no_update, no_update
-        message = (_plural(corrected, "ligne corrigée", "lignes corrigées")
-                   + f" dans « {filename_of(data)} ».")
+        sent = reapply.get("message") if isinstance(reapply, dict) else None
+        told = (f"Dans « {filename_of(data)} », "
+                + (_plural(corrected, "ligne corrigée", "lignes corrigées") if corrected
+                   else "aucune ligne ne porte le nom d'une de ces corrections") + ".")
+        message = f"{sent} {told}" if isinstance(sent, str) else told
         return (to_store(resolved, source_of(data)) if corrected else no_update), message
 
-    @app.callback(Output(ids.REPORT, "children"), Input(ids.MEMBERS_STORE, "data"))
+    @app.callback(Output(ids.REPORT, "children"), Output(ids.REPORT_BOX, "hidden"),
+                  Output(ids.REPORT_ALL, "options"), Input(ids.MEMBERS_STORE, "data"))
     def _report(data):
         source = source_of(data)
-        return upload_report(from_store(data), source) if source else None
+        if not source:
+            return None, True, []
+        resolved = from_store(data)
+        return upload_report(resolved, source), False, show_all_options(resolved)
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
@@ -268,14 +299,15 @@ def register(app) -> None:
         Input({"type": ids.FIX, "row": ALL}, "value"),
         State(ids.MEMBERS_STORE, "data"), State(ids.CORRECTIONS_STORE, "data"),
         prevent_initial_call=True)
-    def _fix(values, data, corrections):
-        trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not filename_of(data):
+    def _fix(_values, data, corrections):
+        if not filename_of(data) or not isinstance(ctx.inputs_list[0], list):
             return no_update, no_update
-        value = next((item["value"] for item in ctx.inputs_list[0]
-                      if isinstance(item, dict) and item.get("id") == trigger), None)
+        choices = {item["id"]["row"]: item.get("value") for item in ctx.inputs_list[0]
+                   if isinstance(item, dict) and isinstance(item.get("id"), dict)
+                   and isinstance(item["id"].get("row"), int)
+                   and item.get("value") is not None}
         try:
-            decided = decide_row(data, corrections, trigger.get("row"), value)
+            decided = decide_rows(data, corrections, choices)
         except ValueError:   # a store this version did not write: nothing to decide on
             return no_update, no_update
         return decided if decided else (no_update, no_update)
@@ -284,11 +316,11 @@ def register(app) -> None:
         Output({"type": ids.FIX, "row": MATCH}, "options"),
         Input({"type": ids.FIX, "row": MATCH}, "search_value"),
         State({"type": ids.FIX, "row": MATCH}, "value"),
-        State({"type": ids.FIX, "row": MATCH}, "options"), prevent_initial_call=True)
-    def _fix_search(text, value, options):
-        if not isinstance(text, str) or not text.strip():
-            return no_update
-        return search_options(text, value, options if isinstance(options, list) else [])
+        State({"type": ids.FIX, "row": MATCH}, "options"),
+        State({"type": ids.FIX_OPTIONS, "row": MATCH}, "data"), prevent_initial_call=True)
+    def _fix_search(text, value, options, first):
+        return search_options(text, value, options if isinstance(options, list) else [],
+                              first if isinstance(first, list) else [])
 
     @app.callback(
         Output(ids.CORRECTIONS_BOX, "hidden"), Output(ids.CORRECTIONS_COUNT, "children"),
