@@ -9,13 +9,13 @@ import pandas as pd
 from dash import dcc, html
 
 from geodata import schema as S
+from geodata.corrections import IGNORE
 from geodata.levels import LEVELS
 
 from . import ids
 from .member_store import Source
 
-# The value of the choice "this row is not a member".
-IGNORE = "ignorer"
+# The value of the choice "this row is not a member" is the corrections file's word for it.
 IGNORE_LABEL = "Ignorer cette ligne (ce n'est pas une collectivité adhérente)"
 # Rows listed (each with its choices): a page of thousands would take seconds to build and to
 # draw; the resolved list's download has them all.

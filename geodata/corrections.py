@@ -22,10 +22,10 @@ import pandas as pd
 
 from . import schema as S
 from .gazetteer import Unit, gazetteer
-from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, LEVELS, REGION, is_valid_code
+from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, LEVELS, REGION
 from .names import normalize
 from .reading import KIND_HINT, MAX_ROWS, MemberTable, normalize_header
-from .resolve import Outcome, decide, fits_row, ignored, placed
+from .resolve import Outcome, decide, fits_row, ignored, placed, units_of_code
 
 CORRECTION_HEADER = "Correction"
 PLACE, IGNORE = "placer", "ignorer"
@@ -228,15 +228,12 @@ _LEVELS_BY_SHAPE = (COMMUNE, EPCI, EPT, DEPARTEMENT, REGION)
 
 
 def _unit(level_text: str, code: str) -> Unit | None:
-    """The unit a line of a corrections file names, or None when the code exists nowhere."""
-    code = code.strip().upper().removesuffix(".0")
-    if code.isdigit() and len(code) == 4:   # a commune code whose leading zero a spreadsheet ate
-        code = code.zfill(5)
+    """The unit a line of a corrections file names (its code read as the resolver reads one:
+    a leading zero eaten by a spreadsheet comes back), or None when it exists nowhere. Where
+    a code is two units (32: a département and a région), the Niveau column decides."""
     stated = _LEVEL_OF_LABEL.get(normalize(level_text))
-    gaz = gazetteer()
-    levels = [stated] if stated else list(_LEVELS_BY_SHAPE)
-    return next((Unit(level, code) for level in levels
-                 if is_valid_code(level, code) and gaz.exists(level, code)), None)
+    units = units_of_code(code, (stated,) if stated else _LEVELS_BY_SHAPE)
+    return units[0] if units else None
 
 
 # -- in the browser's store ----------------------------------------------------------------------

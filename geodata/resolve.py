@@ -191,6 +191,13 @@ def _match_code(raw: str, kind: str | None, name_levels: tuple[str, ...],
     return [], f"Le code « {raw} » ne correspond à aucune collectivité connue"
 
 
+def units_of_code(raw: str, levels: tuple[str, ...] = ALL_LEVELS) -> list[Unit]:
+    """The units a code as written may designate (INSEE, SIREN, SIRET, a lost leading zero,
+    a Corsican code), among these levels: the resolver's reading, for the search and the
+    corrections file alike."""
+    return _match_code(raw, None, levels, gazetteer())[0]
+
+
 def _code_readings(code: str, kind: str | None) -> list[str]:
     """The codes a written code may stand for: a SIRET's SIREN; a leading zero lost by a
     spreadsheet (1001 is 01001); a Corsican code without its letter (2004 may be 2A004 as
@@ -892,4 +899,4 @@ def _remark(record: Mapping) -> str:
 
 
 __all__ = ["Gazetteer", "Outcome", "Unit", "choose", "decide", "fits_row", "gazetteer", "ignore",
-           "ignored", "placed", "resolve_row", "resolve_rows"]
+           "ignored", "placed", "resolve_row", "resolve_rows", "units_of_code"]

@@ -8,14 +8,13 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from .gazetteer import NAME_LEVELS, Unit, gazetteer
-from .levels import is_valid_code
 from .names import normalize
 from .reference import memoized
-from .resolve import resolve_row
+from .resolve import resolve_row, units_of_code
 
 MAX_RESULTS = 12
 MIN_RESEMBLANCE = 80
-_CODE = re.compile(r"^(?:\d[\d\s.]*|2[AB]\d{3})$", re.IGNORECASE)
+_CODE = re.compile(r"^(?:\d[\d\s.]*|2[AB](?:\d{3})?)$", re.IGNORECASE)
 
 
 @memoized
@@ -46,7 +45,7 @@ def search_units(text: str, limit: int = MAX_RESULTS) -> list[dict]:
     query = normalize(text)
     if query:
         units += _by_words(query, limit)
-        if len(units) < 3 and len(query) >= 4 and not units:   # a typo: "Grenobel"
+        if not units and len(query) >= 4:   # a typo: "Grenobel"
             names, all_units = _index()
             units += [all_units[index] for _, _, index in process.extract(
                 " " + query, names.tolist(), scorer=fuzz.ratio, limit=limit,
@@ -55,13 +54,7 @@ def search_units(text: str, limit: int = MAX_RESULTS) -> list[dict]:
 
 
 def _by_code(text: str) -> list[Unit]:
-    code = re.sub(r"[\s.]", "", text).upper()
-    if len(code) == 14:   # a SIRET: its first nine digits are the SIREN
-        code = code[:9]
-    codes = [code, code.zfill(5)] if len(code) == 4 else [code]
-    gaz = gazetteer()
-    return [Unit(level, c) for c in codes for level in NAME_LEVELS
-            if is_valid_code(level, c) and gaz.exists(level, c)]
+    return units_of_code(text, NAME_LEVELS)
 
 
 def _by_words(query: str, limit: int) -> list[Unit]:

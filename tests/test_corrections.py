@@ -209,10 +209,15 @@ def test_a_corrections_file_resaved_by_a_spreadsheet_still_reads(tmp_path):
     path.write_text("Nom dans la liste,Correction,Niveau,Code officiel\n"
                     "Mairie de l'Abergement,placer,commune,1001\n"
                     "Ligne de test,Ignorer,,\n"
-                    "Inconnue,placer,commune,99999\n", encoding="cp1252")
+                    "Inconnue,placer,commune,99999\n"
+                    "CD de l'Ain,placer,département,1\n"
+                    "Conseil régional,placer,région,1\n"
+                    "Ajaccio,placer,,20004\n", encoding="cp1252")
     found, notes = read_corrections(read_members(path))
     assert found == [Correction("Mairie de l'Abergement", "commune", "01001"),
-                     Correction("Ligne de test")]
+                     Correction("Ligne de test"), Correction("CD de l'Ain", "departement", "01"),
+                     Correction("Conseil régional", "region", "01"),
+                     Correction("Ajaccio", "commune", "2A004")]
     assert len(notes) == 1 and "ligne 4" in notes[0] and "99999" in notes[0]
 
 
