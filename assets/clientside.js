@@ -44,7 +44,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
            and {size} to fill (size in Mo, as the server writes it: one decimal, a comma). */
         refuseLargeUpload: function (contents, filenames, limit) {
             const none = window.dash_clientside.no_update;
-            if (!contents) { return [none, none]; }
+            const refusal = function (text) {   // as callbacks.upload.refusal writes it
+                return {type: 'Span', namespace: 'dash_html_components',
+                        props: {children: text, className: 'upload-error'}};
+            };
+            if (!contents) { return [none, none, none]; }
             const all = Array.isArray(contents) ? contents : [contents];
             const names = Array.isArray(filenames) ? filenames : [filenames];
             const sizes = all.map(function (c) {
@@ -52,9 +56,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             });
             const size = sizes.reduce(function (a, b) { return a + b; }, 0);
             if (size <= limit.bytes) {
+                window.dash_clientside.carte.reportScroll = 0;   // a new list: from the top
                 return [{files: all.map(function (c, i) {
                     return {contents: c, filename: names[i]};
-                })}, ''];
+                })}, '', null];
             }
             // In Mo, rounded up as the server does: a file just over 5 Mo never reads "5 Mo".
             const mo = function (bytes) {
@@ -63,10 +68,42 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             };
             const biggest = Math.max.apply(null, sizes);
             if (biggest <= limit.bytes) {   // several files, each small enough
-                return [none, limit.together.replace('{size}', mo(size))];
+                return [none, refusal(limit.together.replace('{size}', mo(size))), null];
             }
-            return [none, limit.message.replace('{filename}', names[sizes.indexOf(biggest)])
-                .replace('{size}', mo(biggest))];
+            return [none, refusal(limit.message.replace('{filename}',
+                names[sizes.indexOf(biggest)]).replace('{size}', mo(biggest))), null];
+        },
+
+        /* A refusal of the files sent, scrolled into view if it is out of it (the upload
+           box may be low on the page; a list taken shows its report at the top). */
+        showMessage: function (children) {
+            const message = document.getElementById('upload-message');
+            if (children && message && message.querySelector('.upload-error')) {
+                const box = message.getBoundingClientRect();
+                if (box.top < 0 || box.bottom > window.innerHeight) {
+                    message.scrollIntoView({block: 'center'});
+                }
+            }
+            return window.dash_clientside.no_update;
+        },
+
+        /* The report's box of rows keeps its place while the report is redrawn after a
+           choice (the next row to fix comes where the one fixed was). */
+        keepReportPlace: function () {
+            const carte = window.dash_clientside.carte;
+            if (!carte.watchingReport) {
+                carte.watchingReport = true;
+                document.addEventListener('scroll', function (event) {
+                    if (event.target.classList && event.target.classList.contains('fix-box')) {
+                        carte.reportScroll = event.target.scrollTop;
+                    }
+                }, true);
+            }
+            window.requestAnimationFrame(function () {
+                const box = document.querySelector('.fix-box');
+                if (box && carte.reportScroll) { box.scrollTop = carte.reportScroll; }
+            });
+            return window.dash_clientside.no_update;
         },
 
         /* The list and the corrections kept in this browser (localStorage) between visits,

@@ -77,6 +77,7 @@ def list_panel() -> html.Div:
                          f"{MAX_BYTES // 2**20} Mo : envoyez-les un par un. {LIST_UNCHANGED}")}),
         dcc.Store(id=ids.REAPPLY),
         html.Div(id=ids.UPLOAD_MESSAGE, role="status"),
+        dcc.Store(id=ids.MESSAGE_SHOWN),
         html.Div(id=ids.CORRECTIONS_BOX, hidden=True, className="corrections-box", children=[
             html.Span(id=ids.CORRECTIONS_COUNT),
             html.Div(className="buttons", children=[
@@ -108,6 +109,7 @@ def report_box() -> html.Div:
     in place while the report is redrawn after each choice."""
     return html.Div(id=ids.REPORT_BOX, className="report", hidden=True, children=[
         html.Div(id=ids.REPORT),
+        dcc.Store(id=ids.REPORT_SCROLL),
         html.Div(className="report-footer", children=[
             dcc.Checklist(id=ids.REPORT_ALL, className="show-all", value=[], options=[]),
             html.Div(className="buttons", children=[

@@ -107,7 +107,7 @@ def _row(record: dict, group: str) -> html.Tr:
     """A row of the grid; group: "to-fix", "decided" (by a person) or "sure" (shown on
     request, to correct a row placed without a doubt)."""
     row = int(record[S.ROW])
-    return html.Tr(className=group, children=[
+    return html.Tr(className=group, **{"data-row": row}, children=[
         html.Td(str(row), className="row-number"),
         html.Td(record[S.INPUT_NAME] or "(sans nom)", className="written"),
         html.Td(className="found", children=[
@@ -126,22 +126,23 @@ def _row(record: dict, group: str) -> html.Tr:
 
 
 def show_all_options(resolved: pd.DataFrame) -> list[dict]:
-    """The choice to list the rows placed without a doubt too (none when there are none); the
-    rows are in the report already, hidden: ticking shows them without asking the server."""
+    """The choice to list the rows placed without a doubt too (none when there are none)."""
     others = int((~S.needs_person(resolved) & ~resolved[S.RULE].isin(S.PERSON_RULES)).sum())
     return [{"value": "all", "label": f"Montrer aussi les {others} autres lignes (pour en "
                                       "corriger une)"}] if others else []
 
 
-def upload_report(resolved: pd.DataFrame, source: Source) -> html.Details:
+def upload_report(resolved: pd.DataFrame, source: Source, show_all: bool = False
+                  ) -> html.Details:
     """What became of the rows of an uploaded list, with a fix at hand for each row that needs
-    a person (and the sheets of a workbook that has several lists)."""
+    a person (and the sheets of a workbook that has several lists). show_all: the rows placed
+    without a doubt too (any row can be corrected); a menu per row costs the browser time to
+    draw, so they are listed only on request."""
     to_fix = S.needs_person(resolved)
     decided = resolved[S.RULE].isin(S.PERSON_RULES) & ~to_fix
-    # The rows that need a person first; those decided, to change one's mind; then the others,
-    # hidden unless asked for: any row can be corrected.
+    # The rows that need a person first; those decided, to change one's mind; then the others.
     groups = (("to-fix", resolved[to_fix]), ("decided", resolved[decided]),
-              ("sure", resolved[~to_fix & ~decided]))
+              ("sure", resolved[~to_fix & ~decided] if show_all else resolved.iloc[:0]))
     shown = [(group, record) for group, rows in groups for record in rows.to_dict("records")]
     left = int(to_fix.sum())
     summary = [html.Strong(f"« {source.filename} »"),

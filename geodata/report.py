@@ -16,7 +16,13 @@ REPORT_HEADERS = {S.ROW: "Ligne", S.INPUT_NAME: "Nom dans la liste", S.STATUS: "
                   S.CODE: "Code officiel", _DEPARTEMENT_NAME: "Département",
                   S.DEPARTEMENT: "Code département", _REGION_NAME: "Région",
                   S.REGION: "Code région", S.POPULATION: "Population", S.SCORE: "Score",
-                  S.CANDIDATES: "Candidats", S.LON: "Longitude", S.LAT: "Latitude"}
+                  S.CANDIDATES: "Candidats", S.LON: "Longitude", S.LAT: "Latitude",
+                  # What the row said besides its name, as written: to see what was wrong.
+                  S.KIND_GIVEN: "Type indiqué", S.CODE_GIVEN: "Code indiqué",
+                  S.DEPARTEMENT_GIVEN: "Département indiqué", S.REGION_GIVEN: "Région indiquée"}
+# A person's decision reads as such.
+PERSON_DECISIONS = {S.MATCHED: "Corrigée", S.DUPLICATE: "Corrigée (doublon)",
+                    S.IGNORED: "Ignorée"}
 
 
 def report_frame(resolved: pd.DataFrame) -> pd.DataFrame:
@@ -27,8 +33,11 @@ def report_frame(resolved: pd.DataFrame) -> pd.DataFrame:
     rules = resolved[S.RULE].map(S.RULE_LABELS).fillna("")
     reasons = [f"{rule[0].upper()}{rule[1:]}. {message}".strip() if rule else message
                for rule, message in zip(rules, resolved[S.MESSAGE], strict=True)]
+    by_person = resolved[S.RULE].isin(S.PERSON_RULES)
+    decisions = resolved[S.STATUS].map(S.STATUS_LABELS).str.capitalize().where(
+        ~by_person, resolved[S.STATUS].map(PERSON_DECISIONS))
     frame = S.flat(resolved).assign(**{
-        S.STATUS: resolved[S.STATUS].map(S.STATUS_LABELS).str.capitalize(),
+        S.STATUS: decisions.fillna(resolved[S.STATUS].map(S.STATUS_LABELS).str.capitalize()),
         S.RULE: reasons,
         S.KIND: resolved[S.KIND].map(KIND_LABELS_SINGULAR).fillna(""),
         _DEPARTEMENT_NAME: resolved[S.DEPARTEMENT].map(ref.names(DEPARTEMENT)).fillna(""),

@@ -822,7 +822,7 @@ def fits_row(resolved_row: Mapping, unit: Unit) -> bool:
 
 
 def choose(resolved: pd.DataFrame, row_number: int, level: str, code: str,
-           rule: str = "choice", message: str = "Choisie par une personne.") -> pd.DataFrame:
+           rule: str = "choice", message: str = "") -> pd.DataFrame:
     """The list with one row resolved to the unit a person chose (among its candidates, by a
     search or by its code)."""
     return decide(resolved, {row_number: placed(level, code, rule, message)})
@@ -833,16 +833,15 @@ def ignore(resolved: pd.DataFrame, row_number: int) -> pd.DataFrame:
     return decide(resolved, {row_number: ignored()})
 
 
-def placed(level: str, code: str, rule: str = "choice",
-           message: str = "Choisie par une personne.") -> Outcome:
-    """A person's decision that a row is this unit."""
+def placed(level: str, code: str, rule: str = "choice", message: str = "") -> Outcome:
+    """A person's decision that a row is this unit (the rule says so: no message needed)."""
     if not gazetteer().exists(level, code):
         raise ValueError(f"no {level} has code {code!r}")
     return Outcome(S.MATCHED, Unit(level, code), 100, rule=rule, message=message)
 
 
-def ignored(rule: str = "choice", message: str = "Ignorée par une personne : ce n'est pas une "
-            "collectivité adhérente.") -> Outcome:
+def ignored(rule: str = "choice",
+            message: str = "Ce n'est pas une collectivité adhérente.") -> Outcome:
     """A person's decision that a row is not a member: never drawn."""
     return Outcome(S.IGNORED, rule=rule, message=message)
 
@@ -893,7 +892,7 @@ def _remark(record: Mapping) -> str:
     """The remark of a row that is a member again (it was another's duplicate): the
     resolver's, which its duplicate's note had replaced ("par ressemblance : vérifiez")."""
     if record[S.RULE] in S.PERSON_RULES:
-        return "Choisie par une personne."
+        return ""
     outcome = resolve_row(_given_row(record), gazetteer())
     return outcome.message if outcome.unit == Unit(record[S.LEVEL], record[S.CODE]) else ""
 

@@ -8,7 +8,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from .gazetteer import NAME_LEVELS, Unit, gazetteer
-from .names import normalize
+from .names import normalize, split_prefix
 from .reference import memoized
 from .resolve import resolve_row, units_of_code
 
@@ -43,6 +43,10 @@ def search_units(text: str, limit: int = MAX_RESULTS) -> list[dict]:
     if outcome.rule != "name":
         units += ([outcome.unit] if outcome.unit else []) + outcome.candidates
     query = normalize(text)
+    kind, rest = split_prefix(text)
+    if kind and rest:   # "CC du Briançonnais": the words after the kind, among that kind
+        units += [unit for unit in _by_words(normalize(rest), 4 * limit)
+                  if gaz.kind_of(unit) == kind][:limit]
     if query:
         units += _by_words(query, limit)
         if not units and len(query) >= 4:   # a typo: "Grenobel"

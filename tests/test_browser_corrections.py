@@ -145,10 +145,10 @@ def test_corrections_of_the_session_are_reapplied_to_the_next_list(driver, serve
     fix_row(driver, 43, None, "ignorer")
     wait_for(lambda: "5 à traiter" in summary(driver), message="the row ignored")
     # Any row can be corrected: the rows placed without a doubt are shown on request.
-    sure = driver.find_element("css selector", "tr.sure")
-    assert not sure.is_displayed()
+    assert not driver.find_elements("css selector", "tr.sure")
     driver.find_element("css selector", ".show-all input").click()
-    wait_for(sure.is_displayed, message="the rows placed without a doubt")
+    wait_for(lambda: len(driver.find_elements("css selector", "tr.sure")) == 34,
+             message="the rows placed without a doubt")
     driver.find_element("id", "back-to-sample").click()
     wait_for(lambda: not driver.find_elements("css selector", ".report-summary"),
              message="the sample")
@@ -196,4 +196,8 @@ def test_libreoffice_lists_are_read_and_other_files_named(driver, server, tmp_pa
                        message="the message")
     assert "« adherents.pdf »" in message and "document PDF" in message
     assert "LibreOffice (.ods)" in message
+    # The upload box is below the first screen at 1280x720: the refusal is brought into view.
+    assert wait_for(lambda: driver.execute_script(
+        "const r = document.getElementById('upload-message').getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= window.innerHeight;"), message="the refusal in view")
     assert "échantillon" in driver.find_element("id", "list-label").text

@@ -150,8 +150,9 @@ def test_upload_replaces_the_list_and_reports_each_row():
     assert members[S.STATUS].tolist() == [S.MATCHED, S.AMBIGUOUS, S.UNMATCHED, S.MATCHED]
     assert members[S.extra_key("élu référent")].tolist()[0] == "Mme A"
     report = upload_report(members, source_of(data))
-    # Lille is listed only on request; St-Denis, CRESS and the fuzzy Grenobel are to fix.
-    assert report_rows(report) == {3: "to-fix", 4: "to-fix", 5: "to-fix", 2: "sure"}
+    # St-Denis, CRESS and the fuzzy Grenobel are to fix; Lille is listed only on request.
+    assert report_rows(report) == {3: "to-fix", 4: "to-fix", 5: "to-fix"}
+    assert report_rows(upload_report(members, source_of(data), show_all=True))[2] == "sure"
     assert "93066" in str(report) and "ressemblance" in str(report)
     assert "3 à traiter" in str(report)
 

@@ -72,7 +72,7 @@ def test_1_a_list_may_have_columns_named_like_ours():
     content = f"{header}\nVille de Lille;{';'.join(f'v{i}' for i in range(len(OUR_NAMES)))}\n"
     data, message = upload.read_upload(upload_of(content.encode()), "liste.csv")
 
-    assert data is not None and "1 lignes lues, 1 placées" in message
+    assert data is not None and "1 ligne lue, 1 placée" in message
     members = from_store(data)
     lille = members.iloc[0]
     assert (lille[S.CODE], lille[S.POPULATION], lille[S.STATUS]) == ("59350", 232787, S.MATCHED)

@@ -62,6 +62,11 @@ class Upload:
     reapply: bool = False             # corrections came alone: apply them to the list shown
 
 
+def refusal(message: str) -> html.Span:
+    """A message saying the files sent were not taken (shown in red, scrolled into view)."""
+    return html.Span(message, className="upload-error")
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -156,8 +161,8 @@ def _list_store(table: MemberTable, corrections) -> tuple[dict | None, str]:
     drawn = int(resolved[S.STATUS].isin(S.MAPPED_STATUSES).sum())
     left = int(S.needs_person(resolved).sum())
     where = f" (feuille « {table.sheet} »)" if table.sheet else ""
-    parts = [f"« {filename} »{where} : {len(resolved)} lignes lues, {drawn} placées sur la "
-             "carte"]
+    parts = [f"« {filename} »{where} : {_plural(len(resolved), 'ligne lue', 'lignes lues')}, "
+             + _plural(drawn, "placée", "placées") + " sur la carte"]
     if corrected:
         parts.append(_plural(corrected, "corrigée d'après vos corrections",
                              "corrigées d'après vos corrections"))
@@ -218,11 +223,24 @@ def search_options(text, value, options: list, first: list) -> list[dict]:
 def register(app) -> None:
     # Files over the size limit are refused in the browser, with the server's French message:
     # they are never sent (the server would refuse the request without a word).
+    # The upload is emptied once taken: the same file sent again (after going back to the
+    # sample, say) is a new upload.
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "refuseLargeUpload"),
         Output(ids.UPLOAD_ACCEPTED, "data"), Output(ids.UPLOAD_MESSAGE, "children"),
+        Output(ids.UPLOAD, "contents"),
         Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"),
         State(ids.UPLOAD_LIMIT, "data"), prevent_initial_call=True)
+    # A message about the files sent is scrolled into view (the upload box may be low on the
+    # page); the report keeps its place in its box while it is redrawn after each choice.
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "showMessage"),
+        Output(ids.MESSAGE_SHOWN, "data"), Input(ids.UPLOAD_MESSAGE, "children"),
+        prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "keepReportPlace"),
+        Output(ids.REPORT_SCROLL, "data"), Input(ids.REPORT, "children"),
+        prevent_initial_call=True)
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data"),
@@ -241,7 +259,8 @@ def register(app) -> None:
                 {"count": count + 1, "message": result.message} if result.reapply
                 else no_update,
                 [result.message, " ", html.A("Voir le rapport.", href=REPORT_LINK)]
-                if result.members else result.message)
+                if result.members else refusal(result.message) if not result.corrections
+                else result.message)
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
@@ -249,13 +268,14 @@ def register(app) -> None:
         Input(ids.REAPPLY, "data"), State(ids.MEMBERS_STORE, "data"),
         State(ids.CORRECTIONS_STORE, "data"), prevent_initial_call=True)
     def _reapply(reapply, data, corrections):
-        if not filename_of(data):
-            return no_update, no_update
+        sent = reapply.get("message") if isinstance(reapply, dict) else None
+        if not filename_of(data):   # the sample is shown: they wait for the next list
+            return no_update, (f"{sent} " if isinstance(sent, str) else "") + (
+                "Elles seront appliquées à la prochaine liste envoyée.")
         try:
             resolved, corrected = apply_corrections(read_store(data), corrections_in(corrections))
         except ValueError:
             return no_update, no_update
-        sent = reapply.get("message") if isinstance(reapply, dict) else None
         told = (f"Dans « {filename_of(data)} », "
                 + (_plural(corrected, "ligne corrigée", "lignes corrigées") if corrected
                    else "aucune ligne ne porte le nom d'une de ces corrections") + ".")
@@ -263,13 +283,15 @@ def register(app) -> None:
         return (to_store(resolved, source_of(data)) if corrected else no_update), message
 
     @app.callback(Output(ids.REPORT, "children"), Output(ids.REPORT_BOX, "hidden"),
-                  Output(ids.REPORT_ALL, "options"), Input(ids.MEMBERS_STORE, "data"))
-    def _report(data):
+                  Output(ids.REPORT_ALL, "options"), Input(ids.MEMBERS_STORE, "data"),
+                  Input(ids.REPORT_ALL, "value"))
+    def _report(data, show_all):
         source = source_of(data)
         if not source:
             return None, True, []
         resolved = from_store(data)
-        return upload_report(resolved, source), False, show_all_options(resolved)
+        return (upload_report(resolved, source, isinstance(show_all, list) and "all" in show_all),
+                False, show_all_options(resolved))
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
@@ -296,12 +318,13 @@ def register(app) -> None:
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
         Output(ids.CORRECTIONS_STORE, "data", allow_duplicate=True),
+        Output(ids.UPLOAD_MESSAGE, "children", allow_duplicate=True),
         Input({"type": ids.FIX, "row": ALL}, "value"),
         State(ids.MEMBERS_STORE, "data"), State(ids.CORRECTIONS_STORE, "data"),
         prevent_initial_call=True)
     def _fix(_values, data, corrections):
         if not filename_of(data) or not isinstance(ctx.inputs_list[0], list):
-            return no_update, no_update
+            return no_update, no_update, no_update
         choices = {item["id"]["row"]: item.get("value") for item in ctx.inputs_list[0]
                    if isinstance(item, dict) and isinstance(item.get("id"), dict)
                    and isinstance(item["id"].get("row"), int)
@@ -309,8 +332,9 @@ def register(app) -> None:
         try:
             decided = decide_rows(data, corrections, choices)
         except ValueError:   # a store this version did not write: nothing to decide on
-            return no_update, no_update
-        return decided if decided else (no_update, no_update)
+            return no_update, no_update, no_update
+        # The message of the upload (its counts) is out of date: the report has the counts.
+        return (*decided, "") if decided else (no_update, no_update, no_update)
 
     @app.callback(
         Output({"type": ids.FIX, "row": MATCH}, "options"),
