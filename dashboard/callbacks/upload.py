@@ -210,8 +210,8 @@ def search_options(text, value, options: list, first: list) -> list[dict]:
     "ignore". With nothing typed, what the row offered first."""
     valid = [o for o in first if isinstance(o, dict) and isinstance(o.get("value"), str)
              and o["value"] != IGNORE]
-    kept = [o for o in options if isinstance(o, dict) and o.get("value") == value
-            and value != IGNORE]
+    kept = [o for o in options if isinstance(o, dict) and isinstance(value, str)
+            and value != IGNORE and o.get("value") == value]
     # Nothing typed (the menu empties its search when a choice is made): what the row offered.
     typed = text.strip() if isinstance(text, str) else ""
     found = [candidate_option(c, text) for c in search_units(typed)] if typed else []
