@@ -6,10 +6,11 @@ by hand, they are saved as a small table (the corrections file), and re-applied 
 that has the same name again, whatever its case, accents or punctuation ("CD 62", "cd62" is
 not the same; "Cd 62" is).
 
-A name may be a homonym ("Saint-Denis"): a correction also remembers what the resolver had
-found when the person decided ("Au lieu de"). When, in a later list, the resolver places the row
-without a doubt on another unit (the row now has a département, a code), the correction is not
-forced on it: the row is left to a person, with both. A wrong match is worse than a fix to redo.
+A name may be a homonym ("Saint-Denis"), so a correction is never forced on a row that says
+otherwise: when its unit does not fit the type, département, région or code the row gives, or
+when the resolver now places the row without a doubt elsewhere than it did when the person
+decided (a correction remembers that unit: "Au lieu de"), the row is left to a person, with
+both units. A wrong match is worse than a fix to redo.
 
 The corrections file is a member list too (read by geodata.reading, with all its checks): its
 name column is "Nom dans la liste", its level "Niveau", its code "Code officiel"; what makes it
