@@ -84,7 +84,10 @@ def slug(text: str) -> str:
 def file_name(stem_parts: list[str], extension: str, today: date | None = None) -> str:
     """'adherents-hauts-de-france-2026-11-28.csv'."""
     today = today or date.today()
-    parts = ["adherents"] + [slug(p) for p in stem_parts if p] + [today.isoformat()]
+    stems = [slug(p) for p in stem_parts if p and slug(p)]
+    if stems and stems[0].startswith("adherents"):   # a list already named so: not twice
+        stems[0] = stems[0].removeprefix("adherents").strip("-")
+    parts = ["adherents"] + [stem for stem in stems if stem] + [today.isoformat()]
     return "-".join(parts) + "." + extension
 
 

@@ -85,6 +85,9 @@ def list_panel() -> html.Div:
                             className="secondary"),
                 html.Button("Oublier", id=ids.FORGET_CORRECTIONS, className="secondary",
                             title="Ne plus reprendre ces corrections")]),
+            html.P("Téléchargez-les pour corriger la liste de l'an prochain : sans la case "
+                   "ci-dessous, elles sont effacées à la fermeture de l'onglet.",
+                   className="hint"),
         ]),
         dcc.Checklist(id=ids.KEEP, value=[], persistence=True, persistence_type="local",
                       className="keep", options=[{"value": "keep", "label": (

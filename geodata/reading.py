@@ -1076,6 +1076,7 @@ def _number_text(value: int | float, number_format: str | None) -> str:
 ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+ODS_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 # The value of a cell without displayed text, by its type.
 ODS_VALUES = {"float": "value", "percentage": "value", "currency": "value",
               "date": "date-value", "time": "time-value", "boolean": "boolean-value"}
@@ -1104,12 +1105,13 @@ class _OdsSheet:
     blank_rows: int = 0         # blank rows read and not yet kept (kept when a row follows)
     non_blank: int = 0
     too_big: MemberFileError | None = None   # raised if this sheet is the one to read
+    hidden: bool = False
 
 
 def _read_ods(data: bytes, filename: str | None, wanted: str | None = None) -> _Workbook:
     """The cells of the sheet asked for, else of the first sheet with a name column (as for
-    an .xlsx; hidden sheets are not told apart). A sheet too big to read is refused only if it
-    is the one to read."""
+    an .xlsx: visible sheets first). A sheet too big to read is refused only if it is the one
+    to read."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             content = archive.read("content.xml")   # its size is bounded by _ods_kind
@@ -1121,7 +1123,8 @@ def _read_ods(data: bytes, filename: str | None, wanted: str | None = None) -> _
     if wanted is not None and wanted not in sheets:
         raise UnknownSheetError(filename, wanted, list(sheets))
     try:
-        chosen, named = _chosen_sheet({title: sheet.grid for title, sheet in sheets.items()},
+        in_order = sorted(sheets.items(), key=lambda item: item[1].hidden)
+        chosen, named = _chosen_sheet({title: sheet.grid for title, sheet in in_order},
                                       wanted, filename)
     except EmptyFileError:   # nothing readable: say why, if a sheet was too big to read
         raise next((sheet.too_big for sheet in sheets.values() if sheet.too_big), None) \
@@ -1137,16 +1140,24 @@ def _ods_sheets(content: bytes, filename: str | None) -> dict[str, _OdsSheet]:
     """Every sheet's cells, as _sheet_grid gives an .xlsx's; a table inside a cell is not a
     sheet and is not read."""
     sheets: dict[str, _OdsSheet] = {}
+    hidden_styles: set[str] = set()   # the styles of hidden sheets (written before the sheets)
+    style: str | None = None
     sheet, depth, kept_rows, kept_cells = _OdsSheet(), 0, 0, 0
     cells: list[str] = []
     blank_cells = column = row_repeat = 0
     for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
         tag = element.tag
+        if tag == ODS_STYLE + "style" and event == "start":
+            style = element.get(ODS_STYLE + "name")
+        elif tag == ODS_STYLE + "table-properties" and event == "end" \
+                and element.get(ODS_TABLE + "display") == "false":
+            hidden_styles.add(style)
         if tag == ODS_TABLE + "table":
             depth += 1 if event == "start" else -1
             if event == "start" and depth == 1:
                 name = element.get(ODS_TABLE + "name") or f"Feuille {len(sheets) + 1}"
-                sheet = sheets[_unique(name, sheets)] = _OdsSheet()
+                sheet = sheets[_unique(name, sheets)] = _OdsSheet(
+                    hidden=element.get(ODS_TABLE + "style-name") in hidden_styles)
             continue
         if depth != 1:
             continue

@@ -9,7 +9,12 @@ from xml.sax.saxutils import escape
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 NAMESPACES = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-              'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+              'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+              'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"')
+# The style LibreOffice gives a hidden sheet.
+HIDDEN_STYLE = ('<office:automatic-styles><style:style style:name="ta2" style:family="table">'
+                '<style:table-properties table:display="false"/></style:style>'
+                "</office:automatic-styles>")
 # What LibreOffice writes after the last row of every sheet: the empty rest of the sheet.
 EMPTY_REST = ('<table:table-row table:number-rows-repeated="1048500"><table:table-cell '
               'table:number-columns-repeated="1024"/></table:table-row>')
@@ -31,14 +36,17 @@ def rows_xml(rows: list[list]) -> str:
                    for row in rows)
 
 
-def ods_bytes(sheets: dict[str, list[list] | str], encrypted: bool = False) -> bytes:
-    """A workbook of these sheets: rows of values, or the raw XML of a sheet's rows."""
+def ods_bytes(sheets: dict[str, list[list] | str], encrypted: bool = False,
+              hidden: tuple[str, ...] = ()) -> bytes:
+    """A workbook of these sheets: rows of values, or the raw XML of a sheet's rows; the
+    sheets named in hidden are hidden."""
     tables = "".join(
-        f'<table:table table:name="{escape(name)}">'
+        f'<table:table table:name="{escape(name)}"'
+        + (' table:style-name="ta2"' if name in hidden else "") + ">"
         + (rows if isinstance(rows, str) else rows_xml(rows) + EMPTY_REST) + "</table:table>"
         for name, rows in sheets.items())
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NAMESPACES} '
-               f'office:version="1.3"><office:body><office:spreadsheet>{tables}'
+               f'office:version="1.3">{HIDDEN_STYLE}<office:body><office:spreadsheet>{tables}'
                "</office:spreadsheet></office:body></office:document-content>")
     encryption = ('<manifest:encryption-data manifest:checksum-type="SHA256"/>'
                   if encrypted else "")

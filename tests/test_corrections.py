@@ -370,6 +370,14 @@ def test_a_libreoffice_list_reads_like_an_excel_one():
     assert resolved[S.CODE].tolist() == ["59350", "01001", "93048"]
 
 
+def test_a_hidden_libreoffice_sheet_is_read_after_the_visible_ones():
+    raw = ods_bytes({"Archive": [["Nom"], ["Roubaix"]], "Adhérents": [["Nom"], ["Lille"]]},
+                    hidden=("Archive",))
+    table = read_members(raw, filename="a.ods")
+    assert table.sheet == "Adhérents" and table.rows[S.INPUT_NAME].tolist() == ["Lille"]
+    assert table.sheets == ["Adhérents", "Archive"]
+
+
 def test_a_libreoffice_cell_reads_as_it_shows():
     rows = ('<table:table-row><table:table-cell office:value-type="string"><text:p>Nom'
             '</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>'
@@ -439,3 +447,14 @@ def test_other_files_are_named_with_the_formats_read():
     with pytest.raises(MemberFileError) as error:
         read_members(b"%PDF-1.4\n" + b"x" * 100, filename="liste.pdf")
     assert "document PDF" in str(error.value) and "LibreOffice (.ods)" in str(error.value)
+
+
+def test_the_resolved_list_of_a_list_named_adherents_is_not_named_twice():
+    from datetime import date
+
+    from dashboard.labels import file_name
+    day = date(2026, 11, 29)
+    assert file_name(["adherents_2025", "rapproche"], "csv", day) == \
+        "adherents-2025-rapproche-2026-11-29.csv"
+    assert file_name(["Liste RTES", "rapproche"], "csv", day) == \
+        "adherents-liste-rtes-rapproche-2026-11-29.csv"
