@@ -92,6 +92,8 @@ def create_app() -> Dash:
                compress=True,  # gzip/brotli: the first load is a third of its raw size
                update_title="Mise à jour…",
                on_error=guards.callback_failed)  # logged; never an HTTP 500 for the page
+    # The page is in French (screen readers, hyphenation, the browser's translation offer).
+    app.index_string = app.index_string.replace("<html>", '<html lang="fr">', 1)
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.layout = layout.create_layout
     callbacks.register(app)

@@ -11,6 +11,7 @@ DEPARTEMENT = "filter-departement"
 SEARCH = "filter-search"
 RESET = "filter-reset"
 MAP = "map"
+MAP_DESCRIPTION = "map-description"    # the map's text alternative
 TABLE = "member-table"
 DETAIL = "member-detail"
 UPLOAD = "upload"

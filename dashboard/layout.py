@@ -8,7 +8,7 @@ from geodata import REGION, get_reference
 from geodata.kinds import KIND_LABELS, KINDS
 from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too_large_template
 
-from . import ids
+from . import ids, plotly_fr
 from .labels import LIST_UNCHANGED
 from .offline import configure_offline
 from .state import ALL_REGIONS
@@ -173,9 +173,9 @@ GRID_LOCALE = {
 def create_layout() -> html.Div:
     graph_config = {
         **configure_offline(),
+        **plotly_fr.config(),
         "displaylogo": False,
-        "locale": "fr",
-        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendChartToCloud"],
         "toImageButtonOptions": {"format": "png", "filename": "adherents", "width": 1400,
                                  "height": 1100, "scale": 1},
     }
@@ -191,9 +191,13 @@ def create_layout() -> html.Div:
                                                     export_panel()]),
             html.Section(className="main", children=[
                 report_box(),
-                dcc.Loading(type="circle", delay_show=400, children=dcc.Graph(
-                    id=ids.MAP, config=graph_config, className="map",
-                    responsive=True, style={"height": "72vh", "minHeight": "420px"})),
+                # A figure with its text alternative (what the map shows, in words).
+                html.Figure(className="map-figure", children=[
+                    dcc.Loading(type="circle", delay_show=400, children=dcc.Graph(
+                        id=ids.MAP, config=graph_config, className="map",
+                        responsive=True, style={"height": "72vh", "minHeight": "420px"})),
+                    html.Figcaption(id=ids.MAP_DESCRIPTION, className="visually-hidden"),
+                ]),
                 html.Div(className="below-map", children=[
                     html.Div(className="table-box", children=[
                         html.H2("Adhérents de la sélection"), member_grid()]),

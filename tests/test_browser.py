@@ -252,3 +252,14 @@ def test_clicking_a_legend_entry_unticks_its_kind(driver, server):
     box.click()  # ticking the box back brings them back on the map and in its legend
     wait_for(lambda: total(driver) == "37 adhérents", message="communes back")
     wait_for(lambda: "commune" in drawn_kinds(driver), message="communes drawn again")
+
+
+def test_the_page_and_its_map_speak_french_without_a_cloud_button(driver, server):
+    open_page(driver, server)
+    assert driver.execute_script("return document.documentElement.lang") == "fr"
+    titles = driver.execute_script(
+        "return [...document.querySelectorAll('.modebar-btn')].map(b => b.dataset.title)")
+    assert "Zoom avant" in titles and "Télécharger la carte (PNG)" in titles
+    assert not [t for t in titles if "Share" in t or "Zoom in" in t or "cloud" in t.lower()]
+    caption = driver.find_element("id", "map-description").get_attribute("textContent")
+    assert caption.startswith("Carte des collectivités adhérentes en France : 37 adhérents")

@@ -221,3 +221,14 @@ def test_modebar_png_is_named_after_the_selection():
     assert options["filename"].startswith("adherents-hauts-de-france-commune-")
     assert (options["width"], options["height"]) == (1400, 1100)
     assert base["toImageButtonOptions"].get("filename") is None  # the base is not modified
+
+
+def test_the_map_is_told_in_words(sample):
+    from dashboard.views import map_description
+    state = FilterState(region="32")
+    text = map_description(select(sample, state), state)
+    assert text.startswith("Carte des collectivités adhérentes en région Hauts-de-France : ")
+    assert "1 département et 1 commune" in text
+    nothing = FilterState(query="zzz")
+    assert map_description(select(sample, nothing), nothing).endswith(
+        "(recherche « zzz ») : aucune collectivité adhérente dans cette sélection.")

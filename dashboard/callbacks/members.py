@@ -6,7 +6,7 @@ from .. import ids
 from ..member_store import from_store, list_label
 from ..selection import select
 from ..table import grid_columns, grid_rows
-from ..views import detail_card, header_counts
+from ..views import detail_card, header_counts, map_description
 from .filters import filter_inputs, state_of
 
 
@@ -22,12 +22,14 @@ def register(app) -> None:
     @app.callback(
         Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
         Output(ids.HEADER_COUNTS, "children"), Output(ids.LIST_LABEL, "children"),
+        Output(ids.MAP_DESCRIPTION, "children"),
         *filter_inputs(), Input(ids.MEMBERS_STORE, "data"))
     def _table(region, kinds, departement, query, data):
         members = from_store(data)
-        chosen = select(members, state_of(region, kinds, departement, query))
+        state = state_of(region, kinds, departement, query)
+        chosen = select(members, state)
         return (grid_rows(chosen), grid_columns(members), header_counts(chosen),
-                list_label(data))
+                list_label(data), map_description(chosen, state))
 
     @app.callback(Output(ids.SELECTED_STORE, "data"), Input(ids.TABLE, "selectedRows"),
                   prevent_initial_call=True)
