@@ -166,8 +166,8 @@ def _write(path: Path, data: bytes, force: bool, hint: str) -> None:
 
 def export_one(members, state: FilterState, fmt: str, size: str, dpi: int, table: bool,
                output: Path, force: bool = False,
-               hint: str = "choisissez un autre nom avec -o.") -> Path:
-    figure = map_figure(members, state)
+               hint: str = "choisissez un autre nom avec -o.", sample: bool = False) -> Path:
+    figure = map_figure(members, state, sample=sample)
     shown = select(members, state)
     # export_map checks the bytes (signature, size) before anything is written.
     data = export_map(figure, fmt, size, dpi, members=shown if table and fmt == "pdf" else None)
@@ -233,16 +233,18 @@ def _export(args) -> int:
         mapped = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
         regions = [None] + sorted(set(mapped[mapped[S.KIND].isin(kinds)][S.REGION]) - {""})
         states = [FilterState(region=code, kinds=kinds) for code in regions]
-        paths = [args.all_regions / selection_file_name(state, fmt, today) for state in states]
+        paths = [args.all_regions / selection_file_name(state, fmt, today, size)
+                 for state in states]
         hint = "choisissez un autre dossier."
     else:
         states = [FilterState(region=region, kinds=kinds)]
-        paths = [args.output or Path(selection_file_name(states[0], fmt, today))]
+        paths = [args.output or Path(selection_file_name(states[0], fmt, today, size))]
         hint = "choisissez un autre nom avec -o."
     check_outputs(paths, args.force, hint)
 
     for state, path in zip(states, paths):
-        export_one(members, state, fmt, size, dpi, args.table, path, args.force, hint)
+        export_one(members, state, fmt, size, dpi, args.table, path, args.force, hint,
+                   sample=not args.members)
         print(f"écrit : {path}")
     if args.all_regions:
         print(f"{len(paths)} cartes écrites dans {args.all_regions}.")

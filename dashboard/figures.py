@@ -47,7 +47,7 @@ from geodata.levels import OVERSEAS_REGIONS
 
 from . import basemap
 from .hover import hover_texts
-from .labels import map_subtitle, map_title, state_title
+from .labels import SAMPLE_MARK, map_subtitle, map_title, state_title
 from .legend import LEGEND, MARKER_DRAW_ORDER, MARKER_OUTLINE
 from .selection import check_kinds, check_region, count_by_kind, select, select_members
 from .state import FilterState
@@ -380,12 +380,15 @@ def map_spec(members: pd.DataFrame, region: str | None = None, *,
     return draw_map(shown, region, kinds, title or map_title(region), show_epci_outlines)
 
 
-def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None
-               ) -> dict:
+def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None,
+               sample: bool = False) -> dict:
     """The map of a filter state as a figure dict, the selected member ringed where it is
-    drawn (the dashboard's map, and every export of it)."""
+    drawn (the dashboard's map, and every export of it); sample: the members are the embedded
+    sample, which the subtitle says (labels.SAMPLE_MARK)."""
     shown = select(members, state)
-    figure = draw_map(shown, state.region, state.kinds, state_title(state))
+    figure = draw_map(shown, state.region, state.kinds, state_title(state), query=state.query)
+    if sample:
+        figure["layout"]["title"]["subtitle"]["text"] += f" ({SAMPLE_MARK})"
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure
     target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
@@ -402,7 +405,7 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
 
 
 def draw_map(shown: pd.DataFrame, region: str | None, kinds: tuple[str, ...], title: str,
-             show_epci_outlines: bool = True) -> dict:
+             show_epci_outlines: bool = True, query: str = "") -> dict:
     """The figure dict of members already selected for the view (see dashboard.selection)."""
     counts = count_by_kind(shown)
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
@@ -425,7 +428,7 @@ def draw_map(shown: pd.DataFrame, region: str | None, kinds: tuple[str, ...], ti
         traces += _panel_traces(panel, hovers, counts, legend,
                                 show_epci_outlines and region is not None, scale)
 
-    layout = _layout(region, title, map_subtitle(len(shown), kinds), bool(counts))
+    layout = _layout(region, title, map_subtitle(len(shown), kinds, query), bool(counts))
     for panel in panels:
         layout[panel.geo] = _geo_layout(panel)
         if panel.frame is not None:

@@ -48,8 +48,9 @@ def state_title(state: FilterState) -> str:
     return map_title(state.region, state.departement)
 
 
-def map_subtitle(count: int, kinds: tuple[str, ...]) -> str:
-    """'12 collectivités adhérentes : communes, métropoles' (kinds named when not all)."""
+def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "") -> str:
+    """'12 collectivités adhérentes : communes, métropoles — recherche « lille »' (kinds named
+    when not all; an empty selection says among what it is empty)."""
     if count == 0:
         subtitle = "Aucune collectivité adhérente"
     elif count == 1:
@@ -57,7 +58,10 @@ def map_subtitle(count: int, kinds: tuple[str, ...]) -> str:
     else:
         subtitle = f"{count} collectivités adhérentes"
     if tuple(kinds) != KINDS:
-        subtitle += " : " + ", ".join(KIND_LABELS[kind].lower() for kind in kinds)
+        named = ", ".join(KIND_LABELS[kind].lower() for kind in kinds) or "aucun type choisi"
+        subtitle += (" parmi les " if count == 0 and kinds else " : ") + named
+    if query:
+        subtitle += f" — recherche « {query} »"
     return subtitle
 
 
@@ -91,10 +95,16 @@ def file_name(stem_parts: list[str], extension: str, today: date | None = None) 
     return "-".join(parts) + "." + extension
 
 
-def selection_file_name(state: FilterState, extension: str, today: date | None = None) -> str:
-    """The file name of an export or download of a selection (dashboard and command line)."""
-    return file_name(selection_label(state), extension, today)
+def selection_file_name(state: FilterState, extension: str, today: date | None = None,
+                        size: str | None = None) -> str:
+    """The file name of an export or download of a selection (dashboard and command line);
+    the page size when it is not the screen's, so that an A4 and a screen PNG differ."""
+    sized = [size] if size and size != "screen" else []
+    return file_name(selection_label(state) + sized, extension, today)
 
+
+# On every map of the embedded sample (screen and exports): it is not the network's list.
+SAMPLE_MARK = "échantillon — liste partielle"
 
 # Said after every refused upload (by the server or, before sending, by the browser).
 LIST_UNCHANGED = "La liste affichée n'a pas changé."

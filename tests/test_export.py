@@ -79,7 +79,7 @@ def test_pdf_a4_landscape_with_the_member_table(hdf_figure, members):
 
 def test_dashboard_export_names_the_file_after_the_selection(members):
     payload, message = exports.export_file(members, FilterState(region="32"), "pdf", "a4", True)
-    assert re.fullmatch(r"adherents-hauts-de-france-\d{4}-\d{2}-\d{2}\.pdf", payload["filename"])
+    assert re.fullmatch(r"adherents-hauts-de-france-a4-\d{4}-\d{2}-\d{2}\.pdf", payload["filename"])
     assert payload["filename"] in message
 
 

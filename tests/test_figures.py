@@ -397,3 +397,36 @@ def test_topojson_files_plotly_asks_for_are_served(national):
     for name in offline.TOPOJSON_NAMES:
         topology = json.loads((offline.TOPOJSON_DIR / f"{name}.json").read_text())
         assert topology == offline.empty_topology()
+
+
+@pytest.mark.parametrize("count, kinds, query, expected", [
+    (0, ("commune",), "", "Aucune collectivité adhérente parmi les communes"),
+    (3, ("commune", "metropole"), "lille",
+     "3 collectivités adhérentes : communes, métropoles — recherche « lille »"),
+    (1, KINDS, "", "1 collectivité adhérente"),
+])
+def test_the_subtitle_says_what_the_selection_is(count, kinds, query, expected):
+    from dashboard.labels import map_subtitle
+    assert map_subtitle(count, kinds, query) == expected
+
+
+def test_a_screen_and_an_a4_export_get_different_names():
+    from datetime import date
+
+    from dashboard.labels import selection_file_name
+    from dashboard.state import FilterState
+    day = date(2026, 11, 29)
+    state = FilterState(region="32")
+    names = {selection_file_name(state, "png", day, size) for size in ("screen", "a4", "a3")}
+    assert names == {"adherents-hauts-de-france-2026-11-29.png",
+                     "adherents-hauts-de-france-a4-2026-11-29.png",
+                     "adherents-hauts-de-france-a3-2026-11-29.png"}
+
+
+def test_a_map_of_the_embedded_sample_says_it_is_a_partial_sample(sample):
+    from dashboard.figures import map_figure
+    from dashboard.state import FilterState
+    marked = map_figure(sample, FilterState(), sample=True)["layout"]["title"]["subtitle"]["text"]
+    assert marked.endswith("(échantillon — liste partielle)")
+    plain = map_figure(sample, FilterState())["layout"]["title"]["subtitle"]["text"]
+    assert "échantillon" not in plain

@@ -23,11 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
-                with_table: bool) -> tuple[dict | None, str]:
+                with_table: bool, sample: bool = False) -> tuple[dict | None, str]:
     """(dcc.Download payload, French message) of the map of the current selection."""
     # Values from the browser: anything else than text reads as an unknown format or size.
     fmt, size = (value if isinstance(value, str) else "" for value in (fmt, size))
-    figure = map_figure(members, state)
+    figure = map_figure(members, state, sample=sample)
     shown = select(members, state) if with_table and fmt == "pdf" else None
     try:
         data = export_map(figure, fmt, size, members=shown)
@@ -37,7 +37,7 @@ def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
         log.exception("export failed")
         return None, ("L'export a échoué (le navigateur de rendu ne répond pas). Réessayez ; "
                       "le bouton « appareil photo » de la carte permet un PNG en attendant.")
-    name = selection_file_name(state, fmt)
+    name = selection_file_name(state, fmt, size=size)
     return dcc.send_bytes(data, name), f"Carte exportée : {name}"
 
 
@@ -66,7 +66,7 @@ def register(app) -> None:
             return no_update, no_update
         payload, message = export_file(
             from_store(data), state_of(region, kinds, departement, query), fmt, size,
-            isinstance(table, list) and "table" in table)
+            isinstance(table, list) and "table" in table, sample=filename_of(data) is None)
         return (payload or no_update), message
 
     @app.callback(

@@ -7,7 +7,7 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 from .. import ids
 from ..figures import map_figure
 from ..labels import selection_file_name
-from ..member_store import from_store
+from ..member_store import filename_of, from_store
 from ..state import FilterState
 from .filters import filter_inputs, state_of
 
@@ -41,7 +41,7 @@ def register(app) -> None:
         *filter_inputs(), Input(ids.MEMBERS_STORE, "data"), Input(ids.SELECTED_STORE, "data"))
     def _map(region, kinds, departement, query, data, selected):
         return map_figure(from_store(data), state_of(region, kinds, departement, query),
-                          selected)
+                          selected, sample=filename_of(data) is None)
 
     @app.callback(Output(ids.MAP, "config"), *filter_inputs(), State(ids.MAP, "config"))
     def _config(region, kinds, departement, query, config):
