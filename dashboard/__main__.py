@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--format", default=None,
                         help="png, svg ou pdf (défaut : d'après l'extension de -o, sinon png)")
     export.add_argument("--size", default="a4",
-                        help="screen, a4 ou a3 (paysage ; défaut : a4)")
+                        help=f"{', '.join(SIZES)} (défaut : a4, paysage)")
     export.add_argument("--dpi", default=str(DEFAULT_DPI),
                         help=f"résolution des PNG imprimables (défaut : {DEFAULT_DPI} ; au plus "
                              f"{max_dpi('a4')} en A4, {max_dpi('a3')} en A3)")

@@ -1,4 +1,5 @@
-"""Map images for publications: PNG (screen, A4 or A3 at 300 dpi), SVG and PDF.
+"""Map images for publications: PNG (screen, 16:9 slide, A4 or A3 in both orientations at
+300 dpi), SVG and PDF.
 
 Rendering is done by kaleido driving Debian's Chromium, offline (local topojson, no MathJax),
 in one long-lived session reused between exports. A PDF can carry the member list of the
@@ -55,11 +56,17 @@ class PageSize:
 
 
 # A4 landscape is 297 x 210 mm: 3508 x 2480 px at 300 dpi; A3 is 420 x 297 mm: 4960 x 3508.
+# A slide is 16:9, as presentation software makes them (1920 x 1080 px at 96 dpi).
 SIZES = {
     "screen": PageSize("écran", 1400, 1000, 96),
+    "slide": PageSize("diapositive 16:9", 1920, 1080, 96),
     "a4": PageSize("A4 paysage", 1754, 1240, 150),
+    "a4-portrait": PageSize("A4 portrait", 1240, 1754, 150),
     "a3": PageSize("A3 paysage", 2480, 1754, 150),
+    "a3-portrait": PageSize("A3 portrait", 1754, 2480, 150),
 }
+# Sizes drawn as on a screen, pixel for pixel (no print resolution).
+SCREEN_SIZES = ("screen", "slide")
 DEFAULT_DPI = 300
 MIN_DPI, MAX_DPI = 30, 1200
 # Chromium draws no canvas above 2**28 pixels (16384²): past it, the image plotly.js asks for
@@ -78,10 +85,10 @@ def check_dpi(dpi: int, size: str | None = None) -> None:
     """Refuse a resolution out of range, or too high for a PNG of this size (a4, a3)."""
     if not MIN_DPI <= dpi <= MAX_DPI:
         raise ExportError(f"Résolution {dpi} dpi hors limites ({MIN_DPI} à {MAX_DPI}).")
-    if size in SIZES and size != "screen" and dpi > max_dpi(size):
+    if size in SIZES and size not in SCREEN_SIZES and dpi > max_dpi(size):
         width, height = SIZES[size].pixels(dpi)
         allowed = ", ".join(f"{MIN_DPI} à {max_dpi(name)} dpi en {page.label}"
-                            for name, page in SIZES.items() if name != "screen")
+                            for name, page in SIZES.items() if name not in SCREEN_SIZES)
         raise ExportError(
             f"Une image PNG {SIZES[size].label} à {dpi} dpi ferait {width} × {height} pixels, "
             f"plus que Chromium ne sait dessiner. Résolutions possibles : {allowed}.")
@@ -202,7 +209,7 @@ def for_print(figure: go.Figure, size: str) -> go.Figure:
     A4 and A3 images are laid out at 150 CSS px per inch (for exact 300 dpi pixel counts),
     where the figure's sizes, made for a screen, would print too small.
     """
-    if size == "screen":
+    if size in SCREEN_SIZES:
         return figure
     factor = SIZES[size].css_dpi / 96
     return go.Figure(_scaled(figure.to_plotly_json(), factor))
@@ -220,13 +227,13 @@ def export_map(figure: go.Figure | dict, fmt: str = "png", size: str = "screen",
     page = SIZES[size]
     if fmt == "png":
         check_dpi(dpi, size)
-        scale = 1 if size == "screen" else page.scale_for(dpi)
+        scale = 1 if size in SCREEN_SIZES else page.scale_for(dpi)
         png = renderer.render(for_print(figure, size), "png", page.width, page.height, scale)
-        return png if size == "screen" else _with_png_dpi(png, dpi)
+        return png if size in SCREEN_SIZES else _with_png_dpi(png, dpi)
     if fmt == "svg":
         return renderer.render(for_print(figure, size), "svg", page.width, page.height, 1)
     # PDF: the page in points is the CSS size at 96 dpi; the layout is drawn at page size.
-    scale = 96 / page.css_dpi if size != "screen" else 1
+    scale = 96 / page.css_dpi if size not in SCREEN_SIZES else 1
     pdf = renderer.render(figure, "pdf", page.width * scale, page.height * scale, 1)
     if members is not None and len(members):
         pdf = _append_pages(pdf, [renderer.render(t, "pdf", page.width * scale,

@@ -9,6 +9,7 @@ from geodata.kinds import KIND_LABELS, KINDS
 from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too_large_template
 
 from . import ids, plotly_fr
+from .export import DEFAULT_DPI, SIZES
 from .labels import LIST_UNCHANGED
 from .offline import configure_offline
 from .state import ALL_REGIONS
@@ -130,9 +131,9 @@ def export_panel() -> html.Div:
             {"label": "PNG", "value": "png"}, {"label": "SVG", "value": "svg"},
             {"label": "PDF", "value": "pdf"}]),
         dcc.Dropdown(id=ids.EXPORT_SIZE, value="screen", clearable=False, options=[
-            {"label": "Taille écran", "value": "screen"},
-            {"label": "A4 paysage (300 dpi)", "value": "a4"},
-            {"label": "A3 paysage (300 dpi)", "value": "a3"}], labels=DROPDOWN_LABELS),
+            {"label": page.label[0].upper() + page.label[1:], "value": name}
+            for name, page in SIZES.items()], labels=DROPDOWN_LABELS),
+        html.P(f"Les PNG imprimables (A4, A3) sont à {DEFAULT_DPI} dpi.", className="hint"),
         dcc.Checklist(id=ids.EXPORT_TABLE, value=[], options=[
             {"label": "PDF : ajouter la liste des adhérents", "value": "table"}]),
         html.Button("Exporter la carte", id=ids.EXPORT_BUTTON),

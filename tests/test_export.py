@@ -51,6 +51,11 @@ def test_png_a3_and_screen_sizes(hdf_figure):
     assert png_size(export_map(hdf_figure, "png", "screen")) == (1400, 1000)
 
 
+def test_png_portrait_and_slide_sizes(hdf_figure):
+    assert png_size(export_map(hdf_figure, "png", "a4-portrait", 300)) == (2480, 3508)
+    assert png_size(export_map(hdf_figure, "png", "slide")) == (1920, 1080)
+
+
 def test_svg_is_vector_with_legend_text(hdf_figure):
     svg = export_map(hdf_figure, "svg", "a4").decode("utf-8")
     assert svg.lstrip().startswith("<svg")
