@@ -142,7 +142,8 @@ def test_all_regions_refuses_existing_files_before_rendering_then_replaces_them_
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["--size", "a5"], "--size « a5 » : valeur inconnue. Valeurs possibles : screen, slide, a4, a4-portrait, a3, a3-portrait."),
+    (["--size", "a5"], "--size « a5 » : valeur inconnue. Valeurs possibles : screen, slide, "
+                       "a4, a4-portrait, a3, a3-portrait."),
     (["--dpi", "trois-cents"], "résolution « trois-cents » : un nombre entier de dpi est attendu"),
     (["--format", "jpeg"], "--format « jpeg » : valeur inconnue"),
     (["--colour", "rouge"], "ligne de commande incorrecte"),
