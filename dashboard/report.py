@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from geodata import schema as S
 from geodata.corrections import IGNORE
+from geodata.gazetteer import Unit, gazetteer
 from geodata.levels import LEVELS
 
 from . import ids
@@ -71,10 +72,7 @@ def current_option(record: dict) -> dict | None:
     """The unit a row is placed on now, first in its menu (to confirm it, for a resemblance)."""
     if record[S.STATUS] not in (S.MATCHED, S.DUPLICATE) or not record[S.LEVEL]:
         return None
-    return candidate_option({"level": record[S.LEVEL], "code": record[S.CODE],
-                             "name": record[S.NAME], "kind": record[S.KIND],
-                             "departement": record[S.DEPARTEMENT]
-                             if record[S.LEVEL] in ("commune", "epci", "ept") else ""})
+    return candidate_option(gazetteer().candidate(Unit(record[S.LEVEL], record[S.CODE])))
 
 
 def fix_options(record: dict) -> list[dict]:

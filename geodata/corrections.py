@@ -223,9 +223,6 @@ def _column(table: MemberTable, header: str) -> list[str]:
 
 
 _LEVEL_OF_LABEL = {normalize(label): level for level, label in LEVEL_LABELS.items()}
-# A code's shape says its level, but for the few shapes two levels share (9 digits: EPCI or
-# EPT; 2 digits: département or région), where the Niveau column decides.
-_LEVELS_BY_SHAPE = (COMMUNE, EPCI, EPT, DEPARTEMENT, REGION)
 
 
 def _unit(level_text: str, code: str) -> Unit | None:
@@ -233,7 +230,7 @@ def _unit(level_text: str, code: str) -> Unit | None:
     a leading zero eaten by a spreadsheet comes back), or None when it exists nowhere. Where
     a code is two units (32: a département and a région), the Niveau column decides."""
     stated = _LEVEL_OF_LABEL.get(normalize(level_text))
-    units = units_of_code(code, (stated,) if stated else _LEVELS_BY_SHAPE)
+    units = units_of_code(code, (stated,)) if stated else units_of_code(code)
     return units[0] if units else None
 
 

@@ -421,14 +421,15 @@ def _zip_kind(data: bytes, filename: str | None) -> str:
                 _check_workbook_size(archive, filename)
                 return "xlsx"
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
+            if b"opendocument.spreadsheet" in mimetype:
+                _check_ods(archive, filename)
+                return "ods"
     # A part that is cut short, lies about its size or its compression fails.
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
             zlib.error) as exc:
         raise NotATableError(filename, "une archive zip abîmée ou incomplète") from exc
     if "xl/workbook.bin" in names:
         raise UnsupportedFormatError(filename, "xlsb")
-    if b"opendocument.spreadsheet" in mimetype:
-        return _ods_kind(data, filename)
     if any(name.startswith("word/") for name in names):
         raise NotATableError(filename, "un document Word")
     raise NotATableError(filename, "une archive zip")
@@ -1082,20 +1083,12 @@ ODS_VALUES = {"float": "value", "percentage": "value", "currency": "value",
               "date": "date-value", "time": "time-value", "boolean": "boolean-value"}
 
 
-def _ods_kind(data: bytes, filename: str | None) -> str:
-    """'ods', once the archive's size is known to be bounded (as for an .xlsx)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            manifest = (archive.read("META-INF/manifest.xml")
-                        if "META-INF/manifest.xml" in names else b"")
-            if b"encryption-data" in manifest:
-                raise UnsupportedFormatError(filename, "encrypted_ods")
-            _check_workbook_size(archive, filename)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
-            zlib.error) as exc:
-        raise NotATableError(filename, "une archive zip abîmée ou incomplète") from exc
-    return "ods"
+def _check_ods(archive: zipfile.ZipFile, filename: str | None) -> None:
+    """An .ods is read once its archive's size is known to be bounded (as for an .xlsx)."""
+    if b"encryption-data" in (archive.read("META-INF/manifest.xml")
+                              if "META-INF/manifest.xml" in archive.namelist() else b""):
+        raise UnsupportedFormatError(filename, "encrypted_ods")
+    _check_workbook_size(archive, filename)
 
 
 @dataclass

@@ -33,11 +33,10 @@ def report_frame(resolved: pd.DataFrame) -> pd.DataFrame:
     rules = resolved[S.RULE].map(S.RULE_LABELS).fillna("")
     reasons = [f"{rule[0].upper()}{rule[1:]}. {message}".strip() if rule else message
                for rule, message in zip(rules, resolved[S.MESSAGE], strict=True)]
-    by_person = resolved[S.RULE].isin(S.PERSON_RULES)
-    decisions = resolved[S.STATUS].map(S.STATUS_LABELS).str.capitalize().where(
-        ~by_person, resolved[S.STATUS].map(PERSON_DECISIONS))
+    by_person = resolved[S.STATUS].map(PERSON_DECISIONS).where(
+        resolved[S.RULE].isin(S.PERSON_RULES))
     frame = S.flat(resolved).assign(**{
-        S.STATUS: decisions.fillna(resolved[S.STATUS].map(S.STATUS_LABELS).str.capitalize()),
+        S.STATUS: by_person.fillna(resolved[S.STATUS].map(S.STATUS_LABELS).str.capitalize()),
         S.RULE: reasons,
         S.KIND: resolved[S.KIND].map(KIND_LABELS_SINGULAR).fillna(""),
         _DEPARTEMENT_NAME: resolved[S.DEPARTEMENT].map(ref.names(DEPARTEMENT)).fillna(""),

@@ -36,7 +36,7 @@ def search_units(text: str, limit: int = MAX_RESULTS) -> list[dict]:
     if not text:
         return []
     gaz = gazetteer()
-    units = _by_code(text) if _CODE.match(text) else []
+    units = units_of_code(text, NAME_LEVELS) if _CODE.match(text) else []
     # What the resolver makes of it ("CD 62", "CAPI", "Lille Métropole"), then its candidates.
     outcome = resolve_row({"row": 0, "input_name": text}, gaz, resemblance=False)
     # (Not its matches by name, which _by_words ranks, for a name still being typed.)
@@ -55,10 +55,6 @@ def search_units(text: str, limit: int = MAX_RESULTS) -> list[dict]:
                 " " + query, names.tolist(), scorer=fuzz.ratio, limit=limit,
                 score_cutoff=MIN_RESEMBLANCE)]
     return [gaz.candidate(unit) for unit in dict.fromkeys(units)][:limit]
-
-
-def _by_code(text: str) -> list[Unit]:
-    return units_of_code(text, NAME_LEVELS)
 
 
 def _by_words(query: str, limit: int) -> list[Unit]:

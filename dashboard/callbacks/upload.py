@@ -62,6 +62,13 @@ class Upload:
     reapply: bool = False             # corrections came alone: apply them to the list shown
 
 
+def shown_message(result: Upload):
+    """A list taken links to its report; files of which nothing was taken are a refusal."""
+    if result.members:
+        return [result.message, " ", html.A("Voir le rapport.", href=REPORT_LINK)]
+    return result.message if result.corrections else refusal(result.message)
+
+
 def refusal(message: str) -> html.Span:
     """A message saying the files sent were not taken (shown in red, scrolled into view)."""
     return html.Span(message, className="upload-error")
@@ -89,15 +96,10 @@ def read_uploads(files, corrections_data=None) -> Upload:
     lists, messages, sent = [], [], 0
     for file in files:
         filename = _name(file.get("filename"))
-        try:
-            table = read_members(_decoded(file.get("contents")), filename=filename)
-        except (ValueError, AttributeError, TypeError):
-            messages.append(f"Le fichier « {filename} » n'a pas pu être reçu. Réessayez.")
-            continue
-        except MemberFileError as exc:
-            messages.append(str(exc))
-            continue
-        if is_corrections_table(table):
+        table = _table_of(file.get("contents"), filename)
+        if isinstance(table, str):   # not read: why
+            messages.append(table)
+        elif is_corrections_table(table):
             found, notes = read_corrections(table)
             corrections, sent = merged(corrections, found), sent + len(found)
             messages += [f"« {filename} » : " + _plural(len(found), "correction lue",
@@ -126,17 +128,23 @@ def read_upload(contents, filename, sheet=None, corrections_data=None
                 ) -> tuple[dict | None, str]:
     """(store data, French message) for one uploaded member list; None when it cannot be
     read. sheet: the sheet of a workbook to read (default: the first with a name column)."""
-    filename = _name(filename)
+    table = _table_of(contents, _name(filename), sheet)
+    if isinstance(table, str):
+        return None, f"{table} {LIST_UNCHANGED}"
+    return _list_store(table, corrections_in(corrections_data))
+
+
+def _table_of(contents, filename: str, sheet=None) -> MemberTable | str:
+    """The table of an uploaded file, or the French message saying why it was not read."""
     try:
         raw = _decoded(contents)
     except (ValueError, AttributeError, TypeError):
-        return None, f"Le fichier « {filename} » n'a pas pu être reçu. Réessayez."
+        return f"Le fichier « {filename} » n'a pas pu être reçu. Réessayez."
     try:
-        table = read_members(raw, filename=filename, max_bytes=MAX_BYTES,
-                             sheet=sheet if isinstance(sheet, str) else None)
+        return read_members(raw, filename=filename, max_bytes=MAX_BYTES,
+                            sheet=sheet if isinstance(sheet, str) else None)
     except MemberFileError as exc:
-        return None, f"{exc} {LIST_UNCHANGED}"
-    return _list_store(table, corrections_in(corrections_data))
+        return str(exc)
 
 
 def _list_store(table: MemberTable, corrections) -> tuple[dict | None, str]:
@@ -258,9 +266,7 @@ def register(app) -> None:
                 result.corrections if result.corrections is not None else no_update,
                 {"count": count + 1, "message": result.message} if result.reapply
                 else no_update,
-                [result.message, " ", html.A("Voir le rapport.", href=REPORT_LINK)]
-                if result.members else refusal(result.message) if not result.corrections
-                else result.message)
+                shown_message(result))
 
     @app.callback(
         Output(ids.MEMBERS_STORE, "data", allow_duplicate=True),
