@@ -23,19 +23,34 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return chosen;
         },
 
-        /* On a phone the legend box would cover France: move it under the map (screen only;
-           exports keep the network's legend bottom-left). */
-        phoneLegend: function (figure) {
-            if (!figure || window.innerWidth > 600) {
-                return window.dash_clientside.no_update;
-            }
-            const graph = document.querySelector('#map .js-plotly-plot');
-            if (graph && window.Plotly) {
-                window.Plotly.relayout(graph, {
-                    'legend.orientation': 'h', 'legend.x': 0, 'legend.xanchor': 'left',
-                    'legend.y': -0.06, 'legend.yanchor': 'top', 'legend.font.size': 11,
-                    'title.font.size': 15, 'margin.b': 150});
-            }
+        /* The map's size in the page ([width, height], px), sent again after a resize: the
+           server draws a région view to fill it and places the names for it. */
+        mapSize: function () {
+            if (window._carteMapObserver) { return window.dash_clientside.no_update; }
+            let last = null;
+            let timer = null;
+            const send = function () {
+                const map = document.getElementById('map');
+                if (!map) { return; }
+                const size = [Math.round(map.clientWidth), Math.round(map.clientHeight)];
+                // Small changes (a scroll bar appearing) do not redraw the map.
+                if (size[0] && size[1] && (!last || Math.abs(size[0] - last[0]) > 24
+                                           || Math.abs(size[1] - last[1]) > 24)) {
+                    last = size;
+                    window.dash_clientside.set_props('map-size', {data: size});
+                }
+            };
+            // The figure around the graph: the graph itself is drawn anew while it loads.
+            const watch = function () {
+                const figure = document.querySelector('.map-figure');
+                if (!figure) { setTimeout(watch, 200); return; }   // not in the page yet
+                window._carteMapObserver = new ResizeObserver(function () {
+                    clearTimeout(timer);
+                    timer = setTimeout(send, 200);
+                });
+                window._carteMapObserver.observe(figure);
+            };
+            watch();
             return window.dash_clientside.no_update;
         },
 

@@ -27,6 +27,7 @@ from .export import (
     FORMATS,
     SIZES,
     ExportError,
+    canvas,
     check_dpi,
     export_map,
     max_dpi,
@@ -167,7 +168,7 @@ def _write(path: Path, data: bytes, force: bool, hint: str) -> None:
 def export_one(members, state: FilterState, fmt: str, size: str, dpi: int, table: bool,
                output: Path, force: bool = False,
                hint: str = "choisissez un autre nom avec -o.", sample: bool = False) -> Path:
-    figure = map_figure(members, state, sample=sample)
+    figure = map_figure(members, state, sample=sample, canvas=canvas(size))
     shown = select(members, state)
     # export_map checks the bytes (signature, size) before anything is written.
     data = export_map(figure, fmt, size, dpi, members=shown if table and fmt == "pdf" else None)

@@ -23,20 +23,19 @@ from shapely.ops import polylabel
 from geodata import get_reference, load_layer, memoized
 from geodata.levels import DEPARTEMENT, EPCI, EPT, OVERSEAS_REGIONS, REGION
 
+from .projection import projected_bounds, shaped, unproject
+
 DECIMALS_LIGHT = 3
 DECIMALS_FULL = 4
 NATIONAL_MARGIN = 0.02  # national view: margin around metropolitan France, share of its extent
 INSET_MARGIN = 0.06     # overseas and Paris insets
 VIEW_MARGIN = 0.06      # région view: margin around the région, share of its extent
-VIEW_ASPECT = 1.2       # région view: ground width / height of the view (REGION_SIZE's map)
-CLIP_MARGIN = 0.25      # région view: geometry kept around the view (room to pan a little)
+CLIP_MARGIN = 0.25      # région view: geometry kept around what shows (room to pan a little)
+# Région view: the proportions (width / height in pixels) of the subplot a view fills, in steps.
+DEFAULT_ASPECT = 1.2
+MIN_ASPECT, MAX_ASPECT, ASPECT_STEP = 0.4, 2.5, 0.02
 LEGEND_BOX = (0.3, 0.2)  # région view: share of the view's width, height the legend covers
 LABEL_MIN_AREA = 0.015  # région view: smallest département named, share of the view
-# Label placement, in px of a région view at its export size (REGION_SIZE).
-LABEL_VIEW_HEIGHT_PX = 880
-LABEL_CHAR_PX = 7.5
-LABEL_HALF_HEIGHT_PX = 7
-MARKER_REACH_PX = 9
 
 # Lambert-93 look: conic conformal, standard parallels 44° and 49°, central meridian 3° E.
 METROPOLE_PROJECTION = {"type": "conic conformal", "parallels": [44, 49], "rotation": {"lon": 3}}
@@ -117,22 +116,6 @@ def _ranges(box) -> dict:
             "lat_range": (round(miny, 3), round(maxy, 3))}
 
 
-def _widened(box, aspect: float) -> tuple[float, float, float, float]:
-    """The box grown on one axis so that its ground width / height is about `aspect`.
-
-    plotly.js clips a geo subplot to its lon/lat range box: a box with the figure's
-    proportions fills the figure with the faded surroundings instead of blank bands.
-    """
-    minx, miny, maxx, maxy = box
-    cos_lat = np.cos(np.radians((miny + maxy) / 2))
-    width, height = (maxx - minx) * cos_lat, maxy - miny
-    if width / height < aspect:
-        grow = (aspect * height - width) / cos_lat / 2
-        return minx - grow, miny, maxx + grow, maxy
-    grow = (width / aspect - height) / 2
-    return minx, miny - grow, maxx, maxy + grow
-
-
 # -- national view --------------------------------------------------------------------------------
 
 @memoized
@@ -203,27 +186,56 @@ def paris_scene() -> Scene:
 
 # -- région view ----------------------------------------------------------------------------------
 
-def _legend_room(view, region_shape) -> tuple[float, float, float, float]:
+def _legend_room(view, region_shape, aspect: float, projection: dict):
     """The view, taller at the bottom when the legend box (bottom left) would cover the région."""
-    minx, miny, maxx, maxy = view
+    (minx, maxx), (miny, maxy) = view
     legend = shapely.box(minx, miny, minx + LEGEND_BOX[0] * (maxx - minx),
                          miny + LEGEND_BOX[1] * (maxy - miny))
     if shapely.intersection(region_shape, legend).area < 0.002 * region_shape.area:
         return view
-    return _widened((minx, miny - LEGEND_BOX[1] * (maxy - miny), maxx, maxy), VIEW_ASPECT)
+    return shaped(projection, (minx, maxx), (miny - LEGEND_BOX[1] * (maxy - miny), maxy),
+                  aspect)
 
 
-@memoized
-def region_scene(region: str) -> Scene:
-    """One région in detail, with the départements around it generalised, faded and clipped."""
+def _shown_box(projection: dict, lon_range, lat_range):
+    """The lon/lat bounds of all plotly.js shows for a range: the bounding box of the projected
+    range, whose corners reach past the range (its edges are curves)."""
+    x0, y0, x1, y1 = projected_bounds(projection, lon_range, lat_range)
+    t = np.linspace(0, 1, 32)
+    xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x0 + (x1 - x0) * t,
+                         np.full_like(t, x0)])
+    ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1),
+                         y0 + (y1 - y0) * t])
+    lons, lats = unproject(projection, xs, ys)
+    return lons.min(), lats.min(), lons.max(), lats.max()
+
+
+def region_scene(region: str, aspect: float = DEFAULT_ASPECT, legend_inside: bool = True
+                 ) -> Scene:
+    """One région in detail, with the départements around it generalised, faded and clipped
+    well past the frame: the view has the proportions (width / height) of the subplot it fills,
+    so that the neighbours run to the frame's edges; legend_inside: the legend sits over the
+    map, bottom left (the view makes room for it)."""
     if region not in get_reference().departements_by_region():
         raise ValueError(f"region must be an INSEE région code, one of "
                          f"{sorted(get_reference().departements_by_region())}, got {region!r}")
+    # Memoized per proportion step: a browser window resized pixel by pixel makes few scenes.
+    aspect = round(min(max(float(aspect), MIN_ASPECT), MAX_ASPECT) / ASPECT_STEP) * ASPECT_STEP
+    return _region_scene(region, round(aspect, 3), bool(legend_inside))
+
+
+@memoized
+def _region_scene(region: str, aspect: float, legend_inside: bool) -> Scene:
     full = load_layer(DEPARTEMENT)
     inside = full[full["region"] == region]
     shape = shapely.coverage_union_all(inside.geometry.values)
-    view = _legend_room(_widened(_padded(shape.bounds, VIEW_MARGIN), VIEW_ASPECT), shape)
-    clip = _padded(view, CLIP_MARGIN)
+    projection = SMALL_AREA_PROJECTION if region in OVERSEAS_REGIONS else METROPOLE_PROJECTION
+    minx, miny, maxx, maxy = _padded(shape.bounds, VIEW_MARGIN)
+    view = shaped(projection, (minx, maxx), (miny, maxy), aspect)
+    lon_range, lat_range = _legend_room(view, shape, aspect, projection) if legend_inside \
+        else view
+    shown = _shown_box(projection, lon_range, lat_range)
+    clip = _padded(shown, CLIP_MARGIN)
 
     light = _light_departements()
     near = light[(light["region"] != region) & light.geometry.intersects(shapely.box(*clip))]
@@ -234,7 +246,7 @@ def region_scene(region: str) -> Scene:
     features = {feature["id"]: feature
                 for feature in around["features"] + detailed["features"]}
 
-    view_box = shapely.box(*view)
+    view_box = shapely.box(*shown)
     labels, label_areas = [], []
     if len(inside) > 1:   # a single-département région needs no département names
         # Départements too small to hold their name (Paris and its petite couronne in the
@@ -263,39 +275,10 @@ def region_scene(region: str) -> Scene:
         labels=tuple(labels),
         context_labels=tuple(context_labels),
         label_areas=tuple(label_areas),
-        **_ranges(view),
-        projection=SMALL_AREA_PROJECTION if region in OVERSEAS_REGIONS else METROPOLE_PROJECTION,
+        lon_range=(round(lon_range[0], 4), round(lon_range[1], 4)),
+        lat_range=(round(lat_range[0], 4), round(lat_range[1], 4)),
+        projection=projection,
     )
-
-
-def place_labels(scene: Scene, lons, lats) -> tuple[Label, ...]:
-    """The département names of a scene, each moved off the markers (lon, lat) it would cover.
-
-    A name that covers a marker goes to the point of its département farthest from the
-    markers' reach (a box the size of the name around each marker); it stays if no room is left.
-    """
-    points = np.column_stack([np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)])
-    points = points[~np.isnan(points).any(axis=1)]
-    if not scene.label_areas or not len(points):
-        return scene.labels
-    dy = (scene.lat_range[1] - scene.lat_range[0]) / LABEL_VIEW_HEIGHT_PX
-    dx = dy / np.cos(np.radians(sum(scene.lat_range) / 2))
-    placed = []
-    for (text, lon, lat), area in zip(scene.labels, scene.label_areas, strict=True):
-        half_w = (len(text) * LABEL_CHAR_PX / 2 + MARKER_REACH_PX) * dx
-        half_h = (LABEL_HALF_HEIGHT_PX + MARKER_REACH_PX) * dy
-        near = (np.abs(points[:, 0] - lon) < half_w) & (np.abs(points[:, 1] - lat) < half_h)
-        if not near.any():
-            placed.append((text, lon, lat))
-            continue
-        reach = shapely.union_all(shapely.box(points[:, 0] - half_w, points[:, 1] - half_h,
-                                              points[:, 0] + half_w, points[:, 1] + half_h))
-        free = shapely.difference(area, reach)
-        if free.is_empty or free.area < 0.02 * area.area:
-            placed.append((text, lon, lat))
-        else:
-            placed.append((text, *_label_point(free)))
-    return tuple(placed)
 
 
 # -- outlines of the EPCI and EPT members ---------------------------------------------------------

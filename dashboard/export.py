@@ -203,6 +203,14 @@ def _scaled(node, factor: float, parent: str = ""):
     return node
 
 
+def canvas(size: str) -> tuple[float, float]:
+    """The size in screen px (96 per inch) a map is laid out for on a page of this size: what
+    a région view is shaped to fill and its names are placed for."""
+    page = SIZES[size]
+    factor = 1 if size in SCREEN_SIZES else page.css_dpi / 96
+    return page.width / factor, page.height / factor
+
+
 def for_print(figure: go.Figure, size: str) -> go.Figure:
     """The figure with text and symbols as big on paper as in the PDF of the same size.
 

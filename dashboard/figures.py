@@ -30,8 +30,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 from geodata import REGION, get_reference, schema
 from geodata.kinds import (
@@ -45,10 +47,12 @@ from geodata.kinds import (
 )
 from geodata.levels import OVERSEAS_REGIONS
 
-from . import basemap
+from . import basemap, map_labels
 from .hover import hover_texts
-from .labels import SAMPLE_MARK, map_subtitle, map_title, state_title
-from .legend import LEGEND, MARKER_DRAW_ORDER, MARKER_OUTLINE
+from .labels import SAMPLE_MARK, map_subtitle, map_title, state_title, usual_name
+from .legend import LEGEND, LEGEND_ROW_PX, MARKER_DRAW_ORDER, MARKER_OUTLINE
+from .map_labels import Marker, Name
+from .projection import View
 from .selection import check_kinds, check_region, count_by_kind, select, select_members
 from .state import FilterState
 
@@ -64,7 +68,10 @@ OUTLINE_LINE = {"color": "#55524d", "width": 1.6}
 LABEL_FONT = {"family": FONT, "size": 11, "color": "#55514b", "textcase": "upper",
               "shadow": "auto"}
 CONTEXT_LABEL_FONT = {"family": FONT, "size": 12, "color": "#aaa59d", "style": "italic"}
-EPCI_OUTLINE_OPACITY = 0.14
+# Member names: dark, with a white halo ("auto") that keeps them readable on any area.
+MEMBER_LABEL_FONT = {"family": FONT, "size": map_labels.FONT_PX, "color": "#1f1f1f",
+                     "shadow": "auto"}
+LEADER_LINE = {"color": "#4a4a4a", "width": 0.8}
 SELECTION_COLOR = "#d6336c"   # the ring around the selected member
 
 # National view: metropolitan France on the left, the five overseas régions in a column on the
@@ -83,9 +90,11 @@ PARIS_LABEL = "Paris et petite couronne"
 MARKERS_AT_FULL_SIZE = 80
 REGION_MARKER_SCALE = 1.15
 
-# Recommended export sizes (px) for the national and région views.
+# Recommended export sizes (px) for the national and région views, and the size a map is
+# drawn for when its page size is not known.
 NATIONAL_SIZE = (1200, 1000)
 REGION_SIZE = (1100, 1000)
+MARGIN = {"l": 10, "r": 10, "t": 88, "b": 34}
 
 
 # -- traces ---------------------------------------------------------------------------------------
@@ -125,11 +134,6 @@ def _label_trace(geo: str, labels, font: dict) -> dict:
                 mode="text", textfont=font, hoverinfo="skip", showlegend=False)
 
 
-def _rgba(color: str, alpha: float) -> str:
-    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
-
-
 @dataclass(frozen=True)
 class Panel:
     """One geo subplot: its base map, its members, where it sits and its framed name."""
@@ -166,18 +170,112 @@ def _rows_of(members: pd.DataFrame) -> dict:
 
 
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
-                  show_epci_outlines: bool, marker_scale: float) -> list:
+                  show_epci_outlines: bool, marker_scale: float, view: View,
+                  label_mode: str, obstacles: list) -> list:
     """Every trace of one geo subplot, bottom to top."""
     by_kind = {kind: group for kind, group in panel.members.groupby(schema.KIND, sort=False)}
     row_of = _rows_of(panel.members)
     areas = _member_areas(panel.scene, by_kind, hovers, row_of)
     taken = {code for locations, _, _ in areas.values() for code in locations}
+    names = _place_names(panel, view, marker_scale, label_mode, obstacles)
     traces = _area_traces(panel, areas, taken, counts, legend)
     if show_epci_outlines:
         traces += _territory_outline_traces(panel.geo, by_kind)
-    traces += _border_and_label_traces(panel)
-    traces += _marker_traces(panel.geo, by_kind, hovers, row_of, counts, legend, marker_scale)
+    traces += _border_traces(panel)
+    traces += names.area_traces
+    traces += names.leader_traces
+    traces += _marker_traces(panel.geo, by_kind, hovers, row_of, counts, legend, marker_scale,
+                             names.positions)
+    traces += names.member_traces
     return traces
+
+
+@dataclass(frozen=True)
+class _Names:
+    positions: dict        # member index -> (lon, lat) where its symbol is drawn (nudged)
+    area_traces: list      # département and neighbour names
+    leader_traces: list
+    member_traces: list
+
+
+def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
+                 obstacles: list) -> _Names:
+    """Symbols nudged apart, then member, département and neighbour names placed without
+    overlap, in the pixels of the page (see dashboard.map_labels)."""
+    members = panel.members[~panel.members[schema.KIND].isin(AREA_KINDS)].dropna(
+        subset=[schema.LON, schema.LAT])
+    # Most important first: the order of the legend, then the most populous.
+    population = pd.to_numeric(members[schema.POPULATION], errors="coerce").fillna(0)
+    order = sorted(members.index, key=lambda i: (KINDS.index(members.at[i, schema.KIND]),
+                                                 -population[i]))
+    members = members.loc[order]
+    x, y = view.to_pixels(members[schema.LON].to_numpy(), members[schema.LAT].to_numpy())
+    radii = [KIND_BY_ID[kind].size * marker_scale / 2 + MARKER_OUTLINE["width"]
+             for kind in members[schema.KIND]]
+    markers = map_labels.spread([Marker(*point) for point in zip(x, y, radii, strict=True)])
+    lons, lats = view.to_lonlat([m.x for m in markers], [m.y for m in markers])
+    positions = dict(zip(members.index, zip(lons.round(5).tolist(), lats.round(5).tolist(),
+                                            strict=True), strict=True))
+
+    size = COMPACT_FONT["labels"] if view.width < COMPACT_WIDTH else map_labels.FONT_PX
+    names = [Name(usual_name(kind, code, name), marker=i, size=size)
+             for i, (kind, code, name) in enumerate(zip(
+                 members[schema.KIND], members[schema.CODE], members[schema.NAME], strict=True))]
+    scene = panel.scene
+    for (text, lon, lat), area in zip(scene.labels, scene.label_areas, strict=True):
+        names.append(Name(text, size=LABEL_FONT["size"], upper=True,
+                          spots=_spots_in(view, area, lon, lat)))
+    for text, lon, lat in scene.context_labels:
+        names.append(Name(text, size=CONTEXT_LABEL_FONT["size"],
+                          spots=tuple(zip(*view.to_pixels([lon], [lat]), strict=True))))
+    placed = map_labels.place_labels(view.width, view.height, markers, names, label_mode,
+                                     obstacles)
+
+    def text_trace(chosen, font):
+        if not chosen:
+            return []
+        lons, lats = view.to_lonlat([p.x for p in chosen], [p.y for p in chosen])
+        return [_label_trace(panel.geo, list(zip([p.text for p in chosen], lons.round(5),
+                                                 lats.round(5), strict=True)), font)]
+
+    by_member = [p for p in placed if p.name.marker is not None]
+    departements = [p for p in placed if p.name.upper]
+    context = [p for p in placed if p.name.marker is None and not p.name.upper]
+    leaders = [p.leader for p in by_member if p.leader is not None]
+    leader_traces = []
+    if leaders:
+        xs = [value for x0, _, x1, _ in leaders for value in (x0, x1, None)]
+        ys = [value for _, y0, _, y1 in leaders for value in (y0, y1, None)]
+        points = [(x0, y0) for x0, y0 in zip(xs, ys, strict=True) if x0 is not None]
+        lons, lats = view.to_lonlat(*zip(*points, strict=True))
+        lon_iter, lat_iter = iter(lons.round(5).tolist()), iter(lats.round(5).tolist())
+        leader_traces.append(dict(
+            type="scattergeo", geo=panel.geo, mode="lines", line=LEADER_LINE,
+            lon=[next(lon_iter) if x is not None else None for x in xs],
+            lat=[next(lat_iter) if x is not None else None for x in xs],
+            hoverinfo="skip", showlegend=False, name="repères"))
+    return _Names(positions, text_trace(departements, LABEL_FONT) +
+                  text_trace(context, CONTEXT_LABEL_FONT), leader_traces,
+                  text_trace(by_member, {**MEMBER_LABEL_FONT, "size": size}))
+
+
+SPOT_SPACING_PX = 14
+
+
+def _spots_in(view: View, area, lon: float, lat: float) -> tuple:
+    """Where a département's name may go (px): its usual point, then the points of a grid
+    inside it, nearest first."""
+    origin = tuple(float(v[0]) for v in view.to_pixels([lon], [lat]))
+    shape = shapely.transform(area, lambda coords: np.column_stack(
+        view.to_pixels(coords[:, 0], coords[:, 1])))
+    minx, miny, maxx, maxy = shape.bounds
+    gx, gy = np.meshgrid(np.arange(minx, maxx, SPOT_SPACING_PX),
+                         np.arange(miny, maxy, SPOT_SPACING_PX))
+    gx, gy = gx.ravel(), gy.ravel()
+    inside = shapely.contains_xy(shape, gx, gy)
+    gx, gy = gx[inside], gy[inside]
+    nearest = np.argsort(np.hypot(gx - origin[0], gy - origin[1]))
+    return (origin, *zip(gx[nearest].tolist(), gy[nearest].tolist(), strict=True))
 
 
 def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
@@ -230,7 +328,8 @@ def _area_traces(panel: Panel, areas: dict, taken: set[str], counts: dict[str, i
 
 
 def _territory_outline_traces(geo: str, by_kind: dict) -> list:
-    """The perimeter of each EPCI and EPT member, lightly filled in its kind's colour."""
+    """The perimeter of each EPCI and EPT member, a line in its kind's colour (no fill: the
+    only areas are the régions and départements of the legend)."""
     traces = []
     for kind in MARKER_KINDS:
         if kind not in by_kind or KIND_BY_ID[kind].level not in basemap.OUTLINED_LEVELS:
@@ -245,32 +344,27 @@ def _territory_outline_traces(geo: str, by_kind: dict) -> list:
             features = {"type": "FeatureCollection", "features": [
                 basemap.territory_feature(level, code) for level, code in pairs]}
             traces.append(_fill_trace(
-                geo, features, codes, _rgba(color, EPCI_OUTLINE_OPACITY),
+                geo, features, codes, "rgba(0,0,0,0)",
                 marker={"line": {"width": 1.2, "color": color}},
                 legendgroup=kind, name=KIND_LABELS[kind]))
     return traces
 
 
-def _border_and_label_traces(panel: Panel) -> list:
-    """Région borders, the outline of the area in focus, and the names, over the areas."""
+def _border_traces(panel: Panel) -> list:
+    """Région borders and the outline of the area in focus, over the areas."""
     geo, scene = panel.geo, panel.scene
     traces = []
     if scene.regions["features"]:
         traces.append(_outline_trace(geo, scene.regions, REGION_LINE))
     if scene.outline:
         traces.append(_outline_trace(geo, scene.outline, OUTLINE_LINE))
-    if scene.context_labels:
-        traces.append(_label_trace(geo, scene.context_labels, CONTEXT_LABEL_FONT))
-    if scene.labels:
-        marked = panel.members[~panel.members[schema.KIND].isin(AREA_KINDS)]
-        labels = basemap.place_labels(scene, marked[schema.LON], marked[schema.LAT])
-        traces.append(_label_trace(geo, labels, LABEL_FONT))
     return traces
 
 
 def _marker_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict,
-                   counts: dict[str, int], legend: dict[str, str], marker_scale: float) -> list:
-    """One marker trace per kind, biggest markers first."""
+                   counts: dict[str, int], legend: dict[str, str], marker_scale: float,
+                   positions: dict) -> list:
+    """One marker trace per kind, biggest markers first, each where `positions` puts it."""
     traces = []
     for kind in MARKER_DRAW_ORDER:
         if kind not in by_kind:
@@ -282,9 +376,9 @@ def _marker_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict,
         if group.empty:
             continue
         style = KIND_BY_ID[kind]
+        lons, lats = zip(*(positions[index] for index in group.index), strict=True)
         traces.append(dict(
-            type="scattergeo", geo=geo, lon=group[schema.LON].round(5).tolist(),
-            lat=group[schema.LAT].round(5).tolist(), mode="markers",
+            type="scattergeo", geo=geo, lon=list(lons), lat=list(lats), mode="markers",
             marker={"symbol": style.symbol, "color": style.color,
                     "size": round(style.size * marker_scale, 1), "line": MARKER_OUTLINE},
             hovertext=[hovers[index] for index in group.index],
@@ -355,15 +449,18 @@ def _members_in(members: pd.DataFrame, departements: tuple[str, ...]) -> pd.Data
 
 def build_map(members: pd.DataFrame, region: str | None = None, *,
               kinds: Iterable[str] | None = None, title: str | None = None,
-              show_epci_outlines: bool = True) -> go.Figure:
+              show_epci_outlines: bool = True, canvas: tuple[float, float] | None = None,
+              labels: str | None = None) -> go.Figure:
     """The membership map as a plotly figure (arguments: see map_spec)."""
     return go.Figure(map_spec(members, region, kinds=kinds, title=title,
-                              show_epci_outlines=show_epci_outlines))
+                              show_epci_outlines=show_epci_outlines, canvas=canvas,
+                              labels=labels))
 
 
 def map_spec(members: pd.DataFrame, region: str | None = None, *,
              kinds: Iterable[str] | None = None, title: str | None = None,
-             show_epci_outlines: bool = True) -> dict:
+             show_epci_outlines: bool = True, canvas: tuple[float, float] | None = None,
+             labels: str | None = None) -> dict:
     """The membership map as a plain figure dict ({"data": [...], "layout": {...}}), which
     dcc.Graph takes as it is (build_map wraps it in a validated go.Figure).
 
@@ -373,47 +470,99 @@ def map_spec(members: pd.DataFrame, region: str | None = None, *,
     kinds: the member kinds to show (None: all); the legend only lists kinds with members.
     title: the figure title (default "Collectivités adhérentes", "… en région <nom>").
     show_epci_outlines: in a région view, also draw the outline of each EPCI member.
+    canvas: the size (px) the figure will be drawn at (default: REGION_SIZE or NATIONAL_SIZE).
+    labels: which members are named, one of map_labels.LABEL_MODES (default: all in a région
+        view, the main ones in the national view).
     """
     region = check_region(region)
     kinds = check_kinds(kinds)
     shown = select_members(members, region, kinds)
-    return draw_map(shown, region, kinds, title or map_title(region), show_epci_outlines)
+    texts = MapTexts(title or map_title(region), map_subtitle(len(shown), kinds))
+    return draw_map(shown, region, texts, show_epci_outlines, canvas=canvas, labels=labels)
+
+
+@dataclass(frozen=True)
+class MapTexts:
+    """The words around a map: what a person may rewrite before an export."""
+
+    title: str
+    subtitle: str
+    note: str = ""
+    source: str | None = None   # None: the source line of the geography in use
+
+
+def view_texts(shown: pd.DataFrame, state: FilterState, sample: bool = False) -> MapTexts:
+    """The texts of a view: its title, and what it shows (kinds, search, a partial sample)."""
+    subtitle = map_subtitle(len(shown), state.kinds, state.query)
+    if sample:
+        subtitle += f" ({SAMPLE_MARK})"
+    return MapTexts(state_title(state), subtitle)
 
 
 def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None,
-               sample: bool = False) -> dict:
+               sample: bool = False, canvas: tuple[float, float] | None = None,
+               texts: MapTexts | None = None) -> dict:
     """The map of a filter state as a figure dict, the selected member ringed where it is
     drawn (the dashboard's map, and every export of it); sample: the members are the embedded
-    sample, which the subtitle says (labels.SAMPLE_MARK)."""
+    sample, which the subtitle says (labels.SAMPLE_MARK); canvas: see draw_map; texts: words
+    a person wrote in place of the view's (view_texts)."""
     shown = select(members, state)
-    figure = draw_map(shown, state.region, state.kinds, state_title(state), query=state.query)
-    if sample:
-        figure["layout"]["title"]["subtitle"]["text"] += f" ({SAMPLE_MARK})"
+    figure = draw_map(shown, state.region, texts or view_texts(shown, state, sample),
+                      canvas=canvas, labels=state.labels)
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure
     target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
-    geos = dict.fromkeys(trace["geo"] for trace in figure["data"]
-                         if selected_row in (trace.get("customdata") or ()))
-    for geo in geos if not target.empty else ():
+    rings = {}   # geo -> where the member is drawn: its symbol (maybe nudged), or its area
+    for trace in figure["data"]:
+        if selected_row in (trace.get("customdata") or ()) and not target.empty:
+            at = trace["customdata"].index(selected_row)
+            rings[trace["geo"]] = ((trace["lon"][at], trace["lat"][at]) if "lon" in trace
+                                   else (target[schema.LON].iloc[0], target[schema.LAT].iloc[0]))
+    for geo, (lon, lat) in rings.items():
         figure["data"].append(dict(
-            type="scattergeo", geo=geo, lon=target[schema.LON].tolist(),
-            lat=target[schema.LAT].tolist(), mode="markers", hoverinfo="skip",
+            type="scattergeo", geo=geo, lon=[lon], lat=[lat], mode="markers", hoverinfo="skip",
             showlegend=False, name="sélection",
             marker={"symbol": "circle-open", "size": 26, "color": SELECTION_COLOR,
                     "line": {"width": 3}}))
     return figure
 
 
-def draw_map(shown: pd.DataFrame, region: str | None, kinds: tuple[str, ...], title: str,
-             show_epci_outlines: bool = True, query: str = "") -> dict:
-    """The figure dict of members already selected for the view (see dashboard.selection)."""
+def label_mode(choice: str | None, region: str | None) -> str:
+    """The names a view writes: the person's choice, else every member's in a région view
+    and the main members' in the national view."""
+    if choice in map_labels.LABEL_MODES:
+        return choice
+    return "tous" if region else "principaux"
+
+
+def default_canvas(region: str | None) -> tuple[int, int]:
+    return REGION_SIZE if region else NATIONAL_SIZE
+
+
+def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
+             show_epci_outlines: bool = True, canvas: tuple[float, float] | None = None,
+             labels: str | None = None) -> dict:
+    """The figure dict of members already selected for the view (see dashboard.selection).
+
+    canvas: the size in px the map will be drawn at (the graph in the page, or an export's
+    page), which a région view fills and names are placed for; labels: one of
+    map_labels.LABEL_MODES (None: as label_mode says for the view).
+    """
     counts = count_by_kind(shown)
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
+    canvas = canvas or default_canvas(region)
+    page = _page(canvas, texts.title, texts.subtitle, counts, texts.note, texts.source)
+    margin = page["margin"]
+    plot_w = max(canvas[0] - margin["l"] - margin["r"], 50)
+    plot_h = max(canvas[1] - margin["t"] - margin["b"], 50)
+    labels = label_mode(labels, region)
 
     if region is None:
         panels = national_panels(shown)
     else:
-        panels = [Panel("geo", basemap.region_scene(region), shown, {"x": [0, 1], "y": [0, 1]})]
+        scene = basemap.region_scene(region, aspect=plot_w / plot_h,
+                                     legend_inside=canvas[0] >= COMPACT_WIDTH)
+        panels = [Panel("geo", scene, shown, {"x": [0, 1], "y": [0, 1]})]
 
     # The legend entry of a kind goes on its first trace (an inset's, if all are overseas).
     legend: dict[str, str] = {}
@@ -422,13 +571,25 @@ def draw_map(shown: pd.DataFrame, region: str | None, kinds: tuple[str, ...], ti
             legend.setdefault(kind, panel.geo)
 
     markers = int((~shown[schema.KIND].isin(AREA_KINDS)).sum())
-    scale = _marker_scale(region, markers)
+    scale = _marker_scale(region, markers) * (COMPACT_MARKER_SCALE if canvas[0] < COMPACT_WIDTH
+                                              else 1)
+    # What names keep off, in the plot area's px: the legend box and the inset frames.
+    legend_box = _legend_box(counts, plot_w, plot_h) if canvas[0] >= COMPACT_WIDTH else None
     traces = []
     for panel in panels:
+        (x0, x1), (y0, y1) = panel.domain["x"], panel.domain["y"]
+        left, top = x0 * plot_w, (1 - y1) * plot_h
+        view = View(panel.scene.projection, panel.scene.lon_range, panel.scene.lat_range,
+                    (x1 - x0) * plot_w, (y1 - y0) * plot_h)
+        boxes = [legend_box] * bool(legend_box) + [_frame_box(other, plot_w, plot_h) for other in panels
+                                if other is not panel and other.frame is not None]
+        obstacles = [(bx0 - left, by0 - top, bx1 - left, by1 - top)
+                     for bx0, by0, bx1, by1 in boxes if bx1 > bx0]
         traces += _panel_traces(panel, hovers, counts, legend,
-                                show_epci_outlines and region is not None, scale)
+                                show_epci_outlines and region is not None, scale, view,
+                                labels, obstacles)
 
-    layout = _layout(region, title, map_subtitle(len(shown), kinds, query), bool(counts))
+    layout = _layout(region, page, bool(counts))
     for panel in panels:
         layout[panel.geo] = _geo_layout(panel)
         if panel.frame is not None:
@@ -436,25 +597,123 @@ def draw_map(shown: pd.DataFrame, region: str | None, kinds: tuple[str, ...], ti
     return {"data": traces, "layout": layout}
 
 
-def _layout(region: str | None, title: str, subtitle: str, has_legend: bool) -> dict:
+def _legend_box(counts: dict[str, int], plot_w: float, plot_h: float) -> tuple:
+    """Where the legend sits (bottom left of the plot area, px from its top left corner)."""
+    if not counts:
+        return (0, 0, 0, 0)
+    font = LEGEND["font"]["size"]
+    width = 50 + max(map_labels.text_width(KIND_BY_ID[kind].legend_name(count), font)
+                     for kind, count in counts.items())
+    height = 12 + LEGEND_ROW_PX * len(counts)
+    bottom = plot_h * (1 - LEGEND["y"])
+    left = LEGEND["x"] * plot_w
+    return (left, bottom - height, left + width, bottom)
+
+
+def _frame_box(panel: Panel, plot_w: float, plot_h: float) -> tuple:
+    (x0, x1), (y0, y1) = panel.frame["x"], panel.frame["y"]
+    return (x0 * plot_w, (1 - y1) * plot_h, x1 * plot_w, (1 - y0) * plot_h)
+
+
+# Below this width (px) a map is laid out for a phone: title on several lines, legend under the
+# map in rows, the source line wrapped under it.
+COMPACT_WIDTH = 600
+COMPACT_MARKER_SCALE = 0.8
+TOOLBAR_PX = 150   # the map's toolbar, top right: a title on a phone keeps clear of it
+COMPACT_FONT = {"title": 16, "subtitle": 12, "legend": 11, "source": 9, "labels": 10}
+
+
+def _wrapped(text: str, width_px: float, size: float) -> list[str]:
+    """The lines of a text wrapped to a width in px (at a font size)."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and map_labels.text_width(candidate, size) > width_px:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + [line] if line else lines
+
+
+def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[str, int],
+          note: str = "", source: str | None = None) -> dict:
+    """The parts of the layout that depend on the page: margins, title, legend, source line.
+
+    A wide page has the network's legend bottom left over the map; a phone (narrower than
+    COMPACT_WIDTH) gets the title on several lines and the legend in rows under the map, the
+    note and source lines wrapped under it: nothing runs off the page or under the toolbar.
+    """
+    width, _ = canvas
+    source = source_line() if source is None else source
+    if width >= COMPACT_WIDTH:
+        margin = dict(MARGIN)
+        foot = [{"text": html.escape(source), "x": 1, "xanchor": "right", "size": 11}]
+        if note:
+            foot.append({"text": html.escape(note), "x": 0, "xanchor": "left", "size": 11})
+        return {"margin": margin, "legend": LEGEND,
+                "title": {"text": html.escape(title, quote=False), "size": 22, "lines": 1},
+                "subtitle": {"text": html.escape(subtitle, quote=False), "size": 14},
+                "foot": [{**line, "yshift": -6} for line in foot]}
+    usable = width - 2 * MARGIN["l"]
+    title_lines = _wrapped(title, usable - TOOLBAR_PX, COMPACT_FONT["title"])
+    subtitle_lines = _wrapped(subtitle, usable, COMPACT_FONT["subtitle"])
+    top = 14 + 1.35 * (COMPACT_FONT["title"] * len(title_lines)
+                       + COMPACT_FONT["subtitle"] * len(subtitle_lines)) + 12
+    # The legend in rows of columns as wide as its longest entry.
+    entry = max((40 + map_labels.text_width(KIND_BY_ID[kind].legend_name(count),
+                                            COMPACT_FONT["legend"])
+                 for kind, count in counts.items()), default=0)
+    columns = max(1, int(usable // entry)) if entry else 1
+    rows = -(-len(counts) // columns)
+    legend_height = rows * (COMPACT_FONT["legend"] + 8) + 10 if counts else 0
+    foot, shift = [], -legend_height - 4
+    for text in (note, source):
+        lines = _wrapped(text, usable, COMPACT_FONT["source"]) if text else []
+        if lines:
+            foot.append({"text": "<br>".join(html.escape(line) for line in lines), "x": 0,
+                         "xanchor": "left", "size": COMPACT_FONT["source"], "yshift": shift})
+            shift -= len(lines) * COMPACT_FONT["source"] * 1.3 + 4
+    legend = {**LEGEND, "orientation": "h", "x": 0, "xanchor": "left", "y": 0,
+              "yanchor": "top", "font": {"size": COMPACT_FONT["legend"]}, "borderwidth": 0,
+              "bgcolor": "rgba(0,0,0,0)", "entrywidth": round(entry),
+              "entrywidthmode": "pixels"}
+    return {"margin": {"l": MARGIN["l"], "r": MARGIN["r"], "t": round(top),
+                       "b": round(-shift + 6)},
+            "legend": legend,
+            "title": {"text": "<br>".join(html.escape(line, quote=False)
+                                          for line in title_lines),
+                      "size": COMPACT_FONT["title"], "lines": len(title_lines)},
+            "subtitle": {"text": "<br>".join(html.escape(line, quote=False)
+                                             for line in subtitle_lines),
+                         "size": COMPACT_FONT["subtitle"]},
+            "foot": foot}
+
+
+def _layout(region: str | None, page: dict, has_legend: bool) -> dict:
     return {
-        "title": {"text": html.escape(title, quote=False), "x": 0.01, "xanchor": "left",
-                  "y": 0.98, "yanchor": "top",
-                  "font": {"size": 22, "color": "#222"},
-                  "subtitle": {"text": subtitle, "font": {"size": 14, "color": "#666"}}},
+        "title": {"text": page["title"]["text"], "x": 0.01, "xanchor": "left",
+                  # plotly.js anchors a title of several lines by its last: pad the others.
+                  "y": 1, "yref": "container", "yanchor": "top",
+                  "pad": {"t": 12 + round((page["title"]["lines"] - 1) * page["title"]["size"]
+                                          * 1.3)},
+                  "font": {"size": page["title"]["size"], "color": "#222"},
+                  "subtitle": {"text": page["subtitle"]["text"],
+                               "font": {"size": page["subtitle"]["size"], "color": "#666"}}},
         "font": {"family": FONT, "color": "#333"},
         "showlegend": has_legend,
-        "legend": LEGEND,
-        "margin": {"l": 10, "r": 10, "t": 88, "b": 34},
+        "legend": page["legend"],
+        "margin": page["margin"],
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "hoverlabel": {"bgcolor": "white", "font": {"family": FONT, "size": 13,
                                                      "color": "#222"}, "align": "left"},
         "annotations": [{
-            "text": source_line(), "showarrow": False, "xref": "paper", "yref": "paper",
-            "x": 1, "y": 0, "xanchor": "right", "yanchor": "top", "yshift": -6,
-            "font": {"size": 11, "color": "#777"},
-        }],
+            "text": line["text"], "showarrow": False, "xref": "paper", "yref": "paper",
+            "x": line["x"], "y": 0, "xanchor": line["xanchor"], "yanchor": "top",
+            "yshift": line["yshift"], "align": "left",
+            "font": {"size": line["size"], "color": "#777"},
+        } for line in page["foot"]],
         "shapes": [],
         "uirevision": f"carte-{region or 'france'}",
         "template": "none",   # everything is styled here; keeps the JSON small

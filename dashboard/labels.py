@@ -9,7 +9,8 @@ import unicodedata
 from datetime import date
 
 from geodata import schema as S
-from geodata.kinds import KIND_LABELS, KINDS
+from geodata.aliases import USUAL_NAMES
+from geodata.kinds import KIND_BY_ID, KIND_LABELS, KINDS
 
 from .names import departement_names, region_names
 from .state import FilterState
@@ -76,6 +77,31 @@ def selection_label(state: FilterState) -> list[str]:
     if state.query:
         parts.append(state.query)
     return parts
+
+
+# The words an official EPCI name starts with, which its label abbreviates ("CA du Niortais").
+_KIND_WORDS = re.compile(r"^(communaut[ée] (?:d'agglom[ée]ration|de communes|urbaine))\s+", re.I)
+# Words that already say the kind: the abbreviation would say it twice.
+_SAYS_KIND = re.compile(r"agglo|m[ée]tropole|communaut[ée]|territoire", re.I)
+LABEL_LINE = 22   # characters: a longer label is written on two lines
+
+
+def usual_name(kind: str, code: str, official_name: str) -> str:
+    """The name a map label writes: the one people use ('MEL'), the commune's name, or the
+    official name with its kind abbreviated ('CA du Niortais', 'Mulhouse Alsace
+    Agglomération'), on two lines when long."""
+    name = USUAL_NAMES.get(code) or official_name
+    words = _KIND_WORDS.match(name)
+    if words and kind in KIND_BY_ID:
+        rest = name[words.end():]
+        abbreviation = KIND_BY_ID[kind].abbreviation
+        name = rest if _SAYS_KIND.search(rest) or not abbreviation else f"{abbreviation} {rest}"
+    if len(name) > LABEL_LINE and " " in name:
+        middle = len(name) / 2
+        cut = min((i for i, char in enumerate(name) if char == " "),
+                  key=lambda i: abs(i - middle))
+        name = name[:cut] + "<br>" + name[cut + 1:]
+    return name
 
 
 def slug(text: str) -> str:

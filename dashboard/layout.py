@@ -11,6 +11,7 @@ from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too
 from . import ids, plotly_fr
 from .export import DEFAULT_DPI, SIZES
 from .labels import LIST_UNCHANGED
+from .map_labels import LABEL_MODES
 from .offline import configure_offline
 from .state import ALL_REGIONS
 from .views import kind_symbol
@@ -53,8 +54,18 @@ def filters_panel() -> html.Div:
                 {"label": html.Span([kind_symbol(kind), " ", KIND_LABELS[kind]]),
                  "value": kind} for kind in KINDS]),
         ]),
+        html.Fieldset(className="labels", children=[
+            html.Legend("Noms sur la carte"),
+            dcc.RadioItems(id=ids.LABELS, value=None, inline=True, options=[
+                {"label": LABEL_CHOICES[mode], "value": mode} for mode in LABEL_MODES]),
+            html.P("Par défaut : tous les noms dans une région, les principaux pour la France "
+                   "entière.", className="hint"),
+        ]),
         html.Button("Réinitialiser les filtres", id=ids.RESET, className="secondary"),
     ])
+
+
+LABEL_CHOICES = {"aucun": "Aucun", "principaux": "Principaux", "tous": "Tous"}
 
 
 def list_panel() -> html.Div:
@@ -186,6 +197,7 @@ def create_layout() -> html.Div:
         dcc.Store(id=ids.CORRECTIONS_STORE, storage_type="session"),
         dcc.Store(id=ids.KEPT_STORE, storage_type="local"),
         dcc.Store(id=ids.SELECTED_STORE),
+        dcc.Store(id=ids.MAP_SIZE),
         header(),
         html.Main(className="content", children=[
             html.Aside(className="side", children=[filters_panel(), list_panel(),

@@ -18,6 +18,7 @@ class FilterState:
     kinds: tuple[str, ...] = field(default=KINDS)
     departement: str | None = None
     query: str = ""
+    labels: str | None = None   # names on the map (map_labels.LABEL_MODES); None: the view's
 
 
 def from_query_string(search: str | None, regions: set[str], departements: set[str]) -> FilterState:

@@ -33,6 +33,7 @@ class Kind:
     # A member of this kind that is no unit of its level (a syndicat, a PETR) is placed by its
     # seat commune or its coordinates.
     seated: bool = False
+    abbreviation: str = ""      # what a map label writes for the kind's words: "CA"
 
     @property
     def is_area(self) -> bool:
@@ -65,19 +66,22 @@ KIND_RECORDS: tuple[Kind, ...] = (
     Kind("communaute_urbaine", "Communauté urbaine", "Communautés urbaines", EPCI,
          words=("communaute urbaine", "cu"),
          prefixes=("communaute urbaine", "cu"),
-         color="#2f9e44", char="▲", symbol="triangle-up", size=15, epci_types=("CU",)),
+         color="#2f9e44", char="▲", symbol="triangle-up", size=15, epci_types=("CU",),
+         abbreviation="CU"),
     Kind("communaute_agglomeration", "Communauté d'agglomération",
          "Communautés d'agglomération", EPCI,
          words=("communaute d agglomeration", "communaute agglomeration", "ca", "c a",
                 "agglomeration", "agglo"),
          prefixes=("communaute d agglomeration", "communaute agglomeration",
                    "communaute d agglo", "agglomeration", "agglo", "ca", "c a"),
-         color="#8b5a2b", char="●", symbol="circle", size=12, epci_types=("CA",)),
+         color="#8b5a2b", char="●", symbol="circle", size=12, epci_types=("CA",),
+         abbreviation="CA"),
     Kind("communaute_communes", "Communauté de communes", "Communautés de communes", EPCI,
          words=("communaute de communes", "cc"),
          prefixes=("communaute de communes", "communaute des communes", "communaute communes",
                    "com com", "comcom", "cdc", "cc", "c c"),
-         color="#8a8a8a", char="●", symbol="circle", size=10, epci_types=("CC",)),
+         color="#8a8a8a", char="●", symbol="circle", size=10, epci_types=("CC",),
+         abbreviation="CC"),
     Kind("commune", "Commune", "Communes", COMMUNE,
          words=("commune", "ville", "municipalite", "city", "town", "mairie"),
          prefixes=("ville", "mairie", "commune", "municipalite"),

@@ -118,7 +118,7 @@ def test_a_body_that_is_not_json_is_refused_with_400(client, data):
 def test_a_real_request_still_works(app, client):
     key = "map.figure"
     callback = app.callback_map[key]
-    values = ["32", ["commune"], None, "", None, None]
+    values = ["32", ["commune"], None, "", None, None, [800, 600], "aucun"]
     response = client.post(UPDATE, json=body(key, callback, values))
     assert response.status_code == 200
     figure = response.get_json()["response"]["map"]["figure"]

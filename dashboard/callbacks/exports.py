@@ -2,6 +2,7 @@
 Excel; an uploaded list as resolved."""
 
 import logging
+from dataclasses import replace
 
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, no_update
@@ -10,7 +11,7 @@ from geodata.report import report_frame
 
 from .. import ids
 from ..downloads import to_csv_bytes, to_excel_bytes
-from ..export import ExportError, export_map
+from ..export import SIZES, ExportError, canvas, export_map
 from ..figures import map_figure
 from ..labels import file_name, selection_file_name
 from ..member_store import filename_of, from_store
@@ -18,6 +19,7 @@ from ..selection import select
 from ..state import FilterState
 from ..table import member_frame
 from .filters import filter_states, state_of
+from .map_view import labels_of
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,8 @@ def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
     """(dcc.Download payload, French message) of the map of the current selection."""
     # Values from the browser: anything else than text reads as an unknown format or size.
     fmt, size = (value if isinstance(value, str) else "" for value in (fmt, size))
-    figure = map_figure(members, state, sample=sample)
+    figure = map_figure(members, state, sample=sample,
+                        canvas=canvas(size) if size in SIZES else None)
     shown = select(members, state) if with_table and fmt == "pdf" else None
     try:
         data = export_map(figure, fmt, size, members=shown)
@@ -59,13 +62,14 @@ def register(app) -> None:
         Input(ids.EXPORT_BUTTON, "n_clicks"),
         State(ids.EXPORT_FORMAT, "value"), State(ids.EXPORT_SIZE, "value"),
         State(ids.EXPORT_TABLE, "value"), State(ids.MEMBERS_STORE, "data"),
-        *filter_states(), prevent_initial_call=True,
+        State(ids.LABELS, "value"), *filter_states(), prevent_initial_call=True,
         running=[(Output(ids.EXPORT_BUTTON, "disabled"), True, False)])
-    def _export(n_clicks, fmt, size, table, data, region, kinds, departement, query):
+    def _export(n_clicks, fmt, size, table, data, labels, region, kinds, departement, query):
         if not n_clicks:
             return no_update, no_update
+        state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
         payload, message = export_file(
-            from_store(data), state_of(region, kinds, departement, query), fmt, size,
+            from_store(data), state, fmt, size,
             isinstance(table, list) and "table" in table, sample=filename_of(data) is None)
         return (payload or no_update), message
 

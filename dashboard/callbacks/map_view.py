@@ -2,11 +2,14 @@
 click on a legend entry unticks its kind (in the browser); the toolbar's PNG is named after the
 selection."""
 
+from dataclasses import replace
+
 from dash import ClientsideFunction, Input, Output, State, no_update
 
 from .. import ids
 from ..figures import map_figure
 from ..labels import selection_file_name
+from ..map_labels import LABEL_MODES
 from ..member_store import filename_of, from_store
 from ..state import FilterState
 from .filters import filter_inputs, state_of
@@ -20,6 +23,25 @@ def graph_config(base: dict, state: FilterState) -> dict:
     options = {**(previous if isinstance(previous, dict) else {}),
                "filename": selection_file_name(state, "png").removesuffix(".png")}
     return {**base, "toImageButtonOptions": options}
+
+
+MIN_CANVAS, MAX_CANVAS = 200, 6000   # px: the map's size as the browser reports it
+
+
+def canvas_of(size) -> tuple[int, int] | None:
+    """The map's size in the page from the browser ([width, height]), None when unknown or
+    not a size (a forged value)."""
+    if not isinstance(size, list) or len(size) != 2:
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool)
+               and MIN_CANVAS <= v <= MAX_CANVAS for v in size):
+        return None
+    return int(size[0]), int(size[1])
+
+
+def labels_of(choice) -> str | None:
+    """The names chosen for the map (map_labels.LABEL_MODES), None: the view's default."""
+    return choice if choice in LABEL_MODES else None
 
 
 def clicked_row(click: dict | None) -> int | None:
@@ -38,10 +60,12 @@ def clicked_row(click: dict | None) -> int | None:
 def register(app) -> None:
     @app.callback(
         Output(ids.MAP, "figure"),
-        *filter_inputs(), Input(ids.MEMBERS_STORE, "data"), Input(ids.SELECTED_STORE, "data"))
-    def _map(region, kinds, departement, query, data, selected):
-        return map_figure(from_store(data), state_of(region, kinds, departement, query),
-                          selected, sample=filename_of(data) is None)
+        *filter_inputs(), Input(ids.MEMBERS_STORE, "data"), Input(ids.SELECTED_STORE, "data"),
+        Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"))
+    def _map(region, kinds, departement, query, data, selected, size, labels):
+        state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
+        return map_figure(from_store(data), state, selected,
+                          sample=filename_of(data) is None, canvas=canvas_of(size))
 
     @app.callback(Output(ids.MAP, "config"), *filter_inputs(), State(ids.MAP, "config"))
     def _config(region, kinds, departement, query, config):
@@ -60,7 +84,9 @@ def register(app) -> None:
         Output(ids.KINDS, "value", allow_duplicate=True),
         Input(ids.MAP, "restyleData"), State(ids.MAP, "figure"), State(ids.KINDS, "value"),
         prevent_initial_call=True)
+    # The map's size in the page, now and after each resize: a région view is drawn to fill
+    # it, its names placed for it.
     app.clientside_callback(
-        ClientsideFunction(CLIENTSIDE, "phoneLegend"),
-        Output(ids.MAP, "id"), Input(ids.MAP, "figure"), prevent_initial_call=True)
+        ClientsideFunction(CLIENTSIDE, "mapSize"),
+        Output(ids.MAP_SIZE, "data"), Input(ids.URL, "pathname"))
 

@@ -1,0 +1,282 @@
+"""Names on the map, placed in pixels so that none covers another, a symbol or the legend.
+
+A member's name goes next to its symbol when there is room, else farther away with a leader
+line, trying positions around it ring after ring; the names of the départements and of the
+neighbouring régions then take what room is left. Crowded symbols are first nudged apart, a
+few pixels, so that each stays visible and clickable. Everything works on a
+`projection.View`: the same pixels plotly.js will draw, at the size of the page.
+
+    placement = place_labels(view, markers, labels, obstacles)
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+LABEL_MODES = ("aucun", "principaux", "tous")  # none, the main members, every member
+MAIN_LABELS = 12          # "principaux": at most this many, each right by its symbol
+FONT_PX = 12              # member names
+HALO_PX = 2               # room kept around each name (its white halo)
+LINE_HEIGHT = 1.25        # box height / font size
+EDGE_PX = 3               # names keep off the frame's edge
+NUDGE_SHARE = 0.75        # symbols of similar size closer than this share of their radii...
+MAX_NUDGE = 1.2           # ...move apart, each by at most this many times the bigger radius
+# Leader lines: distances (px, from the symbol's edge to the name) tried ring after ring.
+LEADER_DISTANCES = (14, 24, 36, 50, 68, 90, 120, 160, 210, 270)
+LEADER_ANGLES = 24
+RETRIES = 3               # placements tried again with the names left out first
+CROWD_PX = 60             # symbols closer than this push a name's leader line away
+
+# Advance widths of Arial / Helvetica (thousandths of an em), for the printable ASCII range.
+_WIDTHS = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+     *[556] * 10, 278, 278, 584, 584, 584, 556, 1015,
+     667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722,
+     667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333,
+     556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333,
+     500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584), strict=True))
+_WIDTHS.update({"’": 222, "œ": 944, "Œ": 1000, "—": 1000, "–": 556, "«": 556, "»": 556})
+
+
+def text_width(text: str, size: float, upper: bool = False) -> float:
+    """The width in px of a text in Arial at this size (accents do not widen a letter)."""
+    text = text.upper() if upper else text
+    base = unicodedata.normalize("NFKD", text)
+    total = sum(_WIDTHS.get(char, 556) for char in base if not unicodedata.combining(char))
+    return total * size / 1000
+
+
+Box = tuple[float, float, float, float]   # x0, y0, x1, y1 in px, y downwards
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    radius: float
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name to place: its text, and the marker it names (None: a fixed place, see spots)."""
+
+    text: str
+    marker: int | None = None
+    size: float = FONT_PX
+    upper: bool = False
+    # Where a name of an area may go, best first (px); it is dropped when none is free.
+    spots: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def half(self) -> tuple[float, float]:
+        lines = self.text.split("<br>")
+        width = max(text_width(line, self.size, self.upper) for line in lines) + 2 * HALO_PX
+        return width / 2, len(lines) * self.size * LINE_HEIGHT / 2
+
+
+@dataclass(frozen=True)
+class Placed:
+    text: str
+    x: float            # centre of the name, px
+    y: float
+    leader: tuple[float, float, float, float] | None = None   # from the symbol to the name
+    name: Name | None = None
+
+    @property
+    def box(self) -> Box:
+        half_w, half_h = self.name.half
+        return self.x - half_w, self.y - half_h, self.x + half_w, self.y + half_h
+
+
+def spread(markers: list[Marker]) -> list[Marker]:
+    """The markers nudged apart where they cover each other, so that each stays visible."""
+    if len(markers) < 2:
+        return list(markers)
+    xy = np.array([[m.x, m.y] for m in markers], dtype=float)
+    radii = np.array([m.radius for m in markers], dtype=float)
+    start = xy.copy()
+    big = np.maximum.outer(radii, radii)
+    small = np.minimum.outer(radii, radii)
+    # Symbols of similar size keep most of their width apart; a small one on a big one (drawn
+    # over it) only needs to leave its centre.
+    wanted = np.where(small > 0.6 * big, NUDGE_SHARE * (big + small), 0.6 * big)
+    np.fill_diagonal(wanted, 0)
+    limit = MAX_NUDGE * radii
+    for _ in range(60):
+        delta = xy[:, None, :] - xy[None, :, :]
+        distance = np.hypot(delta[..., 0], delta[..., 1])
+        short = (distance < wanted) & (wanted > 0)
+        if not short.any():
+            break
+        # Points on the same spot part along a fixed direction per pair.
+        angle = np.add.outer(np.arange(len(xy)), np.arange(len(xy))) * 2.399
+        unit = np.where(distance[..., None] > 1e-6, delta / np.maximum(distance, 1e-6)[..., None],
+                        np.stack([np.cos(angle), np.sin(angle)], axis=-1)
+                        * np.sign(np.subtract.outer(np.arange(len(xy)), np.arange(len(xy))))[..., None])
+        push = np.where(short, (wanted - distance) / 2, 0)[..., None] * unit
+        xy += 0.5 * push.sum(axis=1)
+        moved = xy - start
+        length = np.hypot(moved[:, 0], moved[:, 1])
+        over = length > limit
+        xy[over] = start[over] + moved[over] * (limit[over] / length[over])[:, None]
+    return [Marker(float(x), float(y), m.radius) for (x, y), m in zip(xy, markers, strict=True)]
+
+
+def _overlaps(box: Box, boxes: np.ndarray) -> bool:
+    if not len(boxes):
+        return False
+    return bool(((boxes[:, 0] < box[2]) & (boxes[:, 2] > box[0])
+                 & (boxes[:, 1] < box[3]) & (boxes[:, 3] > box[1])).any())
+
+
+def _crosses(segment, boxes: np.ndarray) -> bool:
+    """True when a leader line passes through one of the boxes (points every 2 px)."""
+    if not len(boxes):
+        return False
+    x0, y0, x1, y1 = segment
+    t = np.linspace(0, 1, max(3, int(np.hypot(x1 - x0, y1 - y0) / 2)))[:, None]
+    xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+    inside = ((xs > boxes[:, 0]) & (xs < boxes[:, 2]) & (ys > boxes[:, 1]) & (ys < boxes[:, 3]))
+    return bool(inside.any())
+
+
+def _cuts(segment, lines: np.ndarray) -> bool:
+    """True when a leader line crosses one of the lines already drawn."""
+    if not len(lines):
+        return False
+    px, py, qx, qy = segment
+    ax, ay, bx, by = lines.T
+
+    def side(x0, y0, x1, y1, x, y):
+        return np.sign((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0))
+
+    return bool(((side(px, py, qx, qy, ax, ay) != side(px, py, qx, qy, bx, by))
+                 & (side(ax, ay, bx, by, px, py) != side(ax, ay, bx, by, qx, qy))).any())
+
+
+def _away(marker: Marker, markers: list[Marker]) -> float:
+    """The direction (radians, y downwards) away from the symbols crowding this one."""
+    xy = np.array([[m.x, m.y] for m in markers], dtype=float)
+    delta = xy - [marker.x, marker.y]
+    distance = np.hypot(delta[:, 0], delta[:, 1])
+    near = (distance > 0) & (distance < CROWD_PX)
+    if not near.any():
+        return 0.0
+    pull = (delta[near] / distance[near, None] ** 2).sum(axis=0)
+    return float(np.arctan2(-pull[1], -pull[0]))
+
+
+def _beside(marker: Marker, half_w: float, half_h: float):
+    """Centres of a name touching its symbol: right, left, above, below, then the corners."""
+    gap = marker.radius + 2
+    x, y = marker.x, marker.y
+    yield x + gap + half_w, y
+    yield x - gap - half_w, y
+    yield x, y - gap - half_h
+    yield x, y + gap + half_h
+    for sx in (1, -1):
+        for sy in (-1, 1):
+            yield x + sx * (gap * 0.7 + half_w), y + sy * (gap * 0.7 + half_h)
+
+
+def _farther(marker: Marker, half_w: float, half_h: float, away: float):
+    """(centre, leader line) of a name farther away, ring after ring around its symbol."""
+    angles = np.linspace(0, 2 * np.pi, LEADER_ANGLES, endpoint=False)
+    # Away from the crowd first (lines then fan out without crossing), sideways next: names
+    # read best level with their symbol.
+    angles = sorted(angles, key=lambda a: -np.cos(a - away) + 0.3 * abs(np.sin(a)))
+    for distance in LEADER_DISTANCES:
+        reach = marker.radius + distance
+        for angle in angles:
+            dx, dy = np.cos(angle), np.sin(angle)
+            x = marker.x + dx * reach + np.sign(round(dx, 6)) * half_w
+            y = marker.y + dy * reach + np.sign(round(dy, 6)) * half_h
+            # The line runs from the symbol's edge to the nearest point of the name's box.
+            end_x = min(max(marker.x, x - half_w), x + half_w)
+            end_y = min(max(marker.y, y - half_h), y + half_h)
+            length = np.hypot(end_x - marker.x, end_y - marker.y) or 1
+            start = (marker.x + (end_x - marker.x) / length * (marker.radius + 1),
+                     marker.y + (end_y - marker.y) / length * (marker.radius + 1))
+            yield (x, y), (*start, end_x, end_y)
+
+
+def place_labels(width: float, height: float, markers: list[Marker], names: list[Name],
+                 mode: str = "tous", obstacles: list[Box] = ()) -> list[Placed]:
+    """Names placed without overlap (see _place_in_order): when some member names find no
+    place, they are tried again first, a few times, and the placement naming most is kept."""
+    if mode not in LABEL_MODES:
+        raise ValueError(f"mode must be one of {LABEL_MODES}, got {mode!r}")
+    best = _place_in_order(width, height, markers, names, mode, obstacles)
+    order = list(names)
+    for _ in range(RETRIES if mode == "tous" else 0):
+        named = {placed.name for placed in best}
+        missing = [name for name in order if name.marker is not None and name not in named]
+        if not missing:
+            break
+        order = missing + [name for name in order if name not in missing]
+        again = _place_in_order(width, height, markers, order, mode, obstacles)
+        if _named(again) > _named(best):
+            best = again
+    return best
+
+
+def _named(placed: list[Placed]) -> int:
+    return sum(p.name.marker is not None for p in placed)
+
+
+def _place_in_order(width: float, height: float, markers: list[Marker], names: list[Name],
+                    mode: str, obstacles) -> list[Placed]:
+    """Names placed without overlap, in the order given (most important first).
+
+    Member names (with a marker) are placed first; "principaux" keeps only those that fit
+    right by their symbol, at most MAIN_LABELS. Area names (with spots) take a free spot or
+    are left out. A member name with no free place anywhere is left out too (never drawn over
+    another).
+    """
+    taken = [tuple(box) for box in obstacles]
+    symbols = np.array([(m.x - m.radius - 1, m.y - m.radius - 1, m.x + m.radius + 1,
+                         m.y + m.radius + 1) for m in markers], dtype=float).reshape(-1, 4)
+    taken += [tuple(box) for box in symbols]
+    lines: list[tuple] = []
+    placed: list[Placed] = []
+    members_named = 0
+
+    def inside(box: Box) -> bool:
+        return (box[0] >= EDGE_PX and box[1] >= EDGE_PX and box[2] <= width - EDGE_PX
+                and box[3] <= height - EDGE_PX)
+
+    for name in names:
+        half_w, half_h = name.half
+        boxes = np.array(taken, dtype=float).reshape(-1, 4)
+        if name.marker is None:
+            candidates = (((x, y), None) for x, y in name.spots)
+        elif mode == "aucun" or (mode == "principaux" and members_named >= MAIN_LABELS):
+            continue
+        else:
+            marker = markers[name.marker]
+            candidates = (((x, y), None) for x, y in _beside(marker, half_w, half_h))
+            if mode == "tous":
+                candidates = (*candidates,
+                              *_farther(marker, half_w, half_h, _away(marker, markers)))
+            # A leader line passes under symbols (in a crowd there is no other way out) but
+            # never over a name, the legend or another line.
+            others = np.delete(boxes, slice(len(obstacles), len(obstacles) + len(markers)),
+                               axis=0)
+        for (x, y), leader in candidates:
+            box = (x - half_w, y - half_h, x + half_w, y + half_h)
+            if not inside(box) or _overlaps(box, boxes):
+                continue
+            if leader is not None and (_crosses(leader, others)
+                                       or _cuts(leader, np.array(lines).reshape(-1, 4))):
+                continue
+            if any(_crosses(line, np.array([box])) for line in lines):
+                continue   # no name sits on a leader line
+            placed.append(Placed(name.text, x, y, leader, name))
+            taken.append(box)
+            if leader is not None:
+                lines.append(leader)
+            members_named += name.marker is not None
+            break
+    return placed
