@@ -228,8 +228,7 @@ def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
     for text, lon, lat in scene.context_labels:
         names.append(Name(text, size=CONTEXT_LABEL_FONT["size"],
                           spots=tuple(zip(*view.to_pixels([lon], [lat]), strict=True))))
-    placed = map_labels.place_labels(view.width, view.height, markers, names, label_mode,
-                                     obstacles)
+    placed = map_labels.place_labels(view.visible, markers, names, label_mode, obstacles)
 
     def text_trace(chosen, font):
         if not chosen:

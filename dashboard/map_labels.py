@@ -6,7 +6,7 @@ neighbouring régions then take what room is left. Crowded symbols are first nud
 few pixels, so that each stays visible and clickable. Everything works on a
 `projection.View`: the same pixels plotly.js will draw, at the size of the page.
 
-    placement = place_labels(view, markers, labels, obstacles)
+    placed = place_labels(view.visible, markers, names, "tous", obstacles)
 """
 
 import unicodedata
@@ -202,13 +202,13 @@ def _farther(marker: Marker, half_w: float, half_h: float, away: float):
             yield (x, y), (*start, end_x, end_y)
 
 
-def place_labels(width: float, height: float, markers: list[Marker], names: list[Name],
+def place_labels(frame: Box, markers: list[Marker], names: list[Name],
                  mode: str = "tous", obstacles: list[Box] = ()) -> list[Placed]:
     """Names placed without overlap (see _place_in_order): when some member names find no
     place, they are tried again first, a few times, and the placement naming most is kept."""
     if mode not in LABEL_MODES:
         raise ValueError(f"mode must be one of {LABEL_MODES}, got {mode!r}")
-    best = _place_in_order(width, height, markers, names, mode, obstacles)
+    best = _place_in_order(frame, markers, names, mode, obstacles)
     order = list(names)
     for _ in range(RETRIES if mode == "tous" else 0):
         named = {placed.name for placed in best}
@@ -216,7 +216,7 @@ def place_labels(width: float, height: float, markers: list[Marker], names: list
         if not missing:
             break
         order = missing + [name for name in order if name not in missing]
-        again = _place_in_order(width, height, markers, order, mode, obstacles)
+        again = _place_in_order(frame, markers, order, mode, obstacles)
         if _named(again) > _named(best):
             best = again
     return best
@@ -226,7 +226,7 @@ def _named(placed: list[Placed]) -> int:
     return sum(p.name.marker is not None for p in placed)
 
 
-def _place_in_order(width: float, height: float, markers: list[Marker], names: list[Name],
+def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
                     mode: str, obstacles) -> list[Placed]:
     """Names placed without overlap, in the order given (most important first).
 
@@ -244,8 +244,8 @@ def _place_in_order(width: float, height: float, markers: list[Marker], names: l
     members_named = 0
 
     def inside(box: Box) -> bool:
-        return (box[0] >= EDGE_PX and box[1] >= EDGE_PX and box[2] <= width - EDGE_PX
-                and box[3] <= height - EDGE_PX)
+        return (box[0] >= frame[0] + EDGE_PX and box[1] >= frame[1] + EDGE_PX
+                and box[2] <= frame[2] - EDGE_PX and box[3] <= frame[3] - EDGE_PX)
 
     for name in names:
         half_w, half_h = name.half

@@ -109,6 +109,14 @@ class View:
         top = y1 + (self.height / scale - (y1 - y0)) / 2
         return scale, left, top
 
+    @property
+    def visible(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) px of what plotly.js shows: the projected range, fitted and
+        centred; the rest of the subplot's box is blank (and clips anything drawn there)."""
+        x0, y0, x1, y1 = projected_bounds(self.projection, self.lon_range, self.lat_range)
+        scale, left, top = self._fit
+        return (x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale
+
     def to_pixels(self, lons, lats) -> tuple[np.ndarray, np.ndarray]:
         scale, left, top = self._fit
         x, y = project(self.projection, lons, lats)
