@@ -23,7 +23,7 @@ from shapely.ops import polylabel
 from geodata import get_reference, load_layer, memoized
 from geodata.levels import DEPARTEMENT, EPCI, EPT, OVERSEAS_REGIONS, REGION
 
-from .projection import projected_bounds, shaped, unproject
+from .projection import projected_bounds, rectangle_edges, shaped, unproject
 
 DECIMALS_LIGHT = 3
 DECIMALS_FULL = 4
@@ -33,7 +33,7 @@ VIEW_MARGIN = 0.06      # région view: margin around the région, share of its 
 CLIP_MARGIN = 0.25      # région view: geometry kept around what shows (room to pan a little)
 # Région view: the proportions (width / height in pixels) of the subplot a view fills, in steps.
 DEFAULT_ASPECT = 1.2
-MIN_ASPECT, MAX_ASPECT, ASPECT_STEP = 0.4, 2.5, 0.02
+MIN_ASPECT, MAX_ASPECT, ASPECT_STEP = 0.4, 2.5, 0.01
 LEGEND_BOX = (0.3, 0.2)  # région view: share of the view's width, height the legend covers
 LABEL_MIN_AREA = 0.015  # région view: smallest département named, share of the view
 
@@ -201,12 +201,7 @@ def _shown_box(projection: dict, lon_range, lat_range):
     """The lon/lat bounds of all plotly.js shows for a range: the bounding box of the projected
     range, whose corners reach past the range (its edges are curves)."""
     x0, y0, x1, y1 = projected_bounds(projection, lon_range, lat_range)
-    t = np.linspace(0, 1, 32)
-    xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x0 + (x1 - x0) * t,
-                         np.full_like(t, x0)])
-    ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1),
-                         y0 + (y1 - y0) * t])
-    lons, lats = unproject(projection, xs, ys)
+    lons, lats = unproject(projection, *rectangle_edges((x0, x1), (y0, y1)))
     return lons.min(), lats.min(), lons.max(), lats.max()
 
 

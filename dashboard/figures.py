@@ -580,8 +580,9 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
         left, top = x0 * plot_w, (1 - y1) * plot_h
         view = View(panel.scene.projection, panel.scene.lon_range, panel.scene.lat_range,
                     (x1 - x0) * plot_w, (y1 - y0) * plot_h)
-        boxes = [legend_box] * bool(legend_box) + [_frame_box(other, plot_w, plot_h) for other in panels
-                                if other is not panel and other.frame is not None]
+        boxes = [_frame_box(other, plot_w, plot_h) for other in panels
+                 if other is not panel and other.frame is not None]
+        boxes += [legend_box] if legend_box else []
         obstacles = [(bx0 - left, by0 - top, bx1 - left, by1 - top)
                      for bx0, by0, bx1, by1 in boxes if bx1 > bx0]
         traces += _panel_traces(panel, hovers, counts, legend,

@@ -30,7 +30,7 @@ CROWD_PX = 60             # symbols closer than this push a name's leader line a
 
 # Advance widths of Arial / Helvetica (thousandths of an em), for the printable ASCII range.
 _WIDTHS = dict(zip(
-    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    [chr(code) for code in range(32, 127)],
     (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
      *[556] * 10, 278, 278, 584, 584, 584, 556, 1015,
      667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722,
@@ -110,11 +110,13 @@ def spread(markers: list[Marker]) -> list[Marker]:
         short = (distance < wanted) & (wanted > 0)
         if not short.any():
             break
-        # Points on the same spot part along a fixed direction per pair.
-        angle = np.add.outer(np.arange(len(xy)), np.arange(len(xy))) * 2.399
-        unit = np.where(distance[..., None] > 1e-6, delta / np.maximum(distance, 1e-6)[..., None],
-                        np.stack([np.cos(angle), np.sin(angle)], axis=-1)
-                        * np.sign(np.subtract.outer(np.arange(len(xy)), np.arange(len(xy))))[..., None])
+        # Points on the same spot part along a fixed direction per pair (opposite for each).
+        index = np.arange(len(xy))
+        angle = np.add.outer(index, index) * 2.399
+        apart = np.stack([np.cos(angle), np.sin(angle)], axis=-1) \
+            * np.sign(np.subtract.outer(index, index))[..., None]
+        unit = np.where(distance[..., None] > 1e-6,
+                        delta / np.maximum(distance, 1e-6)[..., None], apart)
         push = np.where(short, (wanted - distance) / 2, 0)[..., None] * unit
         xy += 0.5 * push.sum(axis=1)
         moved = xy - start

@@ -53,17 +53,21 @@ def unproject(projection: dict, x, y) -> tuple[np.ndarray, np.ndarray]:
     return np.degrees(lam) + lon0, np.degrees(phi)
 
 
-def _box_edges(lon_range, lat_range) -> tuple[np.ndarray, np.ndarray]:
-    (w, e), (s, n) = lon_range, lat_range
-    t = np.linspace(0, 1, EDGE_SAMPLES)
-    lons = np.concatenate([w + (e - w) * t, np.full_like(t, e), e - (e - w) * t, np.full_like(t, w)])
-    lats = np.concatenate([np.full_like(t, s), s + (n - s) * t, np.full_like(t, n), n - (n - s) * t])
-    return lons, lats
+def rectangle_edges(x_range, y_range, samples: int = EDGE_SAMPLES):
+    """Points along the four edges of a rectangle (xs, ys): what a curved projection of it
+    needs to find its bounds."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    t = np.linspace(0, 1, samples)
+    xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x1 - (x1 - x0) * t,
+                         np.full_like(t, x0)])
+    ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1),
+                         y1 - (y1 - y0) * t])
+    return xs, ys
 
 
 def projected_bounds(projection: dict, lon_range, lat_range) -> tuple[float, float, float, float]:
     """(xmin, ymin, xmax, ymax) of the projected lon/lat box: what plotly.js fits and shows."""
-    x, y = project(projection, *_box_edges(lon_range, lat_range))
+    x, y = project(projection, *rectangle_edges(lon_range, lat_range))
     return float(x.min()), float(y.min()), float(x.max()), float(y.max())
 
 

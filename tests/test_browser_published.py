@@ -1,0 +1,116 @@
+"""Published maps seen for real: the dashboard's région view fills the graph at the size the
+browser gives it, and the exported images have no blank band and names that are real text,
+none over another (measured by Chromium itself in the SVG)."""
+
+import json
+import time
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+from browser import make_driver, wait_for
+from images import read_png
+from test_published_maps import HDF_LIST, member_names
+
+from dashboard.export import canvas, export_map, renderer
+from dashboard.figures import map_figure
+from dashboard.projection import View, aspect_of
+from dashboard.state import FilterState
+from geodata.members import resolve_members
+
+pytestmark = [pytest.mark.browser, pytest.mark.kaleido, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def hdf():
+    return resolve_members(HDF_LIST)
+
+
+def drawn_view(driver) -> tuple[View, dict]:
+    """The map's geo subplot as plotly.js laid it out in the page."""
+    layout = json.loads(driver.execute_script(
+        "const g = document.querySelector('#map .js-plotly-plot');"
+        "const f = g._fullLayout;"
+        "return JSON.stringify({w: f.width, h: f.height, m: f.margin, geo: g.layout.geo});"))
+    geo = layout["geo"]
+    view = View(geo["projection"], tuple(geo["lonaxis"]["range"]),
+                tuple(geo["lataxis"]["range"]),
+                layout["w"] - layout["m"]["l"] - layout["m"]["r"],
+                layout["h"] - layout["m"]["t"] - layout["m"]["b"])
+    return view, layout
+
+
+def fills(view: View) -> bool:
+    shown = aspect_of(view.projection, view.lon_range, view.lat_range)
+    return abs(shown / (view.width / view.height) - 1) < 0.03
+
+
+def test_the_region_view_fills_the_graph_and_follows_a_resize(server):
+    driver = make_driver(1440, 900)
+    try:
+        driver.get(server.url + "/?region=32")
+        wait_for(lambda: "Hauts-de-France" in driver.execute_script(
+            "const g = document.querySelector('#map .js-plotly-plot');"
+            "return g && g.layout && g.layout.title ? g.layout.title.text : ''"),
+            message="the Hauts-de-France map")
+        wait_for(lambda: fills(drawn_view(driver)[0]), message="a view the graph's shape")
+        before = drawn_view(driver)[0]
+
+        driver.set_window_size(1000, 1000)   # the graph becomes narrower: a new view
+        wait_for(lambda: drawn_view(driver)[0].lon_range != before.lon_range
+                 and fills(drawn_view(driver)[0]), message="a view redrawn for the new size")
+    finally:
+        driver.quit()
+
+
+def test_exported_svg_names_are_text_and_chromium_finds_no_overlap(hdf, tmp_path):
+    figure = map_figure(hdf, FilterState(region="32"), canvas=canvas("a4"))
+    names = {name.replace("<br>", "") for name in member_names(figure)}
+    assert len(names) == 37
+    svg = tmp_path / "hdf.svg"
+    svg.write_bytes(export_map(figure, "svg", "a4"))
+    driver = make_driver(1440, 900)
+    try:
+        driver.get(Path(svg).as_uri())
+        time.sleep(0.5)
+        boxes = driver.execute_script("""
+            const names = new Set(arguments[0]);
+            return Array.from(document.querySelectorAll('text')).filter(
+                t => names.has(t.textContent)).map(t => {
+                    const b = t.getBoundingClientRect();
+                    return [t.textContent, b.left, b.top, b.right, b.bottom];
+                });""", sorted(names))
+    finally:
+        driver.quit()
+    assert {box[0] for box in boxes} == names          # every name is a <text> of the SVG
+    overlaps = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1]
+    assert overlaps == []
+
+
+@pytest.mark.parametrize("size", ["slide", "a4-portrait", "a4"])
+def test_exported_region_map_runs_to_the_frame(hdf, size):
+    """South and east of Hauts-de-France is land (Normandie, Île-de-France, Grand Est): the
+    faded neighbours reach the bottom edge of the map, right of the legend, and the right edge
+    in its lower part, with no white band (the sea, north-west, is white as it should be)."""
+    page = canvas(size)
+    figure = map_figure(hdf, FilterState(region="32"), canvas=page)
+    scale = 0.25
+    width, _, pixels = read_png(renderer.render(go.Figure(figure), "png", *page, scale))
+    margin = figure["layout"]["margin"]
+    left, right = margin["l"] * scale, (page[0] - margin["r"]) * scale
+    top, bottom = margin["t"] * scale, (page[1] - margin["b"]) * scale
+
+    def white_share(points):
+        """Share of the points where a small square is all white (a thin white border
+        between départements is not a band)."""
+        def white(x, y):
+            return all(min(pixels[(int(y) + dy) * width + int(x) + dx]) > 250
+                       for dx in (-2, -1, 0) for dy in (-2, -1, 0))
+        return sum(1 for x, y in points if white(x, y)) / len(points)
+
+    bottom_row = [(x, bottom - 2) for x in range(int(left + 0.3 * (right - left)), int(right))]
+    right_column = [(right - 2, y) for y in range(int(bottom - 0.2 * (bottom - top)),
+                                                   int(bottom))]
+    assert white_share(bottom_row) < 0.05
+    assert white_share(right_column) < 0.05

@@ -1,0 +1,229 @@
+"""Maps a network can publish: a région fills its page, every member is named without overlap,
+symbols stand out on every area, the page reads on a phone.
+
+The list is `tests/data/hauts_de_france_40.csv`: 40 members of Hauts-de-France (the région,
+two départements, a métropole, CUs, CAs, CCs and 20 communes, the Lille cluster among them).
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dashboard import map_labels
+from dashboard.export import SIZES, canvas
+from dashboard.figures import (
+    BASE_FILL,
+    COMPACT_WIDTH,
+    CONTEXT_FILL,
+    MEMBER_LABEL_FONT,
+    map_figure,
+)
+from dashboard.labels import usual_name
+from dashboard.legend import MIN_CONTRAST, contrast_ratio, symbol_contrast
+from dashboard.projection import View, aspect_of
+from dashboard.state import FilterState
+from geodata import schema as S
+from geodata.kinds import AREA_KINDS, KIND_BY_ID, MARKER_KINDS
+from geodata.members import resolve_members
+
+HDF_LIST = Path(__file__).parent / "data" / "hauts_de_france_40.csv"
+PHONE = (372, 720)   # the map on a 390 px wide phone (measured in Chromium)
+
+
+@pytest.fixture(scope="module")
+def hdf():
+    return resolve_members(HDF_LIST)
+
+
+def member_names(figure: dict) -> list[str]:
+    return [text for trace in figure["data"] if trace.get("mode") == "text"
+            and trace["textfont"]["color"] == MEMBER_LABEL_FONT["color"]
+            for text in trace["text"]]
+
+
+def plot_view(figure: dict, size: tuple[float, float], geo: str = "geo") -> View:
+    """The subplot as plotly.js draws it, from the figure's own layout."""
+    layout = figure["layout"]
+    margin = layout["margin"]
+    domain = layout[geo]["domain"]
+    width = (size[0] - margin["l"] - margin["r"]) * (domain["x"][1] - domain["x"][0])
+    height = (size[1] - margin["t"] - margin["b"]) * (domain["y"][1] - domain["y"][0])
+    return View(layout[geo]["projection"], tuple(layout[geo]["lonaxis"]["range"]),
+                tuple(layout[geo]["lataxis"]["range"]), width, height)
+
+
+def label_boxes(figure: dict, view: View) -> list[tuple]:
+    boxes = []
+    for trace in figure["data"]:
+        if trace.get("mode") != "text" or trace["geo"] != "geo":
+            continue
+        font = trace["textfont"]
+        upper = font.get("textcase") == "upper"
+        x, y = view.to_pixels(trace["lon"], trace["lat"])
+        for text, cx, cy in zip(trace["text"], x, y, strict=True):
+            lines = text.split("<br>")
+            half_w = max(map_labels.text_width(line, font["size"], upper) for line in lines) / 2
+            half_h = len(lines) * font["size"] * 0.6
+            boxes.append((text, cx - half_w, cy - half_h, cx + half_w, cy + half_h))
+    return boxes
+
+
+def overlapping(boxes: list[tuple]) -> list[tuple[str, str]]:
+    pairs = []
+    for i, (a, *box_a) in enumerate(boxes):
+        for b, *box_b in boxes[i + 1:]:
+            if (box_a[0] < box_b[2] and box_b[0] < box_a[2]
+                    and box_a[1] < box_b[3] and box_b[1] < box_a[3]):
+                pairs.append((a, b))
+    return pairs
+
+
+# -- a région fills its page ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", [*SIZES, "phone"])
+def test_a_region_view_has_the_proportions_of_its_page(hdf, size):
+    """plotly.js fits the projected range into the subplot: with the same proportions, the map
+    and its faded neighbours fill it, with no blank band on either side."""
+    page = PHONE if size == "phone" else canvas(size)
+    figure = map_figure(hdf, FilterState(region="32"), canvas=page)
+    view = plot_view(figure, page)
+    shown = aspect_of(view.projection, view.lon_range, view.lat_range)
+    assert shown == pytest.approx(view.width / view.height, rel=0.03)
+    # The proportions go by steps (a browser resized pixel by pixel makes few views): a band
+    # of a pixel or two at most.
+    x0, y0, x1, y1 = view.visible
+    edge_w, edge_h = 0.006 * view.width, 0.006 * view.height
+    assert x0 <= edge_w and y0 <= edge_h
+    assert x1 >= view.width - edge_w and y1 >= view.height - edge_h
+
+
+def test_neighbours_are_drawn_past_the_frame(hdf):
+    """The faded départements around the région reach beyond every edge of what shows: the
+    frame cuts them, not a rectangle inside the page."""
+    figure = map_figure(hdf, FilterState(region="32"), canvas=canvas("slide"))
+    view = plot_view(figure, canvas("slide"))
+    context = [trace for trace in figure["data"] if trace["type"] == "choropleth"
+               and trace["colorscale"][0][1] == CONTEXT_FILL]
+    points = np.array([point for trace in context for feature in trace["geojson"]["features"]
+                       for polygon in _polygons(feature["geometry"]) for point in polygon[0]])
+    x, y = view.to_pixels(points[:, 0], points[:, 1])
+    x0, y0, x1, y1 = view.visible
+    assert x.min() < x0 and x.max() > x1 and y.max() > y1
+
+
+def _polygons(geometry):
+    return geometry["coordinates"] if geometry["type"] == "MultiPolygon" \
+        else [geometry["coordinates"]]
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", ["a4", "slide", "a4-portrait", "screen"])
+def test_every_member_is_named_without_overlap_in_print_and_slide_sizes(hdf, size):
+    figure = map_figure(hdf, FilterState(region="32"), canvas=canvas(size))
+    names = member_names(figure)
+    marked = hdf[~hdf[S.KIND].isin(AREA_KINDS)]
+    assert len(names) == len(marked) == 37
+    assert {"MEL", "Lille", "Roubaix", "CUD", "CA du Boulonnais"} <= set(names)
+    assert overlapping(label_boxes(figure, plot_view(figure, canvas(size)))) == []
+
+
+def test_on_a_phone_names_never_overlap_and_most_members_are_named(hdf):
+    figure = map_figure(hdf, FilterState(region="32"), canvas=PHONE)
+    names = member_names(figure)
+    assert len(names) >= 30, names
+    assert overlapping(label_boxes(figure, plot_view(figure, PHONE))) == []
+
+
+def test_name_choice_none_main_all(hdf, sample):
+    def count(region, labels, members):
+        state = FilterState(region=region, labels=labels)
+        return len(member_names(map_figure(members, state, canvas=canvas("a4"))))
+
+    assert count("32", "aucun", hdf) == 0
+    assert 0 < count("32", "principaux", hdf) <= map_labels.MAIN_LABELS
+    assert count("32", None, hdf) == 37                 # a région view names every member
+    national = count(None, None, sample)                # the national view: the main ones
+    assert 0 < national == count(None, "principaux", sample) < count(None, "tous", sample)
+
+
+def test_leader_lines_join_far_names_to_their_symbol(hdf):
+    figure = map_figure(hdf, FilterState(region="32"), canvas=canvas("a4"))
+    leaders = [trace for trace in figure["data"] if trace.get("name") == "repères"]
+    assert leaders and leaders[0]["mode"] == "lines"
+    # One segment per name placed away from its symbol, each ended by a gap (None).
+    assert leaders[0]["lon"].count(None) >= 1
+
+
+@pytest.mark.parametrize("kind, code, official, expected", [
+    ("metropole", "200093201", "Métropole Européenne de Lille", "MEL"),
+    ("commune", "59350", "Lille", "Lille"),
+    ("communaute_agglomeration", "x", "Communauté d'agglomération du Niortais", "CA du Niortais"),
+    ("communaute_agglomeration", "x",
+     "Communauté d'agglomération Mulhouse Alsace Agglomération",
+     "Mulhouse Alsace<br>Agglomération"),
+    ("communaute_urbaine", "245900428", "Communauté urbaine de Dunkerque", "CUD"),
+])
+def test_labels_use_the_name_people_use(kind, code, official, expected):
+    assert usual_name(kind, code, official) == expected
+
+
+def test_crowded_symbols_are_nudged_apart_so_each_stays_visible():
+    markers = [map_labels.Marker(100, 100, 6), map_labels.Marker(101, 100, 6),
+               map_labels.Marker(100, 101, 6)]
+    spread = map_labels.spread(markers)
+    for i, a in enumerate(spread):
+        for b in spread[i + 1:]:
+            assert np.hypot(a.x - b.x, a.y - b.y) >= 0.7 * (a.radius + b.radius)
+        assert np.hypot(a.x - 100, a.y - 100) <= map_labels.MAX_NUDGE * a.radius + 2
+
+
+# -- colours --------------------------------------------------------------------------------------
+
+GROUNDS = {"base map": BASE_FILL, "faded neighbours": CONTEXT_FILL, "paper": "#ffffff",
+           **{KIND_BY_ID[kind].label: KIND_BY_ID[kind].color for kind in AREA_KINDS}}
+
+
+@pytest.mark.parametrize("kind", MARKER_KINDS)
+@pytest.mark.parametrize("ground", GROUNDS)
+def test_every_symbol_has_3_to_1_contrast_on_every_area(kind, ground):
+    assert symbol_contrast(kind, GROUNDS[ground]) >= MIN_CONTRAST
+
+
+def test_contrast_ratio_is_the_wcag_one():
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_no_colour_on_the_map_that_the_legend_does_not_explain(hdf):
+    """Areas: the base map, the faded neighbours, blue régions and orange départements;
+    an EPCI's perimeter is a line of its kind's colour, never a fill."""
+    figure = map_figure(hdf, FilterState(region="32"), canvas=canvas("a4"))
+    allowed = {BASE_FILL, CONTEXT_FILL, "rgba(0,0,0,0)",
+               *(KIND_BY_ID[kind].color for kind in AREA_KINDS)}
+    fills = {trace["colorscale"][0][1] for trace in figure["data"]
+             if trace["type"] == "choropleth"}
+    assert fills <= allowed
+    lines = {trace["marker"]["line"]["color"] for trace in figure["data"]
+             if trace["type"] == "choropleth" and trace.get("legendgroup") in MARKER_KINDS}
+    assert lines and lines <= {KIND_BY_ID[kind].color for kind in MARKER_KINDS}
+
+
+# -- the page on a phone --------------------------------------------------------------------------
+
+def test_on_a_phone_the_title_wraps_and_the_legend_goes_under_the_map(hdf):
+    figure = map_figure(hdf, FilterState(region="32"), canvas=PHONE)
+    layout = figure["layout"]
+    assert PHONE[0] < COMPACT_WIDTH
+    assert "<br>" in layout["title"]["text"]
+    assert layout["legend"]["orientation"] == "h" and layout["legend"]["yanchor"] == "top"
+    source = layout["annotations"][-1]
+    assert source["x"] == 0 and source["yshift"] < -100     # under the legend, not under it cut
+    assert layout["margin"]["b"] > -source["yshift"]
+
+
+def test_a_wide_page_keeps_the_network_legend_bottom_left(hdf):
+    layout = map_figure(hdf, FilterState(region="32"), canvas=canvas("a4"))["layout"]
+    assert (layout["legend"]["x"], layout["legend"]["y"]) == (0.01, 0.01)
+    assert "orientation" not in layout["legend"]
