@@ -54,6 +54,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return window.dash_clientside.no_update;
         },
 
+        /* The toolbar's camera button makes the export of the panel (same format, size,
+           texts and file name as its button) instead of plotly.js's own screenshot.
+           title: the camera button's title (dashboard.plotly_fr.CAMERA_TITLE). */
+        cameraExport: function (_path, title) {
+            if (window._carteCamera) { return window.dash_clientside.no_update; }
+            window._carteCamera = true;
+            document.addEventListener('click', function (event) {
+                const button = event.target.closest && event.target.closest('#map .modebar-btn');
+                if (!button || button.getAttribute('data-title') !== title) { return; }
+                event.preventDefault();
+                event.stopImmediatePropagation();
+                const exportButton = document.getElementById('export-button');
+                if (exportButton) { exportButton.click(); }
+            }, true);
+            return window.dash_clientside.no_update;
+        },
+
         /* Files over the size limit (all together: they travel in one request) are refused
            here, never sent. limit: {bytes, message, together}, the messages with {filename}
            and {size} to fill (size in Mo, as the server writes it: one decimal, a comma). */

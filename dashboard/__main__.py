@@ -4,6 +4,7 @@ Examples:
   python -m dashboard export --region "Hauts-de-France" --format pdf --size a4 -o hdf.pdf
   python -m dashboard export --members adherents.xlsx --types commune,metropole -o carte.png
   python -m dashboard export --all-regions cartes/ --format svg
+  python -m dashboard export --atlas atlas.pdf --size a4-portrait
 
 Every refusal is a French message on stderr ("Erreur : …") and exit code 1. No file is
 replaced without --force, and none is written half or empty.
@@ -22,6 +23,7 @@ from geodata.members import resolve_members, sample_members
 from geodata.names import key, kind_from_words
 from geodata.reading import MemberFileError
 
+from .atlas import atlas_pdf
 from .export import (
     DEFAULT_DPI,
     FORMATS,
@@ -200,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--all-regions", type=Path, metavar="OUTDIR",
                         help="écrire la carte nationale et une carte par région ayant des "
                              "adhérents dans OUTDIR")
+    export.add_argument("--atlas", type=Path, metavar="FICHIER.pdf",
+                        help="écrire un seul PDF : la carte nationale puis une page par région "
+                             "ayant des adhérents")
     export.add_argument("--force", action="store_true",
                         help="remplacer les fichiers qui existent déjà")
     args = parser.parse_args(argv)
@@ -220,6 +225,8 @@ def _export(args) -> int:
     if args.all_regions and args.output:
         raise UsageError("-o et --all-regions s'excluent : --all-regions écrit une carte par "
                          "région dans son dossier, nommée d'après la région.")
+    if args.atlas:
+        return _atlas(args)
     region = parse_region(args.region)
     kinds = parse_types(args.types)
     size = parse_choice(args.size, list(SIZES), "--size")
@@ -249,6 +256,26 @@ def _export(args) -> int:
         print(f"écrit : {path}")
     if args.all_regions:
         print(f"{len(paths)} cartes écrites dans {args.all_regions}.")
+    return 0
+
+
+def _atlas(args) -> int:
+    """--atlas FILE.pdf: the national map and a page per région with members, in one PDF."""
+    if args.output or args.all_regions or args.region:
+        raise UsageError("--atlas couvre la France et ses régions : il ne se combine pas avec "
+                         "-o, --all-regions ni --region.")
+    if args.format and args.format.lower() != "pdf" or args.atlas.suffix.lower() != ".pdf":
+        raise UsageError(f"l'atlas est un PDF : nommez le fichier « "
+                         f"{args.atlas.with_suffix('.pdf')} ».")
+    kinds = parse_types(args.types)
+    size = parse_choice(args.size, list(SIZES), "--size")
+    hint = "choisissez un autre nom de fichier."
+    check_outputs([args.atlas], args.force, hint)
+    require_chromium()
+    members = resolve_members(args.members) if args.members else sample_members()
+    data, pages = atlas_pdf(members, FilterState(kinds=kinds), size, sample=not args.members)
+    _write(args.atlas, data, args.force, hint)
+    print(f"écrit : {args.atlas} ({pages} pages : la France et {pages - 1} régions)")
     return 0
 
 

@@ -26,7 +26,9 @@ from .table import pdf_table
 
 FORMATS = ("png", "svg", "pdf")
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-TABLE_ROWS_PER_PAGE = 28
+# The PDF list: a row has room for a name on two lines; as many rows as the page holds.
+TABLE_ROW_PX = 34
+TABLE_ROOM_PX = 150   # the page's title, the header row and the margins
 
 
 class ExportError(Exception):
@@ -134,8 +136,8 @@ def require_chromium() -> str:
         raise ChromiumMissingError(
             "L'export d'images demande le navigateur Chromium, introuvable sur cette machine. "
             "Installez-le (sous Debian : apt-get install chromium) ou indiquez son chemin dans "
-            "la variable BROWSER_PATH. En attendant, le bouton « appareil photo » de la carte "
-            "enregistre une image PNG depuis votre navigateur.")
+            "la variable BROWSER_PATH (ou demandez-le à la personne qui gère ce tableau de "
+            "bord).")
     os.environ.setdefault("BROWSER_PATH", path)
     return path
 
@@ -246,8 +248,20 @@ def export_map(figure: go.Figure | dict, fmt: str = "png", size: str = "screen",
     if members is not None and len(members):
         pdf = _append_pages(pdf, [renderer.render(t, "pdf", page.width * scale,
                                                   page.height * scale, 1)
-                                  for t in table_figures(members, figure)])
+                                  for t in table_figures(members, figure,
+                                                         page.height * scale)])
     return pdf
+
+
+def pdf_pages(figures: list, size: str) -> bytes:
+    """One PDF with a page per figure (an atlas), each drawn at the page size."""
+    if not figures:
+        raise ExportError("Aucune carte à mettre dans le PDF.")
+    page = SIZES[size]
+    scale = 96 / page.css_dpi if size not in SCREEN_SIZES else 1
+    pages = [renderer.render(go.Figure(figure) if isinstance(figure, dict) else figure, "pdf",
+                             page.width * scale, page.height * scale, 1) for figure in figures]
+    return _append_pages(pages[0], pages[1:])
 
 
 def _append_pages(first: bytes, others: list[bytes]) -> bytes:
@@ -262,23 +276,26 @@ def _append_pages(first: bytes, others: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-def table_figures(members: pd.DataFrame, map_figure: go.Figure | None = None) -> list[go.Figure]:
-    """The member list as table pages (plotly tables, so kaleido prints them like the map)."""
+def table_figures(members: pd.DataFrame, map_figure: go.Figure | None = None,
+                  page_height: float = 794) -> list[go.Figure]:
+    """The member list as table pages (plotly tables, so kaleido prints them like the map),
+    as many rows a page as its height holds (px at 96 dpi)."""
+    per_page = max(5, int((page_height - TABLE_ROOM_PX) // TABLE_ROW_PX))
     columns, widths = pdf_table(members.sort_values([S.REGION, S.KIND, S.NAME]))
     title = "Liste des adhérents"
     if map_figure is not None and map_figure.layout.title.text:
         title = f"{map_figure.layout.title.text} — liste"
     pages = []
     count = len(members)
-    for start in range(0, count, TABLE_ROWS_PER_PAGE):
-        chunk = {k: v[start:start + TABLE_ROWS_PER_PAGE] for k, v in columns.items()}
+    for start in range(0, count, per_page):
+        chunk = {k: v[start:start + per_page] for k, v in columns.items()}
         figure = go.Figure(go.Table(
             columnwidth=widths,
             header={"values": [f"<b>{k}</b>" for k in chunk], "fill_color": "#e9eef6",
                     "align": "left", "font": {"size": 13}},
             cells={"values": list(chunk.values()), "align": "left", "font": {"size": 12},
-                   "height": 26}))
-        page_label = f"{start // TABLE_ROWS_PER_PAGE + 1}/{-(-count // TABLE_ROWS_PER_PAGE)}"
+                   "height": TABLE_ROW_PX}))
+        page_label = f"{start // per_page + 1}/{-(-count // per_page)}"
         figure.update_layout(
             title={"text": f"{title} ({count}) — page {page_label}", "x": 0.02,
                    "font": {"size": 18}},

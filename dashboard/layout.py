@@ -147,8 +147,28 @@ def export_panel() -> html.Div:
         html.P(f"Les PNG imprimables (A4, A3) sont à {DEFAULT_DPI} dpi.", className="hint"),
         dcc.Checklist(id=ids.EXPORT_TABLE, value=[], options=[
             {"label": "PDF : ajouter la liste des adhérents", "value": "table"}]),
-        html.Button("Exporter la carte", id=ids.EXPORT_BUTTON),
+        html.Details(className="export-texts", children=[
+            html.Summary("Titre, sous-titre, note et source"),
+            *[child for component, label in (
+                (ids.EXPORT_TITLE, "Titre"), (ids.EXPORT_SUBTITLE, "Sous-titre"),
+                (ids.EXPORT_NOTE, "Note (en bas à gauche)"), (ids.EXPORT_SOURCE, "Source"))
+              for child in (html.Label(label, htmlFor=component),
+                            dcc.Input(id=component, type="text", value="", debounce=True,
+                                      maxLength=300, className="text-input"))],
+            html.P("Laissés vides, ils disent ce que montre la carte.", className="hint"),
+        ]),
+        html.Div(className="buttons", children=[
+            html.Button("Aperçu", id=ids.EXPORT_PREVIEW_BUTTON, className="secondary"),
+            html.Button("Exporter la carte", id=ids.EXPORT_BUTTON),
+            html.Button("Atlas PDF", id=ids.EXPORT_ATLAS, className="secondary",
+                        title="La carte de France puis une page par région ayant des "
+                              "adhérents, dans un seul PDF"),
+        ]),
+        html.P("L'atlas : la France puis une page par région ayant des adhérents (types et "
+               "recherche choisis), au format de page choisi.", className="hint"),
         html.Div(id=ids.EXPORT_MESSAGE, role="status"),
+        html.Img(id=ids.EXPORT_PREVIEW, hidden=True, className="export-preview",
+                 alt="Aperçu de l'export de la carte"),
         dcc.Download(id=ids.EXPORT_DOWNLOAD),
     ])
 
@@ -188,8 +208,6 @@ def create_layout() -> html.Div:
         **plotly_fr.config(),
         "displaylogo": False,
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendChartToCloud"],
-        "toImageButtonOptions": {"format": "png", "filename": "adherents", "width": 1400,
-                                 "height": 1100, "scale": 1},
     }
     return html.Div(className="page", children=[
         dcc.Location(id=ids.URL, refresh=False),
@@ -198,6 +216,7 @@ def create_layout() -> html.Div:
         dcc.Store(id=ids.KEPT_STORE, storage_type="local"),
         dcc.Store(id=ids.SELECTED_STORE),
         dcc.Store(id=ids.MAP_SIZE),
+        dcc.Store(id=ids.CAMERA, data=plotly_fr.CAMERA_TITLE),
         header(),
         html.Main(className="content", children=[
             html.Aside(className="side", children=[filters_panel(), list_panel(),

@@ -6,9 +6,12 @@ others, which no view here shows).
 """
 
 LOCALE = "fr"
+# The camera button of the toolbar: the page sends its click to the export panel's button
+# (assets/clientside.js, cameraExport), so that it makes the same file as the panel.
+CAMERA_TITLE = "Exporter la carte (format et taille choisis dans « Exporter la carte »)"
 FRENCH = {
     "dictionary": {
-        "Download plot as a PNG": "Télécharger la carte (PNG)",
+        "Download plot as a PNG": CAMERA_TITLE,
         "Download plot": "Télécharger la carte",
         "Pan": "Déplacer",
         "Zoom in": "Zoom avant",

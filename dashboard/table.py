@@ -59,25 +59,36 @@ MEMBER_COLUMNS = (
 )
 
 
+# The PDF list has room for a few of the file's own columns, each cell cut to a line.
+PDF_EXTRAS = 4
+PDF_EXTRA_CHARS = 40
+
+
 def member_frame(members: pd.DataFrame, where: str) -> pd.DataFrame:
     """The table of the members for one output ('grid', 'files' or 'pdf'), French headers,
-    raw values; the extra columns of the file follow (not in the PDF)."""
+    raw values; the extra columns of the file follow (in the PDF, the first PDF_EXTRAS)."""
     columns = [c for c in MEMBER_COLUMNS if getattr(c, f"in_{where}")]
     frame = pd.DataFrame({c.header: c.value(members).values for c in columns},
                          index=members.index)
-    if where == "pdf":
-        return frame
+    extras = extra_columns(members)[:PDF_EXTRAS] if where == "pdf" else extra_columns(members)
     # The file's own columns keep their header, even one we also use ("Population").
-    extras = members[extra_columns(members)].rename(columns=S.extra_header)
-    return pd.concat([frame, extras], axis=1)
+    return pd.concat([frame, members[extras].rename(columns=S.extra_header)], axis=1)
+
+
+def _one_line(value) -> str:
+    text = " ".join(_text(value).split())
+    return text if len(text) <= PDF_EXTRA_CHARS else text[:PDF_EXTRA_CHARS - 1] + "…"
 
 
 def pdf_table(members: pd.DataFrame) -> tuple[dict[str, list[str]], list[float]]:
-    """({header: texts}, relative widths) of the PDF list."""
+    """({header: texts}, relative widths) of the PDF list: the table's columns, then the
+    person's own (élu référent, année d'adhésion...)."""
     columns = [c for c in MEMBER_COLUMNS if c.in_pdf]
     frame = member_frame(members, "pdf")
-    return ({c.header: [c.text(v) for v in frame[c.header]] for c in columns},
-            [c.width for c in columns])
+    texts = {c.header: [c.text(v) for v in frame[c.header]] for c in columns}
+    own = list(frame.columns[len(columns):])
+    texts.update({header: [_one_line(v) for v in frame[header]] for header in own})
+    return texts, [c.width for c in columns] + [1.5] * len(own)
 
 
 # -- the grid (AG Grid column definitions and rows, plain dicts) --------------------------------

@@ -214,15 +214,6 @@ def test_resolved_list_download_has_every_row():
     assert "Reconnue" in text and "Non reconnue" in text and "Bruxelles" in text
 
 
-def test_modebar_png_is_named_after_the_selection():
-    base = {"toImageButtonOptions": {"format": "png", "width": 1400, "height": 1100}}
-    config = map_view.graph_config(base, FilterState(region="32", kinds=("commune",)))
-    options = config["toImageButtonOptions"]
-    assert options["filename"].startswith("adherents-hauts-de-france-commune-")
-    assert (options["width"], options["height"]) == (1400, 1100)
-    assert base["toImageButtonOptions"].get("filename") is None  # the base is not modified
-
-
 def test_the_map_is_told_in_words(sample):
     from dashboard.views import map_description
     state = FilterState(region="32")

@@ -1,5 +1,6 @@
 """Map exports rendered for real: kaleido driving Debian's Chromium, with no network."""
 
+import base64
 import io
 import re
 import shutil
@@ -17,6 +18,7 @@ from dashboard.figures import map_figure
 from dashboard.member_store import from_store
 from dashboard.selection import select
 from dashboard.state import FilterState
+from geodata import schema as S
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.kaleido, pytest.mark.slow]
@@ -82,6 +84,61 @@ def test_pdf_a4_landscape_with_the_member_table(hdf_figure, members):
     assert len(single.pages) == 1
 
 
+def test_pdf_list_has_the_persons_own_columns(tmp_path):
+    """The élu référent and the year of a 40-member list are printed in the PDF list."""
+    from pypdf import PdfReader
+    from test_published_maps import HDF_LIST
+
+    from geodata.members import resolve_members
+
+    hdf = resolve_members(HDF_LIST)
+    payload, _ = exports.export_file(hdf, FilterState(region="32"), "pdf", "a4", True)
+    reader = PdfReader(io.BytesIO(base64.b64decode(payload["content"])))
+    table = "".join(page.extract_text() for page in reader.pages[1:])
+    assert "élu référent" in table and "adhésion" in table
+    assert "Mme U." in table and "2009" in table
+
+
+def test_export_texts_written_in_the_panel_replace_the_views(members):
+    written = {"title": "Nos adhérents des Hauts-de-France", "subtitle": "  ",
+               "note": "Carte arrêtée au 1er juin", "source": "RTES, 2026", "other": "x"}
+    texts = exports.texts_of(members, FilterState(region="32"), True, written)
+    assert texts.title == "Nos adhérents des Hauts-de-France"
+    assert texts.subtitle.startswith("2 collectivités adhérentes")   # blank: the view's own
+    assert texts.subtitle.endswith("(échantillon — liste partielle)")
+    assert (texts.note, texts.source) == ("Carte arrêtée au 1er juin", "RTES, 2026")
+    payload, _ = exports.export_file(members, FilterState(region="32"), "svg", "a4", False,
+                                     written=written)
+    svg = base64.b64decode(payload["content"]).decode("utf-8")
+    assert "Nos adhérents des Hauts-de-France" in svg and "Carte arrêtée au 1er juin" in svg
+    assert "RTES, 2026" in svg and "IGN ADMIN EXPRESS" not in svg
+
+
+def test_preview_is_a_small_image_of_the_export(members):
+    src, message = exports.preview(members, FilterState(region="32"), "a4-portrait", True)
+    png = base64.b64decode(src.removeprefix("data:image/png;base64,"))
+    width, height = png_size(png)
+    assert width == exports.PREVIEW_WIDTH and height > width      # a portrait page
+    assert "A4 portrait" in message
+
+
+def test_atlas_has_the_national_map_then_one_page_per_region_with_members(members):
+    from pypdf import PdfReader
+
+    from dashboard.atlas import atlas_states
+
+    states = atlas_states(members, FilterState())
+    regions = {code for code in members[S.REGION] if code}
+    assert states[0].region is None and {s.region for s in states[1:]} == regions
+    payload, message = exports.atlas_file(members, FilterState(), "a4")
+    reader = PdfReader(io.BytesIO(base64.b64decode(payload["content"])))
+    assert len(reader.pages) == len(states) and f"({len(states)} pages)" in message
+    texts = [page.extract_text() for page in reader.pages]
+    assert "Collectivités adhérentes" in texts[0] and "en région" not in texts[0]
+    assert any("Collectivités adhérentes en région Hauts-de-France" in t for t in texts[1:])
+    assert payload["filename"].startswith("adherents-atlas-france-a4-")
+
+
 def test_dashboard_export_names_the_file_after_the_selection(members):
     payload, message = exports.export_file(members, FilterState(region="32"), "pdf", "a4", True)
     assert re.fullmatch(r"adherents-hauts-de-france-a4-\d{4}-\d{2}-\d{2}\.pdf", payload["filename"])
@@ -125,6 +182,24 @@ def test_cli_all_regions_writes_national_and_one_map_per_region_with_members(tmp
     assert any(name.startswith("adherents-france-") for name in files)
     assert any(name.startswith("adherents-hauts-de-france-") for name in files)
     assert not any("normandie" not in name and "corse" in name for name in files)
+
+
+def test_cli_atlas_writes_one_pdf_with_a_page_per_region(tmp_path, members):
+    from pypdf import PdfReader
+
+    atlas = tmp_path / "atlas.pdf"
+    run = run_cli("--atlas", str(atlas), "--size", "a4-portrait", "--types", "commune")
+    assert run.returncode == 0, run.stderr
+    communes = members[members[S.KIND] == "commune"]
+    reader = PdfReader(atlas)
+    assert len(reader.pages) == 1 + communes[S.REGION].nunique()
+    box = reader.pages[0].mediabox
+    assert float(box.height) > float(box.width)        # portrait
+    assert f"{len(reader.pages)} pages" in run.stdout
+    again = run_cli("--atlas", str(atlas))
+    assert again.returncode == 1 and "existe déjà" in again.stderr
+    wrong = run_cli("--atlas", str(tmp_path / "atlas.png"))
+    assert wrong.returncode == 1 and "l'atlas est un PDF" in wrong.stderr
 
 
 @pytest.mark.parametrize("args, expected", [

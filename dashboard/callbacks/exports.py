@@ -1,36 +1,57 @@
 """Downloads: the map of the selection as PNG, SVG or PDF; the selection's table as CSV or
 Excel; an uploaded list as resolved."""
 
+import base64
 import logging
 from dataclasses import replace
 
 import pandas as pd
+import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from geodata.report import report_frame
 
 from .. import ids
+from ..atlas import atlas_pdf
 from ..downloads import to_csv_bytes, to_excel_bytes
-from ..export import SIZES, ExportError, canvas, export_map
-from ..figures import map_figure
-from ..labels import file_name, selection_file_name
+from ..export import SIZES, ExportError, canvas, export_map, for_print, renderer
+from ..figures import MapTexts, map_figure, source_line, view_texts
+from ..labels import file_name, selection_file_name, selection_label
 from ..member_store import filename_of, from_store
 from ..selection import select
 from ..state import FilterState
 from ..table import member_frame
-from .filters import filter_states, state_of
+from .filters import filter_inputs, filter_states, state_of
 from .map_view import labels_of
 
 log = logging.getLogger(__name__)
 
 
+MAX_TEXT = 300   # characters of a title, subtitle, note or source written in the panel
+
+
+def texts_of(members: pd.DataFrame, state: FilterState, sample: bool,
+             written: dict | None = None) -> MapTexts:
+    """The texts of an export: the view's, each replaced by what the person wrote in the panel
+    (title, subtitle, note, source; blank: the view's own)."""
+    texts = view_texts(select(members, state), state, sample)
+    changes = {}
+    for field, value in (written or {}).items():
+        if field in ("title", "subtitle", "note", "source") and isinstance(value, str) \
+                and value.strip():
+            changes[field] = " ".join(value.split())[:MAX_TEXT]
+    return replace(texts, **changes)
+
+
 def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
-                with_table: bool, sample: bool = False) -> tuple[dict | None, str]:
-    """(dcc.Download payload, French message) of the map of the current selection."""
+                with_table: bool, sample: bool = False,
+                written: dict | None = None) -> tuple[dict | None, str]:
+    """(dcc.Download payload, French message) of the map of the current selection; written:
+    the texts the person wrote in the panel (see texts_of)."""
     # Values from the browser: anything else than text reads as an unknown format or size.
     fmt, size = (value if isinstance(value, str) else "" for value in (fmt, size))
-    figure = map_figure(members, state, sample=sample,
-                        canvas=canvas(size) if size in SIZES else None)
+    figure = map_figure(members, state, canvas=canvas(size) if size in SIZES else None,
+                        texts=texts_of(members, state, sample, written))
     shown = select(members, state) if with_table and fmt == "pdf" else None
     try:
         data = export_map(figure, fmt, size, members=shown)
@@ -38,10 +59,50 @@ def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
         return None, str(exc)
     except Exception:  # kaleido / Chromium failures: say so, keep the dashboard working
         log.exception("export failed")
-        return None, ("L'export a échoué (le navigateur de rendu ne répond pas). Réessayez ; "
-                      "le bouton « appareil photo » de la carte permet un PNG en attendant.")
+        return None, ("L'export a échoué (le navigateur de rendu ne répond pas). Réessayez dans "
+                      "un instant.")
     name = selection_file_name(state, fmt, size=size)
     return dcc.send_bytes(data, name), f"Carte exportée : {name}"
+
+
+PREVIEW_WIDTH = 640   # px of the preview image
+
+
+def preview(members: pd.DataFrame, state: FilterState, size: str, sample: bool = False,
+            written: dict | None = None) -> tuple[str | None, str]:
+    """(a PNG data URL of the export at a small scale, French message): what the exported page
+    will look like, texts, names and frame included."""
+    size = size if isinstance(size, str) and size in SIZES else "screen"
+    page = SIZES[size]
+    figure = for_print(go.Figure(map_figure(members, state, canvas=canvas(size),
+                                            texts=texts_of(members, state, sample, written))),
+                       size)
+    try:
+        png = renderer.render(figure, "png", page.width, page.height, PREVIEW_WIDTH / page.width)
+    except ExportError as exc:
+        return None, str(exc)
+    except Exception:
+        log.exception("preview failed")
+        return None, "L'aperçu n'a pas pu être fait. Réessayez dans un instant."
+    return ("data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+            f"Aperçu : {page.label}")
+
+
+def atlas_file(members: pd.DataFrame, state: FilterState, size: str,
+               sample: bool = False) -> tuple[dict | None, str]:
+    """(dcc.Download payload, French message) of the atlas of the current filters."""
+    size = size if isinstance(size, str) and size in SIZES else "a4"
+    try:
+        data, pages = atlas_pdf(members, state, size, sample=sample)
+    except ExportError as exc:
+        return None, str(exc)
+    except Exception:
+        log.exception("atlas export failed")
+        return None, "L'atlas n'a pas pu être fait (le navigateur de rendu ne répond pas). " \
+                     "Réessayez dans un instant."
+    name = file_name(["atlas", *selection_label(replace(state, region=None, departement=None)),
+                      *([size] if size != "screen" else [])], "pdf")
+    return dcc.send_bytes(data, name), f"Atlas exporté : {name} ({pages} pages)"
 
 
 def download(trigger: str, members: pd.DataFrame, state: FilterState, data: dict | None):
@@ -56,21 +117,78 @@ def download(trigger: str, members: pd.DataFrame, state: FilterState, data: dict
     return dcc.send_bytes(to_csv_bytes(table), selection_file_name(state, "csv"))
 
 
+def clicked(n_clicks) -> bool:
+    """A button's click count as Dash sends it (a forged value is no click: an export or an
+    atlas costs seconds of rendering)."""
+    return isinstance(n_clicks, int) and not isinstance(n_clicks, bool) and n_clicks > 0
+
+
+def text_states() -> list[State]:
+    """The texts written in the panel, in the order texts_of reads them."""
+    return [State(component, "value") for component in
+            (ids.EXPORT_TITLE, ids.EXPORT_SUBTITLE, ids.EXPORT_NOTE, ids.EXPORT_SOURCE)]
+
+
 def register(app) -> None:
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"), Output(ids.EXPORT_MESSAGE, "children"),
         Input(ids.EXPORT_BUTTON, "n_clicks"),
         State(ids.EXPORT_FORMAT, "value"), State(ids.EXPORT_SIZE, "value"),
         State(ids.EXPORT_TABLE, "value"), State(ids.MEMBERS_STORE, "data"),
-        State(ids.LABELS, "value"), *filter_states(), prevent_initial_call=True,
+        State(ids.LABELS, "value"), *text_states(), *filter_states(),
+        prevent_initial_call=True,
         running=[(Output(ids.EXPORT_BUTTON, "disabled"), True, False)])
-    def _export(n_clicks, fmt, size, table, data, labels, region, kinds, departement, query):
-        if not n_clicks:
+    def _export(n_clicks, fmt, size, table, data, labels, title, subtitle, note, source,
+                region, kinds, departement, query):
+        if not clicked(n_clicks):
             return no_update, no_update
         state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
         payload, message = export_file(
             from_store(data), state, fmt, size,
-            isinstance(table, list) and "table" in table, sample=filename_of(data) is None)
+            isinstance(table, list) and "table" in table, sample=filename_of(data) is None,
+            written={"title": title, "subtitle": subtitle, "note": note, "source": source})
+        return (payload or no_update), message
+
+    @app.callback(
+        Output(ids.EXPORT_PREVIEW, "src"), Output(ids.EXPORT_PREVIEW, "hidden"),
+        Output(ids.EXPORT_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.EXPORT_PREVIEW_BUTTON, "n_clicks"), State(ids.EXPORT_SIZE, "value"),
+        State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *text_states(),
+        *filter_states(), prevent_initial_call=True,
+        running=[(Output(ids.EXPORT_PREVIEW_BUTTON, "disabled"), True, False)])
+    def _preview(n_clicks, size, data, labels, title, subtitle, note, source,
+                 region, kinds, departement, query):
+        if not clicked(n_clicks):
+            return no_update, no_update, no_update
+        state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
+        src, message = preview(
+            from_store(data), state, size, sample=filename_of(data) is None,
+            written={"title": title, "subtitle": subtitle, "note": note, "source": source})
+        return (src, False, message) if src else (no_update, no_update, message)
+
+    # What the view writes, shown in the empty text boxes: the person sees what an export says.
+    @app.callback(
+        Output(ids.EXPORT_TITLE, "placeholder"), Output(ids.EXPORT_SUBTITLE, "placeholder"),
+        Output(ids.EXPORT_SOURCE, "placeholder"),
+        *filter_inputs(), Input(ids.MEMBERS_STORE, "data"))
+    def _placeholders(region, kinds, departement, query, data):
+        state = state_of(region, kinds, departement, query)
+        texts = texts_of(from_store(data), state, filename_of(data) is None)
+        return texts.title, texts.subtitle, source_line()
+
+    @app.callback(
+        Output(ids.EXPORT_DOWNLOAD, "data", allow_duplicate=True),
+        Output(ids.EXPORT_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.EXPORT_ATLAS, "n_clicks"), State(ids.EXPORT_SIZE, "value"),
+        State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *filter_states(),
+        prevent_initial_call=True,
+        running=[(Output(ids.EXPORT_ATLAS, "disabled"), True, False)])
+    def _atlas(n_clicks, size, data, labels, region, kinds, departement, query):
+        if not clicked(n_clicks):
+            return no_update, no_update
+        state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
+        payload, message = atlas_file(from_store(data), state, size,
+                                      sample=filename_of(data) is None)
         return (payload or no_update), message
 
     @app.callback(

@@ -1,6 +1,6 @@
-"""The map: drawn for the filters and the selected member; a click on a member selects it; a
-click on a legend entry unticks its kind (in the browser); the toolbar's PNG is named after the
-selection."""
+"""The map: drawn for the filters, the selected member, the names chosen and the size the
+browser gives it; a click on a member selects it; a click on a legend entry unticks its kind
+(in the browser); the toolbar's camera button makes the export panel's file."""
 
 from dataclasses import replace
 
@@ -8,21 +8,11 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 
 from .. import ids
 from ..figures import map_figure
-from ..labels import selection_file_name
 from ..map_labels import LABEL_MODES
 from ..member_store import filename_of, from_store
-from ..state import FilterState
 from .filters import filter_inputs, state_of
 
 CLIENTSIDE = "carte"   # namespace of assets/clientside.js
-
-
-def graph_config(base: dict, state: FilterState) -> dict:
-    """The dcc.Graph config with the modebar's PNG named after the selection."""
-    previous = base.get("toImageButtonOptions")
-    options = {**(previous if isinstance(previous, dict) else {}),
-               "filename": selection_file_name(state, "png").removesuffix(".png")}
-    return {**base, "toImageButtonOptions": options}
 
 
 MIN_CANVAS, MAX_CANVAS = 200, 6000   # px: the map's size as the browser reports it
@@ -67,11 +57,6 @@ def register(app) -> None:
         return map_figure(from_store(data), state, selected,
                           sample=filename_of(data) is None, canvas=canvas_of(size))
 
-    @app.callback(Output(ids.MAP, "config"), *filter_inputs(), State(ids.MAP, "config"))
-    def _config(region, kinds, departement, query, config):
-        return graph_config(config if isinstance(config, dict) else {},
-                            state_of(region, kinds, departement, query))
-
     @app.callback(Output(ids.TABLE, "selectedRows"), Input(ids.MAP, "clickData"),
                   prevent_initial_call=True)
     def _map_click(click):
@@ -84,6 +69,9 @@ def register(app) -> None:
         Output(ids.KINDS, "value", allow_duplicate=True),
         Input(ids.MAP, "restyleData"), State(ids.MAP, "figure"), State(ids.KINDS, "value"),
         prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "cameraExport"),
+        Output(ids.CAMERA, "data"), Input(ids.URL, "pathname"), State(ids.CAMERA, "data"))
     # The map's size in the page, now and after each resize: a région view is drawn to fill
     # it, its names placed for it.
     app.clientside_callback(
