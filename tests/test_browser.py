@@ -12,6 +12,8 @@ from browser import (
 )
 from openpyxl import Workbook
 
+from dashboard.plotly_fr import CAMERA_TITLE
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -259,7 +261,7 @@ def test_the_page_and_its_map_speak_french_without_a_cloud_button(driver, server
     assert driver.execute_script("return document.documentElement.lang") == "fr"
     titles = driver.execute_script(
         "return [...document.querySelectorAll('.modebar-btn')].map(b => b.dataset.title)")
-    assert "Zoom avant" in titles and "Télécharger la carte (PNG)" in titles
+    assert "Zoom avant" in titles and CAMERA_TITLE in titles
     assert not [t for t in titles if "Share" in t or "Zoom in" in t or "cloud" in t.lower()]
     caption = driver.find_element("id", "map-description").get_attribute("textContent")
     assert caption.startswith("Carte des collectivités adhérentes en France : 37 adhérents")

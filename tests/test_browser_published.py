@@ -8,12 +8,14 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
-from browser import make_driver, wait_for
+from browser import console_errors, make_driver, wait_for
 from images import read_png
 from test_published_maps import HDF_LIST, member_names
 
+from dashboard import ids
 from dashboard.export import canvas, export_map, renderer
-from dashboard.figures import map_figure
+from dashboard.figures import MEMBER_LABEL_FONT, map_figure
+from dashboard.plotly_fr import CAMERA_TITLE
 from dashboard.projection import View, aspect_of
 from dashboard.state import FilterState
 from geodata.members import resolve_members
@@ -59,6 +61,46 @@ def test_the_region_view_fills_the_graph_and_follows_a_resize(server):
         driver.set_window_size(1000, 1000)   # the graph becomes narrower: a new view
         wait_for(lambda: drawn_view(driver)[0].lon_range != before.lon_range
                  and fills(drawn_view(driver)[0]), message="a view redrawn for the new size")
+    finally:
+        driver.quit()
+
+
+def map_texts(driver) -> list[str]:
+    """The member names on the map the browser shows."""
+    return driver.execute_script(
+        "return document.querySelector('#map .js-plotly-plot').data"
+        ".filter(t => t.mode === 'text' && t.textfont.color === arguments[0])"
+        ".flatMap(t => t.text)", MEMBER_LABEL_FONT["color"])
+
+
+def test_names_choice_camera_and_preview_in_the_page(server):
+    driver = make_driver(1440, 900)
+    try:
+        driver.get(server.url + "/?region=32")
+        wait_for(lambda: "Grenoble" not in map_texts(driver) and "Lille" in map_texts(driver),
+                 message="the sample's Hauts-de-France members named")
+        # None: no member name on the map.
+        driver.find_element("css selector", f"#{ids.LABELS} input[value='aucun']").click()
+        wait_for(lambda: map_texts(driver) == [], message="no names")
+
+        # The camera button makes the panel's export (a PNG of the screen size by default).
+        camera = driver.find_element(
+            "css selector", f"#map .modebar-btn[data-title='{CAMERA_TITLE}']")
+        driver.execute_script("arguments[0].click()", camera)
+        wait_for(lambda: "Carte exportée : adherents-hauts-de-france-" in driver.find_element(
+            "id", ids.EXPORT_MESSAGE).text, 60, "the export's message")
+
+        # A title written in the panel shows in the preview (the image is the export's).
+        driver.find_element("css selector", ".export-texts summary").click()
+        title = driver.find_element("id", ids.EXPORT_TITLE)
+        assert title.get_attribute("placeholder") == \
+            "Collectivités adhérentes en région Hauts-de-France"
+        title.send_keys("Nos adhérents\n")
+        driver.find_element("id", ids.EXPORT_PREVIEW_BUTTON).click()
+        wait_for(lambda: (driver.find_element("id", ids.EXPORT_PREVIEW).get_attribute("src")
+                          or "").startswith("data:image/png;base64,"), 60, "the preview")
+        assert driver.find_element("id", ids.EXPORT_PREVIEW).is_displayed()
+        assert console_errors(driver) == []
     finally:
         driver.quit()
 
