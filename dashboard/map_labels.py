@@ -126,22 +126,20 @@ def spread(markers: list[Marker]) -> list[Marker]:
     return [Marker(float(x), float(y), m.radius) for (x, y), m in zip(xy, markers, strict=True)]
 
 
-def _overlaps(box: Box, boxes: np.ndarray) -> bool:
-    if not len(boxes):
-        return False
-    return bool(((boxes[:, 0] < box[2]) & (boxes[:, 2] > box[0])
-                 & (boxes[:, 1] < box[3]) & (boxes[:, 3] > box[1])).any())
-
-
-def _crosses(segment, boxes: np.ndarray) -> bool:
-    """True when a leader line passes through one of the boxes (points every 2 px)."""
-    if not len(boxes):
-        return False
+def _points_on(segment) -> np.ndarray:
+    """Points every 2 px along a line (n x 2)."""
     x0, y0, x1, y1 = segment
-    t = np.linspace(0, 1, max(3, int(np.hypot(x1 - x0, y1 - y0) / 2)))[:, None]
-    xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
-    inside = ((xs > boxes[:, 0]) & (xs < boxes[:, 2]) & (ys > boxes[:, 1]) & (ys < boxes[:, 3]))
-    return bool(inside.any())
+    t = np.linspace(0, 1, max(3, int(np.hypot(x1 - x0, y1 - y0) / 2)))
+    return np.column_stack([x0 + (x1 - x0) * t, y0 + (y1 - y0) * t])
+
+
+def _hits(points: np.ndarray, boxes: np.ndarray) -> bool:
+    """True when one of the points lies inside one of the boxes."""
+    if not len(points) or not len(boxes):
+        return False
+    xs, ys = points[:, :1], points[:, 1:]
+    return bool(((xs > boxes[:, 0]) & (xs < boxes[:, 2])
+                 & (ys > boxes[:, 1]) & (ys < boxes[:, 3])).any())
 
 
 def _cuts(segment, lines: np.ndarray) -> bool:
@@ -170,38 +168,51 @@ def _away(marker: Marker, markers: list[Marker]) -> float:
     return float(np.arctan2(-pull[1], -pull[0]))
 
 
-def _beside(marker: Marker, half_w: float, half_h: float):
-    """Centres of a name touching its symbol: right, left, above, below, then the corners."""
+def _beside(marker: Marker, half_w: float, half_h: float) -> np.ndarray:
+    """Centres (n x 2) of a name touching its symbol: right, left, above, below, then the
+    corners."""
     gap = marker.radius + 2
-    x, y = marker.x, marker.y
-    yield x + gap + half_w, y
-    yield x - gap - half_w, y
-    yield x, y - gap - half_h
-    yield x, y + gap + half_h
-    for sx in (1, -1):
-        for sy in (-1, 1):
-            yield x + sx * (gap * 0.7 + half_w), y + sy * (gap * 0.7 + half_h)
+    dx, dy = gap + half_w, gap + half_h
+    cx, cy = gap * 0.7 + half_w, gap * 0.7 + half_h
+    offsets = [(dx, 0), (-dx, 0), (0, -dy), (0, dy), (cx, -cy), (cx, cy), (-cx, -cy), (-cx, cy)]
+    return np.array(offsets, dtype=float) + [marker.x, marker.y]
 
 
-def _farther(marker: Marker, half_w: float, half_h: float, away: float):
-    """(centre, leader line) of a name farther away, ring after ring around its symbol."""
+def _farther(marker: Marker, half_w: float, half_h: float,
+             away: float) -> tuple[np.ndarray, np.ndarray]:
+    """(centres n x 2, leader lines n x 4) of a name farther away, ring after ring around its
+    symbol."""
     angles = np.linspace(0, 2 * np.pi, LEADER_ANGLES, endpoint=False)
     # Away from the crowd first (lines then fan out without crossing), sideways next: names
     # read best level with their symbol.
-    angles = sorted(angles, key=lambda a: -np.cos(a - away) + 0.3 * abs(np.sin(a)))
-    for distance in LEADER_DISTANCES:
-        reach = marker.radius + distance
-        for angle in angles:
-            dx, dy = np.cos(angle), np.sin(angle)
-            x = marker.x + dx * reach + np.sign(round(dx, 6)) * half_w
-            y = marker.y + dy * reach + np.sign(round(dy, 6)) * half_h
-            # The line runs from the symbol's edge to the nearest point of the name's box.
-            end_x = min(max(marker.x, x - half_w), x + half_w)
-            end_y = min(max(marker.y, y - half_h), y + half_h)
-            length = np.hypot(end_x - marker.x, end_y - marker.y) or 1
-            start = (marker.x + (end_x - marker.x) / length * (marker.radius + 1),
-                     marker.y + (end_y - marker.y) / length * (marker.radius + 1))
-            yield (x, y), (*start, end_x, end_y)
+    angles = angles[np.argsort(-np.cos(angles - away) + 0.3 * np.abs(np.sin(angles)),
+                               kind="stable")]
+    reach = marker.radius + np.repeat(LEADER_DISTANCES, len(angles))
+    angles = np.tile(angles, len(LEADER_DISTANCES))
+    dx, dy = np.cos(angles), np.sin(angles)
+    x = marker.x + dx * reach + np.sign(dx.round(6)) * half_w
+    y = marker.y + dy * reach + np.sign(dy.round(6)) * half_h
+    # The line runs from the symbol's edge to the nearest point of the name's box.
+    end_x = np.clip(marker.x, x - half_w, x + half_w)
+    end_y = np.clip(marker.y, y - half_h, y + half_h)
+    length = np.maximum(np.hypot(end_x - marker.x, end_y - marker.y), 1)
+    start_x = marker.x + (end_x - marker.x) / length * (marker.radius + 1)
+    start_y = marker.y + (end_y - marker.y) / length * (marker.radius + 1)
+    return np.column_stack([x, y]), np.column_stack([start_x, start_y, end_x, end_y])
+
+
+def _free(centres: np.ndarray, half_w: float, half_h: float, frame: Box,
+          boxes: np.ndarray) -> np.ndarray:
+    """Which candidate boxes lie inside the frame and over none of the boxes."""
+    x0, y0 = centres[:, 0] - half_w, centres[:, 1] - half_h
+    x1, y1 = centres[:, 0] + half_w, centres[:, 1] + half_h
+    inside = ((x0 >= frame[0] + EDGE_PX) & (y0 >= frame[1] + EDGE_PX)
+              & (x1 <= frame[2] - EDGE_PX) & (y1 <= frame[3] - EDGE_PX))
+    if not len(boxes):
+        return inside
+    hit = ((boxes[None, :, 0] < x1[:, None]) & (boxes[None, :, 2] > x0[:, None])
+           & (boxes[None, :, 1] < y1[:, None]) & (boxes[None, :, 3] > y0[:, None]))
+    return inside & ~hit.any(axis=1)
 
 
 def place_labels(frame: Box, markers: list[Marker], names: list[Name],
@@ -242,43 +253,44 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
                          m.y + m.radius + 1) for m in markers], dtype=float).reshape(-1, 4)
     taken += [tuple(box) for box in symbols]
     lines: list[tuple] = []
+    on_lines = np.empty((0, 2))   # points along the leader lines drawn
     placed: list[Placed] = []
     members_named = 0
-
-    def inside(box: Box) -> bool:
-        return (box[0] >= frame[0] + EDGE_PX and box[1] >= frame[1] + EDGE_PX
-                and box[2] <= frame[2] - EDGE_PX and box[3] <= frame[3] - EDGE_PX)
 
     for name in names:
         half_w, half_h = name.half
         boxes = np.array(taken, dtype=float).reshape(-1, 4)
+        leaders = None
         if name.marker is None:
-            candidates = (((x, y), None) for x, y in name.spots)
+            centres = np.array(name.spots, dtype=float).reshape(-1, 2)
         elif mode == "aucun" or (mode == "principaux" and members_named >= MAIN_LABELS):
             continue
         else:
             marker = markers[name.marker]
-            candidates = (((x, y), None) for x, y in _beside(marker, half_w, half_h))
+            centres = _beside(marker, half_w, half_h)
             if mode == "tous":
-                candidates = (*candidates,
-                              *_farther(marker, half_w, half_h, _away(marker, markers)))
+                far, leaders = _farther(marker, half_w, half_h, _away(marker, markers))
+                leaders = np.vstack([np.full((len(centres), 4), np.nan), leaders])
+                centres = np.vstack([centres, far])
             # A leader line passes under symbols (in a crowd there is no other way out) but
             # never over a name, the legend or another line.
             others = np.delete(boxes, slice(len(obstacles), len(obstacles) + len(markers)),
                                axis=0)
-        for (x, y), leader in candidates:
+        drawn = np.array(lines).reshape(-1, 4)
+        for i in np.flatnonzero(_free(centres, half_w, half_h, frame, boxes)):
+            x, y = centres[i]
             box = (x - half_w, y - half_h, x + half_w, y + half_h)
-            if not inside(box) or _overlaps(box, boxes):
+            leader = None if leaders is None or np.isnan(leaders[i, 0]) else tuple(leaders[i])
+            if leader is not None and (_hits(_points_on(leader), others)
+                                       or _cuts(leader, drawn)):
                 continue
-            if leader is not None and (_crosses(leader, others)
-                                       or _cuts(leader, np.array(lines).reshape(-1, 4))):
-                continue
-            if any(_crosses(line, np.array([box])) for line in lines):
+            if _hits(on_lines, np.array([box])):
                 continue   # no name sits on a leader line
-            placed.append(Placed(name.text, x, y, leader, name))
+            placed.append(Placed(name.text, float(x), float(y), leader, name))
             taken.append(box)
             if leader is not None:
                 lines.append(leader)
+                on_lines = np.vstack([on_lines, _points_on(leader)])
             members_named += name.marker is not None
             break
     return placed
