@@ -62,6 +62,9 @@ class Scene:
     lat_range: tuple[float, float]
     projection: dict
     label_areas: tuple = ()     # the polygon of each département label, to move it off markers
+    # Région borders as lines (lons, lats with None between parts), where the régions are cut
+    # by the frame: a cut polygon's outline would draw the cut as a line along the frame.
+    region_lines: tuple = ((), ())
 
 
 # -- small geometry helpers -----------------------------------------------------------------------
@@ -205,24 +208,31 @@ def _shown_box(projection: dict, lon_range, lat_range):
     return lons.min(), lats.min(), lons.max(), lats.max()
 
 
-def region_scene(region: str, aspect: float = DEFAULT_ASPECT, legend_inside: bool = True
-                 ) -> Scene:
-    """One région in detail, with the départements around it generalised, faded and clipped
-    well past the frame: the view has the proportions (width / height) of the subplot it fills,
-    so that the neighbours run to the frame's edges; legend_inside: the legend sits over the
-    map, bottom left (the view makes room for it)."""
-    if region not in get_reference().departements_by_region():
+def region_scene(region: str, aspect: float = DEFAULT_ASPECT, legend_inside: bool = True,
+                 departement: str | None = None) -> Scene:
+    """One région (or one of its départements) in detail, with the départements around it
+    generalised, faded and clipped well past the frame: the view has the proportions
+    (width / height) of the subplot it fills, so that the neighbours run to the frame's edges;
+    legend_inside: the legend sits over the map, bottom left (the view makes room for it)."""
+    by_region = get_reference().departements_by_region()
+    if region not in by_region:
         raise ValueError(f"region must be an INSEE région code, one of "
-                         f"{sorted(get_reference().departements_by_region())}, got {region!r}")
+                         f"{sorted(by_region)}, got {region!r}")
+    if departement is not None and departement not in by_region[region]:
+        raise ValueError(f"departement must be one of the région's {by_region[region]}, "
+                         f"got {departement!r}")
     # Memoized per proportion step: a browser window resized pixel by pixel makes few scenes.
     aspect = round(min(max(float(aspect), MIN_ASPECT), MAX_ASPECT) / ASPECT_STEP) * ASPECT_STEP
-    return _region_scene(region, round(aspect, 3), bool(legend_inside))
+    return _region_scene(region, round(aspect, 3), bool(legend_inside), departement)
 
 
 @memoized
-def _region_scene(region: str, aspect: float, legend_inside: bool) -> Scene:
+def _region_scene(region: str, aspect: float, legend_inside: bool,
+                  departement: str | None) -> Scene:
     full = load_layer(DEPARTEMENT)
-    inside = full[full["region"] == region]
+    in_focus = (lambda layer: layer["code"] == departement) if departement else \
+        (lambda layer: layer["region"] == region)
+    inside = full[in_focus(full)]
     shape = shapely.coverage_union_all(inside.geometry.values)
     projection = SMALL_AREA_PROJECTION if region in OVERSEAS_REGIONS else METROPOLE_PROJECTION
     minx, miny, maxx, maxy = _padded(shape.bounds, VIEW_MARGIN)
@@ -233,7 +243,7 @@ def _region_scene(region: str, aspect: float, legend_inside: bool) -> Scene:
     clip = _padded(shown, CLIP_MARGIN)
 
     light = _light_departements()
-    near = light[(light["region"] != region) & light.geometry.intersects(shapely.box(*clip))]
+    near = light[~in_focus(light) & light.geometry.intersects(shapely.box(*clip))]
     near = near.assign(geometry=shapely.clip_by_rect(near.geometry.values, *clip))
     near = near[~near.geometry.is_empty]
     around = _collection(near["code"], near.geometry.values, DECIMALS_FULL)
@@ -265,8 +275,9 @@ def _region_scene(region: str, aspect: float, legend_inside: bool) -> Scene:
         features=features,
         focus=tuple(inside["code"]),
         context=tuple(code for code in near["code"] if code in features),
-        regions=_collection(neighbours, neighbour_shapes, DECIMALS_FULL),
-        outline=_collection([region], [shape], DECIMALS_FULL),
+        regions={"type": "FeatureCollection", "features": []},
+        region_lines=_border_lines(neighbour_shapes, clip),
+        outline=_collection([departement or region], [shape], DECIMALS_FULL),
         labels=tuple(labels),
         context_labels=tuple(context_labels),
         label_areas=tuple(label_areas),
@@ -274,6 +285,24 @@ def _region_scene(region: str, aspect: float, legend_inside: bool) -> Scene:
         lat_range=(round(lat_range[0], 4), round(lat_range[1], 4)),
         projection=projection,
     )
+
+
+def _border_lines(shapes, clip) -> tuple[tuple, tuple]:
+    """The borders of régions cut by a rectangle, without the cut: (lons, lats), the parts
+    separated by None (a scattergeo line)."""
+    if not len(shapes):
+        return (), ()
+    # The cut lies on the rectangle: keep the lines strictly inside it.
+    inner = np.asarray(clip, dtype=float) + [1e-6, 1e-6, -1e-6, -1e-6]
+    lines = shapely.line_merge(shapely.union_all(shapely.boundary(np.asarray(shapes))))
+    lines = shapely.set_precision(shapely.clip_by_rect(lines, *inner), 10.0 ** -DECIMALS_FULL)
+    lons, lats = [], []
+    for part in shapely.get_parts(lines):
+        coords = shapely.get_coordinates(part)
+        if len(coords) > 1:
+            lons += [*coords[:, 0].round(DECIMALS_FULL).tolist(), None]
+            lats += [*coords[:, 1].round(DECIMALS_FULL).tolist(), None]
+    return tuple(lons), tuple(lats)
 
 
 # -- outlines of the EPCI and EPT members ---------------------------------------------------------

@@ -293,7 +293,9 @@ def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
         for index, code in zip(by_kind[kind].index, by_kind[kind][schema.CODE], strict=True):
             codes = (get_reference().departements_by_region().get(code, ()) if kind == KIND_REGION
                      else (code,))
-            inside = [c for c in codes if c in scene.features]
+            # Only in the area shown: around it, the faded base map (a member région's
+            # other départements are not what a département view shows).
+            inside = [c for c in codes if c in scene.focus]
             free = [c for c in inside if c not in taken and c not in locations]
             # A région whose every département is a member still shows (and keeps its hover).
             for departement in free or inside[:1]:
@@ -355,6 +357,11 @@ def _border_traces(panel: Panel) -> list:
     traces = []
     if scene.regions["features"]:
         traces.append(_outline_trace(geo, scene.regions, REGION_LINE))
+    lons, lats = scene.region_lines
+    if lons:
+        traces.append(dict(type="scattergeo", geo=geo, mode="lines", lon=list(lons),
+                           lat=list(lats), line=REGION_LINE, hoverinfo="skip",
+                           showlegend=False))
     if scene.outline:
         traces.append(_outline_trace(geo, scene.outline, OUTLINE_LINE))
     return traces
@@ -507,7 +514,7 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
     a person wrote in place of the view's (view_texts)."""
     shown = select(members, state)
     figure = draw_map(shown, state.region, texts or view_texts(shown, state, sample),
-                      canvas=canvas, labels=state.labels)
+                      canvas=canvas, labels=state.labels, departement=state.departement)
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure
     target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
@@ -540,12 +547,13 @@ def default_canvas(region: str | None) -> tuple[int, int]:
 
 def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
              show_epci_outlines: bool = True, canvas: tuple[float, float] | None = None,
-             labels: str | None = None) -> dict:
+             labels: str | None = None, departement: str | None = None) -> dict:
     """The figure dict of members already selected for the view (see dashboard.selection).
 
     canvas: the size in px the map will be drawn at (the graph in the page, or an export's
     page), which a région view fills and names are placed for; labels: one of
-    map_labels.LABEL_MODES (None: as label_mode says for the view).
+    map_labels.LABEL_MODES (None: as label_mode says for the view); departement: in a région
+    view, zoom on this département of the région.
     """
     counts = count_by_kind(shown)
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
@@ -560,7 +568,8 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
         panels = national_panels(shown)
     else:
         scene = basemap.region_scene(region, aspect=plot_w / plot_h,
-                                     legend_inside=canvas[0] >= COMPACT_WIDTH)
+                                     legend_inside=canvas[0] >= COMPACT_WIDTH,
+                                     departement=departement)
         panels = [Panel("geo", scene, shown, {"x": [0, 1], "y": [0, 1]})]
 
     # The legend entry of a kind goes on its first trace (an inset's, if all are overseas).
@@ -589,7 +598,7 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
                                 show_epci_outlines and region is not None, scale, view,
                                 labels, obstacles)
 
-    layout = _layout(region, page, bool(counts))
+    layout = _layout(region, page, bool(counts), departement)
     for panel in panels:
         layout[panel.geo] = _geo_layout(panel)
         if panel.frame is not None:
@@ -690,7 +699,8 @@ def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[s
             "foot": foot}
 
 
-def _layout(region: str | None, page: dict, has_legend: bool) -> dict:
+def _layout(region: str | None, page: dict, has_legend: bool,
+            departement: str | None = None) -> dict:
     return {
         "title": {"text": page["title"]["text"], "x": 0.01, "xanchor": "left",
                   # plotly.js anchors a title of several lines by its last: pad the others.
@@ -715,7 +725,7 @@ def _layout(region: str | None, page: dict, has_legend: bool) -> dict:
             "font": {"size": line["size"], "color": "#777"},
         } for line in page["foot"]],
         "shapes": [],
-        "uirevision": f"carte-{region or 'france'}",
+        "uirevision": f"carte-{departement or region or 'france'}",
         "template": "none",   # everything is styled here; keeps the JSON small
         "meta": {"region": region},
     }

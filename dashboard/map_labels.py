@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 LABEL_MODES = ("aucun", "principaux", "tous")  # none, the main members, every member
-MAIN_LABELS = 12          # "principaux": at most this many, each right by its symbol
+MAIN_LABELS = 12          # "principaux": the first this many names that find a place
 FONT_PX = 12              # member names
 HALO_PX = 2               # room kept around each name (its white halo)
 LINE_HEIGHT = 1.25        # box height / font size
@@ -243,8 +243,8 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
                     mode: str, obstacles) -> list[Placed]:
     """Names placed without overlap, in the order given (most important first).
 
-    Member names (with a marker) are placed first; "principaux" keeps only those that fit
-    right by their symbol, at most MAIN_LABELS. Area names (with spots) take a free spot or
+    Member names (with a marker) are placed first; "principaux" names the first MAIN_LABELS
+    that find a place. Area names (with spots) take a free spot or
     are left out. A member name with no free place anywhere is left out too (never drawn over
     another).
     """
@@ -268,7 +268,8 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
         else:
             marker = markers[name.marker]
             centres = _beside(marker, half_w, half_h)
-            if mode == "tous":
+            # Every name, or the main ones, where needed with a line.
+            if mode == "tous" or members_named < MAIN_LABELS:
                 far, leaders = _farther(marker, half_w, half_h, _away(marker, markers))
                 leaders = np.vstack([np.full((len(centres), 4), np.nan), leaders])
                 centres = np.vstack([centres, far])

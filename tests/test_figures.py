@@ -13,6 +13,7 @@ from dashboard import basemap, offline
 from dashboard.figures import INSET_COLUMN, PARIS_LABEL, build_map, source_line
 from dashboard.hover import hover_texts
 from dashboard.labels import format_population
+from dashboard.legend import MARKER_OUTLINE
 from dashboard.selection import legend_counts
 from geodata import get_reference
 from geodata.kinds import KIND_BY_ID, KINDS
@@ -109,7 +110,9 @@ def test_each_kind_has_its_symbol_and_colour(national):
         else:
             assert trace.marker.symbol == symbol, kind
             assert colour_family(trace.marker.color) == family, kind
-            assert trace.marker.line.color == "white" and trace.marker.line.width <= 1.5, kind
+            # A thin dark outline: the symbol stands out on every area (see test_published_maps).
+            assert trace.marker.line.color == MARKER_OUTLINE["color"], kind
+            assert trace.marker.line.width <= 1.5, kind
 
 
 def test_other_kind_has_a_symbol_of_its_own():

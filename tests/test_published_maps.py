@@ -17,6 +17,7 @@ from dashboard.figures import (
     COMPACT_WIDTH,
     CONTEXT_FILL,
     MEMBER_LABEL_FONT,
+    REGION_LINE,
     map_figure,
 )
 from dashboard.labels import usual_name
@@ -227,3 +228,29 @@ def test_a_wide_page_keeps_the_network_legend_bottom_left(hdf):
     layout = map_figure(hdf, FilterState(region="32"), canvas=canvas("a4"))["layout"]
     assert (layout["legend"]["x"], layout["legend"]["y"]) == (0.01, 0.01)
     assert "orientation" not in layout["legend"]
+
+
+def test_a_departement_view_zooms_on_it_with_member_colours_only_inside(hdf):
+    region = map_figure(hdf, FilterState(region="32"), canvas=canvas("a4"))
+    nord = map_figure(hdf, FilterState(region="32", departement="59"), canvas=canvas("a4"))
+
+    def span(figure):
+        low, high = figure["layout"]["geo"]["lataxis"]["range"]
+        return high - low
+
+    assert span(nord) < 0.8 * span(region)
+    areas = {code for trace in nord["data"] if trace["type"] == "choropleth"
+             and trace.get("legendgroup") in AREA_KINDS for code in trace["locations"]}
+    assert areas == {"59"}      # the Pas-de-Calais, a member, is faded around the Nord
+    assert "Collectivités adhérentes — Nord" in nord["layout"]["title"]["text"]
+
+
+def test_region_borders_around_a_view_are_lines_that_the_frame_cuts_cleanly(hdf):
+    """A polygon cut by the frame would draw the cut as a grey line along the frame."""
+    figure = map_figure(hdf, FilterState(region="32"), canvas=canvas("a4"))
+    lines = [trace for trace in figure["data"] if trace["type"] == "scattergeo"
+             and trace.get("mode") == "lines" and trace["line"]["color"] == REGION_LINE["color"]]
+    assert lines and None in lines[0]["lon"]
+    outlined = [trace for trace in figure["data"] if trace["type"] == "choropleth"
+                and trace["marker"]["line"] == REGION_LINE]
+    assert outlined == []
