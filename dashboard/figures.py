@@ -206,21 +206,21 @@ def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
         subset=[schema.LON, schema.LAT])
     # Most important first: the order of the legend, then the most populous.
     population = pd.to_numeric(members[schema.POPULATION], errors="coerce").fillna(0)
-    order = sorted(members.index, key=lambda i: (KINDS.index(members.at[i, schema.KIND]),
-                                                 -population[i]))
-    members = members.loc[order]
+    rank = members[schema.KIND].map(KINDS.index)
+    members = members.iloc[np.lexsort((-population.to_numpy(), rank.to_numpy()))]
     x, y = view.to_pixels(members[schema.LON].to_numpy(), members[schema.LAT].to_numpy())
-    radii = [KIND_BY_ID[kind].size * marker_scale / 2 + MARKER_OUTLINE["width"]
-             for kind in members[schema.KIND]]
+    sizes = members[schema.KIND].map({kind: KIND_BY_ID[kind].size for kind in KINDS})
+    radii = (sizes.to_numpy(dtype=float) * marker_scale / 2 + MARKER_OUTLINE["width"]).tolist()
     markers = map_labels.spread([Marker(*point) for point in zip(x, y, radii, strict=True)])
     lons, lats = view.to_lonlat([m.x for m in markers], [m.y for m in markers])
     positions = dict(zip(members.index, zip(lons.round(5).tolist(), lats.round(5).tolist(),
                                             strict=True), strict=True))
 
     size = COMPACT_FONT["labels"] if view.width < COMPACT_WIDTH else map_labels.FONT_PX
-    names = [Name(usual_name(kind, code, name), marker=i, size=size)
-             for i, (kind, code, name) in enumerate(zip(
-                 members[schema.KIND], members[schema.CODE], members[schema.NAME], strict=True))]
+    names = [] if label_mode == "aucun" else [
+        Name(usual_name(kind, code, name), marker=i, size=size)
+        for i, (kind, code, name) in enumerate(zip(
+            members[schema.KIND], members[schema.CODE], members[schema.NAME], strict=True))]
     scene = panel.scene
     for (text, lon, lat), area in zip(scene.labels, scene.label_areas, strict=True):
         names.append(Name(text, size=LABEL_FONT["size"], upper=True,

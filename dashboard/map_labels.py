@@ -13,19 +13,24 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 
 LABEL_MODES = ("aucun", "principaux", "tous")  # none, the main members, every member
 MAIN_LABELS = 12          # "principaux": the first this many names that find a place
+MAX_NAMES = 100           # "tous": no map holds more names that anyone could read
 FONT_PX = 12              # member names
 HALO_PX = 2               # room kept around each name (its white halo)
 LINE_HEIGHT = 1.25        # box height / font size
 EDGE_PX = 3               # names keep off the frame's edge
 NUDGE_SHARE = 0.75        # symbols of similar size closer than this share of their radii...
 MAX_NUDGE = 1.2           # ...move apart, each by at most this many times the bigger radius
+# More symbols than this on one map draw a density, which nudging would only blur.
+MAX_SPREAD = 2500
 # Leader lines: distances (px, from the symbol's edge to the name) tried ring after ring.
 LEADER_DISTANCES = (14, 24, 36, 50, 68, 90, 120, 160, 210, 270)
 LEADER_ANGLES = 24
-RETRIES = 3               # placements tried again with the names left out first
+RETRIES = 3               # placements tried again with the names left out first...
+RETRY_MARKERS = 60        # ...on maps of at most this many symbols (each name matters)
 CROWD_PX = 60             # symbols closer than this push a name's leader line away
 
 # Advance widths of Arial / Helvetica (thousandths of an em), for the printable ASCII range.
@@ -91,34 +96,43 @@ class Placed:
 
 
 def spread(markers: list[Marker]) -> list[Marker]:
-    """The markers nudged apart where they cover each other, so that each stays visible."""
-    if len(markers) < 2:
+    """The markers nudged apart where they cover each other, so that each stays visible.
+
+    Only pairs of markers close enough to cover each other are looked at (found with a
+    spatial index): a national map of 35,000 communes costs no more than its crowded places.
+    """
+    if not 2 <= len(markers) <= MAX_SPREAD:
         return list(markers)
     xy = np.array([[m.x, m.y] for m in markers], dtype=float)
     radii = np.array([m.radius for m in markers], dtype=float)
     start = xy.copy()
-    big = np.maximum.outer(radii, radii)
-    small = np.minimum.outer(radii, radii)
+    reach = NUDGE_SHARE * 2 * radii.max()
+    first, second = shapely.STRtree(shapely.points(xy)).query(
+        shapely.points(xy), predicate="dwithin", distance=reach)
+    keep = first < second
+    first, second = first[keep], second[keep]
+    if not len(first):
+        return list(markers)
+    big = np.maximum(radii[first], radii[second])
+    small = np.minimum(radii[first], radii[second])
     # Symbols of similar size keep most of their width apart; a small one on a big one (drawn
     # over it) only needs to leave its centre.
     wanted = np.where(small > 0.6 * big, NUDGE_SHARE * (big + small), 0.6 * big)
-    np.fill_diagonal(wanted, 0)
+    # Markers on the same spot part along a direction of their own.
+    angle = (first + second) * 2.399
+    apart = np.column_stack([np.cos(angle), np.sin(angle)])
     limit = MAX_NUDGE * radii
     for _ in range(60):
-        delta = xy[:, None, :] - xy[None, :, :]
-        distance = np.hypot(delta[..., 0], delta[..., 1])
-        short = (distance < wanted) & (wanted > 0)
+        delta = xy[first] - xy[second]
+        distance = np.hypot(delta[:, 0], delta[:, 1])
+        short = distance < wanted
         if not short.any():
             break
-        # Points on the same spot part along a fixed direction per pair (opposite for each).
-        index = np.arange(len(xy))
-        angle = np.add.outer(index, index) * 2.399
-        apart = np.stack([np.cos(angle), np.sin(angle)], axis=-1) \
-            * np.sign(np.subtract.outer(index, index))[..., None]
-        unit = np.where(distance[..., None] > 1e-6,
-                        delta / np.maximum(distance, 1e-6)[..., None], apart)
-        push = np.where(short, (wanted - distance) / 2, 0)[..., None] * unit
-        xy += 0.5 * push.sum(axis=1)
+        unit = np.where(distance[:, None] > 1e-6,
+                        delta / np.maximum(distance, 1e-6)[:, None], apart)
+        push = np.where(short, (wanted - distance) / 2, 0)[:, None] * unit * 0.5
+        np.add.at(xy, first, push)
+        np.add.at(xy, second, -push)
         moved = xy - start
         length = np.hypot(moved[:, 0], moved[:, 1])
         over = length > limit
@@ -156,9 +170,9 @@ def _cuts(segment, lines: np.ndarray) -> bool:
                  & (side(ax, ay, bx, by, px, py) != side(ax, ay, bx, by, qx, qy))).any())
 
 
-def _away(marker: Marker, markers: list[Marker]) -> float:
-    """The direction (radians, y downwards) away from the symbols crowding this one."""
-    xy = np.array([[m.x, m.y] for m in markers], dtype=float)
+def _away(marker: Marker, xy: np.ndarray) -> float:
+    """The direction (radians, y downwards) away from the symbols (xy: n x 2) crowding this
+    one."""
     delta = xy - [marker.x, marker.y]
     distance = np.hypot(delta[:, 0], delta[:, 1])
     near = (distance > 0) & (distance < CROWD_PX)
@@ -223,7 +237,8 @@ def place_labels(frame: Box, markers: list[Marker], names: list[Name],
         raise ValueError(f"mode must be one of {LABEL_MODES}, got {mode!r}")
     best = _place_in_order(frame, markers, names, mode, obstacles)
     order = list(names)
-    for _ in range(RETRIES if mode == "tous" else 0):
+    retries = RETRIES if mode == "tous" and len(markers) <= RETRY_MARKERS else 0
+    for _ in range(retries):
         named = {placed.name for placed in best}
         missing = [name for name in order if name.marker is not None and name not in named]
         if not missing:
@@ -248,35 +263,45 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
     are left out. A member name with no free place anywhere is left out too (never drawn over
     another).
     """
-    taken = [tuple(box) for box in obstacles]
+    obstacles = np.array(obstacles, dtype=float).reshape(-1, 4)
     symbols = np.array([(m.x - m.radius - 1, m.y - m.radius - 1, m.x + m.radius + 1,
                          m.y + m.radius + 1) for m in markers], dtype=float).reshape(-1, 4)
-    taken += [tuple(box) for box in symbols]
+    centres_xy = np.array([(m.x, m.y) for m in markers], dtype=float).reshape(-1, 2)
+    names_drawn = np.empty((0, 4))
     lines: list[tuple] = []
     on_lines = np.empty((0, 2))   # points along the leader lines drawn
     placed: list[Placed] = []
     members_named = 0
 
+    attempts = 0
     for name in names:
-        half_w, half_h = name.half
-        boxes = np.array(taken, dtype=float).reshape(-1, 4)
         leaders = None
+        if name.marker is not None:
+            if mode == "aucun" or attempts >= 2 * MAX_NAMES or members_named >= (
+                    MAIN_LABELS if mode == "principaux" else MAX_NAMES):
+                continue
+            attempts += 1
+        half_w, half_h = name.half
         if name.marker is None:
             centres = np.array(name.spots, dtype=float).reshape(-1, 2)
-        elif mode == "aucun" or (mode == "principaux" and members_named >= MAIN_LABELS):
-            continue
         else:
             marker = markers[name.marker]
             centres = _beside(marker, half_w, half_h)
             # Every name, or the main ones, where needed with a line.
             if mode == "tous" or members_named < MAIN_LABELS:
-                far, leaders = _farther(marker, half_w, half_h, _away(marker, markers))
+                far, leaders = _farther(marker, half_w, half_h, _away(marker, centres_xy))
                 leaders = np.vstack([np.full((len(centres), 4), np.nan), leaders])
                 centres = np.vstack([centres, far])
-            # A leader line passes under symbols (in a crowd there is no other way out) but
-            # never over a name, the legend or another line.
-            others = np.delete(boxes, slice(len(obstacles), len(obstacles) + len(markers)),
-                               axis=0)
+        # A name keeps off the legend, the symbols and the other names; a leader line passes
+        # under symbols (in a crowd there is no other way out) but never over a name, the
+        # legend or another line.
+        boxes = np.vstack([obstacles, symbols, names_drawn])
+        # Only what lies within reach of the candidates matters.
+        reach = np.array([centres[:, 0].min() - half_w, centres[:, 1].min() - half_h,
+                          centres[:, 0].max() + half_w, centres[:, 1].max() + half_h])
+        boxes = boxes[(boxes[:, 0] < reach[2]) & (boxes[:, 2] > reach[0])
+                      & (boxes[:, 1] < reach[3]) & (boxes[:, 3] > reach[1])]
+        others = np.vstack([obstacles, names_drawn])
         drawn = np.array(lines).reshape(-1, 4)
         for i in np.flatnonzero(_free(centres, half_w, half_h, frame, boxes)):
             x, y = centres[i]
@@ -288,7 +313,7 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
             if _hits(on_lines, np.array([box])):
                 continue   # no name sits on a leader line
             placed.append(Placed(name.text, float(x), float(y), leader, name))
-            taken.append(box)
+            names_drawn = np.vstack([names_drawn, box])
             if leader is not None:
                 lines.append(leader)
                 on_lines = np.vstack([on_lines, _points_on(leader)])
