@@ -22,6 +22,7 @@ from .naive import dissolved_departements, naive_figure
 NAIVE_REPEAT = 3
 REPEAT = 5
 VIEWS = {"France": None, "Hauts-de-France": "32"}
+A4 = (1122, 794)   # px of an A4 landscape page at 96 dpi
 
 
 def json_sizes(figure) -> tuple[int, int]:
@@ -62,6 +63,34 @@ def one_build(members, region, build) -> tuple[float, int, int]:
     return (seconds, *json_sizes(figure))
 
 
+def names_measure() -> dict:
+    """(median seconds with the names placed, without names) of the figures the dashboard
+    sends (map_spec), for the views where names cost most: label -> pair."""
+    from pathlib import Path
+
+    from geodata.members import resolve_members
+
+    hdf = resolve_members(Path(__file__).resolve().parent.parent / "tests" / "data"
+                          / "hauts_de_france_40.csv")
+    two_thousand = lists.two_thousand_mapped()
+    cases = {"40 members, Hauts-de-France, A4, every name": (hdf, "32", "tous"),
+             "2,000 members, Hauts-de-France, every name": (two_thousand, "32", "tous"),
+             "2,000 members, France, main names": (two_thousand, None, "principaux")}
+    return {label: tuple(_median_spec(members, region, mode) for mode in (labels, "aucun"))
+            for label, (members, region, labels) in cases.items()}
+
+
+def _median_spec(members, region, labels) -> float:
+    """Median seconds of map_spec on an A4 page (after one build that prepares the view)."""
+    map_spec(members, region, labels=labels, canvas=A4)
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        map_spec(members, region, labels=labels, canvas=A4)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 DETAILED = ("sample", "2,000 members")   # the lists issue 4 sets its goals for
 
 
@@ -83,4 +112,5 @@ def measure_all() -> dict:
                 "naive": naive_measure(members, region)}
     out["stress"] = {"ours": one_build(stress, None, build_map),
                      "naive": one_build(stress, None, naive_figure)}
+    out["names"] = names_measure()
     return out
