@@ -144,6 +144,7 @@ class Panel:
     domain: dict              # paper coordinates of the map
     frame: dict | None = None  # paper coordinates of the inset's frame (None: no frame)
     label: str = ""           # name written at the top of the frame
+    label_size: float = 12    # its font size, px
 
 
 def _marker_scale(region: str | None, count: int) -> float:
@@ -408,35 +409,69 @@ def _geo_layout(panel: Panel) -> dict:
                        "lat": round(sum(scene.lat_range) / 2, 4)}}
 
 
+INSET_LABEL_SIZE, INSET_LABEL_MIN = 12, 9   # px: an inset's name, shrunk to fit its frame
+
+
+def _fitted_label(label: str, width_px: float) -> tuple[str, float]:
+    """(text, font size) of an inset's name that fits its frame's width: smaller, then on two
+    lines ("Paris et<br>petite couronne") when even the smallest size is too wide."""
+    room = width_px - 6
+    size = min(INSET_LABEL_SIZE, room / map_labels.text_width(label, 1))
+    if size >= INSET_LABEL_MIN or " " not in label:
+        return label, max(size, 6)
+    lines = _wrapped(label, room, INSET_LABEL_MIN)
+    widest = max(map_labels.text_width(line, 1) for line in lines)
+    return "<br>".join(lines), max(min(INSET_LABEL_SIZE, room / widest), 6)
+
+
 def _inset(geo: str, scene: basemap.Scene, members: pd.DataFrame, frame: dict,
-           label: str) -> Panel:
-    """A framed inset: the map inside the frame, under its name."""
+           label: str, plot: tuple[float, float]) -> Panel:
+    """A framed inset: the map inside the frame, under its name (fitted to the frame's width
+    on a plot of this size, px)."""
     (x0, x1), (y0, y1) = frame["x"], frame["y"]
+    text, size = _fitted_label(label, (x1 - x0) * plot[0])
+    label_height = (text.count("<br>") + 1) * size * 1.3 / plot[1] + INSET_PADDING
     domain = {"x": [x0 + INSET_PADDING, x1 - INSET_PADDING],
-              "y": [y0 + INSET_PADDING, y1 - INSET_LABEL_HEIGHT]}
-    return Panel(geo, scene, members, _round_domain(domain), _round_domain(frame), label)
+              "y": [y0 + INSET_PADDING, y1 - max(label_height, INSET_LABEL_HEIGHT)]}
+    return Panel(geo, scene, members, _round_domain(domain), _round_domain(frame), text,
+                 round(size, 1))
 
 
 def _round_domain(domain: dict) -> dict:
     return {axis: [round(value, 4) for value in values] for axis, values in domain.items()}
 
 
-def national_panels(members: pd.DataFrame) -> list[Panel]:
-    """Metropolitan France, the five overseas régions in a column on the right, and Paris with
-    its petite couronne at the top left when at least two members are there."""
+# On a phone, France takes the whole width; the overseas régions go in a row under it and
+# Paris in the top left corner, over the Channel.
+COMPACT_MAIN_DOMAIN = {"x": [0.0, 1.0], "y": [0.24, 1.0]}
+COMPACT_INSET_ROW = (0.0, 0.22)
+COMPACT_PARIS_FRAME = {"x": [0.0, 0.26], "y": [0.8, 1.0]}
+
+
+def national_panels(members: pd.DataFrame, plot: tuple[float, float] = NATIONAL_SIZE,
+                    compact: bool = False) -> list[Panel]:
+    """Metropolitan France, the five overseas régions in a column on the right (in a row under
+    it on a phone), and Paris with its petite couronne at the top left when at least two
+    members are there. plot: the plot area's size, px."""
     overseas = members[schema.REGION].isin(OVERSEAS_REGIONS)
-    panels = [Panel("geo", basemap.metropole_scene(), members[~overseas], MAIN_DOMAIN)]
+    panels = [Panel("geo", basemap.metropole_scene(), members[~overseas],
+                    COMPACT_MAIN_DOMAIN if compact else MAIN_DOMAIN)]
     names = get_reference().names(REGION)
     slot = 1.0 / len(OVERSEAS_REGIONS)
     for i, code in enumerate(OVERSEAS_REGIONS):
-        top = 1.0 - i * slot
-        frame = {"x": list(INSET_COLUMN), "y": [top - slot + INSET_GAP, top]}
+        if compact:
+            frame = {"x": [i * slot + INSET_GAP / 2, (i + 1) * slot - INSET_GAP / 2],
+                     "y": list(COMPACT_INSET_ROW)}
+        else:
+            top = 1.0 - i * slot
+            frame = {"x": list(INSET_COLUMN), "y": [top - slot + INSET_GAP, top]}
         panels.append(_inset(f"geo{i + 2}", basemap.overseas_scene(code),
-                             members[members[schema.REGION] == code], frame, names[code]))
+                             members[members[schema.REGION] == code], frame, names[code], plot))
     paris = _members_in(members, basemap.PARIS_DEPARTEMENTS)
     if len(paris) >= 2:
         panels.append(_inset(f"geo{len(panels) + 1}", basemap.paris_scene(), paris,
-                             PARIS_FRAME, PARIS_LABEL))
+                             COMPACT_PARIS_FRAME if compact else PARIS_FRAME, PARIS_LABEL,
+                             plot))
     return panels
 
 
@@ -565,7 +600,7 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     labels = label_mode(labels, region)
 
     if region is None:
-        panels = national_panels(shown)
+        panels = national_panels(shown, (plot_w, plot_h), compact=canvas[0] < COMPACT_WIDTH)
     else:
         scene = basemap.region_scene(region, aspect=plot_w / plot_h,
                                      legend_inside=canvas[0] >= COMPACT_WIDTH,
@@ -746,5 +781,5 @@ def _add_frame(layout: dict, panel: Panel) -> None:
     layout["annotations"].append({
         "text": panel.label, "showarrow": False, "xref": "paper", "yref": "paper",
         "x": (x0 + x1) / 2, "y": y1, "xanchor": "center", "yanchor": "top", "yshift": -2,
-        "font": {"size": 12, "color": "#444"},
+        "font": {"size": panel.label_size, "color": "#444"},
     })

@@ -31,6 +31,7 @@ LEADER_DISTANCES = (14, 24, 36, 50, 68, 90, 120, 160, 210, 270)
 LEADER_ANGLES = 24
 RETRIES = 3               # placements tried again with the names left out first...
 RETRY_MARKERS = 60        # ...on maps of at most this many symbols (each name matters)
+MAIN_DISTANCES = LEADER_DISTANCES[:5]   # "principaux": short lines only
 CROWD_PX = 60             # symbols closer than this push a name's leader line away
 
 # Advance widths of Arial / Helvetica (thousandths of an em), for the printable ASCII range.
@@ -192,8 +193,8 @@ def _beside(marker: Marker, half_w: float, half_h: float) -> np.ndarray:
     return np.array(offsets, dtype=float) + [marker.x, marker.y]
 
 
-def _farther(marker: Marker, half_w: float, half_h: float,
-             away: float) -> tuple[np.ndarray, np.ndarray]:
+def _farther(marker: Marker, half_w: float, half_h: float, away: float,
+             distances=LEADER_DISTANCES) -> tuple[np.ndarray, np.ndarray]:
     """(centres n x 2, leader lines n x 4) of a name farther away, ring after ring around its
     symbol."""
     angles = np.linspace(0, 2 * np.pi, LEADER_ANGLES, endpoint=False)
@@ -201,8 +202,8 @@ def _farther(marker: Marker, half_w: float, half_h: float,
     # read best level with their symbol.
     angles = angles[np.argsort(-np.cos(angles - away) + 0.3 * np.abs(np.sin(angles)),
                                kind="stable")]
-    reach = marker.radius + np.repeat(LEADER_DISTANCES, len(angles))
-    angles = np.tile(angles, len(LEADER_DISTANCES))
+    reach = marker.radius + np.repeat(distances, len(angles))
+    angles = np.tile(angles, len(distances))
     dx, dy = np.cos(angles), np.sin(angles)
     x = marker.x + dx * reach + np.sign(dx.round(6)) * half_w
     y = marker.y + dy * reach + np.sign(dy.round(6)) * half_h
@@ -287,9 +288,11 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
         else:
             marker = markers[name.marker]
             centres = _beside(marker, half_w, half_h)
-            # Every name, or the main ones, where needed with a line.
+            # Where needed with a line: any length for every name, a short one for the main
+            # names (a long line across the map would tie a name to the wrong place).
             if mode == "tous" or members_named < MAIN_LABELS:
-                far, leaders = _farther(marker, half_w, half_h, _away(marker, centres_xy))
+                far, leaders = _farther(marker, half_w, half_h, _away(marker, centres_xy),
+                                        LEADER_DISTANCES if mode == "tous" else MAIN_DISTANCES)
                 leaders = np.vstack([np.full((len(centres), 4), np.nan), leaders])
                 centres = np.vstack([centres, far])
         # A name keeps off the legend, the symbols and the other names; a leader line passes

@@ -254,3 +254,24 @@ def test_region_borders_around_a_view_are_lines_that_the_frame_cuts_cleanly(hdf)
     outlined = [trace for trace in figure["data"] if trace["type"] == "choropleth"
                 and trace["marker"]["line"] == REGION_LINE]
     assert outlined == []
+
+
+def test_on_a_phone_the_national_insets_go_under_france_with_names_that_fit(sample):
+    figure = map_figure(sample, FilterState(), canvas=PHONE)
+    layout = figure["layout"]
+    margin = layout["margin"]
+    plot_w = PHONE[0] - margin["l"] - margin["r"]
+    main_bottom = layout["geo"]["domain"]["y"][0]
+    frames = [shape for shape in layout["shapes"] if shape["type"] == "rect"]
+    assert len(frames) == 6                       # five overseas régions and Paris
+    names = {a["text"]: a for a in layout["annotations"] if a["yanchor"] == "top"
+             and a["xanchor"] == "center"}
+    for frame in frames:
+        label = next(a for a in names.values() if a["x"] == (frame["x0"] + frame["x1"]) / 2
+                     and a["y"] == frame["y1"])
+        widest = max(map_labels.text_width(line, label["font"]["size"])
+                     for line in label["text"].split("<br>"))
+        assert widest <= (frame["x1"] - frame["x0"]) * plot_w, label["text"]
+        assert label["font"]["size"] >= 6
+    overseas = [frame for frame in frames if frame["y1"] <= main_bottom]
+    assert len(overseas) == 5                     # in a row under France
