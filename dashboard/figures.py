@@ -52,7 +52,7 @@ from .hover import hover_texts
 from .labels import SAMPLE_MARK, map_subtitle, map_title, state_title, usual_name
 from .legend import LEGEND, LEGEND_ROW_PX, MARKER_DRAW_ORDER, MARKER_OUTLINE
 from .map_labels import Marker, Name
-from .projection import View
+from .projection import View, centre
 from .selection import check_kinds, check_region, count_by_kind, select, select_members
 from .state import FilterState
 
@@ -401,12 +401,14 @@ def _geo_layout(panel: Panel) -> dict:
     # fits the whole world box first (the south pole is at infinity) and the map is a dot.
     # The center must be given too, or small views (Corse) come out blank or off-centre.
     scene = panel.scene
+    # plotly.js puts the center in the middle of the subplot: the middle of the projected
+    # range (see dashboard.projection), where names were placed.
+    lon, lat = centre(scene.projection, scene.lon_range, scene.lat_range)
     return {"visible": False, "domain": panel.domain, "projection": scene.projection,
             "bgcolor": "rgba(0,0,0,0)", "showframe": False, "fitbounds": False,
             "lonaxis": {"range": list(scene.lon_range)},
             "lataxis": {"range": list(scene.lat_range)},
-            "center": {"lon": round(sum(scene.lon_range) / 2, 4),
-                       "lat": round(sum(scene.lat_range) / 2, 4)}}
+            "center": {"lon": round(lon, 5), "lat": round(lat, 5)}}
 
 
 INSET_LABEL_SIZE, INSET_LABEL_MIN = 12, 9   # px: an inset's name, shrunk to fit its frame

@@ -3,8 +3,10 @@ view into its box of pixels, computed here so that a view can be shaped to fill 
 labels placed in pixels before the figure is drawn.
 
 The formulas are d3-geo's (the library plotly.js draws geo subplots with), on the sphere:
-conic conformal for metropolitan France, Mercator for the small insets. plotly.js fits the
-bounding box of the projected lon/lat range into the subplot, keeping proportions, centred.
+conic conformal for metropolitan France, Mercator for the small insets. plotly.js scales the
+bounding box of the projected lon/lat range to fit the subplot, keeping proportions, and puts
+the layout's `center` in the middle of the subplot: `centre()` is the point that centres the
+box (the middle of the lon/lat range is not, with a conic projection).
 
     view = View(projection, lon_range, lat_range, width=900, height=700)
     x, y = view.to_pixels(lons, lats)      # from the top-left corner of the subplot
@@ -93,6 +95,13 @@ def shaped(projection: dict, lon_range, lat_range, aspect: float):
             grow = (width / aspect / height - 1) * (lat_range[1] - lat_range[0]) / 2
             lat_range = (lat_range[0] - grow, lat_range[1] + grow)
     return lon_range, lat_range
+
+
+def centre(projection: dict, lon_range, lat_range) -> tuple[float, float]:
+    """(lon, lat) of the middle of the projected box: the `center` to give plotly.js."""
+    x0, y0, x1, y1 = projected_bounds(projection, lon_range, lat_range)
+    lon, lat = unproject(projection, (x0 + x1) / 2, (y0 + y1) / 2)
+    return float(lon), float(lat)
 
 
 @dataclass(frozen=True)

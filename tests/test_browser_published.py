@@ -28,6 +28,13 @@ def hdf():
     return resolve_members(HDF_LIST)
 
 
+@pytest.fixture(scope="module")
+def sample():
+    from dashboard.member_store import from_store
+
+    return from_store(None)
+
+
 def drawn_view(driver) -> tuple[View, dict]:
     """The map's geo subplot as plotly.js laid it out in the page."""
     layout = json.loads(driver.execute_script(
@@ -128,6 +135,44 @@ def test_exported_svg_names_are_text_and_chromium_finds_no_overlap(hdf, tmp_path
     overlaps = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
                 if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1]
     assert overlaps == []
+
+
+@pytest.mark.parametrize("region, members", [("32", "hdf"), ("44", "sample")])
+def test_symbols_are_drawn_where_names_were_placed_for_them(region, members, request,
+                                                             tmp_path):
+    """The pixels names are placed in are plotly.js's: every symbol of the exported SVG is
+    where dashboard.projection said it would be (a conic view is not centred on the middle
+    of its lon/lat range: an offset there would put names off their symbols)."""
+    members = request.getfixturevalue(members)
+    page = canvas("slide")
+    figure = map_figure(members, FilterState(region=region), canvas=page)
+    margin = figure["layout"]["margin"]
+    view = View(figure["layout"]["geo"]["projection"],
+                tuple(figure["layout"]["geo"]["lonaxis"]["range"]),
+                tuple(figure["layout"]["geo"]["lataxis"]["range"]),
+                page[0] - margin["l"] - margin["r"], page[1] - margin["t"] - margin["b"])
+    # Circles: the middle of their box is their centre (not so for a triangle).
+    expected = [(x + margin["l"], y + margin["t"]) for trace in figure["data"]
+                if trace.get("mode") == "markers" and trace.get("showlegend") is not None
+                and trace["geo"] == "geo" and trace["marker"]["symbol"] == "circle"
+                for x, y in zip(*view.to_pixels(trace["lon"], trace["lat"]), strict=True)]
+    svg = tmp_path / "map.svg"
+    svg.write_bytes(export_map(figure, "svg", "slide"))
+    driver = make_driver(1440, 900)
+    try:
+        driver.get(svg.as_uri())
+        time.sleep(0.5)
+        drawn = driver.execute_script("""
+            return Array.from(document.querySelectorAll('.scattergeo .point')).map(p => {
+                const b = p.getBoundingClientRect();
+                return [(b.left + b.right) / 2, (b.top + b.bottom) / 2];
+            });""")
+    finally:
+        driver.quit()
+    assert len(expected) >= 4
+    for x, y in expected:
+        nearest = min(((x - u) ** 2 + (y - v) ** 2) ** 0.5 for u, v in drawn)
+        assert nearest < 1.5, (x, y, nearest)
 
 
 @pytest.mark.parametrize("size", ["slide", "a4-portrait", "a4"])
