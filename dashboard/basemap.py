@@ -33,7 +33,8 @@ VIEW_MARGIN = 0.06      # région view: margin around the région, share of its 
 CLIP_MARGIN = 0.25      # région view: geometry kept around what shows (room to pan a little)
 # Région view: the proportions (width / height in pixels) of the subplot a view fills, in steps.
 DEFAULT_ASPECT = 1.2
-MIN_ASPECT, MAX_ASPECT, ASPECT_STEP = 0.4, 2.5, 0.01
+MIN_ASPECT, MAX_ASPECT, ASPECT_STEP = 0.3, 4.0, 0.01
+SMALL_VIEW_DEGREES = 3.0   # an area narrower than this gets detailed neighbours
 LEGEND_BOX = (0.3, 0.2)  # région view: share of the view's width, height the legend covers
 LABEL_MIN_AREA = 0.015  # région view: smallest département named, share of the view
 
@@ -95,7 +96,9 @@ def _by_region(layer: gpd.GeoDataFrame) -> tuple[list[str], list]:
     codes, shapes = [], []
     for code, group in layer.groupby("region"):
         codes.append(code)
-        shapes.append(shapely.coverage_union_all(group.geometry.values))
+        # The generalised layer is a coverage up to a few rounding slips, which can leave the
+        # union invalid: mended, or a later intersection fails ("Ring edge missing").
+        shapes.append(shapely.make_valid(shapely.coverage_union_all(group.geometry.values)))
     return codes, shapes
 
 
@@ -226,7 +229,11 @@ def region_scene(region: str, aspect: float = DEFAULT_ASPECT, legend_inside: boo
     return _region_scene(region, round(aspect, 3), bool(legend_inside), departement)
 
 
-@memoized
+# The views last drawn (each a few MB): proportions come from each browser's window.
+SCENES_KEPT = 32
+
+
+@memoized(maxsize=SCENES_KEPT)
 def _region_scene(region: str, aspect: float, legend_inside: bool,
                   departement: str | None) -> Scene:
     full = load_layer(DEPARTEMENT)
@@ -242,8 +249,15 @@ def _region_scene(region: str, aspect: float, legend_inside: bool,
     shown = _shown_box(projection, lon_range, lat_range)
     clip = _padded(shown, CLIP_MARGIN)
 
-    light = _light_departements()
-    near = light[~in_focus(light) & light.geometry.intersects(shapely.box(*clip))]
+    # Around a small area (a département, Île-de-France) generalised neighbours would leave
+    # white slivers along its detailed border: they are drawn in detail too.
+    small = departement is not None or shape.bounds[2] - shape.bounds[0] < SMALL_VIEW_DEGREES
+    surroundings = full if small else _light_departements()
+    near = surroundings[~in_focus(surroundings)
+                        & surroundings.geometry.intersects(shapely.box(*clip))]
+    # The régions around, dissolved whole (a cut polygon can be invalid): their borders are
+    # lines, cut by the rectangle, and their names go in what shows of them.
+    neighbours, neighbour_shapes = _by_region(near)
     near = near.assign(geometry=shapely.clip_by_rect(near.geometry.values, *clip))
     near = near[~near.geometry.is_empty]
     around = _collection(near["code"], near.geometry.values, DECIMALS_FULL)
@@ -256,7 +270,7 @@ def _region_scene(region: str, aspect: float, legend_inside: bool,
     if len(inside) > 1:   # a single-département région needs no département names
         # Départements too small to hold their name (Paris and its petite couronne in the
         # Île-de-France view) go unnamed rather than over each other.
-        shapes = light.set_index("code").geometry
+        shapes = _light_departements().set_index("code").geometry
         for code, nom, geom in zip(inside["code"], inside["nom"], inside.geometry.values,
                                    strict=True):
             if geom.area > LABEL_MIN_AREA * view_box.area:
@@ -264,7 +278,6 @@ def _region_scene(region: str, aspect: float, legend_inside: bool,
                 label_areas.append(shapes[code])
     region_names = get_reference().names(REGION)
     context_labels = []
-    neighbours, neighbour_shapes = _by_region(near)
     for code, neighbour in zip(neighbours, neighbour_shapes, strict=True):
         visible = shapely.intersection(neighbour, view_box)
         # Name a neighbour only when enough of it shows to hold its name.
@@ -288,14 +301,12 @@ def _region_scene(region: str, aspect: float, legend_inside: bool,
 
 
 def _border_lines(shapes, clip) -> tuple[tuple, tuple]:
-    """The borders of régions cut by a rectangle, without the cut: (lons, lats), the parts
-    separated by None (a scattergeo line)."""
+    """The borders of régions within a rectangle, as lines (a line cut by the rectangle gets
+    no edge along it): (lons, lats), the parts separated by None (a scattergeo line)."""
     if not len(shapes):
         return (), ()
-    # The cut lies on the rectangle: keep the lines strictly inside it.
-    inner = np.asarray(clip, dtype=float) + [1e-6, 1e-6, -1e-6, -1e-6]
     lines = shapely.line_merge(shapely.union_all(shapely.boundary(np.asarray(shapes))))
-    lines = shapely.set_precision(shapely.clip_by_rect(lines, *inner), 10.0 ** -DECIMALS_FULL)
+    lines = shapely.set_precision(shapely.clip_by_rect(lines, *clip), 10.0 ** -DECIMALS_FULL)
     lons, lats = [], []
     for part in shapely.get_parts(lines):
         coords = shapely.get_coordinates(part)

@@ -71,7 +71,7 @@ CONTEXT_LABEL_FONT = {"family": FONT, "size": 12, "color": "#aaa59d", "style": "
 # Member names: dark, with a white halo ("auto") that keeps them readable on any area.
 MEMBER_LABEL_FONT = {"family": FONT, "size": map_labels.FONT_PX, "color": "#1f1f1f",
                      "shadow": "auto"}
-LEADER_LINE = {"color": "#4a4a4a", "width": 0.8}
+LEADER_LINE = {"color": "#3a3a3a", "width": 1}
 SELECTION_COLOR = "#d6336c"   # the ring around the selected member
 
 # National view: metropolitan France on the left, the five overseas régions in a column on the
@@ -682,58 +682,74 @@ def _wrapped(text: str, width_px: float, size: float) -> list[str]:
     return lines + [line] if line else lines
 
 
+WIDE_FONT = {"title": 22, "subtitle": 14, "source": 11}
+
+
+def _lines(text: str, width_px: float, size: float) -> list[str]:
+    return [html.escape(line, quote=False) for line in _wrapped(text, width_px, size)]
+
+
 def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[str, int],
           note: str = "", source: str | None = None) -> dict:
-    """The parts of the layout that depend on the page: margins, title, legend, source line.
+    """The parts of the layout that depend on the page: margins, title, legend, note and source.
 
-    A wide page has the network's legend bottom left over the map; a phone (narrower than
-    COMPACT_WIDTH) gets the title on several lines and the legend in rows under the map, the
-    note and source lines wrapped under it: nothing runs off the page or under the toolbar.
+    Texts are wrapped to the page (a person may write a long title or note). A wide page has
+    the network's legend bottom left over the map, the source bottom right and the note bottom
+    left (under the source when both do not fit on one line); a phone (narrower than
+    COMPACT_WIDTH) gets the legend in rows under the map, the note and source under it.
     """
     width, _ = canvas
+    compact = width < COMPACT_WIDTH
+    font = COMPACT_FONT if compact else WIDE_FONT
     source = source_line() if source is None else source
-    if width >= COMPACT_WIDTH:
-        margin = dict(MARGIN)
-        foot = [{"text": html.escape(source), "x": 1, "xanchor": "right", "size": 11}]
-        if note:
-            foot.append({"text": html.escape(note), "x": 0, "xanchor": "left", "size": 11})
-        return {"margin": margin, "legend": LEGEND,
-                "title": {"text": html.escape(title, quote=False), "size": 22, "lines": 1},
-                "subtitle": {"text": html.escape(subtitle, quote=False), "size": 14},
-                "foot": [{**line, "yshift": -6} for line in foot]}
-    usable = width - 2 * MARGIN["l"]
-    title_lines = _wrapped(title, usable - TOOLBAR_PX, COMPACT_FONT["title"])
-    subtitle_lines = _wrapped(subtitle, usable, COMPACT_FONT["subtitle"])
-    top = 14 + 1.35 * (COMPACT_FONT["title"] * len(title_lines)
-                       + COMPACT_FONT["subtitle"] * len(subtitle_lines)) + 12
+    usable = width - MARGIN["l"] - MARGIN["r"]
+    title_lines = _lines(title, usable - TOOLBAR_PX, font["title"])
+    subtitle_lines = _lines(subtitle, usable, font["subtitle"])
+    top = 14 + 1.35 * (font["title"] * len(title_lines)
+                       + font["subtitle"] * len(subtitle_lines)) + 12
+    page = {"title": {"text": "<br>".join(title_lines), "size": font["title"],
+                      "lines": len(title_lines)},
+            "subtitle": {"text": "<br>".join(subtitle_lines), "size": font["subtitle"]}}
+    line_px = font["source"] * 1.3
+    source_lines = _lines(source, usable, font["source"])
+    note_lines = _lines(note, usable, font["source"]) if note else []
+
+    if not compact:
+        foot = [{"text": "<br>".join(source_lines), "x": 1, "xanchor": "right",
+                 "size": font["source"], "yshift": -6}]
+        shift = -6 - len(source_lines) * line_px
+        if note_lines:
+            side_by_side = len(note_lines) == len(source_lines) == 1 and (
+                map_labels.text_width(note, font["source"])
+                + map_labels.text_width(source, font["source"]) + 30 <= usable)
+            foot.append({"text": "<br>".join(note_lines), "x": 0, "xanchor": "left",
+                         "size": font["source"], "yshift": -6 if side_by_side else shift - 4})
+            if not side_by_side:
+                shift -= 4 + len(note_lines) * line_px
+        return {**page, "legend": LEGEND, "foot": foot,
+                "margin": {**MARGIN, "t": max(MARGIN["t"], round(top)),
+                           "b": max(MARGIN["b"], round(-shift + 8))}}
+
     # The legend in rows of columns as wide as its longest entry.
     entry = max((40 + map_labels.text_width(KIND_BY_ID[kind].legend_name(count),
-                                            COMPACT_FONT["legend"])
+                                            font["legend"])
                  for kind, count in counts.items()), default=0)
     columns = max(1, int(usable // entry)) if entry else 1
     rows = -(-len(counts) // columns)
-    legend_height = rows * (COMPACT_FONT["legend"] + 8) + 10 if counts else 0
+    legend_height = rows * (font["legend"] + 8) + 10 if counts else 0
     foot, shift = [], -legend_height - 4
-    for text in (note, source):
-        lines = _wrapped(text, usable, COMPACT_FONT["source"]) if text else []
+    for lines in (note_lines, source_lines):
         if lines:
-            foot.append({"text": "<br>".join(html.escape(line) for line in lines), "x": 0,
-                         "xanchor": "left", "size": COMPACT_FONT["source"], "yshift": shift})
-            shift -= len(lines) * COMPACT_FONT["source"] * 1.3 + 4
+            foot.append({"text": "<br>".join(lines), "x": 0, "xanchor": "left",
+                         "size": font["source"], "yshift": shift})
+            shift -= len(lines) * line_px + 4
     legend = {**LEGEND, "orientation": "h", "x": 0, "xanchor": "left", "y": 0,
-              "yanchor": "top", "font": {"size": COMPACT_FONT["legend"]}, "borderwidth": 0,
+              "yanchor": "top", "font": {"size": font["legend"]}, "borderwidth": 0,
               "bgcolor": "rgba(0,0,0,0)", "entrywidth": round(entry),
               "entrywidthmode": "pixels"}
-    return {"margin": {"l": MARGIN["l"], "r": MARGIN["r"], "t": round(top),
-                       "b": round(-shift + 6)},
-            "legend": legend,
-            "title": {"text": "<br>".join(html.escape(line, quote=False)
-                                          for line in title_lines),
-                      "size": COMPACT_FONT["title"], "lines": len(title_lines)},
-            "subtitle": {"text": "<br>".join(html.escape(line, quote=False)
-                                             for line in subtitle_lines),
-                         "size": COMPACT_FONT["subtitle"]},
-            "foot": foot}
+    return {**page, "legend": legend, "foot": foot,
+            "margin": {"l": MARGIN["l"], "r": MARGIN["r"], "t": round(top),
+                       "b": round(-shift + 6)}}
 
 
 def _layout(region: str | None, page: dict, has_legend: bool,

@@ -32,6 +32,8 @@ LEADER_ANGLES = 24
 RETRIES = 3               # placements tried again with the names left out first...
 RETRY_MARKERS = 60        # ...on maps of at most this many symbols (each name matters)
 MAIN_DISTANCES = LEADER_DISTANCES[:5]   # "principaux": short lines only
+AMBIGUITY_PX = 3          # a name beside its symbol: no other symbol this much closer
+CLEAR_PX = 8              # a name at the end of a line: no symbol this close to it
 CROWD_PX = 60             # symbols closer than this push a name's leader line away
 
 # Advance widths of Arial / Helvetica (thousandths of an em), for the printable ASCII range.
@@ -216,6 +218,23 @@ def _farther(marker: Marker, half_w: float, half_h: float, away: float,
     return np.column_stack([x, y]), np.column_stack([start_x, start_y, end_x, end_y])
 
 
+def _unambiguous(centres: np.ndarray, half_w: float, half_h: float, own: int,
+                 xy: np.ndarray, radii: np.ndarray, beside: np.ndarray) -> np.ndarray:
+    """Which candidate names read as their own symbol's: no other symbol as close to a name
+    set beside its symbol, none right by a name joined by a line (it would seem to name it)."""
+    gap = radii[own] + 2 + AMBIGUITY_PX
+    reach = (np.abs(xy[:, 0] - centres[:, 0].mean()) < np.ptp(centres[:, 0]) + half_w + 40) \
+        & (np.abs(xy[:, 1] - centres[:, 1].mean()) < np.ptp(centres[:, 1]) + half_h + 40)
+    reach[own] = False
+    if not reach.any():
+        return np.ones(len(centres), dtype=bool)
+    others, sizes = xy[reach], radii[reach]
+    dx = np.maximum(np.abs(others[None, :, 0] - centres[:, None, 0]) - half_w, 0)
+    dy = np.maximum(np.abs(others[None, :, 1] - centres[:, None, 1]) - half_h, 0)
+    distance = (np.hypot(dx, dy) - sizes[None, :]).min(axis=1)
+    return distance >= np.where(beside, gap, CLEAR_PX)
+
+
 def _free(centres: np.ndarray, half_w: float, half_h: float, frame: Box,
           boxes: np.ndarray) -> np.ndarray:
     """Which candidate boxes lie inside the frame and over none of the boxes."""
@@ -268,6 +287,7 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
     symbols = np.array([(m.x - m.radius - 1, m.y - m.radius - 1, m.x + m.radius + 1,
                          m.y + m.radius + 1) for m in markers], dtype=float).reshape(-1, 4)
     centres_xy = np.array([(m.x, m.y) for m in markers], dtype=float).reshape(-1, 2)
+    radii = np.array([m.radius for m in markers], dtype=float)
     names_drawn = np.empty((0, 4))
     lines: list[tuple] = []
     on_lines = np.empty((0, 2))   # points along the leader lines drawn
@@ -306,7 +326,13 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
                       & (boxes[:, 1] < reach[3]) & (boxes[:, 3] > reach[1])]
         others = np.vstack([obstacles, names_drawn])
         drawn = np.array(lines).reshape(-1, 4)
-        for i in np.flatnonzero(_free(centres, half_w, half_h, frame, boxes)):
+        free = _free(centres, half_w, half_h, frame, boxes)
+        if name.marker is not None:
+            beside = np.isnan(leaders[:, 0]) if leaders is not None else \
+                np.ones(len(centres), dtype=bool)
+            free &= _unambiguous(centres, half_w, half_h, name.marker, centres_xy, radii,
+                                 beside)
+        for i in np.flatnonzero(free):
             x, y = centres[i]
             box = (x - half_w, y - half_h, x + half_w, y + half_h)
             leader = None if leaders is None or np.isnan(leaders[i, 0]) else tuple(leaders[i])

@@ -10,6 +10,7 @@ missing, stale or damaged), indexes them once, and keeps what other modules deri
     'Lille'
 """
 
+import collections
 import functools
 import logging
 import threading
@@ -181,16 +182,38 @@ def get_reference(vintage_id: str | None = None) -> Reference:
     return _references[vintage.id]
 
 
-def memoized(function):
+def memoized(function=None, *, maxsize: int | None = None):
     """Cache function(*args) in the Reference in use: one result per vintage, dropped with it.
 
-    For what other modules derive from the layers (base-map scenes, the gazetteer).
+    For what other modules derive from the layers (base-map scenes, the gazetteer). maxsize:
+    keep only the results of the last maxsize argument tuples used (for arguments that come
+    from the browser, such as a map's proportions: the cache must not grow without bound).
     """
+    if function is None:
+        return lambda f: memoized(f, maxsize=maxsize)
+    key = (function.__module__, function.__qualname__)
+    if maxsize is None:
+        @functools.wraps(function)
+        def wrapper(*args):
+            return get_reference().memo((*key, args), lambda: function(*args))
+        return wrapper
+
+    lock = threading.Lock()
+
     @functools.wraps(function)
-    def wrapper(*args):
-        return get_reference().memo((function.__module__, function.__qualname__, args),
-                                lambda: function(*args))
-    return wrapper
+    def bounded(*args):
+        cache = get_reference().memo((*key, "lru"), collections.OrderedDict)
+        with lock:
+            if args in cache:
+                cache.move_to_end(args)
+                return cache[args]
+        value = function(*args)
+        with lock:
+            cache[args] = value
+            while len(cache) > maxsize:
+                cache.popitem(last=False)
+        return value
+    return bounded
 
 
 # The short forms used across the project, on the Reference in use.

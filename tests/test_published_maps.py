@@ -275,3 +275,23 @@ def test_on_a_phone_the_national_insets_go_under_france_with_names_that_fit(samp
         assert label["font"]["size"] >= 6
     overseas = [frame for frame in frames if frame["y1"] <= main_bottom]
     assert len(overseas) == 5                     # in a row under France
+
+
+def test_long_texts_written_by_a_person_wrap_inside_the_page(hdf):
+    from dashboard.figures import MapTexts
+
+    long_title = "Les collectivités adhérentes du réseau en région Hauts-de-France " * 3
+    long_note = "Carte arrêtée au 1er juin, hors adhésions en cours de renouvellement " * 3
+    texts = MapTexts(long_title.strip(), "40 collectivités", long_note.strip(), "RTES 2026")
+    page = canvas("a4-portrait")
+    layout = map_figure(hdf, FilterState(region="32"), canvas=page, texts=texts)["layout"]
+    usable = page[0] - layout["margin"]["l"] - layout["margin"]["r"]
+    title_lines = layout["title"]["text"].split("<br>")
+    assert len(title_lines) >= 3
+    assert all(map_labels.text_width(line, layout["title"]["font"]["size"]) <= usable
+               for line in title_lines)
+    source, note = layout["annotations"][:2]
+    assert source["text"] == "RTES 2026" and note["text"].count("<br>") >= 1
+    assert note["yshift"] < source["yshift"]            # under the source, not over it
+    assert layout["margin"]["b"] > -note["yshift"] + note["text"].count("<br>") * 11
+    assert layout["margin"]["t"] > 1.3 * 22 * len(title_lines)

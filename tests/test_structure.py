@@ -133,3 +133,14 @@ def test_schema_gives_every_column_its_type():
     assert frame[S.ROW].dtype == "int64" and frame[S.POPULATION].dtype == "Int64"
     assert frame[S.LON].dtype == "float64" and frame[S.CANDIDATES].iloc[0] == []
     assert frame[S.CODE].iloc[0] == ""
+
+
+def test_views_from_browser_sizes_are_kept_in_a_bounded_cache():
+    """A map's proportions come from each browser: the views kept must not grow without end."""
+    first = basemap.region_scene("32", aspect=1.0)
+    for step in range(basemap.SCENES_KEPT + 5):
+        basemap.region_scene("32", aspect=1.2 + step * 0.01)
+    assert basemap.region_scene("32", aspect=1.2) is basemap.region_scene("32", aspect=1.2)
+    assert basemap.region_scene("32", aspect=1.0) is not first          # the oldest went
+    kept = get_reference().memo(("dashboard.basemap", "_region_scene", "lru"), dict)
+    assert len(kept) <= basemap.SCENES_KEPT
