@@ -307,13 +307,18 @@ def _border_lines(shapes, clip) -> tuple[tuple, tuple]:
         return (), ()
     lines = shapely.line_merge(shapely.union_all(shapely.boundary(np.asarray(shapes))))
     lines = shapely.set_precision(shapely.clip_by_rect(lines, *clip), 10.0 ** -DECIMALS_FULL)
+    return tuple(map(tuple, _lines_of(lines)))
+
+
+def _lines_of(lines) -> tuple[list, list]:
+    """(lons, lats) of lines for a scattergeo trace, each part ended by None."""
     lons, lats = [], []
     for part in shapely.get_parts(lines):
         coords = shapely.get_coordinates(part)
         if len(coords) > 1:
             lons += [*coords[:, 0].round(DECIMALS_FULL).tolist(), None]
             lats += [*coords[:, 1].round(DECIMALS_FULL).tolist(), None]
-    return tuple(lons), tuple(lats)
+    return lons, lats
 
 
 # -- outlines of the EPCI and EPT members ---------------------------------------------------------
@@ -335,10 +340,11 @@ def has_territory(level: str, code: str) -> bool:
 
 
 @memoized
-def territory_feature(level: str, code: str) -> dict:
-    """One EPCI or EPT, generalised, as a GeoJSON feature (the outline of a member)."""
+def territory_lines(level: str, code: str) -> tuple[list, list]:
+    """The perimeter of one EPCI or EPT, generalised, as lines: (lons, lats), the rings
+    separated by None."""
     try:
         geometry = _territories(level)[code]
     except KeyError:
         raise ValueError(f"no {level} has SIREN {code!r}") from None
-    return _feature(code, _rounded(geometry, DECIMALS_FULL))
+    return _lines_of(shapely.boundary(_rounded(geometry, DECIMALS_FULL)))

@@ -331,7 +331,8 @@ def _area_traces(panel: Panel, areas: dict, taken: set[str], counts: dict[str, i
 
 def _territory_outline_traces(geo: str, by_kind: dict) -> list:
     """The perimeter of each EPCI and EPT member, a line in its kind's colour (no fill: the
-    only areas are the régions and départements of the legend)."""
+    only areas are the régions and départements of the legend; a line, not a polygon's
+    outline, so that the frame cuts it without drawing along itself)."""
     traces = []
     for kind in MARKER_KINDS:
         if kind not in by_kind or KIND_BY_ID[kind].level not in basemap.OUTLINED_LEVELS:
@@ -339,16 +340,17 @@ def _territory_outline_traces(geo: str, by_kind: dict) -> list:
         members = by_kind[kind]
         pairs = dict.fromkeys(zip(members[schema.LEVEL], members[schema.CODE]) if
                               schema.LEVEL in members else ())
-        pairs = [(level, code) for level, code in pairs if basemap.has_territory(level, code)]
-        if pairs:
-            codes = [code for _, code in pairs]
-            color = KIND_BY_ID[kind].color
-            features = {"type": "FeatureCollection", "features": [
-                basemap.territory_feature(level, code) for level, code in pairs]}
-            traces.append(_fill_trace(
-                geo, features, codes, "rgba(0,0,0,0)",
-                marker={"line": {"width": 1.2, "color": color}},
-                legendgroup=kind, name=KIND_LABELS[kind]))
+        lons, lats = [], []
+        for level, code in pairs:
+            if basemap.has_territory(level, code):
+                line_lons, line_lats = basemap.territory_lines(level, code)
+                lons += line_lons
+                lats += line_lats
+        if lons:
+            traces.append(dict(
+                type="scattergeo", geo=geo, mode="lines", lon=lons, lat=lats,
+                line={"width": 1.2, "color": KIND_BY_ID[kind].color}, hoverinfo="skip",
+                showlegend=False, legendgroup=kind, name=KIND_LABELS[kind]))
     return traces
 
 

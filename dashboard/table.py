@@ -59,9 +59,10 @@ MEMBER_COLUMNS = (
 )
 
 
-# The PDF list has room for a few of the file's own columns, each cell cut to a line.
-PDF_EXTRAS = 4
-PDF_EXTRA_CHARS = 40
+# The PDF list has room for a few of the file's own columns, each cell cut to two lines.
+PDF_EXTRAS = 3
+PDF_EXTRA_CHARS = 30
+PDF_EXTRA_WIDTH = 1.3
 
 
 def member_frame(members: pd.DataFrame, where: str) -> pd.DataFrame:
@@ -75,20 +76,24 @@ def member_frame(members: pd.DataFrame, where: str) -> pd.DataFrame:
     return pd.concat([frame, members[extras].rename(columns=S.extra_header)], axis=1)
 
 
-def _one_line(value) -> str:
+def _short(value) -> str:
     text = " ".join(_text(value).split())
     return text if len(text) <= PDF_EXTRA_CHARS else text[:PDF_EXTRA_CHARS - 1] + "…"
 
 
 def pdf_table(members: pd.DataFrame) -> tuple[dict[str, list[str]], list[float]]:
     """({header: texts}, relative widths) of the PDF list: the table's columns, then the
-    person's own (élu référent, année d'adhésion...)."""
+    person's own (élu référent, année d'adhésion...); one of these named like ours
+    ("Collectivité") is told apart as the list's."""
     columns = [c for c in MEMBER_COLUMNS if c.in_pdf]
     frame = member_frame(members, "pdf")
-    texts = {c.header: [c.text(v) for v in frame[c.header]] for c in columns}
-    own = list(frame.columns[len(columns):])
-    texts.update({header: [_one_line(v) for v in frame[header]] for header in own})
-    return texts, [c.width for c in columns] + [1.5] * len(own)
+    texts = {c.header: [c.text(v) for v in frame.iloc[:, i]] for i, c in enumerate(columns)}
+    for i in range(len(columns), frame.shape[1]):
+        header = frame.columns[i]
+        while header in texts:
+            header = f"{header} (liste)"
+        texts[header] = [_short(v) for v in frame.iloc[:, i]]
+    return texts, [c.width for c in columns] + [PDF_EXTRA_WIDTH] * (len(texts) - len(columns))
 
 
 # -- the grid (AG Grid column definitions and rows, plain dicts) --------------------------------

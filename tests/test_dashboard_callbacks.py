@@ -60,6 +60,20 @@ def test_region_change_drops_a_departement_of_another_region():
     assert url == "?region=84"
 
 
+def test_choosing_france_entiere_drops_the_departement():
+    url, _, _, dep, _, _ = filters.sync_filters(ids.REGION, "?region=32&departement=59", "",
+                                                list(KINDS), "59", "")
+    assert dep is None and url == ""
+
+
+def test_a_departement_of_another_region_is_no_filter(sample):
+    """A forged or stale pair (Hauts-de-France with the Bouches-du-Rhône) draws the région."""
+    state = filters.state_of("32", list(KINDS), "13", "")
+    assert (state.region, state.departement) == ("32", None)
+    figure = map_view.map_figure(sample, state)
+    assert "Hauts-de-France" in figure["layout"]["title"]["text"]
+
+
 def test_reset_clears_everything():
     url, region, kinds, dep, query, _ = filters.sync_filters(
         ids.RESET, "?region=32", "32", [], "59", "x")

@@ -206,9 +206,12 @@ def test_no_colour_on_the_map_that_the_legend_does_not_explain(hdf):
     fills = {trace["colorscale"][0][1] for trace in figure["data"]
              if trace["type"] == "choropleth"}
     assert fills <= allowed
-    lines = {trace["marker"]["line"]["color"] for trace in figure["data"]
-             if trace["type"] == "choropleth" and trace.get("legendgroup") in MARKER_KINDS}
-    assert lines and lines <= {KIND_BY_ID[kind].color for kind in MARKER_KINDS}
+    perimeters = {trace["line"]["color"] for trace in figure["data"]
+                  if trace.get("mode") == "lines" and trace.get("legendgroup") in MARKER_KINDS}
+    assert perimeters and perimeters <= {KIND_BY_ID[kind].color for kind in MARKER_KINDS}
+    markers = {trace["marker"]["color"] for trace in figure["data"]
+               if trace.get("mode") == "markers" and trace.get("legendgroup")}
+    assert markers <= {KIND_BY_ID[kind].color for kind in MARKER_KINDS}
 
 
 # -- the page on a phone --------------------------------------------------------------------------

@@ -144,3 +144,12 @@ def test_views_from_browser_sizes_are_kept_in_a_bounded_cache():
     assert basemap.region_scene("32", aspect=1.0) is not first          # the oldest went
     kept = get_reference().memo(("dashboard.basemap", "_region_scene", "lru"), dict)
     assert len(kept) <= basemap.SCENES_KEPT
+
+
+def test_a_column_of_the_list_named_like_ours_keeps_its_values_in_the_pdf(sample):
+    shown = sample.head(3).drop(columns=S.extra_keys(sample))
+    shown[S.extra_key("Collectivité")] = ["Mairie A", "Mairie B", "Mairie C"]
+    texts, widths = pdf_table(shown)
+    assert texts["Collectivité"] == [str(name) for name in shown[S.NAME]]
+    assert texts["Collectivité (liste)"] == ["Mairie A", "Mairie B", "Mairie C"]
+    assert len(widths) == len(texts)

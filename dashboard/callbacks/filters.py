@@ -35,12 +35,12 @@ def state_of(region, kinds, departement, query) -> FilterState:
     number, a dict) reads as "no filter" rather than failing.
     """
     kinds = kinds if isinstance(kinds, list) else []
-    return FilterState(
+    return _without_foreign_departement(FilterState(
         region=region if isinstance(region, str) and region in region_names() else None,
         kinds=tuple(k for k in KINDS if k in kinds),
         departement=departement if isinstance(departement, str)
         and departement in departement_names() else None,
-        query=query.strip()[:MAX_QUERY] if isinstance(query, str) else "")
+        query=query.strip()[:MAX_QUERY] if isinstance(query, str) else ""))
 
 
 def departement_options(region: str | None) -> list[dict]:
@@ -65,8 +65,9 @@ def sync_filters(trigger, search, region, kinds, departement, query):
         return (no_update, state.region or ALL_REGIONS, list(state.kinds), state.departement,
                 state.query, departement_options(state.region))
     state = state_of(region, kinds, departement, query)
-    if trigger == ids.REGION:
-        state = _without_foreign_departement(state)
+    if trigger == ids.REGION and state.region is None:
+        # « France entière »: the whole of France, not a département of it any more.
+        state = replace(state, departement=None)
     wanted = to_query_string(state)
     return (wanted if wanted != (search or "") else no_update, no_update, no_update,
             state.departement if trigger == ids.REGION else no_update, no_update,
