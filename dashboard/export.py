@@ -48,6 +48,18 @@ class PageSize:
     height: int
     # PNG: pixels = CSS px * dpi / css_dpi. PDF: kaleido prints 96 CSS px per inch.
     css_dpi: float
+    # How much bigger texts and symbols are drawn than on a screen: a printed page is laid
+    # out at css_dpi (zoom css_dpi / 96); a slide is seen from across a room.
+    zoom: float = 0.0   # 0: css_dpi / 96
+
+    @property
+    def text_zoom(self) -> float:
+        return self.zoom or self.css_dpi / 96
+
+    @property
+    def canvas(self) -> tuple[float, float]:
+        """The size in screen px a map is laid out for (shaped and named for)."""
+        return self.width / self.text_zoom, self.height / self.text_zoom
 
     def scale_for(self, dpi: int) -> float:
         return dpi / self.css_dpi
@@ -61,7 +73,7 @@ class PageSize:
 # A slide is 16:9, as presentation software makes them (1920 x 1080 px at 96 dpi).
 SIZES = {
     "screen": PageSize("écran", 1400, 1000, 96),
-    "slide": PageSize("diapositive 16:9", 1920, 1080, 96),
+    "slide": PageSize("diapositive 16:9", 1920, 1080, 96, zoom=1.4),
     "a4": PageSize("A4 paysage", 1754, 1240, 150),
     "a4-portrait": PageSize("A4 portrait", 1240, 1754, 150),
     "a3": PageSize("A3 paysage", 2480, 1754, 150),
@@ -193,7 +205,8 @@ def _scaled(node, factor: float, parent: str = ""):
         out = {}
         for k, v in node.items():
             if (k in ("size", "width") and parent in _SCALED_PARENTS
-                    or k in ("l", "r", "t", "b") and parent == "margin") \
+                    or k in ("l", "r", "t", "b") and parent in ("margin", "pad")
+                    or k == "yshift" or k == "entrywidth" and parent == "legend") \
                     and not isinstance(v, str):
                 out[k] = ([x * factor for x in v] if isinstance(v, list | tuple)
                           else v * factor if isinstance(v, int | float) else v)
@@ -208,20 +221,19 @@ def _scaled(node, factor: float, parent: str = ""):
 def canvas(size: str) -> tuple[float, float]:
     """The size in screen px (96 per inch) a map is laid out for on a page of this size: what
     a région view is shaped to fill and its names are placed for."""
-    page = SIZES[size]
-    factor = 1 if size in SCREEN_SIZES else page.css_dpi / 96
-    return page.width / factor, page.height / factor
+    return SIZES[size].canvas
 
 
 def for_print(figure: go.Figure, size: str) -> go.Figure:
-    """The figure with text and symbols as big on paper as in the PDF of the same size.
+    """The figure with text and symbols as big on the page as they were laid out for.
 
     A4 and A3 images are laid out at 150 CSS px per inch (for exact 300 dpi pixel counts),
-    where the figure's sizes, made for a screen, would print too small.
+    where the figure's sizes, made for a screen, would print too small; a slide's are bigger
+    than a screen's too (PageSize.zoom).
     """
-    if size in SCREEN_SIZES:
+    factor = SIZES[size].text_zoom
+    if factor == 1:
         return figure
-    factor = SIZES[size].css_dpi / 96
     return go.Figure(_scaled(figure.to_plotly_json(), factor))
 
 
@@ -242,14 +254,12 @@ def export_map(figure: go.Figure | dict, fmt: str = "png", size: str = "screen",
         return png if size in SCREEN_SIZES else _with_png_dpi(png, dpi)
     if fmt == "svg":
         return renderer.render(for_print(figure, size), "svg", page.width, page.height, 1)
-    # PDF: the page in points is the CSS size at 96 dpi; the layout is drawn at page size.
-    scale = 96 / page.css_dpi if size not in SCREEN_SIZES else 1
-    pdf = renderer.render(figure, "pdf", page.width * scale, page.height * scale, 1)
+    # PDF: the page in points is the layout's size at 96 dpi (the canvas).
+    width, height = page.canvas
+    pdf = renderer.render(figure, "pdf", width, height, 1)
     if members is not None and len(members):
-        pdf = _append_pages(pdf, [renderer.render(t, "pdf", page.width * scale,
-                                                  page.height * scale, 1)
-                                  for t in table_figures(members, figure,
-                                                         page.height * scale)])
+        pdf = _append_pages(pdf, [renderer.render(t, "pdf", width, height, 1)
+                                  for t in table_figures(members, figure, height)])
     return pdf
 
 
@@ -257,10 +267,9 @@ def pdf_pages(figures: list, size: str) -> bytes:
     """One PDF with a page per figure (an atlas), each drawn at the page size."""
     if not figures:
         raise ExportError("Aucune carte à mettre dans le PDF.")
-    page = SIZES[size]
-    scale = 96 / page.css_dpi if size not in SCREEN_SIZES else 1
+    width, height = SIZES[size].canvas
     pages = [renderer.render(go.Figure(figure) if isinstance(figure, dict) else figure, "pdf",
-                             page.width * scale, page.height * scale, 1) for figure in figures]
+                             width, height, 1) for figure in figures]
     return _append_pages(pages[0], pages[1:])
 
 

@@ -65,7 +65,8 @@ CONTEXT_FILL = "#f2f0ec"     # départements around a région, faded
 DEPARTEMENT_LINE = {"color": "white", "width": 0.8}
 REGION_LINE = {"color": "#8f8b84", "width": 1.2}
 OUTLINE_LINE = {"color": "#55524d", "width": 1.6}
-LABEL_FONT = {"family": FONT, "size": 11, "color": "#55514b", "textcase": "upper",
+# Département names: dark enough to read on orange and blue, under the members' names.
+LABEL_FONT = {"family": FONT, "size": 11, "color": "#3d3a35", "textcase": "upper",
               "shadow": "auto"}
 CONTEXT_LABEL_FONT = {"family": FONT, "size": 12, "color": "#aaa59d", "style": "italic"}
 # Member names: dark, with a white halo ("auto") that keeps them readable on any area.

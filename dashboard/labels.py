@@ -86,11 +86,16 @@ _SAYS_KIND = re.compile(r"agglo|m[ée]tropole|communaut[ée]|territoire", re.I)
 LABEL_LINE = 22   # characters: a longer label is written on two lines
 
 
+# An acronym the official name carries at its end: "… du Nord de la Réunion (CINOR)".
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9'&-]{2,9})\)\s*$")
+
+
 def usual_name(kind: str, code: str, official_name: str) -> str:
-    """The name a map label writes: the one people use ('MEL'), the commune's name, or the
-    official name with its kind abbreviated ('CA du Niortais', 'Mulhouse Alsace
+    """The name a map label writes: the one people use ('MEL', 'CINOR'), the commune's name,
+    or the official name with its kind abbreviated ('CA du Niortais', 'Mulhouse Alsace
     Agglomération'), on two lines when long."""
-    name = USUAL_NAMES.get(code) or official_name
+    acronym = _ACRONYM.search(official_name)
+    name = USUAL_NAMES.get(code) or (acronym.group(1) if acronym else official_name)
     words = _KIND_WORDS.match(name)
     if words and kind in KIND_BY_ID:
         rest = name[words.end():]

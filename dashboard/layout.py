@@ -141,9 +141,10 @@ def export_panel() -> html.Div:
         dcc.RadioItems(id=ids.EXPORT_FORMAT, value="png", inline=True, options=[
             {"label": "PNG", "value": "png"}, {"label": "SVG", "value": "svg"},
             {"label": "PDF", "value": "pdf"}]),
-        dcc.Dropdown(id=ids.EXPORT_SIZE, value="screen", clearable=False, options=[
-            {"label": page.label[0].upper() + page.label[1:], "value": name}
-            for name, page in SIZES.items()], labels=DROPDOWN_LABELS),
+        dcc.Dropdown(id=ids.EXPORT_SIZE, value="screen", clearable=False, searchable=False,
+                     labels=DROPDOWN_LABELS, options=[
+                         {"label": page.label[0].upper() + page.label[1:], "value": name}
+                         for name, page in SIZES.items()]),
         html.P(f"Les PNG imprimables (A4, A3) sont à {DEFAULT_DPI} dpi.", className="hint"),
         dcc.Checklist(id=ids.EXPORT_TABLE, value=[], options=[
             {"label": "PDF : ajouter la liste des adhérents", "value": "table"}]),

@@ -165,6 +165,8 @@ def test_leader_lines_join_far_names_to_their_symbol(hdf):
      "Communauté d'agglomération Mulhouse Alsace Agglomération",
      "Mulhouse Alsace<br>Agglomération"),
     ("communaute_urbaine", "245900428", "Communauté urbaine de Dunkerque", "CUD"),
+    ("communaute_agglomeration", "249740101",
+     "Communauté d'agglomération Intercommunale du Nord de la Réunion (CINOR)", "CINOR"),
 ])
 def test_labels_use_the_name_people_use(kind, code, official, expected):
     assert usual_name(kind, code, official) == expected
