@@ -23,7 +23,7 @@ from geodata.members import resolve_members, sample_members
 from geodata.names import key, kind_from_words
 from geodata.reading import MemberFileError
 
-from .atlas import atlas_pdf
+from .atlas import atlas_pdf, pages_said
 from .export import (
     DEFAULT_DPI,
     FORMATS,
@@ -261,10 +261,12 @@ def _export(args) -> int:
 
 def _atlas(args) -> int:
     """--atlas FILE.pdf: the national map and a page per région with members, in one PDF."""
-    if args.output or args.all_regions or args.region:
-        raise UsageError("--atlas couvre la France et ses régions : il ne se combine pas avec "
-                         "-o, --all-regions ni --region.")
-    if args.format and args.format.lower() != "pdf" or args.atlas.suffix.lower() != ".pdf":
+    if args.output or args.all_regions or args.region or args.table:
+        raise UsageError("--atlas couvre la France et ses régions, en cartes seulement : il ne "
+                         "se combine pas avec -o, --all-regions, --region ni --table.")
+    if args.format and args.format.lower() != "pdf":
+        raise UsageError(f"l'atlas est un PDF : retirez --format {args.format}.")
+    if args.atlas.suffix.lower() != ".pdf":
         raise UsageError(f"l'atlas est un PDF : nommez le fichier « "
                          f"{args.atlas.with_suffix('.pdf')} ».")
     kinds = parse_types(args.types)
@@ -275,7 +277,7 @@ def _atlas(args) -> int:
     members = resolve_members(args.members) if args.members else sample_members()
     data, pages = atlas_pdf(members, FilterState(kinds=kinds), size, sample=not args.members)
     _write(args.atlas, data, args.force, hint)
-    print(f"écrit : {args.atlas} ({pages} pages : la France et {pages - 1} régions)")
+    print(f"écrit : {args.atlas} ({pages_said(pages)})")
     return 0
 
 

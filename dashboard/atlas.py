@@ -8,7 +8,7 @@ import pandas as pd
 from geodata import schema as S
 
 from .export import canvas, pdf_pages
-from .figures import map_figure
+from .figures import map_figure, view_texts
 from .names import region_names
 from .selection import select
 from .state import FilterState
@@ -25,8 +25,21 @@ def atlas_states(members: pd.DataFrame, state: FilterState) -> list[FilterState]
 
 
 def atlas_pdf(members: pd.DataFrame, state: FilterState, size: str = "a4",
-              sample: bool = False) -> tuple[bytes, int]:
-    """(the atlas as PDF bytes, its number of pages)."""
-    states = atlas_states(members, state)
-    figures = [map_figure(members, page, sample=sample, canvas=canvas(size)) for page in states]
-    return pdf_pages(figures, size), len(states)
+              sample: bool = False, note: str = "", source: str | None = None
+              ) -> tuple[bytes, int]:
+    """(the atlas as PDF bytes, its number of pages); note and source: written on every page
+    (each page keeps its own title and subtitle)."""
+    figures = []
+    for page in atlas_states(members, state):
+        texts = view_texts(select(members, page), page, sample)
+        texts = replace(texts, note=note or texts.note, source=source or texts.source)
+        figures.append(map_figure(members, page, canvas=canvas(size), texts=texts))
+    return pdf_pages(figures, size), len(figures)
+
+
+def pages_said(pages: int) -> str:
+    """'12 pages : la France et 11 régions', in French with its plurals."""
+    regions = pages - 1
+    if regions == 0:
+        return "1 page : la France seule (aucune région n'a d'adhérent retenu)"
+    return f"{pages} pages : la France et {regions} région{'s' if regions > 1 else ''}"

@@ -130,12 +130,15 @@ def test_atlas_has_the_national_map_then_one_page_per_region_with_members(member
     states = atlas_states(members, FilterState())
     regions = {code for code in members[S.REGION] if code}
     assert states[0].region is None and {s.region for s in states[1:]} == regions
-    payload, message = exports.atlas_file(members, FilterState(), "a4")
+    payload, message = exports.atlas_file(members, FilterState(), "a4",
+                                          written={"note": "Liste du 1er juin"})
     reader = PdfReader(io.BytesIO(base64.b64decode(payload["content"])))
-    assert len(reader.pages) == len(states) and f"({len(states)} pages)" in message
+    assert len(reader.pages) == len(states)
+    assert f"({len(states)} pages : la France et {len(states) - 1} régions)" in message
     texts = [page.extract_text() for page in reader.pages]
     assert "Collectivités adhérentes" in texts[0] and "en région" not in texts[0]
     assert any("Collectivités adhérentes en région Hauts-de-France" in t for t in texts[1:])
+    assert all("Liste du 1er juin" in t for t in texts)     # the panel's note on every page
     assert payload["filename"].startswith("adherents-atlas-france-a4-")
 
 
@@ -200,6 +203,8 @@ def test_cli_atlas_writes_one_pdf_with_a_page_per_region(tmp_path, members):
     assert again.returncode == 1 and "existe déjà" in again.stderr
     wrong = run_cli("--atlas", str(tmp_path / "atlas.png"))
     assert wrong.returncode == 1 and "l'atlas est un PDF" in wrong.stderr
+    table = run_cli("--atlas", str(tmp_path / "autre.pdf"), "--table")
+    assert table.returncode == 1 and "--table" in table.stderr
 
 
 @pytest.mark.parametrize("args, expected", [

@@ -300,3 +300,11 @@ def test_long_texts_written_by_a_person_wrap_inside_the_page(hdf):
     assert note["yshift"] < source["yshift"]            # under the source, not over it
     assert layout["margin"]["b"] > -note["yshift"] + note["text"].count("<br>") * 11
     assert layout["margin"]["t"] > 1.3 * 22 * len(title_lines)
+
+
+def test_the_atlas_says_its_pages_in_french():
+    from dashboard.atlas import pages_said
+
+    assert pages_said(12) == "12 pages : la France et 11 régions"
+    assert pages_said(2) == "2 pages : la France et 1 région"
+    assert pages_said(1).startswith("1 page : la France seule")

@@ -12,7 +12,7 @@ from dash import Input, Output, State, ctx, dcc, no_update
 from geodata.report import report_frame
 
 from .. import ids
-from ..atlas import atlas_pdf
+from ..atlas import atlas_pdf, pages_said
 from ..downloads import to_csv_bytes, to_excel_bytes
 from ..export import SIZES, ExportError, canvas, export_map, for_print, renderer
 from ..figures import MapTexts, map_figure, source_line, view_texts
@@ -89,11 +89,14 @@ def preview(members: pd.DataFrame, state: FilterState, size: str, sample: bool =
 
 
 def atlas_file(members: pd.DataFrame, state: FilterState, size: str,
-               sample: bool = False) -> tuple[dict | None, str]:
-    """(dcc.Download payload, French message) of the atlas of the current filters."""
+               sample: bool = False, written: dict | None = None) -> tuple[dict | None, str]:
+    """(dcc.Download payload, French message) of the atlas of the current filters; the note
+    and source written in the panel go on every page (each has its own title)."""
     size = size if isinstance(size, str) and size in SIZES else "a4"
+    texts = texts_of(members, FilterState(), sample, written)
     try:
-        data, pages = atlas_pdf(members, state, size, sample=sample)
+        data, pages = atlas_pdf(members, state, size, sample=sample, note=texts.note,
+                                source=texts.source)
     except ExportError as exc:
         return None, str(exc)
     except Exception:
@@ -102,7 +105,7 @@ def atlas_file(members: pd.DataFrame, state: FilterState, size: str,
                      "Réessayez dans un instant."
     name = file_name(["atlas", *selection_label(replace(state, region=None, departement=None)),
                       *([size] if size != "screen" else [])], "pdf")
-    return dcc.send_bytes(data, name), f"Atlas exporté : {name} ({pages} pages)"
+    return dcc.send_bytes(data, name), f"Atlas exporté : {name} ({pages_said(pages)})"
 
 
 def download(trigger: str, members: pd.DataFrame, state: FilterState, data: dict | None):
@@ -180,15 +183,17 @@ def register(app) -> None:
         Output(ids.EXPORT_DOWNLOAD, "data", allow_duplicate=True),
         Output(ids.EXPORT_MESSAGE, "children", allow_duplicate=True),
         Input(ids.EXPORT_ATLAS, "n_clicks"), State(ids.EXPORT_SIZE, "value"),
-        State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *filter_states(),
-        prevent_initial_call=True,
+        State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *text_states(),
+        *filter_states(), prevent_initial_call=True,
         running=[(Output(ids.EXPORT_ATLAS, "disabled"), True, False)])
-    def _atlas(n_clicks, size, data, labels, region, kinds, departement, query):
+    def _atlas(n_clicks, size, data, labels, _title, _subtitle, note, source,
+               region, kinds, departement, query):
         if not clicked(n_clicks):
             return no_update, no_update
         state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
         payload, message = atlas_file(from_store(data), state, size,
-                                      sample=filename_of(data) is None)
+                                      sample=filename_of(data) is None,
+                                      written={"note": note, "source": source})
         return (payload or no_update), message
 
     @app.callback(
