@@ -11,7 +11,7 @@ from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too
 from . import ids, plotly_fr
 from .export import DEFAULT_DPI, SIZES
 from .labels import LIST_UNCHANGED
-from .map_labels import LABEL_MODES
+from .map_labels import LABEL_MODES, MAX_NAMES
 from .offline import configure_offline
 from .state import ALL_REGIONS
 from .views import kind_symbol
@@ -58,8 +58,9 @@ def filters_panel() -> html.Div:
             html.Legend("Noms sur la carte"),
             dcc.RadioItems(id=ids.LABELS, value=None, inline=True, options=[
                 {"label": LABEL_CHOICES[mode], "value": mode} for mode in LABEL_MODES]),
-            html.P("Par défaut : tous les noms dans une région, les principaux pour la France "
-                   "entière.", className="hint"),
+            html.P(f"Par défaut : tous dans une région (autant que la place le permet, "
+                   f"{MAX_NAMES} au plus), les principaux pour la France entière.",
+                   className="hint"),
         ]),
         html.Button("Réinitialiser les filtres", id=ids.RESET, className="secondary"),
     ])
@@ -168,8 +169,12 @@ def export_panel() -> html.Div:
         html.P("L'atlas : la France puis une page par région ayant des adhérents (types et "
                "recherche choisis), au format de page choisi.", className="hint"),
         html.Div(id=ids.EXPORT_MESSAGE, role="status"),
-        html.Img(id=ids.EXPORT_PREVIEW, hidden=True, className="export-preview",
-                 alt="Aperçu de l'export de la carte"),
+        # The preview, over the page at the size of the window: a click closes it.
+        html.Div(id=ids.EXPORT_PREVIEW_BOX, className="preview-box", hidden=True,
+                 role="dialog", **{"aria-label": "Aperçu de l'export"}, children=[
+                     html.Img(id=ids.EXPORT_PREVIEW, className="export-preview",
+                              alt="Aperçu de l'export de la carte"),
+                     html.P("Cliquez pour fermer l'aperçu.", className="preview-close")]),
         dcc.Download(id=ids.EXPORT_DOWNLOAD),
     ])
 

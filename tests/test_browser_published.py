@@ -106,7 +106,11 @@ def test_names_choice_camera_and_preview_in_the_page(server):
         driver.find_element("id", ids.EXPORT_PREVIEW_BUTTON).click()
         wait_for(lambda: (driver.find_element("id", ids.EXPORT_PREVIEW).get_attribute("src")
                           or "").startswith("data:image/png;base64,"), 60, "the preview")
-        assert driver.find_element("id", ids.EXPORT_PREVIEW).is_displayed()
+        # Over the page, as big as the window allows; a click closes it.
+        image = driver.find_element("id", ids.EXPORT_PREVIEW)
+        assert image.is_displayed() and image.size["width"] > 900
+        driver.find_element("id", ids.EXPORT_PREVIEW_BOX).click()
+        wait_for(lambda: not image.is_displayed(), message="the preview closed")
         assert console_errors(driver) == []
     finally:
         driver.quit()

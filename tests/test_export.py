@@ -114,7 +114,7 @@ def test_export_texts_written_in_the_panel_replace_the_views(members):
     assert "RTES, 2026" in svg and "IGN ADMIN EXPRESS" not in svg
 
 
-def test_preview_is_a_small_image_of_the_export(members):
+def test_preview_is_an_image_of_the_export(members):
     src, message = exports.preview(members, FilterState(region="32"), "a4-portrait", True)
     png = base64.b64decode(src.removeprefix("data:image/png;base64,"))
     width, height = png_size(png)

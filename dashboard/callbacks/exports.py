@@ -65,7 +65,7 @@ def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
     return dcc.send_bytes(data, name), f"Carte exportée : {name}"
 
 
-PREVIEW_WIDTH = 640   # px of the preview image
+PREVIEW_WIDTH = 1200   # px of the preview image (shown at the size of the window)
 
 
 def preview(members: pd.DataFrame, state: FilterState, size: str, sample: bool = False,
@@ -153,7 +153,7 @@ def register(app) -> None:
         return (payload or no_update), message
 
     @app.callback(
-        Output(ids.EXPORT_PREVIEW, "src"), Output(ids.EXPORT_PREVIEW, "hidden"),
+        Output(ids.EXPORT_PREVIEW, "src"), Output(ids.EXPORT_PREVIEW_BOX, "hidden"),
         Output(ids.EXPORT_MESSAGE, "children", allow_duplicate=True),
         Input(ids.EXPORT_PREVIEW_BUTTON, "n_clicks"), State(ids.EXPORT_SIZE, "value"),
         State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *text_states(),
@@ -168,6 +168,11 @@ def register(app) -> None:
             from_store(data), state, size, sample=filename_of(data) is None,
             written={"title": title, "subtitle": subtitle, "note": note, "source": source})
         return (src, False, message) if src else (no_update, no_update, message)
+
+    app.clientside_callback(
+        "function (n) { return true; }",
+        Output(ids.EXPORT_PREVIEW_BOX, "hidden", allow_duplicate=True),
+        Input(ids.EXPORT_PREVIEW_BOX, "n_clicks"), prevent_initial_call=True)
 
     # What the view writes, shown in the empty text boxes: the person sees what an export says.
     @app.callback(
