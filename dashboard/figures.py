@@ -95,6 +95,7 @@ REGION_MARKER_SCALE = 1.15
 # drawn for when its page size is not known.
 NATIONAL_SIZE = (1200, 1000)
 REGION_SIZE = (1100, 1000)
+# Room around the map on a wide page: the title above, the source line below (at least).
 MARGIN = {"l": 10, "r": 10, "t": 88, "b": 34}
 
 
@@ -173,13 +174,13 @@ def _rows_of(members: pd.DataFrame) -> dict:
 
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
                   show_epci_outlines: bool, marker_scale: float, view: View,
-                  label_mode: str, obstacles: list) -> list:
+                  label_mode: str, obstacles: list, label_size: float) -> list:
     """Every trace of one geo subplot, bottom to top."""
     by_kind = {kind: group for kind, group in panel.members.groupby(schema.KIND, sort=False)}
     row_of = _rows_of(panel.members)
     areas = _member_areas(panel.scene, by_kind, hovers, row_of)
     taken = {code for locations, _, _ in areas.values() for code in locations}
-    names = _place_names(panel, view, marker_scale, label_mode, obstacles)
+    names = _place_names(panel, view, marker_scale, label_mode, obstacles, label_size)
     traces = _area_traces(panel, areas, taken, counts, legend)
     if show_epci_outlines:
         traces += _territory_outline_traces(panel.geo, by_kind)
@@ -201,7 +202,7 @@ class _Names:
 
 
 def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
-                 obstacles: list) -> _Names:
+                 obstacles: list, size: float) -> _Names:
     """Symbols nudged apart, then member, département and neighbour names placed without
     overlap, in the pixels of the page (see dashboard.map_labels)."""
     members = panel.members[~panel.members[schema.KIND].isin(AREA_KINDS)].dropna(
@@ -218,7 +219,6 @@ def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
     positions = dict(zip(members.index, zip(lons.round(5).tolist(), lats.round(5).tolist(),
                                             strict=True), strict=True))
 
-    size = COMPACT_FONT["labels"] if view.width < COMPACT_WIDTH else map_labels.FONT_PX
     names = [] if label_mode == "aucun" else [
         Name(usual_name(kind, code, name), marker=i, size=size)
         for i, (kind, code, name) in enumerate(zip(
@@ -598,6 +598,7 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     counts = count_by_kind(shown)
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
     canvas = canvas or default_canvas(region)
+    compact = canvas[0] < COMPACT_WIDTH   # a phone: see _page
     page = _page(canvas, texts.title, texts.subtitle, counts, texts.note, texts.source)
     margin = page["margin"]
     plot_w = max(canvas[0] - margin["l"] - margin["r"], 50)
@@ -605,10 +606,10 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     labels = label_mode(labels, region)
 
     if region is None:
-        panels = national_panels(shown, (plot_w, plot_h), compact=canvas[0] < COMPACT_WIDTH)
+        panels = national_panels(shown, (plot_w, plot_h), compact=compact)
     else:
         scene = basemap.region_scene(region, aspect=plot_w / plot_h,
-                                     legend_inside=canvas[0] >= COMPACT_WIDTH,
+                                     legend_inside=not compact,
                                      departement=departement)
         panels = [Panel("geo", scene, shown, {"x": [0, 1], "y": [0, 1]})]
 
@@ -619,10 +620,9 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
             legend.setdefault(kind, panel.geo)
 
     markers = int((~shown[schema.KIND].isin(AREA_KINDS)).sum())
-    scale = _marker_scale(region, markers) * (COMPACT_MARKER_SCALE if canvas[0] < COMPACT_WIDTH
-                                              else 1)
+    scale = _marker_scale(region, markers) * (COMPACT_MARKER_SCALE if compact else 1)
     # What names keep off, in the plot area's px: the legend box and the inset frames.
-    legend_box = _legend_box(counts, plot_w, plot_h) if canvas[0] >= COMPACT_WIDTH else None
+    legend_box = None if compact else _legend_box(counts, plot_w, plot_h)
     traces = []
     for panel in panels:
         (x0, x1), (y0, y1) = panel.domain["x"], panel.domain["y"]
@@ -636,7 +636,8 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
                      for bx0, by0, bx1, by1 in boxes if bx1 > bx0]
         traces += _panel_traces(panel, hovers, counts, legend,
                                 show_epci_outlines and region is not None, scale, view,
-                                labels, obstacles)
+                                labels, obstacles,
+                                COMPACT_FONT["labels"] if compact else map_labels.FONT_PX)
 
     layout = _layout(region, page, bool(counts), departement)
     for panel in panels:

@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date
 
 from geodata import schema as S
-from geodata.aliases import USUAL_NAMES
+from geodata.aliases import ALIASES, USUAL_NAMES
 from geodata.kinds import KIND_BY_ID, KIND_LABELS, KINDS
 
 from .names import departement_names, region_names
@@ -86,6 +86,8 @@ _SAYS_KIND = re.compile(r"agglo|m[ée]tropole|communaut[ée]|territoire", re.I)
 LABEL_LINE = 22   # characters: a longer label is written on two lines
 
 
+# Official code -> the short name people use ("200093201" -> "MEL").
+_USUAL_NAME_OF = {ALIASES[name][1]: name for name in USUAL_NAMES}
 # An acronym the official name carries at its end: "… du Nord de la Réunion (CINOR)".
 _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9'&-]{2,9})\)\s*$")
 
@@ -95,7 +97,7 @@ def usual_name(kind: str, code: str, official_name: str) -> str:
     or the official name with its kind abbreviated ('CA du Niortais', 'Mulhouse Alsace
     Agglomération'), on two lines when long."""
     acronym = _ACRONYM.search(official_name)
-    name = USUAL_NAMES.get(code) or (acronym.group(1) if acronym else official_name)
+    name = _USUAL_NAME_OF.get(code) or (acronym.group(1) if acronym else official_name)
     words = _KIND_WORDS.match(name)
     if words and kind in KIND_BY_ID:
         rest = name[words.end():]
@@ -133,6 +135,9 @@ def selection_file_name(state: FilterState, extension: str, today: date | None =
     sized = [size] if size and size != "screen" else []
     return file_name(selection_label(state) + sized, extension, today)
 
+
+# The longest title, subtitle, note or source a person may write for an export.
+MAX_TEXT = 300
 
 # On every map of the embedded sample (screen and exports): it is not the network's list.
 SAMPLE_MARK = "échantillon — liste partielle"

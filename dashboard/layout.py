@@ -10,7 +10,7 @@ from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too
 
 from . import ids, plotly_fr
 from .export import DEFAULT_DPI, SIZES
-from .labels import LIST_UNCHANGED
+from .labels import LIST_UNCHANGED, MAX_TEXT
 from .map_labels import LABEL_MODES, MAX_NAMES
 from .offline import configure_offline
 from .state import ALL_REGIONS
@@ -156,7 +156,7 @@ def export_panel() -> html.Div:
                 (ids.EXPORT_NOTE, "Note (en bas à gauche)"), (ids.EXPORT_SOURCE, "Source"))
               for child in (html.Label(label, htmlFor=component),
                             dcc.Input(id=component, type="text", value="", debounce=True,
-                                      maxLength=300, className="text-input"))],
+                                      maxLength=MAX_TEXT, className="text-input"))],
             html.P("Laissés vides, ils disent ce que montre la carte.", className="hint"),
         ]),
         html.Div(className="buttons", children=[

@@ -23,7 +23,7 @@ HALO_PX = 2               # room kept around each name (its white halo)
 LINE_HEIGHT = 1.25        # box height / font size
 EDGE_PX = 3               # names keep off the frame's edge
 NUDGE_SHARE = 0.75        # symbols of similar size closer than this share of their radii...
-MAX_NUDGE = 1.2           # ...move apart, each by at most this many times the bigger radius
+MAX_NUDGE = 1.2           # ...move apart, each by at most this many times its own radius
 # More symbols than this on one map draw a density, which nudging would only blur.
 MAX_SPREAD = 2500
 # Leader lines: distances (px, from the symbol's edge to the name) tried ring after ring.
@@ -310,11 +310,10 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
             centres = _beside(marker, half_w, half_h)
             # Where needed with a line: any length for every name, a short one for the main
             # names (a long line across the map would tie a name to the wrong place).
-            if mode == "tous" or members_named < MAIN_LABELS:
-                far, leaders = _farther(marker, half_w, half_h, _away(marker, centres_xy),
-                                        LEADER_DISTANCES if mode == "tous" else MAIN_DISTANCES)
-                leaders = np.vstack([np.full((len(centres), 4), np.nan), leaders])
-                centres = np.vstack([centres, far])
+            far, leaders = _farther(marker, half_w, half_h, _away(marker, centres_xy),
+                                    LEADER_DISTANCES if mode == "tous" else MAIN_DISTANCES)
+            leaders = np.vstack([np.full((len(centres), 4), np.nan), leaders])
+            centres = np.vstack([centres, far])
         # A name keeps off the legend, the symbols and the other names; a leader line passes
         # under symbols (in a crowd there is no other way out) but never over a name, the
         # legend or another line.

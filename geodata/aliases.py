@@ -63,15 +63,8 @@ ALIASES = {
     "CUD": (EPCI, "245900428"),
 }
 
-# The short name people use for a collectivité, written on map labels: SIREN -> name.
-USUAL_NAMES = {
-    "200093201": "MEL",
-    "200054807": "Aix-Marseille-Provence",
-    "248300543": "TPM",
-    "200058782": "SQY",
-    "245900428": "CUD",
-    "200054781": "Grand Paris",
-}
+# The short names people use for a collectivité (keys of ALIASES), written on map labels.
+USUAL_NAMES = ("MEL", "Aix-Marseille", "TPM", "SQY", "CUD", "Grand Paris")
 
 # Councils that govern several départements of the reference geography: one member row that
 # the map can only show as each of its départements (the person chooses, or adds a row).

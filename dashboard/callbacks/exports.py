@@ -16,7 +16,7 @@ from ..atlas import atlas_pdf, pages_said
 from ..downloads import to_csv_bytes, to_excel_bytes
 from ..export import SIZES, ExportError, canvas, export_map, for_print, renderer
 from ..figures import MapTexts, map_figure, source_line, view_texts
-from ..labels import file_name, selection_file_name, selection_label
+from ..labels import MAX_TEXT, file_name, selection_file_name, selection_label
 from ..member_store import filename_of, from_store
 from ..selection import select
 from ..state import FilterState
@@ -25,9 +25,6 @@ from .filters import filter_inputs, filter_states, state_of
 from .map_view import labels_of
 
 log = logging.getLogger(__name__)
-
-
-MAX_TEXT = 300   # characters of a title, subtitle, note or source written in the panel
 
 
 def texts_of(members: pd.DataFrame, state: FilterState, sample: bool,
