@@ -35,10 +35,15 @@ def _counted_as(status: str) -> str:
 
 
 def count_line(resolved: pd.DataFrame) -> str:
-    """'35 placées, 4 à vérifier, 2 non reconnues, 1 ignorée' (states with no row left out)."""
+    """'35 placées (dont 3 à confirmer), 4 à vérifier, 2 non reconnues, 1 ignorée' (states
+    with no row left out): every row to handle is in it, those placed with a doubt too."""
     counts = resolved[S.STATUS].map(_counted_as).value_counts()
+    placed = resolved[S.STATUS].isin(S.MAPPED_STATUSES)
+    to_confirm = int((S.needs_person(resolved) & placed).sum())
     parts = [f"{counts[state]} {one if counts[state] == 1 else many}"
              for state, one, many in _COUNTED if counts.get(state, 0)]
+    if to_confirm and parts:
+        parts[0] += f" (dont {to_confirm} à confirmer)"
     return ", ".join(parts) or "aucune ligne"
 
 

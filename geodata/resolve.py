@@ -534,7 +534,7 @@ def _resemblance(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazettee
             f"Rapprochée par ressemblance ({round(score)} %) de « {official} » : vérifiez."))
     units = list(dict.fromkeys(u for u, _ in hits))[:MAX_CANDIDATES]
     return Outcome(S.UNMATCHED, candidates=units, score=round(score), message=(
-        f"« {name} » n'a pas été reconnu avec certitude. Noms proches : voir les "
+        f"« {name} » n'a pas été reconnue avec certitude. Noms proches : voir les "
         "candidats ; corrigez le nom ou ajoutez le code officiel."))
 
 

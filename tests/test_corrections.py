@@ -162,7 +162,8 @@ def test_a_rows_menu_offers_its_candidates_then_what_is_typed(messy):
 # -- the report --------------------------------------------------------------------------------
 
 def test_the_report_is_one_line_of_counts_and_the_rows_to_fix(messy):
-    assert count_line(messy) == "35 placées, 2 à vérifier, 3 non reconnues"
+    # Every row to handle is counted: 1 placed with a doubt + 2 + 3 = the 6 to handle.
+    assert count_line(messy) == "35 placées (dont 1 à confirmer), 2 à vérifier, 3 non reconnues"
     report = upload_report(messy, source_of(upload.read_upload(
         as_upload(MESSY.read_bytes(), MESSY.name)["contents"], MESSY.name)[0]))
     assert "6 à traiter" in str(report)
@@ -172,7 +173,8 @@ def test_the_report_is_one_line_of_counts_and_the_rows_to_fix(messy):
     assert every[3] == "sure" and len(every) == 40   # any row can be corrected, on request
     assert "Montrer aussi les 34 autres lignes" in show_all_options(messy)[0]["label"]
     fixed = ignore(messy, 43)
-    assert count_line(fixed) == "35 placées, 2 à vérifier, 2 non reconnues, 1 ignorée"
+    assert count_line(fixed) == ("35 placées (dont 1 à confirmer), 2 à vérifier, "
+                                 "2 non reconnues, 1 ignorée")
 
 
 # -- the corrections file ----------------------------------------------------------------------
