@@ -46,7 +46,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 if (!figure) { setTimeout(watch, 200); return; }   // not in the page yet
                 window._carteMapObserver = new ResizeObserver(function () {
                     clearTimeout(timer);
-                    timer = setTimeout(send, 200);
+                    // The first size at once (the map waits for it), later ones once the
+                    // window has stopped moving.
+                    timer = setTimeout(send, last ? 200 : 0);
                 });
                 window._carteMapObserver.observe(figure);
             };

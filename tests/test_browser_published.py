@@ -13,7 +13,7 @@ from images import read_png
 from test_published_maps import HDF_LIST, member_names
 
 from dashboard import ids
-from dashboard.export import canvas, export_map, renderer
+from dashboard.export import SIZES, canvas, export_map, renderer
 from dashboard.figures import MEMBER_LABEL_FONT, map_figure
 from dashboard.plotly_fr import CAMERA_TITLE
 from dashboard.projection import View, aspect_of
@@ -156,7 +156,8 @@ def test_symbols_are_drawn_where_names_were_placed_for_them(region, members, req
                 tuple(figure["layout"]["geo"]["lataxis"]["range"]),
                 page[0] - margin["l"] - margin["r"], page[1] - margin["t"] - margin["b"])
     # Circles: the middle of their box is their centre (not so for a triangle).
-    expected = [(x + margin["l"], y + margin["t"]) for trace in figure["data"]
+    zoom = SIZES["slide"].text_zoom      # the slide is drawn bigger than its layout
+    expected = [((x + margin["l"]) * zoom, (y + margin["t"]) * zoom) for trace in figure["data"]
                 if trace.get("mode") == "markers" and trace.get("showlegend") is not None
                 and trace["geo"] == "geo" and trace["marker"]["symbol"] == "circle"
                 for x, y in zip(*view.to_pixels(trace["lon"], trace["lat"]), strict=True)]

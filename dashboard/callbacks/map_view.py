@@ -53,6 +53,10 @@ def register(app) -> None:
         *filter_inputs(), Input(ids.MEMBERS_STORE, "data"), Input(ids.SELECTED_STORE, "data"),
         Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"))
     def _map(region, kinds, departement, query, data, selected, size, labels):
+        if canvas_of(size) is None:
+            # Drawn once the browser has said the map's size (right after the page loads):
+            # a région view is shaped for it, and the map is not drawn twice.
+            return no_update
         state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
         return map_figure(from_store(data), state, selected,
                           sample=filename_of(data) is None, canvas=canvas_of(size))
