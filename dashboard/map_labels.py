@@ -28,10 +28,12 @@ MAX_NUDGE = 1.2           # ...move apart, each by at most this many times its o
 MAX_SPREAD = 2500
 # Leader lines: distances (px, from the symbol's edge to the name) tried ring after ring.
 LEADER_DISTANCES = (14, 24, 36, 50, 68, 90, 120, 160, 210, 270)
-LEADER_ANGLES = 24
+LEADER_ANGLES = 24        # directions tried on each ring...
+SMALL_MAP_ANGLES = 36     # ...and on a map of at most RETRY_MARKERS symbols
 RETRIES = 3               # placements tried again with the names left out first...
 RETRY_MARKERS = 60        # ...on maps of at most this many symbols (each name matters)
 MAIN_DISTANCES = LEADER_DISTANCES[:5]   # "principaux": short lines only
+LEADER_REACH = 0.4        # "tous": lines at most this share of the map's smaller side
 AMBIGUITY_PX = 3          # a name beside its symbol: no other symbol this much closer
 CLEAR_PX = 8              # a name at the end of a line: no symbol this close to it
 CROWD_PX = 60             # symbols closer than this push a name's leader line away
@@ -196,10 +198,11 @@ def _beside(marker: Marker, half_w: float, half_h: float) -> np.ndarray:
 
 
 def _farther(marker: Marker, half_w: float, half_h: float, away: float,
-             distances=LEADER_DISTANCES) -> tuple[np.ndarray, np.ndarray]:
+             distances=LEADER_DISTANCES, directions: int = LEADER_ANGLES
+             ) -> tuple[np.ndarray, np.ndarray]:
     """(centres n x 2, leader lines n x 4) of a name farther away, ring after ring around its
     symbol."""
-    angles = np.linspace(0, 2 * np.pi, LEADER_ANGLES, endpoint=False)
+    angles = np.linspace(0, 2 * np.pi, directions, endpoint=False)
     # Away from the crowd first (lines then fan out without crossing), sideways next: names
     # read best level with their symbol.
     angles = angles[np.argsort(-np.cos(angles - away) + 0.3 * np.abs(np.sin(angles)),
@@ -294,6 +297,9 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
     placed: list[Placed] = []
     members_named = 0
 
+    # A line longer than a share of the map would tie its name to another place.
+    reach = LEADER_REACH * min(frame[2] - frame[0], frame[3] - frame[1])
+    longest = tuple(d for d in LEADER_DISTANCES if d <= reach) or LEADER_DISTANCES[:1]
     attempts = 0
     for name in names:
         leaders = None
@@ -310,8 +316,10 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
             centres = _beside(marker, half_w, half_h)
             # Where needed with a line: any length for every name, a short one for the main
             # names (a long line across the map would tie a name to the wrong place).
-            far, leaders = _farther(marker, half_w, half_h, _away(marker, centres_xy),
-                                    LEADER_DISTANCES if mode == "tous" else MAIN_DISTANCES)
+            far, leaders = _farther(
+                marker, half_w, half_h, _away(marker, centres_xy),
+                longest if mode == "tous" else MAIN_DISTANCES,
+                SMALL_MAP_ANGLES if len(markers) <= RETRY_MARKERS else LEADER_ANGLES)
             leaders = np.vstack([np.full((len(centres), 4), np.nan), leaders])
             centres = np.vstack([centres, far])
         # A name keeps off the legend, the symbols and the other names; a leader line passes

@@ -131,6 +131,9 @@ def test_every_member_is_named_without_overlap_in_print_and_slide_sizes(hdf, siz
 
 
 def test_on_a_phone_names_never_overlap_and_most_members_are_named(hdf):
+    """The Lille cluster on a 352 px wide map has no room for every name without lines
+    crossing each other or running across the map: clean lines come first, and the members
+    left unnamed are named on a tap and in the table."""
     figure = map_figure(hdf, FilterState(region="32"), canvas=PHONE)
     names = member_names(figure)
     assert len(names) >= 30, names
