@@ -136,8 +136,9 @@ def spread(markers: list[Marker]) -> list[Marker]:
         unit = np.where(distance[:, None] > 1e-6,
                         delta / np.maximum(distance, 1e-6)[:, None], apart)
         push = np.where(short, (wanted - distance) / 2, 0)[:, None] * unit * 0.5
-        np.add.at(xy, first, push)
-        np.add.at(xy, second, -push)
+        for axis in (0, 1):   # each marker moved by the sum of its pairs' pushes
+            xy[:, axis] += np.bincount(first, push[:, axis], len(xy)) \
+                - np.bincount(second, push[:, axis], len(xy))
         moved = xy - start
         length = np.hypot(moved[:, 0], moved[:, 1])
         over = length > limit
@@ -333,13 +334,13 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
                       & (boxes[:, 1] < reach[3]) & (boxes[:, 3] > reach[1])]
         others = np.vstack([obstacles, names_drawn])
         drawn = np.array(lines).reshape(-1, 4)
-        free = _free(centres, half_w, half_h, frame, boxes)
-        if name.marker is not None:
-            beside = np.isnan(leaders[:, 0]) if leaders is not None else \
-                np.ones(len(centres), dtype=bool)
-            free &= _unambiguous(centres, half_w, half_h, name.marker, centres_xy, radii,
-                                 beside)
-        for i in np.flatnonzero(free):
+        candidates = np.flatnonzero(_free(centres, half_w, half_h, frame, boxes))
+        if name.marker is not None and len(candidates):
+            beside = np.isnan(leaders[candidates, 0]) if leaders is not None else \
+                np.ones(len(candidates), dtype=bool)
+            candidates = candidates[_unambiguous(centres[candidates], half_w, half_h,
+                                                 name.marker, centres_xy, radii, beside)]
+        for i in candidates:
             x, y = centres[i]
             box = (x - half_w, y - half_h, x + half_w, y + half_h)
             leader = None if leaders is None or np.isnan(leaders[i, 0]) else tuple(leaders[i])

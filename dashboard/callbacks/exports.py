@@ -123,10 +123,29 @@ def clicked(n_clicks) -> bool:
     return isinstance(n_clicks, int) and not isinstance(n_clicks, bool) and n_clicks > 0
 
 
+TEXT_FIELDS = {"title": ids.EXPORT_TITLE, "subtitle": ids.EXPORT_SUBTITLE,
+               "note": ids.EXPORT_NOTE, "source": ids.EXPORT_SOURCE}
+
+
 def text_states() -> list[State]:
-    """The texts written in the panel, in the order texts_of reads them."""
-    return [State(component, "value") for component in
-            (ids.EXPORT_TITLE, ids.EXPORT_SUBTITLE, ids.EXPORT_NOTE, ids.EXPORT_SOURCE)]
+    """The texts written in the panel (TEXT_FIELDS' order)."""
+    return [State(component, "value") for component in TEXT_FIELDS.values()]
+
+
+def asked_states() -> list[State]:
+    """What every export button reads from the page, in the order asked() takes it."""
+    return [State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *text_states(),
+            *filter_states()]
+
+
+def asked(data, labels, *texts_and_filters) -> tuple[pd.DataFrame, FilterState, bool, dict]:
+    """What an export button asks for, from the values of the page: (members, filter state
+    with the names chosen, whether they are the sample, the texts written in the panel).
+    texts_and_filters: the values of text_states() then of filter_states()."""
+    texts, filters = texts_and_filters[:len(TEXT_FIELDS)], texts_and_filters[len(TEXT_FIELDS):]
+    state = replace(state_of(*filters), labels=labels_of(labels))
+    return (from_store(data), state, filename_of(data) is None,
+            dict(zip(TEXT_FIELDS, texts, strict=True)))
 
 
 def register(app) -> None:
@@ -134,36 +153,28 @@ def register(app) -> None:
         Output(ids.EXPORT_DOWNLOAD, "data"), Output(ids.EXPORT_MESSAGE, "children"),
         Input(ids.EXPORT_BUTTON, "n_clicks"),
         State(ids.EXPORT_FORMAT, "value"), State(ids.EXPORT_SIZE, "value"),
-        State(ids.EXPORT_TABLE, "value"), State(ids.MEMBERS_STORE, "data"),
-        State(ids.LABELS, "value"), *text_states(), *filter_states(),
-        prevent_initial_call=True,
+        State(ids.EXPORT_TABLE, "value"), *asked_states(), prevent_initial_call=True,
         running=[(Output(ids.EXPORT_BUTTON, "disabled"), True, False)])
-    def _export(n_clicks, fmt, size, table, data, labels, title, subtitle, note, source,
-                region, kinds, departement, query):
+    def _export(n_clicks, fmt, size, table, data, labels, *texts_and_filters):
         if not clicked(n_clicks):
             return no_update, no_update
-        state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
-        payload, message = export_file(
-            from_store(data), state, fmt, size,
-            isinstance(table, list) and "table" in table, sample=filename_of(data) is None,
-            written={"title": title, "subtitle": subtitle, "note": note, "source": source})
+        members, state, sample, written = asked(data, labels, *texts_and_filters)
+        payload, message = export_file(members, state, fmt, size,
+                                       isinstance(table, list) and "table" in table,
+                                       sample=sample, written=written)
         return (payload or no_update), message
 
     @app.callback(
         Output(ids.EXPORT_PREVIEW, "src"), Output(ids.EXPORT_PREVIEW_BOX, "hidden"),
         Output(ids.EXPORT_MESSAGE, "children", allow_duplicate=True),
         Input(ids.EXPORT_PREVIEW_BUTTON, "n_clicks"), State(ids.EXPORT_SIZE, "value"),
-        State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *text_states(),
-        *filter_states(), prevent_initial_call=True,
+        *asked_states(), prevent_initial_call=True,
         running=[(Output(ids.EXPORT_PREVIEW_BUTTON, "disabled"), True, False)])
-    def _preview(n_clicks, size, data, labels, title, subtitle, note, source,
-                 region, kinds, departement, query):
+    def _preview(n_clicks, size, data, labels, *texts_and_filters):
         if not clicked(n_clicks):
             return no_update, no_update, no_update
-        state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
-        src, message = preview(
-            from_store(data), state, size, sample=filename_of(data) is None,
-            written={"title": title, "subtitle": subtitle, "note": note, "source": source})
+        members, state, sample, written = asked(data, labels, *texts_and_filters)
+        src, message = preview(members, state, size, sample=sample, written=written)
         return (src, False, message) if src else (no_update, no_update, message)
 
     app.clientside_callback(
@@ -185,17 +196,13 @@ def register(app) -> None:
         Output(ids.EXPORT_DOWNLOAD, "data", allow_duplicate=True),
         Output(ids.EXPORT_MESSAGE, "children", allow_duplicate=True),
         Input(ids.EXPORT_ATLAS, "n_clicks"), State(ids.EXPORT_SIZE, "value"),
-        State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *text_states(),
-        *filter_states(), prevent_initial_call=True,
+        *asked_states(), prevent_initial_call=True,
         running=[(Output(ids.EXPORT_ATLAS, "disabled"), True, False)])
-    def _atlas(n_clicks, size, data, labels, _title, _subtitle, note, source,
-               region, kinds, departement, query):
+    def _atlas(n_clicks, size, data, labels, *texts_and_filters):
         if not clicked(n_clicks):
             return no_update, no_update
-        state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
-        payload, message = atlas_file(from_store(data), state, size,
-                                      sample=filename_of(data) is None,
-                                      written={"note": note, "source": source})
+        members, state, sample, written = asked(data, labels, *texts_and_filters)
+        payload, message = atlas_file(members, state, size, sample=sample, written=written)
         return (payload or no_update), message
 
     @app.callback(
