@@ -242,19 +242,17 @@ def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
     by_member = [p for p in placed if p.name.marker is not None]
     departements = [p for p in placed if p.name.upper]
     context = [p for p in placed if p.name.marker is None and not p.name.upper]
-    leaders = [p.leader for p in by_member if p.leader is not None]
+    leaders = np.array([p.leader for p in by_member if p.leader is not None]).reshape(-1, 4)
     leader_traces = []
-    if leaders:
-        xs = [value for x0, _, x1, _ in leaders for value in (x0, x1, None)]
-        ys = [value for _, y0, _, y1 in leaders for value in (y0, y1, None)]
-        points = [(x0, y0) for x0, y0 in zip(xs, ys, strict=True) if x0 is not None]
-        lons, lats = view.to_lonlat(*zip(*points, strict=True))
-        lon_iter, lat_iter = iter(lons.round(5).tolist()), iter(lats.round(5).tolist())
+    if len(leaders):   # one segment per line, from the symbol to its name, then a gap
+        start = view.to_lonlat(leaders[:, 0], leaders[:, 1])
+        end = view.to_lonlat(leaders[:, 2], leaders[:, 3])
+        lon, lat = ([value for a, b in zip(first.round(5).tolist(), last.round(5).tolist(),
+                                           strict=True) for value in (a, b, None)]
+                    for first, last in zip(start, end, strict=True))
         leader_traces.append(dict(
-            type="scattergeo", geo=panel.geo, mode="lines", line=LEADER_LINE,
-            lon=[next(lon_iter) if x is not None else None for x in xs],
-            lat=[next(lat_iter) if x is not None else None for x in xs],
-            hoverinfo="skip", showlegend=False, name="repères"))
+            type="scattergeo", geo=panel.geo, mode="lines", line=LEADER_LINE, lon=lon,
+            lat=lat, hoverinfo="skip", showlegend=False, name="repères"))
     return _Names(positions, text_trace(departements, LABEL_FONT) +
                   text_trace(context, CONTEXT_LABEL_FONT), leader_traces,
                   text_trace(by_member, {**MEMBER_LABEL_FONT, "size": size}))

@@ -282,10 +282,9 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
                     mode: str, obstacles) -> list[Placed]:
     """Names placed without overlap, in the order given (most important first).
 
-    Member names (with a marker) are placed first; "principaux" names the first MAIN_LABELS
-    that find a place. Area names (with spots) take a free spot or
-    are left out. A member name with no free place anywhere is left out too (never drawn over
-    another).
+    Member names (with a marker) come first; "principaux" names the first MAIN_LABELS that
+    find a place. Area names (with spots) take a free spot or are left out. A member name with
+    no free place anywhere is left out too (never drawn over another).
     """
     obstacles = np.array(obstacles, dtype=float).reshape(-1, 4)
     symbols = np.array([(m.x - m.radius - 1, m.y - m.radius - 1, m.x + m.radius + 1,
@@ -327,11 +326,11 @@ def _place_in_order(frame: Box, markers: list[Marker], names: list[Name],
         # under symbols (in a crowd there is no other way out) but never over a name, the
         # legend or another line.
         boxes = np.vstack([obstacles, symbols, names_drawn])
-        # Only what lies within reach of the candidates matters.
-        reach = np.array([centres[:, 0].min() - half_w, centres[:, 1].min() - half_h,
-                          centres[:, 0].max() + half_w, centres[:, 1].max() + half_h])
-        boxes = boxes[(boxes[:, 0] < reach[2]) & (boxes[:, 2] > reach[0])
-                      & (boxes[:, 1] < reach[3]) & (boxes[:, 3] > reach[1])]
+        # Only what lies within the candidates' window matters.
+        window = (centres[:, 0].min() - half_w, centres[:, 1].min() - half_h,
+                  centres[:, 0].max() + half_w, centres[:, 1].max() + half_h)
+        boxes = boxes[(boxes[:, 0] < window[2]) & (boxes[:, 2] > window[0])
+                      & (boxes[:, 1] < window[3]) & (boxes[:, 3] > window[1])]
         others = np.vstack([obstacles, names_drawn])
         drawn = np.array(lines).reshape(-1, 4)
         candidates = np.flatnonzero(_free(centres, half_w, half_h, frame, boxes))
