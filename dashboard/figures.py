@@ -17,11 +17,14 @@ the rows placed on the map (`schema.MAPPED_STATUSES`) are drawn.
 
 Layers, bottom to top: départements in a light neutral fill with thin white borders (faded
 outside the région in a région view), member régions (blue areas), member départements (orange
-areas), outlines of the EPCI members (région view), région borders a little stronger, names,
-then one marker trace per kind, biggest first. The national view puts the overseas régions in
-framed insets on the right, and Paris with its petite couronne at the top left when members
-crowd it. Only geo traces are used, so the figure exports to true vector SVG and needs no map
-tiles; see `dashboard.offline` for the topojson files plotly.js still asks for.
+areas), the perimeters of the EPCI members as lines (région view), région borders a little
+stronger, département and neighbour names, leader lines, one marker trace per kind (biggest
+first, dark outlines), then the members' names. A région or département view is shaped to the
+page it is drawn on (`canvas`), and names are placed in its pixels (`dashboard.map_labels`).
+The national view puts the overseas régions in framed insets on the right (in a row under
+France on a phone), and Paris with its petite couronne at the top left when members crowd it.
+Only geo traces are used, so the figure exports to true vector SVG (names as text) and needs
+no map tiles; see `dashboard.offline` for the topojson files plotly.js still asks for.
 """
 
 import html
