@@ -66,12 +66,11 @@ def causes(rows: list[Row]) -> dict[str, str]:
         spec = value(rows, f"{members}, France: map_spec (dashboard dict)")
         encode = value(rows, f"{members}, France: JSON encoding (as Dash does)")
         raw = value(rows, f"{members}, France: JSON")
-        named = value(rows, "names on the map: 2,000 members, France, main names (map_spec)")
         out[f"{members}, France: build_map (go.Figure)"] = (
-            f"the figure itself is built in {spec:.0f} ms (map_spec), of which the main "
-            f"names and the nudging of crowded symbols (issue 14) are part (an A4 page: "
-            f"{named:.0f} ms with names; see the names rows); the other "
-            f"{build - spec:.0f} ms are plotly's go.Figure validating and deep-copying every "
+            f"the figure itself is built in {spec:.0f} ms (map_spec), the main names and the "
+            "nudging of crowded symbols (issue 14) included (see the rows 'names on the "
+            f"map'); the other {build - spec:.0f} ms are plotly's go.Figure validating and "
+            "deep-copying every "
             "trace, the base map's GeoJSON included. The dashboard sends map_spec's dict and "
             "does not pay them; exports and notebooks do")
         one = value(rows, f"{members}, 1 client: p95")
