@@ -8,7 +8,7 @@ import pandas as pd
 from geodata import schema as S
 
 from .export import canvas, pdf_pages
-from .figures import map_figure, view_texts
+from .figures import map_figure
 from .names import region_names
 from .selection import select
 from .state import FilterState
@@ -25,15 +25,13 @@ def atlas_states(members: pd.DataFrame, state: FilterState) -> list[FilterState]
 
 
 def atlas_pdf(members: pd.DataFrame, state: FilterState, size: str = "a4",
-              sample: bool = False, note: str = "", source: str | None = None
-              ) -> tuple[bytes, int]:
-    """(the atlas as PDF bytes, its number of pages); note and source: written on every page
-    (each page keeps its own title and subtitle)."""
-    figures = []
-    for page in atlas_states(members, state):
-        texts = view_texts(select(members, page), page, sample)
-        texts = replace(texts, note=note or texts.note, source=source or texts.source)
-        figures.append(map_figure(members, page, canvas=canvas(size), texts=texts))
+              sample: bool = False, written: dict | None = None) -> tuple[bytes, int]:
+    """(the atlas as PDF bytes, its number of pages); written: the note and source a person
+    wrote, on every page (each page keeps its own title and subtitle)."""
+    on_every_page = {field: text for field, text in (written or {}).items()
+                     if field in ("note", "source")}
+    figures = [map_figure(members, page, sample=sample, canvas=canvas(size),
+                          written=on_every_page) for page in atlas_states(members, state)]
     return pdf_pages(figures, size), len(figures)
 
 

@@ -31,7 +31,7 @@ import html
 import logging
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ from geodata.levels import OVERSEAS_REGIONS
 
 from . import basemap, map_labels
 from .hover import hover_texts
-from .labels import SAMPLE_MARK, map_subtitle, map_title, state_title, usual_name
+from .labels import MAX_TEXT, SAMPLE_MARK, map_subtitle, map_title, state_title, usual_name
 from .legend import LEGEND, LEGEND_ROW_PX, MARKER_DRAW_ORDER, MARKER_OUTLINE
 from .map_labels import Marker, Name
 from .projection import View, centre
@@ -538,23 +538,32 @@ class MapTexts:
     source: str | None = None   # None: the source line of the geography in use
 
 
-def view_texts(shown: pd.DataFrame, state: FilterState, sample: bool = False) -> MapTexts:
-    """The texts of a view: its title, and what it shows (kinds, search, a partial sample)."""
+TEXT_FIELDS = ("title", "subtitle", "note", "source")   # the MapTexts a person may rewrite
+
+
+def view_texts(shown: pd.DataFrame, state: FilterState, sample: bool = False,
+               written: dict | None = None) -> MapTexts:
+    """The texts of a view: its title, and what it shows (kinds, search, a partial sample);
+    written: what a person wrote in place of them ({field: text}; blank or not text: the
+    view's own), on one line and at most MAX_TEXT characters."""
     subtitle = map_subtitle(len(shown), state.kinds, state.query)
     if sample:
         subtitle += f" ({SAMPLE_MARK})"
-    return MapTexts(state_title(state), subtitle)
+    changes = {field: " ".join(value.split())[:MAX_TEXT]
+               for field, value in (written or {}).items()
+               if field in TEXT_FIELDS and isinstance(value, str) and value.strip()}
+    return replace(MapTexts(state_title(state), subtitle), **changes)
 
 
 def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None,
                sample: bool = False, canvas: tuple[float, float] | None = None,
-               texts: MapTexts | None = None) -> dict:
+               texts: MapTexts | None = None, written: dict | None = None) -> dict:
     """The map of a filter state as a figure dict, the selected member ringed where it is
     drawn (the dashboard's map, and every export of it); sample: the members are the embedded
-    sample, which the subtitle says (labels.SAMPLE_MARK); canvas: see draw_map; texts: words
-    a person wrote in place of the view's (view_texts)."""
+    sample, which the subtitle says (labels.SAMPLE_MARK); canvas: see draw_map; texts: all the
+    words around the map; written: some of them, written by a person (see view_texts)."""
     shown = select(members, state)
-    figure = draw_map(shown, state.region, texts or view_texts(shown, state, sample),
+    figure = draw_map(shown, state.region, texts or view_texts(shown, state, sample, written),
                       canvas=canvas, labels=state.labels, departement=state.departement)
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure

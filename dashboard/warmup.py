@@ -3,8 +3,8 @@
 import logging
 import time
 
-from geodata import build
-from geodata.levels import OVERSEAS_REGIONS
+from geodata import build, load_layer
+from geodata.levels import DEPARTEMENT, EPCI, EPT, OVERSEAS_REGIONS
 from geodata.resolve import gazetteer
 
 from . import basemap
@@ -23,7 +23,10 @@ def prepare() -> None:
     basemap.metropole_scene()
     for code in OVERSEAS_REGIONS:
         basemap.overseas_scene(code)
-    for code in region_names():
-        basemap.region_scene(code)
+    # A région view is shaped for the page it is drawn on, known only then: its layers are
+    # read now (the detailed départements, the perimeters of EPCI and EPT members).
+    load_layer(DEPARTEMENT)
+    for level in (EPCI, EPT):
+        load_layer(level, light=True)
     from_store(None)
     log.info("Géographie prête en %.1f s.", time.perf_counter() - started)

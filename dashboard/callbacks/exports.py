@@ -16,7 +16,7 @@ from ..atlas import atlas_pdf, pages_said
 from ..downloads import to_csv_bytes, to_excel_bytes
 from ..export import SIZES, ExportError, canvas, export_map, for_print, renderer
 from ..figures import MapTexts, map_figure, source_line, view_texts
-from ..labels import MAX_TEXT, file_name, selection_file_name, selection_label
+from ..labels import file_name, selection_file_name, selection_label
 from ..member_store import filename_of, from_store
 from ..selection import select
 from ..state import FilterState
@@ -31,13 +31,7 @@ def texts_of(members: pd.DataFrame, state: FilterState, sample: bool,
              written: dict | None = None) -> MapTexts:
     """The texts of an export: the view's, each replaced by what the person wrote in the panel
     (title, subtitle, note, source; blank: the view's own)."""
-    texts = view_texts(select(members, state), state, sample)
-    changes = {}
-    for field, value in (written or {}).items():
-        if field in ("title", "subtitle", "note", "source") and isinstance(value, str) \
-                and value.strip():
-            changes[field] = " ".join(value.split())[:MAX_TEXT]
-    return replace(texts, **changes)
+    return view_texts(select(members, state), state, sample, written)
 
 
 def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
@@ -48,7 +42,7 @@ def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
     # Values from the browser: anything else than text reads as an unknown format or size.
     fmt, size = (value if isinstance(value, str) else "" for value in (fmt, size))
     figure = map_figure(members, state, canvas=canvas(size) if size in SIZES else None,
-                        texts=texts_of(members, state, sample, written))
+                        sample=sample, written=written)
     shown = select(members, state) if with_table and fmt == "pdf" else None
     try:
         data = export_map(figure, fmt, size, members=shown)
@@ -71,9 +65,8 @@ def preview(members: pd.DataFrame, state: FilterState, size: str, sample: bool =
     will look like, texts, names and frame included."""
     size = size if isinstance(size, str) and size in SIZES else "screen"
     page = SIZES[size]
-    figure = for_print(go.Figure(map_figure(members, state, canvas=canvas(size),
-                                            texts=texts_of(members, state, sample, written))),
-                       size)
+    figure = for_print(go.Figure(map_figure(members, state, canvas=canvas(size), sample=sample,
+                                            written=written)), size)
     try:
         png = renderer.render(figure, "png", page.width, page.height, PREVIEW_WIDTH / page.width)
     except ExportError as exc:
@@ -90,10 +83,8 @@ def atlas_file(members: pd.DataFrame, state: FilterState, size: str,
     """(dcc.Download payload, French message) of the atlas of the current filters; the note
     and source written in the panel go on every page (each has its own title)."""
     size = size if isinstance(size, str) and size in SIZES else "a4"
-    texts = texts_of(members, FilterState(), sample, written)
     try:
-        data, pages = atlas_pdf(members, state, size, sample=sample, note=texts.note,
-                                source=texts.source)
+        data, pages = atlas_pdf(members, state, size, sample=sample, written=written)
     except ExportError as exc:
         return None, str(exc)
     except Exception:
