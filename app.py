@@ -83,7 +83,7 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
 
 def create_app() -> Dash:
     """Build the app: geography loaded and base maps prepared once, here, not per callback."""
-    from dashboard import callbacks, guards, layout, warmup
+    from dashboard import basemap_assets, callbacks, guards, layout, warmup
 
     limit_malloc_arenas()
     warmup.prepare()
@@ -96,6 +96,7 @@ def create_app() -> Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="fr">', 1)
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.layout = layout.create_layout
+    basemap_assets.register(app.server)
     callbacks.register(app)
     guards.register(app)
     secure_headers(app)  # after the callbacks: the CSP hashes Dash's inline scripts

@@ -1,26 +1,126 @@
+/* Once per map: a legend click changes the kinds (through the checkboxes, so the table, the
+   URL and the counts follow) instead of plotly.js's own restyle, which projects the map
+   again; after any drawing, a hidden kind stays unhoverable and greyed in the legend. */
+function watchMap(words) {
+    const gd = document.querySelector('#map .js-plotly-plot');
+    if (!gd || !gd.on) {   // not drawn yet: after this figure
+        setTimeout(function () { watchMap(words); }, 100);
+        return;
+    }
+    if (gd._carteWatched) { return; }
+    gd._carteWatched = true;
+    const checkboxes = function () {
+        const values = [];
+        document.querySelectorAll('#filter-kinds input[type=checkbox]').forEach(function (box) {
+            if (box.checked) { values.push(box.value); }
+        });
+        return values;
+    };
+    const toggle = function (event, alone) {
+        const trace = event.data[event.curveNumber] || {};
+        const kind = trace.legendgroup;
+        if (!kind) { return false; }
+        const all = words.kinds.map(function (k) { return k.id; });
+        let kinds = checkboxes();
+        if (alone) {
+            kinds = kinds.length === 1 && kinds[0] === kind ? all : [kind];
+        } else if (kinds.indexOf(kind) >= 0) {
+            kinds = kinds.filter(function (k) { return k !== kind; });
+        } else {
+            kinds = all.filter(function (k) { return k === kind || kinds.indexOf(k) >= 0; });
+        }
+        window.dash_clientside.set_props('filter-kinds', {value: kinds});
+        return false;   // not plotly.js's own toggle
+    };
+    gd.on('plotly_legendclick', function (event) { return toggle(event, false); });
+    gd.on('plotly_legenddoubleclick', function (event) { return toggle(event, true); });
+    const mark = function () { window.carteFilters.markHidden(gd, checkboxes()); };
+    gd.on('plotly_afterplot', mark);
+    gd.on('plotly_relayout', mark);
+}
+
 /* Callbacks run in the browser, called from Python through ClientsideFunction("carte", ...)
    (see dashboard/callbacks). Their messages come from the server (the upload limit store). */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     carte: {
-        /* A click on a legend entry unticks (or ticks back) its kind. */
-        legendToggle: function (restyle, figure, kinds) {
-            if (!restyle || !figure || !restyle[0] || !('visible' in restyle[0])) {
+        /* The filters and the URL kept in agreement, whichever changed (a shared link,
+           back and forward, a filter, the reset button). Returns the URL's search, région,
+           kinds, département, search text and the département's options. */
+        syncFilters: function (search, region, kinds, departement, query, _reset, words) {
+            const none = window.dash_clientside.no_update;
+            const f = window.carteFilters;
+            const triggered = (window.dash_clientside.callback_context.triggered || [])
+                .map(function (t) { return t.prop_id.split('.')[0]; });
+            if (triggered.indexOf('filter-reset') >= 0) {
+                return ['', words.allRegions, words.kinds.map(function (k) { return k.id; }),
+                        null, '', f.departementOptions(null, words)];
+            }
+            if (!triggered.length || triggered.indexOf('url') >= 0 || triggered[0] === '') {
+                const state = f.fromSearch(search, words);
+                return [none, state.region || words.allRegions, state.kinds, state.departement,
+                        state.query, f.departementOptions(state.region, words)];
+            }
+            const state = f.stateOf(region, kinds, departement, query, words);
+            if (triggered.indexOf('filter-region') >= 0 && !state.region) {
+                state.departement = null;   // « France entière »: no département of it
+            }
+            const wanted = f.toSearch(state, words);
+            return [wanted !== (search || '') ? wanted : none, none, none,
+                    triggered.indexOf('filter-region') >= 0 ? state.departement : none, none,
+                    f.departementOptions(state.region, words)];
+        },
+
+        /* The map of the view the server sent, for the search and the member selected; the
+           kinds unticked are hidden (see carteFilters.figureFor). A click on a legend entry
+           ticks or unticks its kind (a double click keeps it alone), in the browser. */
+        drawMap: function (view, query, selected, kinds, words) {
+            if (!view) { return window.dash_clientside.no_update; }
+            const f = window.carteFilters;
+            const state = f.stateOf(null, kinds, null, query, words);
+            window.carteView = {view: view, query: state.query};
+            watchMap(words);
+            return f.figureFor(view, state.kinds, state.query, selected, words);
+        },
+
+        /* A kind ticked or unticked: the map drawn changes in place (no new figure). */
+        showKinds: function (kinds, words) {
+            const gd = document.querySelector('#map .js-plotly-plot');
+            const current = window.carteView;
+            if (gd && gd.data && current) {
+                const state = window.carteFilters.stateOf(null, kinds, null, current.query, words);
+                window.carteFilters.showKinds(gd, current.view, state.kinds, state.query, words);
+            }
+            return window.dash_clientside.no_update;
+        },
+
+        /* The table, the header counts, the map's text alternative and the words an export
+           would write, for the filters: from the rows of the list, sent once. */
+        filterTable: function (list, region, kinds, departement, query, words) {
+            const f = window.carteFilters;
+            if (!list) { return Array(6).fill(window.dash_clientside.no_update); }
+            const state = f.stateOf(region, kinds, departement, query, words);
+            const rows = f.selectRows(list.rows, state, words);
+            return [rows, f.headerCounts(rows, words), f.description(rows, state, words),
+                    f.mapTitle(state.region, state.departement, words),
+                    f.subtitle(rows.length, state.kinds, state.query, list.sample, words),
+                    words.source];
+        },
+
+        /* A member clicked on the map is selected in the table (its row number). */
+        mapClick: function (click) {
+            const point = click && click.points && click.points[0];
+            let row = point ? point.customdata : undefined;
+            row = Array.isArray(row) ? row[0] : row;
+            if (row === undefined || row === null || isNaN(parseInt(row, 10))) {
                 return window.dash_clientside.no_update;
             }
-            const visible = restyle[0].visible;
-            const traces = restyle[1] || [];
-            let chosen = (kinds || []).slice();
-            traces.forEach(function (index, j) {
-                const group = (figure.data[index] || {}).legendgroup;
-                if (!group) { return; }
-                const v = Array.isArray(visible) ? visible[j % visible.length] : visible;
-                if (v === 'legendonly' || v === false) {
-                    chosen = chosen.filter(function (k) { return k !== group; });
-                } else if (chosen.indexOf(group) < 0) {
-                    chosen.push(group);
-                }
-            });
-            return chosen;
+            return {ids: [String(parseInt(row, 10))]};
+        },
+
+        /* The member selected in the table (its row number; null: none). */
+        selectedRow: function (rows) {
+            const row = rows && rows[0] ? parseInt(rows[0].row, 10) : NaN;
+            return isNaN(row) ? null : row;
         },
 
         /* The map's size in the page ([width, height], px), sent again after a resize: the

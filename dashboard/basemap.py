@@ -66,6 +66,8 @@ class Scene:
     # Région borders as lines (lons, lats with None between parts), where the régions are cut
     # by the frame: a cut polygon's outline would draw the cut as a line along the frame.
     region_lines: tuple = ((), ())
+    key: str = ""           # how to make the scene again: scene_of(key)
+    features_key: str = ""  # the key of the scene whose features these are (shared: France)
 
 
 # -- small geometry helpers -----------------------------------------------------------------------
@@ -137,8 +139,11 @@ def national_features() -> dict[str, dict]:
     return {feature["id"]: feature for feature in collection["features"]}
 
 
-def _national_scene(layer: gpd.GeoDataFrame, margin: float, projection: dict) -> Scene:
+def _national_scene(layer: gpd.GeoDataFrame, margin: float, projection: dict,
+                    key: str) -> Scene:
     return Scene(
+        key=key,
+        features_key=FRANCE,
         features=national_features(),
         focus=tuple(layer["code"]),
         context=(),
@@ -156,7 +161,7 @@ def metropole_scene() -> Scene:
     """Metropolitan France (with Corsica), generalised."""
     layer = _light_departements()
     layer = layer[~layer["region"].isin(OVERSEAS_REGIONS)]
-    return _national_scene(layer, NATIONAL_MARGIN, METROPOLE_PROJECTION)
+    return _national_scene(layer, NATIONAL_MARGIN, METROPOLE_PROJECTION, FRANCE)
 
 
 @memoized
@@ -167,7 +172,7 @@ def overseas_scene(region: str) -> Scene:
                          f"got {region!r}")
     layer = _light_departements()
     return _national_scene(layer[layer["region"] == region], INSET_MARGIN,
-                           SMALL_AREA_PROJECTION)
+                           SMALL_AREA_PROJECTION, f"{OVERSEAS}-{region}")
 
 
 @memoized
@@ -177,6 +182,8 @@ def paris_scene() -> Scene:
     layer = layer[layer["code"].isin(PARIS_DEPARTEMENTS)]
     collection = _collection(layer["code"], layer.geometry.values, DECIMALS_FULL)
     return Scene(
+        key=PARIS,
+        features_key=PARIS,
         features={feature["id"]: feature for feature in collection["features"]},
         focus=tuple(layer["code"]),
         context=(),
@@ -188,6 +195,36 @@ def paris_scene() -> Scene:
         **_ranges(_padded(layer.total_bounds, INSET_MARGIN)),
         projection=SMALL_AREA_PROJECTION,
     )
+
+
+# -- scenes by key --------------------------------------------------------------------------------
+
+FRANCE, OVERSEAS, PARIS, REGION_VIEW = "france", "outremer", "paris", "region"
+
+
+def scene_of(key: str) -> Scene | None:
+    """The scene a key names (Scene.key), made again if need be; None: no such scene.
+
+    "france", "paris", "outremer-<région>", "region-<région>-<aspect>-<legend inside: 0/1>",
+    then "-<département>" for a département view. Keys come from URLs: anything else is None.
+    """
+    if key == FRANCE:
+        return metropole_scene()
+    if key == PARIS:
+        return paris_scene()
+    kind, _, rest = key.partition("-")
+    if kind == OVERSEAS and rest in OVERSEAS_REGIONS:
+        return overseas_scene(rest)
+    parts = rest.split("-")
+    if kind != REGION_VIEW or len(parts) not in (3, 4) or parts[2] not in ("0", "1"):
+        return None
+    try:
+        aspect = float(parts[1])
+        scene = region_scene(parts[0], aspect, parts[2] == "1",
+                             parts[3] if len(parts) == 4 else None)
+    except ValueError:   # not a number, not a région, not one of its départements
+        return None
+    return scene if scene.key == key else None   # not a step of the proportions
 
 
 # -- région view ----------------------------------------------------------------------------------
@@ -284,7 +321,11 @@ def _region_scene(region: str, aspect: float, legend_inside: bool,
         if not visible.is_empty and visible.area > 0.04 * view_box.area:
             context_labels.append((region_names[code], *_label_point(visible)))
 
+    key = f"{REGION_VIEW}-{region}-{aspect:.2f}-{int(legend_inside)}" + (
+        f"-{departement}" if departement else "")
     return Scene(
+        key=key,
+        features_key=key,
         features=features,
         focus=tuple(inside["code"]),
         context=tuple(code for code in near["code"] if code in features),

@@ -50,7 +50,7 @@ from geodata.kinds import (
 )
 from geodata.levels import OVERSEAS_REGIONS
 
-from . import basemap, map_labels
+from . import basemap, basemap_assets, map_labels
 from .hover import hover_texts
 from .labels import MAX_TEXT, SAMPLE_MARK, map_subtitle, map_title, state_title, usual_name
 from .legend import LEGEND, LEGEND_ROW_PX, MARKER_DRAW_ORDER, MARKER_OUTLINE
@@ -76,6 +76,7 @@ CONTEXT_LABEL_FONT = {"family": FONT, "size": 12, "color": "#aaa59d", "style": "
 MEMBER_LABEL_FONT = {"family": FONT, "size": map_labels.FONT_PX, "color": "#1f1f1f",
                      "shadow": "auto"}
 LEADER_LINE = {"color": "#3a3a3a", "width": 1}
+LEADERS = "repères"   # the name of the traces of leader lines
 SELECTION_COLOR = "#d6336c"   # the ring around the selected member
 
 # National view: metropolitan France on the left, the five overseas régions in a column on the
@@ -107,16 +108,16 @@ MARGIN = {"l": 10, "r": 10, "t": 88, "b": 34}
 # Traces are plain dicts ({"type": ...}): go.Figure validates and deep-copies every GeoJSON,
 # which costs more than building the map; map_spec() hands the dicts to Dash as they are.
 
-def _area_trace(geo: str, scene: basemap.Scene, locations: list[str], color: str,
-                **options) -> dict:
+def _area_trace(panel: "Panel", locations: list[str], color: str, **options) -> dict:
     """Départements (by code) of a scene filled with one colour, with thin white borders."""
-    features = {"type": "FeatureCollection",
-                "features": [scene.features[code] for code in locations]}
+    scene = panel.scene
+    features = basemap_assets.url(scene, "departements") if panel.linked else {
+        "type": "FeatureCollection", "features": [scene.features[code] for code in locations]}
     options.setdefault("marker", {"line": DEPARTEMENT_LINE})
-    return _fill_trace(geo, features, locations, color, **options)
+    return _fill_trace(panel.geo, features, locations, color, **options)
 
 
-def _fill_trace(geo: str, features: dict, locations: list[str], color: str,
+def _fill_trace(geo: str, features: dict | str, locations: list[str], color: str,
                 **options) -> dict:
     options.setdefault("hoverinfo", "skip")
     options.setdefault("showlegend", False)
@@ -127,10 +128,13 @@ def _fill_trace(geo: str, features: dict, locations: list[str], color: str,
     )
 
 
-def _outline_trace(geo: str, collection: dict, line: dict) -> dict:
-    """Unfilled outlines (région borders, the area in focus) over the areas."""
+def _outline_trace(panel: "Panel", part: str, line: dict) -> dict:
+    """Unfilled outlines (région borders: part "regions", the area in focus: "outline") over
+    the areas."""
+    collection = panel.scene.regions if part == "regions" else panel.scene.outline
     codes = [feature["id"] for feature in collection["features"]]
-    return _fill_trace(geo, collection, codes, "rgba(0,0,0,0)", marker={"line": line})
+    features = basemap_assets.url(panel.scene, part) if panel.linked else collection
+    return _fill_trace(panel.geo, features, codes, "rgba(0,0,0,0)", marker={"line": line})
 
 
 def _label_trace(geo: str, labels, font: dict) -> dict:
@@ -150,6 +154,7 @@ class Panel:
     frame: dict | None = None  # paper coordinates of the inset's frame (None: no frame)
     label: str = ""           # name written at the top of the frame
     label_size: float = 12    # its font size, px
+    linked: bool = False      # its base map's GeoJSON as links (see basemap_assets)
 
 
 def _marker_scale(region: str | None, count: int) -> float:
@@ -182,11 +187,10 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
     by_kind = {kind: group for kind, group in panel.members.groupby(schema.KIND, sort=False)}
     row_of = _rows_of(panel.members)
     areas = _member_areas(panel.scene, by_kind, hovers, row_of)
-    taken = {code for locations, _, _ in areas.values() for code in locations}
     names = _place_names(panel, view, marker_scale, label_mode, obstacles, label_size)
-    traces = _area_traces(panel, areas, taken, counts, legend)
+    traces = _area_traces(panel, areas, counts, legend)
     if show_epci_outlines:
-        traces += _territory_outline_traces(panel.geo, by_kind)
+        traces += _territory_outline_traces(panel.geo, by_kind, row_of)
     traces += _border_traces(panel)
     traces += names.area_traces
     traces += names.leader_traces
@@ -245,20 +249,29 @@ def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
     by_member = [p for p in placed if p.name.marker is not None]
     departements = [p for p in placed if p.name.upper]
     context = [p for p in placed if p.name.marker is None and not p.name.upper]
-    leaders = np.array([p.leader for p in by_member if p.leader is not None]).reshape(-1, 4)
-    leader_traces = []
-    if len(leaders):   # one segment per line, from the symbol to its name, then a gap
-        start = view.to_lonlat(leaders[:, 0], leaders[:, 1])
-        end = view.to_lonlat(leaders[:, 2], leaders[:, 3])
-        lon, lat = ([value for a, b in zip(first.round(5).tolist(), last.round(5).tolist(),
-                                           strict=True) for value in (a, b, None)]
-                    for first, last in zip(start, end, strict=True))
-        leader_traces.append(dict(
-            type="scattergeo", geo=panel.geo, mode="lines", line=LEADER_LINE, lon=lon,
-            lat=lat, hoverinfo="skip", showlegend=False, name="repères"))
+    kinds = members[schema.KIND].tolist()
+    rows = _rows_of(members)
+    row_at = [rows[index] for index in members.index]
+    member_traces, leader_traces = [], []
+    for kind in KINDS:   # one trace per kind: the browser hides a kind's names with it
+        chosen = [p for p in by_member if kinds[p.name.marker] == kind]
+        for trace in text_trace(chosen, {**MEMBER_LABEL_FONT, "size": size}):
+            trace.update(legendgroup=kind, customdata=[row_at[p.name.marker] for p in chosen])
+            member_traces.append(trace)
+        leaders = [p for p in chosen if p.leader is not None]
+        if leaders:   # one segment per line, from the symbol to its name, then a gap
+            ends = np.array([p.leader for p in leaders]).reshape(-1, 4)
+            start = view.to_lonlat(ends[:, 0], ends[:, 1])
+            end = view.to_lonlat(ends[:, 2], ends[:, 3])
+            lon, lat = ([value for a, b in zip(first.round(5).tolist(), last.round(5).tolist(),
+                                               strict=True) for value in (a, b, None)]
+                        for first, last in zip(start, end, strict=True))
+            leader_traces.append(dict(
+                type="scattergeo", geo=panel.geo, mode="lines", line=LEADER_LINE, lon=lon,
+                lat=lat, customdata=[row_at[p.name.marker] for p in leaders for _ in range(3)],
+                hoverinfo="skip", showlegend=False, name=LEADERS, legendgroup=kind))
     return _Names(positions, text_trace(departements, LABEL_FONT) +
-                  text_trace(context, CONTEXT_LABEL_FONT), leader_traces,
-                  text_trace(by_member, {**MEMBER_LABEL_FONT, "size": size}))
+                  text_trace(context, CONTEXT_LABEL_FONT), leader_traces, member_traces)
 
 
 SPOT_SPACING_PX = 14
@@ -284,11 +297,11 @@ def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
                   row_of: dict) -> dict[str, tuple[list, list, list]]:
     """Kind -> (département codes, hover texts, rows) of the member areas of a scene.
 
-    Each département is drawn once: by a member département (orange), else by a member région
-    (blue), else by the base map.
+    A member région covers all its départements and a member département is drawn over it,
+    so that either kind can be hidden in the browser and the other shows through (the base
+    map is drawn under both).
     """
     areas: dict[str, tuple[list, list, list]] = {}
-    taken: set[str] = set()
     for kind in (KIND_DEPARTEMENT, KIND_REGION):
         if kind not in by_kind:
             continue
@@ -298,59 +311,59 @@ def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
                      else (code,))
             # Only in the area shown: around it, the faded base map (a member région's
             # other départements are not what a département view shows).
-            inside = [c for c in codes if c in scene.focus]
-            free = [c for c in inside if c not in taken and c not in locations]
-            # A région whose every département is a member still shows (and keeps its hover).
-            for departement in free or inside[:1]:
+            for departement in (c for c in codes if c in scene.focus and c not in locations):
                 locations.append(departement)
                 texts.append(hovers[index])
                 rows.append(row_of[index])
-        taken.update(locations)
         areas[kind] = (locations, texts, rows)
     return areas
 
 
-def _area_traces(panel: Panel, areas: dict, taken: set[str], counts: dict[str, int],
+def _area_traces(panel: Panel, areas: dict, counts: dict[str, int],
                  legend: dict[str, str]) -> list:
     """The base map's départements (faded around a région), then the member areas."""
     geo, scene = panel.geo, panel.scene
     traces = []
-    context = [code for code in scene.context if code not in taken]
-    if context:   # first: the région's own départements, more detailed, go over them
-        traces.append(_area_trace(geo, scene, context, CONTEXT_FILL))
-    focus = [code for code in scene.focus if code not in taken]
-    if focus:
-        traces.append(_area_trace(geo, scene, focus, BASE_FILL))
+    if scene.context:   # first: the région's own départements, more detailed, go over them
+        traces.append(_area_trace(panel, list(scene.context), CONTEXT_FILL))
+    if scene.focus:
+        traces.append(_area_trace(panel, list(scene.focus), BASE_FILL))
     for kind in AREA_KINDS:    # régions under départements
         locations, texts, rows = areas.get(kind, ([], [], []))
         if locations:
             traces.append(_area_trace(
-                geo, scene, locations, KIND_BY_ID[kind].color, hovertext=texts,
+                panel, locations, KIND_BY_ID[kind].color, hovertext=texts,
                 customdata=rows, hovertemplate="%{hovertext}<extra></extra>",
                 **_member_options(kind, legend, geo, counts[kind])))
     return traces
 
 
-def _territory_outline_traces(geo: str, by_kind: dict) -> list:
+def _territory_outline_traces(geo: str, by_kind: dict, row_of: dict) -> list:
     """The perimeter of each EPCI and EPT member, a line in its kind's colour (no fill: the
     only areas are the régions and départements of the legend; a line, not a polygon's
-    outline, so that the frame cuts it without drawing along itself)."""
+    outline, so that the frame cuts it without drawing along itself). Every point carries its
+    member's row, for the browser to hide the lines of members a search leaves out."""
     traces = []
     for kind in MARKER_KINDS:
         if kind not in by_kind or KIND_BY_ID[kind].level not in basemap.OUTLINED_LEVELS:
             continue
         members = by_kind[kind]
-        pairs = dict.fromkeys(zip(members[schema.LEVEL], members[schema.CODE]) if
-                              schema.LEVEL in members else ())
-        lons, lats = [], []
-        for level, code in pairs:
+        if schema.LEVEL not in members:
+            continue
+        first = {}   # (level, code) -> the first member drawing it
+        for index, level, code in zip(members.index, members[schema.LEVEL], members[schema.CODE],
+                                      strict=True):
+            first.setdefault((level, code), index)
+        lons, lats, rows = [], [], []
+        for (level, code), index in first.items():
             if basemap.has_territory(level, code):
                 line_lons, line_lats = basemap.territory_lines(level, code)
                 lons += line_lons
                 lats += line_lats
+                rows += [row_of[index]] * len(line_lons)
         if lons:
             traces.append(dict(
-                type="scattergeo", geo=geo, mode="lines", lon=lons, lat=lats,
+                type="scattergeo", geo=geo, mode="lines", lon=lons, lat=lats, customdata=rows,
                 line={"width": 1.2, "color": KIND_BY_ID[kind].color}, hoverinfo="skip",
                 showlegend=False, legendgroup=kind, name=KIND_LABELS[kind]))
     return traces
@@ -361,14 +374,14 @@ def _border_traces(panel: Panel) -> list:
     geo, scene = panel.geo, panel.scene
     traces = []
     if scene.regions["features"]:
-        traces.append(_outline_trace(geo, scene.regions, REGION_LINE))
+        traces.append(_outline_trace(panel, "regions", REGION_LINE))
     lons, lats = scene.region_lines
     if lons:
         traces.append(dict(type="scattergeo", geo=geo, mode="lines", lon=list(lons),
                            lat=list(lats), line=REGION_LINE, hoverinfo="skip",
                            showlegend=False))
     if scene.outline:
-        traces.append(_outline_trace(geo, scene.outline, OUTLINE_LINE))
+        traces.append(_outline_trace(panel, "outline", OUTLINE_LINE))
     return traces
 
 
@@ -557,20 +570,24 @@ def view_texts(shown: pd.DataFrame, state: FilterState, sample: bool = False,
 
 def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | None = None,
                sample: bool = False, canvas: tuple[float, float] | None = None,
-               texts: MapTexts | None = None, written: dict | None = None) -> dict:
+               texts: MapTexts | None = None, written: dict | None = None,
+               linked: bool = False) -> dict:
     """The map of a filter state as a figure dict, the selected member ringed where it is
     drawn (the dashboard's map, and every export of it); sample: the members are the embedded
-    sample, which the subtitle says (labels.SAMPLE_MARK); canvas: see draw_map; texts: all the
-    words around the map; written: some of them, written by a person (see view_texts)."""
+    sample, which the subtitle says (labels.SAMPLE_MARK); canvas, linked: see draw_map; texts:
+    all the words around the map; written: some of them, written by a person (see
+    view_texts)."""
     shown = select(members, state)
     figure = draw_map(shown, state.region, texts or view_texts(shown, state, sample, written),
-                      canvas=canvas, labels=state.labels, departement=state.departement)
+                      canvas=canvas, labels=state.labels, departement=state.departement,
+                      linked=linked)
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure
     target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
     rings = {}   # geo -> where the member is drawn: its symbol (maybe nudged), or its area
     for trace in figure["data"]:
-        if selected_row in (trace.get("customdata") or ()) and not target.empty:
+        drawn = trace["type"] == "choropleth" or trace.get("mode") == "markers"
+        if drawn and selected_row in (trace.get("customdata") or ()) and not target.empty:
             at = trace["customdata"].index(selected_row)
             rings[trace["geo"]] = ((trace["lon"][at], trace["lat"][at]) if "lon" in trace
                                    else (target[schema.LON].iloc[0], target[schema.LAT].iloc[0]))
@@ -597,13 +614,15 @@ def default_canvas(region: str | None) -> tuple[int, int]:
 
 def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
              show_epci_outlines: bool = True, canvas: tuple[float, float] | None = None,
-             labels: str | None = None, departement: str | None = None) -> dict:
+             labels: str | None = None, departement: str | None = None,
+             linked: bool = False) -> dict:
     """The figure dict of members already selected for the view (see dashboard.selection).
 
     canvas: the size in px the map will be drawn at (the graph in the page, or an export's
     page), which a région view fills and names are placed for; labels: one of
     map_labels.LABEL_MODES (None: as label_mode says for the view); departement: in a région
-    view, zoom on this département of the région.
+    view, zoom on this département of the région; linked: the base map's GeoJSON as links to
+    the server's static files (the dashboard, see basemap_assets), not inside the figure.
     """
     counts = count_by_kind(shown)
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
@@ -622,6 +641,7 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
                                      legend_inside=not compact,
                                      departement=departement)
         panels = [Panel("geo", scene, shown, {"x": [0, 1], "y": [0, 1]})]
+    panels = [replace(panel, linked=linked) for panel in panels]
 
     # The legend entry of a kind goes on its first trace (an inset's, if all are overseas).
     legend: dict[str, str] = {}
@@ -703,6 +723,27 @@ def _lines(text: str, width_px: float, size: float) -> list[str]:
     return [html.escape(line, quote=False) for line in _wrapped(text, width_px, size)]
 
 
+def _top(font: dict, title_lines: int, subtitle_lines: int) -> int:
+    """The margin above the map (px): room for the title and subtitle lines."""
+    top = round(14 + 1.35 * (font["title"] * title_lines + font["subtitle"] * subtitle_lines)
+                + 12)
+    return top if font is COMPACT_FONT else max(MARGIN["t"], top)
+
+
+SUBTITLE_LINES = 6   # most lines a subtitle is given room for by subtitle_frame
+
+
+def subtitle_frame(canvas: tuple[float, float], title: str) -> dict:
+    """How the subtitle of a map drawn at this size is written, for the browser to rewrite
+    it as _page does: its width and font size (px), and the margin above the map for a
+    subtitle of 1, 2... SUBTITLE_LINES lines."""
+    font = COMPACT_FONT if canvas[0] < COMPACT_WIDTH else WIDE_FONT
+    usable = canvas[0] - MARGIN["l"] - MARGIN["r"]
+    title_lines = len(_lines(title, usable - TOOLBAR_PX, font["title"]))
+    return {"width": usable, "size": font["subtitle"],
+            "tops": [_top(font, title_lines, n) for n in range(1, SUBTITLE_LINES + 1)]}
+
+
 def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[str, int],
           note: str = "", source: str | None = None) -> dict:
     """The parts of the layout that depend on the page: margins, title, legend, note and source.
@@ -719,8 +760,7 @@ def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[s
     usable = width - MARGIN["l"] - MARGIN["r"]
     title_lines = _lines(title, usable - TOOLBAR_PX, font["title"])
     subtitle_lines = _lines(subtitle, usable, font["subtitle"])
-    top = 14 + 1.35 * (font["title"] * len(title_lines)
-                       + font["subtitle"] * len(subtitle_lines)) + 12
+    top = _top(font, len(title_lines), len(subtitle_lines))
     page = {"title": {"text": "<br>".join(title_lines), "size": font["title"],
                       "lines": len(title_lines)},
             "subtitle": {"text": "<br>".join(subtitle_lines), "size": font["subtitle"]}}
@@ -741,7 +781,7 @@ def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[s
             if not side_by_side:
                 shift -= 4 + len(note_lines) * line_px
         return {**page, "legend": LEGEND, "foot": foot,
-                "margin": {**MARGIN, "t": max(MARGIN["t"], round(top)),
+                "margin": {**MARGIN, "t": top,
                            "b": max(MARGIN["b"], round(-shift + 8))}}
 
     # The legend in rows of columns as wide as its longest entry.
@@ -762,7 +802,7 @@ def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[s
               "bgcolor": "rgba(0,0,0,0)", "entrywidth": round(entry),
               "entrywidthmode": "pixels"}
     return {**page, "legend": legend, "foot": foot,
-            "margin": {"l": MARGIN["l"], "r": MARGIN["r"], "t": round(top),
+            "margin": {"l": MARGIN["l"], "r": MARGIN["r"], "t": top,
                        "b": round(-shift + 6)}}
 
 

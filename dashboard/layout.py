@@ -8,7 +8,7 @@ from geodata import REGION, get_reference
 from geodata.kinds import KIND_LABELS, KINDS
 from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too_large_template
 
-from . import ids, plotly_fr
+from . import client, ids, plotly_fr
 from .export import DEFAULT_DPI, SIZES
 from .labels import LIST_UNCHANGED, MAX_TEXT
 from .map_labels import LABEL_MODES, MAX_NAMES
@@ -222,6 +222,10 @@ def create_layout() -> html.Div:
         dcc.Store(id=ids.KEPT_STORE, storage_type="local"),
         dcc.Store(id=ids.SELECTED_STORE),
         dcc.Store(id=ids.MAP_SIZE),
+        dcc.Store(id=ids.VIEW_STORE),
+        dcc.Store(id=ids.ROWS_STORE),
+        dcc.Store(id=ids.KINDS_SHOWN),
+        dcc.Store(id=ids.WORDS, data=client.words()),
         dcc.Store(id=ids.CAMERA, data=plotly_fr.CAMERA_TITLE),
         header(),
         html.Main(className="content", children=[

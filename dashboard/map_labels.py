@@ -39,7 +39,7 @@ CLEAR_PX = 8              # a name at the end of a line: no symbol this close to
 CROWD_PX = 60             # symbols closer than this push a name's leader line away
 
 # Advance widths of Arial / Helvetica (thousandths of an em), for the printable ASCII range.
-_WIDTHS = dict(zip(
+WIDTHS = dict(zip(
     [chr(code) for code in range(32, 127)],
     (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
      *[556] * 10, 278, 278, 584, 584, 584, 556, 1015,
@@ -47,14 +47,15 @@ _WIDTHS = dict(zip(
      667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333,
      556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333,
      500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584), strict=True))
-_WIDTHS.update({"’": 222, "œ": 944, "Œ": 1000, "—": 1000, "–": 556, "«": 556, "»": 556})
+DEFAULT_WIDTH = 556   # a character not in WIDTHS
+WIDTHS.update({"’": 222, "œ": 944, "Œ": 1000, "—": 1000, "–": 556, "«": 556, "»": 556})
 
 
 def text_width(text: str, size: float, upper: bool = False) -> float:
     """The width in px of a text in Arial at this size (accents do not widen a letter)."""
     text = text.upper() if upper else text
     base = unicodedata.normalize("NFKD", text)
-    total = sum(_WIDTHS.get(char, 556) for char in base if not unicodedata.combining(char))
+    total = sum(WIDTHS.get(char, DEFAULT_WIDTH) for char in base if not unicodedata.combining(char))
     return total * size / 1000
 
 

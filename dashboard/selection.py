@@ -80,10 +80,14 @@ def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
         chosen = chosen[(chosen[S.DEPARTEMENT] == state.departement) | (
             (chosen[S.KIND] == KIND_REGION) & (chosen[S.REGION] == _region_of(state.departement)))]
     if state.query:
-        needle = normalize(state.query)
-        names = chosen[S.NAME].fillna("") + " " + chosen[S.INPUT_NAME].fillna("")
-        chosen = chosen[names.map(normalize).str.contains(needle, regex=False)]
+        chosen = chosen[search_key(chosen).str.contains(normalize(state.query), regex=False)]
     return chosen
+
+
+def search_key(members: pd.DataFrame) -> pd.Series:
+    """What a search looks in: the official name and the name in the list, normalized (the
+    browser normalizes the query as geodata.names.normalize does, see assets/filters.js)."""
+    return (members[S.NAME].fillna("") + " " + members[S.INPUT_NAME].fillna("")).map(normalize)
 
 
 def _region_of(departement: str) -> str | None:

@@ -16,7 +16,7 @@ from geodata import schema as S
 from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
 
 from .labels import format_population
-from .selection import extra_columns
+from .selection import extra_columns, search_key
 
 
 def _text(value) -> str:
@@ -107,9 +107,14 @@ def grid_rows(members: pd.DataFrame) -> list[dict]:
     values = {c.id: c.value(members).tolist() for c in columns}
     extras = {f"extra_{i}": members[name].tolist()
               for i, name in enumerate(extra_columns(members))}
+    # Not shown: what the browser filters the rows by (assets/filters.js).
+    filters = {"_region": members[S.REGION].fillna("").tolist(),
+               "_departement": members[S.DEPARTEMENT].fillna("").tolist(),
+               "_search": search_key(members).tolist()}
     rows = []
     for i, (row, kind_id) in enumerate(zip(members[S.ROW], members[S.KIND], strict=True)):
-        record = {"row": str(row), "kind": kind_id, SYMBOL_FIELD: KIND_BY_ID[kind_id].char}
+        record = {"row": str(row), "kind": kind_id, SYMBOL_FIELD: KIND_BY_ID[kind_id].char,
+                  **{field: value[i] for field, value in filters.items()}}
         for column in columns:
             value = values[column.id][i]
             record[column.id] = None if column.numeric and _text(value) == "" else (

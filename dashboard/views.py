@@ -1,6 +1,8 @@
-"""What the page shows for a selection: header counts, table rows, detail card.
+"""What the page shows of a member: the symbol of its kind, its detail card.
 
 Pure functions of data (no Dash callback machinery), called by the callbacks and the tests.
+The header counts and the map's text alternative follow the filters in the browser
+(assets/filters.js).
 """
 
 import pandas as pd
@@ -11,44 +13,14 @@ from geodata import schema as S
 from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
 from geodata.levels import EPT
 
-from .labels import departement_name, format_population, map_title, region_name
-from .selection import count_by_kind, extra_columns
-from .state import FilterState
+from .labels import departement_name, format_population, region_name
+from .selection import extra_columns
 
 
 def kind_symbol(kind: str) -> html.Span:
     """The legend symbol of a kind, as a coloured character."""
     record = KIND_BY_ID[kind]
     return html.Span(record.char, className="kind-symbol", style={"color": record.color})
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
-
-
-def header_counts(selected: pd.DataFrame) -> list:
-    """'37 adhérents' then one badge per kind, in legend order."""
-    badges = [html.Span(className="count-total", children=_plural(len(selected), "adhérent"))]
-    for kind, n in count_by_kind(selected).items():
-        record = KIND_BY_ID[kind]
-        badges.append(html.Span(className="count-kind", title=record.plural,
-                                children=[kind_symbol(kind), " " + record.count_label(n)]))
-    return badges
-
-
-def map_description(selected: pd.DataFrame, state: FilterState) -> str:
-    """The map in words, for those who cannot see it: 'Carte des collectivités adhérentes en
-    région Hauts-de-France : 12 adhérents, dont 1 métropole et 11 communes.'"""
-    title = map_title(state.region, state.departement)
-    national = "" if state.region or state.departement else " en France"
-    where = f"Carte des {title[0].lower()}{title[1:]}{national}"
-    if state.query:
-        where += f" (recherche « {state.query} »)"
-    kinds = [KIND_BY_ID[kind].count_label(n) for kind, n in count_by_kind(selected).items()]
-    if not kinds:
-        return f"{where} : aucune collectivité adhérente dans cette sélection."
-    listed = ", ".join(kinds[:-1]) + f" et {kinds[-1]}" if len(kinds) > 1 else kinds[0]
-    return f"{where} : {_plural(len(selected), 'adhérent')}, dont {listed}."
 
 
 def _link_or_text(value: str):

@@ -4,10 +4,10 @@ import logging
 import time
 
 from geodata import build, load_layer
-from geodata.levels import DEPARTEMENT, EPCI, EPT, OVERSEAS_REGIONS
+from geodata.levels import DEPARTEMENT, EPCI, EPT
 from geodata.resolve import gazetteer
 
-from . import basemap
+from . import basemap_assets
 from .member_store import from_store
 from .names import departements_of_region, region_names
 
@@ -20,9 +20,7 @@ def prepare() -> None:
     gazetteer()
     region_names()
     departements_of_region()
-    basemap.metropole_scene()
-    for code in OVERSEAS_REGIONS:
-        basemap.overseas_scene(code)
+    basemap_assets.prepare_national()   # the scenes of France and their static files
     # A région view is shaped for the page it is drawn on, known only then: its layers are
     # read now (the detailed départements, the perimeters of EPCI and EPT members).
     load_layer(DEPARTEMENT)

@@ -41,11 +41,24 @@ def map_title(driver) -> str:
 
 
 def drawn_kinds(driver) -> set[str]:
-    """Kinds with markers or areas in the figure the browser shows."""
+    """Kinds with markers or areas in the figure the browser shows (not transparent)."""
     return set(driver.execute_script(
         "return document.querySelector('.map .js-plotly-plot').data"
-        ".filter(t => t.legendgroup && (t.lon || t.locations || []).length)"
+        ".filter(t => t.legendgroup && t.opacity !== 0 && (t.lon || t.locations || []).length)"
         ".map(t => t.legendgroup)"))
+
+
+def visible_points(driver) -> int:
+    """Marker points on the map that can be seen (a hidden kind's are transparent)."""
+    return driver.execute_script("""
+        return Array.from(document.querySelectorAll('.map .scattergeo.trace'))
+            .filter(g => getComputedStyle(g).opacity !== '0')
+            .reduce((n, g) => n + g.querySelectorAll('.point').length, 0);""")
+
+
+def server_calls(driver) -> list[str]:
+    """The callback requests the page sent since the last call."""
+    return [url for url in requested_urls(driver) if "_dash-update-component" in url]
 
 
 def open_page(driver, server, path="/"):
@@ -85,15 +98,40 @@ def test_choosing_hauts_de_france_zooms_and_filters(driver, server):
 def test_unticking_a_kind_removes_its_markers_and_rows(driver, server):
     open_page(driver, server)
     assert "commune" in drawn_kinds(driver)
-    before = len(driver.find_elements("css selector", ".map .scattergeo .point"))
+    before = visible_points(driver)
+    time.sleep(1)
+    server_calls(driver)
     box = driver.find_element("css selector", "#filter-kinds input[value='commune']")
     box.click()
     wait_for(lambda: total(driver) == "28 adhérents", message="28 members left")
     names = grid_names(driver)
     assert "Lille" not in names and "Grenoble" not in names
     wait_for(lambda: "commune" not in drawn_kinds(driver), message="no commune drawn")
-    assert len(driver.find_elements("css selector", ".map .scattergeo .point")) < before
+    communes = driver.execute_script(   # 9 communes, some drawn twice (Paris inset)
+        "return document.querySelector('.map .js-plotly-plot').data"
+        ".filter(t => t.legendgroup === 'commune' && t.mode === 'markers')"
+        ".reduce((n, t) => n + t.lon.length, 0)")
+    assert communes >= 9 and visible_points(driver) == before - communes
     assert "commune" not in driver.current_url.split("types=")[1].split("&")[0].split(",")
+    subtitle = driver.find_element("css selector", ".map .gtitle-subtitle").text
+    assert subtitle.startswith("28 collectivités adhérentes : régions, départements")
+    assert server_calls(driver) == []   # answered in the browser
+
+
+def test_a_search_is_answered_in_the_browser(driver, server):
+    open_page(driver, server)
+    wait_for(lambda: total(driver) == "37 adhérents", message="the page settled")
+    time.sleep(1)
+    server_calls(driver)
+    driver.find_element("id", "filter-search").send_keys("grenoble")
+    wait_for(lambda: sorted(grid_names(driver)) == ["Grenoble", "Grenoble-Alpes-Métropole"],
+             message="the city and its métropole in the table")
+    wait_for(lambda: visible_points(driver) == 2, message="two symbols on the map")
+    legend = [t.text for t in driver.find_elements("css selector", ".legend .traces")]
+    assert legend == ["Métropoles (1)", "Communes (1)"]
+    assert "recherche « grenoble »" in driver.find_element(
+        "css selector", ".map .gtitle-subtitle").text
+    assert server_calls(driver) == []
 
 
 def test_search_finds_lille(driver, server):

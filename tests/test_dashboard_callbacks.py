@@ -7,18 +7,17 @@ import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from dash import no_update
 from members import report_rows
 
 from dashboard import ids
-from dashboard.callbacks import exports, filters, map_view, upload
+from dashboard.callbacks import exports, filters, upload
 from dashboard.figures import map_figure
 from dashboard.member_store import filename_of, from_store, source_of, to_store
 from dashboard.report import upload_report
 from dashboard.selection import select
-from dashboard.state import FilterState, from_query_string, to_query_string
+from dashboard.state import FilterState
 from dashboard.table import grid_rows
-from dashboard.views import detail_card, header_counts
+from dashboard.views import detail_card
 from geodata import schema as S
 from geodata.kinds import KINDS
 
@@ -27,70 +26,14 @@ def upload_of(content: bytes, name: str = "adherents.csv") -> str:
     return "data:text/csv;base64," + base64.b64encode(content).decode()
 
 
-# ---------------------------------------------------------------- URL and filters
-
-def test_shared_link_sets_the_filters():
-    url, region, kinds, dep, query, options = filters.sync_filters(
-        None, "?region=32&types=commune,metropole&q=lille", "", list(KINDS), None, "")
-    assert url is no_update
-    assert (region, kinds, dep, query) == ("32", ["metropole", "commune"], None, "lille")
-    assert {o["value"] for o in options} == {"02", "59", "60", "62", "80"}
-
-
-def test_changing_a_filter_writes_the_url():
-    url, *rest = filters.sync_filters(ids.REGION, "", "32", ["commune"], None, "lille")
-    assert url == "?region=32&types=commune&q=lille"
-    assert rest[0] is no_update
-
-
-def test_default_view_has_a_clean_url():
-    url, *_ = filters.sync_filters(ids.SEARCH, "?q=x", "", list(KINDS), None, "")
-    assert url == ""
-
-
-def test_back_button_restores_the_previous_filters():
-    _, region, kinds, _, query, _ = filters.sync_filters(ids.URL, "?region=84", "32", [], None, "x")
-    assert (region, kinds, query) == ("84", list(KINDS), "")
-
-
-def test_region_change_drops_a_departement_of_another_region():
-    url, _, _, dep, _, _ = filters.sync_filters(ids.REGION, "?region=32&departement=59", "84",
-                                           list(KINDS), "59", "")
-    assert dep is None
-    assert url == "?region=84"
-
-
-def test_choosing_france_entiere_drops_the_departement():
-    url, _, _, dep, _, _ = filters.sync_filters(ids.REGION, "?region=32&departement=59", "",
-                                                list(KINDS), "59", "")
-    assert dep is None and url == ""
-
+# ---------------------------------------------------------------- filters on the server
 
 def test_a_departement_of_another_region_is_no_filter(sample):
     """A forged or stale pair (Hauts-de-France with the Bouches-du-Rhône) draws the région."""
     state = filters.state_of("32", list(KINDS), "13", "")
     assert (state.region, state.departement) == ("32", None)
-    figure = map_view.map_figure(sample, state)
+    figure = map_figure(sample, state)
     assert "Hauts-de-France" in figure["layout"]["title"]["text"]
-
-
-def test_reset_clears_everything():
-    url, region, kinds, dep, query, _ = filters.sync_filters(
-        ids.RESET, "?region=32", "32", [], "59", "x")
-    assert (url, region, kinds, dep, query) == ("", "", list(KINDS), None, "")
-
-
-def test_unknown_values_in_a_link_are_ignored():
-    state = from_query_string("?region=99&types=commune,bogus&departement=XX&q=" + "a" * 500,
-                              {"32"}, {"59"})
-    assert state.region is None and state.departement is None
-    assert state.kinds == ("commune",)
-    assert len(state.query) == 100
-
-
-def test_url_round_trip():
-    state = FilterState("32", ("metropole", "commune"), "59", "saint denis")
-    assert from_query_string(to_query_string(state), {"32"}, {"59"}) == state
 
 
 # ---------------------------------------------------------------- selection
@@ -118,16 +61,14 @@ def test_search_finds_lille_whatever_the_case_and_accents(sample):
     assert select(sample, FilterState(query="metropole")).shape[0] >= 8
 
 
-def test_headers_table_and_map_agree(sample):
+def test_table_and_map_legend_agree(sample):
     state = FilterState(region="84")
     chosen = select(sample, state)
     rows = grid_rows(chosen)
-    badges = header_counts(chosen)
     figure = go.Figure(map_figure(sample, state))
     legend_total = sum(int(t.name.rsplit("(", 1)[1].rstrip(")")) for t in figure.data
                        if t.showlegend and t.name and t.name.endswith(")"))
     assert len(rows) == len(chosen) == legend_total
-    assert badges[0].children == f"{len(chosen)} adhérents"
 
 
 def test_selected_member_gets_a_ring_on_the_map(sample):
@@ -143,13 +84,6 @@ def test_detail_card_shows_parents_and_source_link(sample):
     assert "Métropole Européenne de Lille" in text
     assert "Nord" in text and "Hauts-de-France" in text
     assert "https://" in text and "href" in text
-
-
-def test_clicked_row_reads_customdata():
-    assert map_view.clicked_row({"points": [{"customdata": 7}]}) == 7
-    assert map_view.clicked_row({"points": [{"customdata": ["12"]}]}) == 12
-    assert map_view.clicked_row({"points": [{"lon": 2}]}) is None
-    assert map_view.clicked_row(None) is None
 
 
 # ---------------------------------------------------------------- uploads
@@ -228,12 +162,3 @@ def test_resolved_list_download_has_every_row():
     assert "Reconnue" in text and "Non reconnue" in text and "Bruxelles" in text
 
 
-def test_the_map_is_told_in_words(sample):
-    from dashboard.views import map_description
-    state = FilterState(region="32")
-    text = map_description(select(sample, state), state)
-    assert text.startswith("Carte des collectivités adhérentes en région Hauts-de-France : ")
-    assert "1 département et 1 commune" in text
-    nothing = FilterState(query="zzz")
-    assert map_description(select(sample, nothing), nothing).endswith(
-        "(recherche « zzz ») : aucune collectivité adhérente dans cette sélection.")

@@ -10,7 +10,7 @@ import pytest
 from members import member_row, members_frame
 
 from dashboard import basemap, offline
-from dashboard.figures import INSET_COLUMN, PARIS_LABEL, build_map, source_line
+from dashboard.figures import INSET_COLUMN, LEADERS, PARIS_LABEL, build_map, source_line
 from dashboard.hover import hover_texts
 from dashboard.labels import format_population
 from dashboard.legend import MARKER_OUTLINE
@@ -175,14 +175,21 @@ def outlines(fig, geo="geo"):
             and fill(trace) == "rgba(0,0,0,0)"]
 
 
-def test_base_map_draws_every_departement_once(national):
+def test_base_map_draws_every_departement_once_under_the_member_areas(national):
+    # The member areas cover the base map, so that the browser can hide a kind of area and
+    # the base map shows through (no hole in the map).
     france = {"geo"} | {f"geo{i + 2}" for i in range(len(OVERSEAS_REGIONS))}   # not Paris
-    drawn = [code for trace in national.data if trace.type == "choropleth" and trace.geo in france
-             and fill(trace) != "rgba(0,0,0,0)" for code in trace.locations]
+    base = [trace for trace in national.data if trace.type == "choropleth"
+            and trace.geo in france and not trace.hovertemplate
+            and fill(trace) != "rgba(0,0,0,0)"]
+    drawn = [code for trace in base for code in trace.locations]
     assert sorted(drawn) == sorted(basemap.national_features())   # overseas in the insets
-    base = [trace for trace in national.data if trace.geo == "geo" and not trace.hovertemplate
-            and trace.type == "choropleth" and fill(trace) != "rgba(0,0,0,0)"]
-    assert len(base) == 1 and colour_family(fill(base[0])) == "grey"
+    assert {colour_family(fill(trace)) for trace in base} == {"grey"}
+    indexes = {id(trace): i for i, trace in enumerate(national.data)}
+    areas = [trace for trace in national.data if trace.geo == "geo"
+             and trace.legendgroup in ("region", "departement")]
+    assert areas and min(indexes[id(t)] for t in areas) > max(
+        indexes[id(t)] for t in base if t.geo == "geo")
 
 
 def test_areas_under_markers_regions_under_departements(national):
@@ -293,20 +300,22 @@ def test_epci_members_may_show_their_outline():
                             member_row("commune", "59350")])
     fig = build_map(crowded, "32")
     [outline] = [trace for trace in fig.data
-                 if mode(trace) == "lines" and trace.legendgroup == "metropole"]
+                 if mode(trace) == "lines" and trace.legendgroup == "metropole"
+                 and trace.name != LEADERS]
     lons = [lon for lon in outline.lon if lon is not None]
     assert 2.7 < min(lons) and max(lons) < 3.4       # around Lille
     assert outline.line.color == KIND_BY_ID["metropole"].color
     fig = build_map(crowded, "32", show_epci_outlines=False)
     assert not any(mode(trace) == "lines" and trace.legendgroup == "metropole"
-                   for trace in fig.data)
+                   and trace.name != LEADERS for trace in fig.data)
 
 
 def test_ept_members_are_symbols_with_their_territory_outlined(members):
     fig = build_map(members, "11")
     epts = sorted(members.loc[members["level"] == "ept", "code"])
     [outline] = [trace for trace in fig.data
-                 if mode(trace) == "lines" and trace.legendgroup == "autre"]
+                 if mode(trace) == "lines" and trace.legendgroup == "autre"
+                 and trace.name != LEADERS]
     assert list(outline.lon).count(None) >= len(epts)       # one ring (at least) each
     [markers] = [trace for trace in fig.data
                  if mode(trace) == "markers" and trace.legendgroup == "autre"]

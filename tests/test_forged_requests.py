@@ -94,14 +94,17 @@ def test_every_callback_answers_forged_values_without_an_error(app, client, samp
 
 @pytest.mark.parametrize("payload", [
     {}, [], "du texte", {"output": "../../", "inputs": []},
-    {"output": "map.figure", "outputs": {"id": "map", "property": "figure"}, "inputs": "x"},
-    {"output": "map.figure", "outputs": {"id": "map", "property": "figure"}, "inputs": [1]},
-    {"output": "selected-member.data", "outputs": [],
-     "inputs": [{"id": "member-table", "property": "selectedRows", "value": None}]},
-    {"output": "selected-member.data", "outputs": {"x": 1},
-     "inputs": [{"id": "member-table", "property": "selectedRows", "value": None}]},
-    {"output": "selected-member.data", "outputs": {"id": "selected-member", "property": "data"},
-     "inputs": [{"id": "member-table", "property": "selectedRows", "value": None}],
+    {"output": "map-view.data", "outputs": {"id": "map-view", "property": "data"},
+     "inputs": "x"},
+    {"output": "map-view.data", "outputs": {"id": "map-view", "property": "data"},
+     "inputs": [1]},
+    {"output": "member-detail.children", "outputs": [],
+     "inputs": [{"id": "selected-member", "property": "data", "value": None}]},
+    {"output": "member-detail.children", "outputs": {"x": 1},
+     "inputs": [{"id": "selected-member", "property": "data", "value": None}]},
+    {"output": "member-detail.children",
+     "outputs": {"id": "member-detail", "property": "children"},
+     "inputs": [{"id": "selected-member", "property": "data", "value": None}],
      "changedPropIds": [["x"]]},
 ])
 def test_a_body_that_is_no_callback_request_is_refused_with_400(client, payload):
@@ -116,11 +119,11 @@ def test_a_body_that_is_not_json_is_refused_with_400(client, data):
 
 
 def test_a_real_request_still_works(app, client):
-    key = "map.figure"
+    key = f"{ids.VIEW_STORE}.data"
     callback = app.callback_map[key]
-    values = ["32", ["commune"], None, "", None, None, [800, 600], "aucun"]
+    values = ["32", None, None, [800, 600], "aucun"]   # région, département, list, size, names
     response = client.post(UPDATE, json=body(key, callback, values))
     assert response.status_code == 200
-    figure = response.get_json()["response"]["map"]["figure"]
-    assert "Hauts-de-France" in json.dumps(figure, ensure_ascii=False)
-    assert ids.MAP == "map"
+    view = response.get_json()["response"][ids.VIEW_STORE]["data"]
+    assert view["title"] == "Collectivités adhérentes en région Hauts-de-France"
+    assert "Hauts-de-France" in json.dumps(view["figure"], ensure_ascii=False)

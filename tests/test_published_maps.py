@@ -16,6 +16,7 @@ from dashboard.figures import (
     BASE_FILL,
     COMPACT_WIDTH,
     CONTEXT_FILL,
+    LEADERS,
     MEMBER_LABEL_FONT,
     REGION_LINE,
     map_figure,
@@ -154,7 +155,7 @@ def test_name_choice_none_main_all(hdf, sample):
 
 def test_leader_lines_join_far_names_to_their_symbol(hdf):
     figure = map_figure(hdf, FilterState(region="32"), canvas=canvas("a4"))
-    leaders = [trace for trace in figure["data"] if trace.get("name") == "repères"]
+    leaders = [trace for trace in figure["data"] if trace.get("name") == LEADERS]
     assert leaders and leaders[0]["mode"] == "lines"
     # One segment per name placed away from its symbol, each ended by a gap (None).
     assert leaders[0]["lon"].count(None) >= 1
@@ -212,7 +213,8 @@ def test_no_colour_on_the_map_that_the_legend_does_not_explain(hdf):
              if trace["type"] == "choropleth"}
     assert fills <= allowed
     perimeters = {trace["line"]["color"] for trace in figure["data"]
-                  if trace.get("mode") == "lines" and trace.get("legendgroup") in MARKER_KINDS}
+                  if trace.get("mode") == "lines" and trace.get("legendgroup") in MARKER_KINDS
+                  and trace.get("name") != LEADERS}
     assert perimeters and perimeters <= {KIND_BY_ID[kind].color for kind in MARKER_KINDS}
     markers = {trace["marker"]["color"] for trace in figure["data"]
                if trace.get("mode") == "markers" and trace.get("legendgroup")}

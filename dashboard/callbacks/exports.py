@@ -15,13 +15,13 @@ from .. import ids
 from ..atlas import atlas_pdf, pages_said
 from ..downloads import to_csv_bytes, to_excel_bytes
 from ..export import SIZES, ExportError, canvas, export_map, for_print, renderer
-from ..figures import MapTexts, map_figure, source_line, view_texts
+from ..figures import MapTexts, map_figure, view_texts
 from ..labels import file_name, selection_file_name, selection_label
 from ..member_store import filename_of, from_store
 from ..selection import select
 from ..state import FilterState
 from ..table import member_frame
-from .filters import filter_inputs, filter_states, state_of
+from .filters import filter_states, state_of
 from .map_view import labels_of
 
 log = logging.getLogger(__name__)
@@ -172,16 +172,6 @@ def register(app) -> None:
         "function (n) { return true; }",
         Output(ids.EXPORT_PREVIEW_BOX, "hidden", allow_duplicate=True),
         Input(ids.EXPORT_PREVIEW_BOX, "n_clicks"), prevent_initial_call=True)
-
-    # What the view writes, shown in the empty text boxes: the person sees what an export says.
-    @app.callback(
-        Output(ids.EXPORT_TITLE, "placeholder"), Output(ids.EXPORT_SUBTITLE, "placeholder"),
-        Output(ids.EXPORT_SOURCE, "placeholder"),
-        *filter_inputs(), Input(ids.MEMBERS_STORE, "data"))
-    def _placeholders(region, kinds, departement, query, data):
-        state = state_of(region, kinds, departement, query)
-        texts = texts_of(from_store(data), state, filename_of(data) is None)
-        return texts.title, texts.subtitle, source_line()
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data", allow_duplicate=True),

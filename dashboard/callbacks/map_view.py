@@ -1,16 +1,16 @@
-"""The map: drawn for the filters, the selected member, the names chosen and the size the
-browser gives it; a click on a member selects it; a click on a legend entry unticks its kind
-(in the browser); the toolbar's camera button makes the export panel's file."""
-
-from dataclasses import replace
+"""The map: the server draws a view (région, département, the names chosen, the size the
+browser gives it); the browser hides the kinds unticked, keeps the members a search finds
+and rings the member selected; a click on a member selects it; a click on a legend entry
+ticks or unticks its kind; the toolbar's camera button makes the export panel's file."""
 
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from .. import ids
-from ..figures import map_figure
+from geodata.kinds import KINDS
+
+from .. import client, ids
 from ..map_labels import LABEL_MODES
 from ..member_store import filename_of, from_store
-from .filters import filter_inputs, state_of
+from .filters import state_of
 
 CLIENTSIDE = "carte"   # namespace of assets/clientside.js
 
@@ -34,44 +34,35 @@ def labels_of(choice) -> str | None:
     return choice if choice in LABEL_MODES else None
 
 
-def clicked_row(click: dict | None) -> int | None:
-    """The member row number carried by a clicked map point (None: not a member)."""
-    try:
-        value = click["points"][0]["customdata"]
-    except (KeyError, IndexError, TypeError):
-        return None
-    value = value[0] if isinstance(value, list) else value
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def register(app) -> None:
+    # The one request a change of view makes: every member of the view, all kinds, no
+    # search; the browser hides what the other filters leave out (assets/filters.js).
     @app.callback(
-        Output(ids.MAP, "figure"),
-        *filter_inputs(), Input(ids.MEMBERS_STORE, "data"), Input(ids.SELECTED_STORE, "data"),
-        Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"))
-    def _map(region, kinds, departement, query, data, selected, size, labels):
-        if canvas_of(size) is None:
+        Output(ids.VIEW_STORE, "data"),
+        Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
+        Input(ids.MEMBERS_STORE, "data"), Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"))
+    def _view(region, departement, data, size, labels):
+        canvas = canvas_of(size)
+        if canvas is None:
             # Drawn once the browser has said the map's size (right after the page loads):
             # a région view is shaped for it, and the map is not drawn twice.
             return no_update
-        state = replace(state_of(region, kinds, departement, query), labels=labels_of(labels))
-        return map_figure(from_store(data), state, selected,
-                          sample=filename_of(data) is None, canvas=canvas_of(size))
+        state = state_of(region, list(KINDS), departement, "")
+        return client.view(from_store(data), state.region, state.departement, canvas,
+                           labels_of(labels), sample=filename_of(data) is None)
 
-    @app.callback(Output(ids.TABLE, "selectedRows"), Input(ids.MAP, "clickData"),
-                  prevent_initial_call=True)
-    def _map_click(click):
-        row = clicked_row(click)
-        return {"ids": [str(row)]} if row is not None else no_update
-
-    # In the browser, where the figure is: no round trip to send it back to the server.
     app.clientside_callback(
-        ClientsideFunction(CLIENTSIDE, "legendToggle"),
-        Output(ids.KINDS, "value", allow_duplicate=True),
-        Input(ids.MAP, "restyleData"), State(ids.MAP, "figure"), State(ids.KINDS, "value"),
+        ClientsideFunction(CLIENTSIDE, "drawMap"),
+        Output(ids.MAP, "figure"),
+        Input(ids.VIEW_STORE, "data"), Input(ids.SEARCH, "value"),
+        Input(ids.SELECTED_STORE, "data"), State(ids.KINDS, "value"), State(ids.WORDS, "data"))
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "showKinds"),
+        Output(ids.KINDS_SHOWN, "data"), Input(ids.KINDS, "value"), State(ids.WORDS, "data"),
+        prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "mapClick"),
+        Output(ids.TABLE, "selectedRows"), Input(ids.MAP, "clickData"),
         prevent_initial_call=True)
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "cameraExport"),

@@ -1,40 +1,41 @@
-"""The member table of the selection, the header counts, the selected member and its card."""
+"""The member table of the selection, the header counts, the selected member and its card.
 
-from dash import Input, Output
+The server sends the list's rows once; the browser filters them (the table, the counts, the
+map's text alternative and the export panel's placeholders follow the filters there)."""
+
+from dash import ClientsideFunction, Input, Output, State
 
 from .. import ids
-from ..member_store import from_store, list_label
+from ..member_store import filename_of, from_store, list_label
 from ..selection import select
+from ..state import FilterState
 from ..table import grid_columns, grid_rows
-from ..views import detail_card, header_counts, map_description
-from .filters import filter_inputs, state_of
-
-
-def selected_row(rows) -> int | None:
-    """The row number of the member selected in the table (None: none, or not a row)."""
-    try:
-        return int(rows[0]["row"])
-    except (LookupError, TypeError, ValueError):
-        return None
+from ..views import detail_card
+from .filters import filter_inputs
+from .map_view import CLIENTSIDE
 
 
 def register(app) -> None:
+    # Once per list: its rows, which the browser filters (assets/filters.js).
     @app.callback(
-        Output(ids.TABLE, "rowData"), Output(ids.TABLE, "columnDefs"),
-        Output(ids.HEADER_COUNTS, "children"), Output(ids.LIST_LABEL, "children"),
-        Output(ids.MAP_DESCRIPTION, "children"),
-        *filter_inputs(), Input(ids.MEMBERS_STORE, "data"))
-    def _table(region, kinds, departement, query, data):
+        Output(ids.ROWS_STORE, "data"), Output(ids.TABLE, "columnDefs"),
+        Output(ids.LIST_LABEL, "children"), Input(ids.MEMBERS_STORE, "data"))
+    def _list(data):
         members = from_store(data)
-        state = state_of(region, kinds, departement, query)
-        chosen = select(members, state)
-        return (grid_rows(chosen), grid_columns(members), header_counts(chosen),
-                list_label(data), map_description(chosen, state))
+        return ({"rows": grid_rows(select(members, FilterState())),
+                 "sample": filename_of(data) is None},
+                grid_columns(members), list_label(data))
 
-    @app.callback(Output(ids.SELECTED_STORE, "data"), Input(ids.TABLE, "selectedRows"),
-                  prevent_initial_call=True)
-    def _select(rows):
-        return selected_row(rows)
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "filterTable"),
+        Output(ids.TABLE, "rowData"), Output(ids.HEADER_COUNTS, "children"),
+        Output(ids.MAP_DESCRIPTION, "children"), Output(ids.EXPORT_TITLE, "placeholder"),
+        Output(ids.EXPORT_SUBTITLE, "placeholder"), Output(ids.EXPORT_SOURCE, "placeholder"),
+        Input(ids.ROWS_STORE, "data"), *filter_inputs(), State(ids.WORDS, "data"))
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "selectedRow"),
+        Output(ids.SELECTED_STORE, "data"), Input(ids.TABLE, "selectedRows"),
+        prevent_initial_call=True)
 
     @app.callback(Output(ids.DETAIL, "children"), Input(ids.SELECTED_STORE, "data"),
                   Input(ids.MEMBERS_STORE, "data"))

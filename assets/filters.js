@@ -1,0 +1,392 @@
+/* The filters answered in the browser: which members a selection keeps, the words that
+   describe it, and the map redrawn for it without asking the server.
+
+   The server sends a view once (dashboard/client.py: the figure of every member of the
+   région or département shown, all kinds, no search) and the words (client.words(): kinds,
+   names of régions and départements, text widths). Here:
+   - a kind ticked or unticked changes only the opacity of its traces (plotly.js restyles
+     their style, it does not project the map again) and the words around the map;
+   - a search, or a member selected, redraws the figure with only the members found.
+   Pure functions first (tested against their Python twins), then what touches the page. */
+(function () {
+    'use strict';
+
+    /* -- text ------------------------------------------------------------------------- */
+
+    const LIGATURES = {'œ': 'oe', 'Œ': 'OE', 'æ': 'ae', 'Æ': 'AE', 'ß': 'ss'};
+    const ABBREVIATIONS = {st: 'saint', ste: 'sainte', sts: 'saints', stes: 'saintes'};
+
+    /* geodata.names.normalize: lower case, no accents, ligatures spelled out, punctuation
+       as spaces, St -> saint. */
+    function normalize(text) {
+        const spelled = String(text).replace(/[œŒæÆß]/g, function (c) { return LIGATURES[c]; });
+        const plain = spelled.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+        return plain.split(/[^a-z0-9]+/).filter(Boolean)
+            .map(function (w) { return ABBREVIATIONS[w] || w; }).join(' ');
+    }
+
+    /* map_labels.text_width: px of a text in Arial at this size. */
+    function textWidth(text, size, words) {
+        let total = 0;
+        for (const c of String(text).normalize('NFKD')) {
+            if (/[\u0300-\u036f]/.test(c)) { continue; }
+            total += words.widths[c] || words.defaultWidth;
+        }
+        return total * size / 1000;
+    }
+
+    /* figures._wrapped: the lines of a text wrapped to a width in px. */
+    function wrapped(text, width, size, words) {
+        const lines = [];
+        let line = '';
+        String(text).split(/\s+/).filter(Boolean).forEach(function (word) {
+            const candidate = line ? line + ' ' + word : word;
+            if (line && textWidth(candidate, size, words) > width) {
+                lines.push(line);
+                line = word;
+            } else {
+                line = candidate;
+            }
+        });
+        return line ? lines.concat([line]) : lines;
+    }
+
+    function escapeHtml(text) {
+        return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    }
+
+    function kindRecord(kind, words) {
+        return words.kinds.find(function (k) { return k.id === kind; });
+    }
+
+    function allKinds(words) { return words.kinds.map(function (k) { return k.id; }); }
+
+    /* labels.map_subtitle, with the sample's mark as view_texts adds it. */
+    function subtitle(count, kinds, query, sample, words) {
+        let text = count === 0 ? 'Aucune collectivité adhérente'
+            : count === 1 ? '1 collectivité adhérente' : count + ' collectivités adhérentes';
+        const all = allKinds(words);
+        const ordered = all.filter(function (k) { return kinds.indexOf(k) >= 0; });
+        if (ordered.length !== all.length) {
+            const named = ordered.map(function (k) {
+                return kindRecord(k, words).plural.toLowerCase();
+            }).join(', ') || 'aucun type choisi';
+            text += (count === 0 && ordered.length ? ' parmi les ' : ' : ') + named;
+        }
+        if (query) { text += ' — recherche « ' + query + ' »'; }
+        if (sample) { text += ' (' + words.sampleMark + ')'; }
+        return text;
+    }
+
+    /* labels.map_title */
+    function mapTitle(region, departement, words) {
+        if (departement) { return words.defaultTitle + ' — ' + words.departements[departement]; }
+        if (region) { return words.defaultTitle + ' en région ' + words.regions[region]; }
+        return words.defaultTitle;
+    }
+
+    function countLabel(kind, n, words) {   // kinds.Kind.count_label
+        const record = kindRecord(kind, words);
+        return n + ' ' + (n > 1 ? record.plural : record.label).toLowerCase();
+    }
+
+    function plural(n, word) { return n + ' ' + word + (n > 1 ? 's' : ''); }
+
+    /* -- the selection ---------------------------------------------------------------- */
+
+    /* The filter state as the server reads it (filters.state_of): anything else reads as
+       "no filter". */
+    function stateOf(region, kinds, departement, query, words) {
+        const chosen = Array.isArray(kinds) ? kinds : [];
+        const state = {
+            region: typeof region === 'string' && words.regions[region] ? region : null,
+            kinds: allKinds(words).filter(function (k) { return chosen.indexOf(k) >= 0; }),
+            departement: typeof departement === 'string' && words.departements[departement]
+                ? departement : null,
+            query: typeof query === 'string' ? query.trim().slice(0, words.maxQuery) : ''
+        };
+        return withoutForeignDepartement(state, words);
+    }
+
+    function withoutForeignDepartement(state, words) {
+        if (state.departement && state.region &&
+                words.departementsOfRegion[state.region].indexOf(state.departement) < 0) {
+            state.departement = null;
+        }
+        return state;
+    }
+
+    function regionOf(departement, words) {
+        for (const region in words.departementsOfRegion) {
+            if (words.departementsOfRegion[region].indexOf(departement) >= 0) { return region; }
+        }
+        return null;
+    }
+
+    /* selection.select over the table's rows (table.grid_rows: kind, _region,
+       _departement, _search). */
+    function selectRows(rows, state, words) {
+        const needle = state.query ? normalize(state.query) : '';
+        const departementRegion = state.departement ? regionOf(state.departement, words) : null;
+        return rows.filter(function (row) {
+            if (state.kinds.indexOf(row.kind) < 0) { return false; }
+            if (state.region && row._region !== state.region) { return false; }
+            // A région member contains the département: it is "there" too.
+            if (state.departement && row._departement !== state.departement &&
+                    !(row.kind === 'region' && row._region === departementRegion)) {
+                return false;
+            }
+            return !needle || row._search.indexOf(needle) >= 0;
+        });
+    }
+
+    /* selection.count_by_kind: [[kind, n]] in legend order, no zeros. */
+    function countByKind(kinds, words) {
+        const counts = {};
+        kinds.forEach(function (k) { counts[k] = (counts[k] || 0) + 1; });
+        return allKinds(words).filter(function (k) { return counts[k]; })
+            .map(function (k) { return [k, counts[k]]; });
+    }
+
+    /* views.map_description: the map in words. */
+    function description(rows, state, words) {
+        const title = mapTitle(state.region, state.departement, words);
+        const national = state.region || state.departement ? '' : ' en France';
+        let where = 'Carte des ' + title[0].toLowerCase() + title.slice(1) + national;
+        if (state.query) { where += ' (recherche « ' + state.query + ' »)'; }
+        const kinds = countByKind(rows.map(function (r) { return r.kind; }), words)
+            .map(function (pair) { return countLabel(pair[0], pair[1], words); });
+        if (!kinds.length) {
+            return where + ' : aucune collectivité adhérente dans cette sélection.';
+        }
+        const listed = kinds.length > 1
+            ? kinds.slice(0, -1).join(', ') + ' et ' + kinds[kinds.length - 1] : kinds[0];
+        return where + ' : ' + plural(rows.length, 'adhérent') + ', dont ' + listed + '.';
+    }
+
+    function span(props) {
+        return {type: 'Span', namespace: 'dash_html_components', props: props};
+    }
+
+    /* views.header_counts: '37 adhérents' then one badge per kind. */
+    function headerCounts(rows, words) {
+        const badges = [span({className: 'count-total', children: plural(rows.length, 'adhérent')})];
+        countByKind(rows.map(function (r) { return r.kind; }), words).forEach(function (pair) {
+            const record = kindRecord(pair[0], words);
+            badges.push(span({className: 'count-kind', title: record.plural, children: [
+                span({className: 'kind-symbol', style: {color: record.color},
+                      children: record.char}),
+                ' ' + countLabel(pair[0], pair[1], words)]}));
+        });
+        return badges;
+    }
+
+    /* -- the URL (state.to_query_string, from_query_string) ----------------------------- */
+
+    function encode(value) {   // as Python's urlencode(safe=','): '+' for spaces
+        return encodeURIComponent(value).replace(/%20/g, '+').replace(/%2C/gi, ',')
+            .replace(/[!'()*]/g, function (c) {
+                return '%' + c.charCodeAt(0).toString(16).toUpperCase();
+            });
+    }
+
+    function toSearch(state, words) {
+        const params = [];
+        if (state.region) { params.push('region=' + encode(state.region)); }
+        if (state.kinds.length !== words.kinds.length) {
+            params.push('types=' + encode(state.kinds.join(',')));
+        }
+        if (state.departement) { params.push('departement=' + encode(state.departement)); }
+        if (state.query) { params.push('q=' + encode(state.query)); }
+        return params.length ? '?' + params.join('&') : '';
+    }
+
+    function fromSearch(search, words) {
+        const params = new URLSearchParams(search || '');
+        const first = function (name) { return (params.get(name) || '').trim(); };
+        let kinds = allKinds(words);
+        if (params.has('types')) {
+            const wanted = first('types').split(',').map(function (k) { return k.trim(); });
+            kinds = kinds.filter(function (k) { return wanted.indexOf(k) >= 0; });
+        }
+        return withoutForeignDepartement({
+            region: words.regions[first('region')] ? first('region') : null,
+            kinds: kinds,
+            departement: words.departements[first('departement')] ? first('departement') : null,
+            query: first('q').slice(0, words.maxQuery)
+        }, words);
+    }
+
+    function departementOptions(region, words) {
+        const codes = region ? words.departementsOfRegion[region]
+            : Object.keys(words.departements).sort();
+        return codes.map(function (code) {
+            return {label: words.departements[code] + ' (' + code + ')', value: code};
+        });
+    }
+
+    /* -- the map ---------------------------------------------------------------------- */
+
+    const KIND_ATTRIBUTES = ['lon', 'lat', 'text', 'hovertext', 'locations', 'z', 'customdata'];
+
+    function isKindTrace(trace, words) {
+        return !!trace.legendgroup && !!kindRecord(trace.legendgroup, words);
+    }
+
+    /* The members of the view a search finds ({row: kind}); all of them without a search. */
+    function found(view, query) {
+        const needle = query ? normalize(query) : '';
+        const out = {};
+        Object.keys(view.members).forEach(function (row) {
+            const member = view.members[row];
+            if (!needle || member[1].indexOf(needle) >= 0) { out[row] = member[0]; }
+        });
+        return out;
+    }
+
+    /* The subtitle of the map, wrapped as the server wraps it, and the margin above. */
+    function subtitleLayout(view, kinds, query, words) {
+        const rows = found(view, query);
+        const count = Object.keys(rows).filter(function (r) {
+            return kinds.indexOf(rows[r]) >= 0;
+        }).length;
+        const frame = view.subtitle;
+        const lines = wrapped(subtitle(count, kinds, query, view.sample, words), frame.width,
+                              frame.size, words).map(escapeHtml);
+        return {text: lines.join('<br>'), lines: lines.length,
+                top: frame.tops[Math.min(lines.length, frame.tops.length) - 1]};
+    }
+
+    /* The figure of a view for a search, the kinds shown and a selected member. */
+    function figureFor(view, kinds, query, selected, words) {
+        const rows = found(view, query);
+        const counts = {};
+        Object.keys(rows).forEach(function (r) { counts[rows[r]] = (counts[rows[r]] || 0) + 1; });
+        const data = view.figure.data.map(function (trace) {
+            if (!isKindTrace(trace, words)) { return trace; }
+            const copy = Object.assign({}, trace);
+            if (query && Array.isArray(trace.customdata)) {
+                const keep = trace.customdata.map(function (row) { return String(row) in rows; });
+                KIND_ATTRIBUTES.forEach(function (name) {
+                    if (Array.isArray(trace[name])) {
+                        copy[name] = trace[name].filter(function (_, i) { return keep[i]; });
+                    }
+                });
+            }
+            if (trace.showlegend) {
+                const n = counts[trace.legendgroup] || 0;
+                copy.name = kindRecord(trace.legendgroup, words).plural + ' (' + n + ')';
+                copy.showlegend = n > 0;
+            }
+            copy.opacity = kinds.indexOf(trace.legendgroup) >= 0 ? 1 : 0;
+            return copy;
+        });
+        const ring = selectionRing(view, data, selected);
+        const layout = Object.assign({}, view.figure.layout);
+        const sub = subtitleLayout(view, kinds, query, words);
+        layout.title = Object.assign({}, layout.title, {
+            subtitle: Object.assign({}, layout.title.subtitle, {text: sub.text})});
+        layout.margin = Object.assign({}, layout.margin, {t: sub.top});
+        return {data: ring ? data.concat(ring) : data, layout: layout};
+    }
+
+    const RING = {symbol: 'circle-open', size: 26, color: '#d6336c', line: {width: 3}};
+
+    /* figures.map_figure's ring around the selected member, where it is drawn. */
+    function selectionRing(view, data, selected) {
+        if (typeof selected !== 'number') { return []; }
+        const rings = {};
+        data.forEach(function (trace) {
+            const at = Array.isArray(trace.customdata) ? trace.customdata.indexOf(selected) : -1;
+            if (at < 0 || trace.opacity === 0 || trace.mode === 'lines') { return; }
+            if (trace.type === 'scattergeo' && trace.mode === 'markers') {
+                rings[trace.geo] = [trace.lon[at], trace.lat[at]];
+            } else if (trace.type === 'choropleth' && !rings[trace.geo] &&
+                       view.areas[String(selected)]) {
+                rings[trace.geo] = view.areas[String(selected)];
+            }
+        });
+        return Object.keys(rings).map(function (geo) {
+            return {type: 'scattergeo', geo: geo, lon: [rings[geo][0]], lat: [rings[geo][1]],
+                    mode: 'markers', hoverinfo: 'skip', showlegend: false, name: 'sélection',
+                    marker: RING};
+        });
+    }
+
+    /* After any drawing: a hidden kind's traces are not hovered or clicked, and its legend
+       entry is greyed as plotly.js greys a hidden trace's. hoverinfo is set on the traces
+       plotly.js hovers (gd._fullData): restyling it would project the whole map again. */
+    function markHidden(gd, kinds) {
+        // Each drawing makes these objects anew from gd.data: a shown trace is as it was.
+        (gd._fullData || []).forEach(function (trace) {
+            if (trace.legendgroup && trace._input && trace._input.opacity === 0) {
+                trace.hoverinfo = 'skip';
+            }
+        });
+        gd.querySelectorAll('.legend .traces').forEach(function (item) {
+            const datum = item.__data__ && item.__data__[0];
+            const trace = datum && datum.trace;
+            if (!trace || !trace.legendgroup) { return; }
+            const shown = kinds.indexOf(trace.legendgroup) >= 0;
+            item.style.opacity = shown ? '' : '0.5';
+            // The symbol keeps showing (plotly.js gives it its trace's opacity, 0).
+            const symbol = item.querySelector('.layers');
+            if (symbol) { symbol.style.opacity = shown ? '' : '1'; }
+        });
+    }
+
+    /* The subtitle rewritten in place when it keeps its number of lines (a relayout would
+       draw the map again), else through plotly.js (the margin above grows or shrinks). */
+    function rewriteSubtitle(gd, sub) {
+        const element = gd.querySelector('.gtitle-subtitle');
+        const layout = gd.layout;
+        const old = layout.title && layout.title.subtitle ? layout.title.subtitle.text : '';
+        if (old === sub.text) { return Promise.resolve(); }
+        const tspans = element ? element.querySelectorAll('tspan.line') : [];
+        const lines = sub.text.split('<br>');
+        if (element && (tspans.length || 1) === lines.length) {
+            const decode = function (t) {
+                return t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+            };
+            if (tspans.length) {
+                tspans.forEach(function (tspan, i) { tspan.textContent = decode(lines[i]); });
+            } else {
+                element.textContent = decode(lines[0]);
+            }
+            element.setAttribute('data-unformatted', sub.text);
+            layout.title.subtitle.text = sub.text;   // kept by any later drawing
+            gd._fullLayout.title.subtitle.text = sub.text;
+            return Promise.resolve();
+        }
+        return window.Plotly.relayout(gd, {'title.subtitle.text': sub.text, 'margin.t': sub.top});
+    }
+
+    /* A kind ticked or unticked on the map drawn: the opacity of its traces (plotly.js
+       restyles their style only), the hover, the legend and the subtitle. */
+    function showKinds(gd, view, kinds, query, words) {
+        const indexes = [];
+        const opacities = [];
+        gd.data.forEach(function (trace, i) {
+            if (!isKindTrace(trace, words)) { return; }
+            const opacity = kinds.indexOf(trace.legendgroup) >= 0 ? 1 : 0;
+            if ((trace.opacity === undefined ? 1 : trace.opacity) !== opacity) {
+                indexes.push(i);
+                opacities.push(opacity);
+            }
+        });
+        const restyled = indexes.length
+            ? window.Plotly.restyle(gd, {opacity: opacities}, indexes) : Promise.resolve();
+        return restyled.then(function () {
+            markHidden(gd, kinds);
+            return rewriteSubtitle(gd, subtitleLayout(view, kinds, query, words));
+        });
+    }
+
+    window.carteFilters = {
+        normalize: normalize, textWidth: textWidth, wrapped: wrapped, subtitle: subtitle,
+        mapTitle: mapTitle, stateOf: stateOf, selectRows: selectRows, description: description,
+        headerCounts: headerCounts, toSearch: toSearch, fromSearch: fromSearch,
+        departementOptions: departementOptions, found: found, figureFor: figureFor,
+        subtitleLayout: subtitleLayout, markHidden: markHidden, showKinds: showKinds
+    };
+})();

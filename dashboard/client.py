@@ -1,0 +1,69 @@
+"""What the browser needs to answer the filters without the server (assets/filters.js).
+
+A view (France, a région or a département, drawn for the size of the map in the page and the
+names chosen) is built here once with every member of the view, all kinds and no search; the
+browser hides the kinds unticked and leaves out the members a search does not find, then
+rewrites the subtitle and the legend's counts. The table, the header counts and the URL follow
+in the browser too. Only a change of view (région, département, size, names, list) asks the
+server.
+
+`words()` are the names and rules the browser writes with, sent once with the page: one place
+for each fact, here in Python, whatever the language that uses it.
+"""
+
+import pandas as pd
+
+from geodata import memoized
+from geodata import schema as S
+from geodata.kinds import AREA_KINDS, KIND_BY_ID, KINDS
+
+from .figures import map_figure, source_line, subtitle_frame, view_texts
+from .labels import DEFAULT_TITLE, SAMPLE_MARK
+from .map_labels import DEFAULT_WIDTH, WIDTHS
+from .names import departement_names, departements_of_region, region_names
+from .selection import search_key, select
+from .state import ALL_REGIONS, MAX_QUERY, FilterState
+
+
+@memoized
+def words() -> dict:
+    """The words, names and tables of filters.js (JSON)."""
+    return {
+        "kinds": [{"id": kind, "label": KIND_BY_ID[kind].label,
+                   "plural": KIND_BY_ID[kind].plural, "char": KIND_BY_ID[kind].char,
+                   "color": KIND_BY_ID[kind].color} for kind in KINDS],
+        "regions": region_names(),
+        "departements": departement_names(),
+        "departementsOfRegion": departements_of_region(),
+        "allRegions": ALL_REGIONS,
+        "maxQuery": MAX_QUERY,
+        "defaultTitle": DEFAULT_TITLE,
+        "sampleMark": SAMPLE_MARK,
+        "source": source_line(),
+        "widths": WIDTHS,            # Arial advance widths, thousandths of an em
+        "defaultWidth": DEFAULT_WIDTH,
+    }
+
+
+def view(members: pd.DataFrame, region: str | None, departement: str | None,
+         canvas: tuple[int, int], labels: str | None, sample: bool) -> dict:
+    """A view for the browser: its figure (every member of the view, all kinds) and what
+    filters.js needs to filter it (members' kinds and search keys, the subtitle's frame)."""
+    state = FilterState(region=region, departement=departement, labels=labels)
+    shown = select(members, state)
+    texts = view_texts(shown, state)
+    figure = map_figure(members, state, sample=sample, canvas=canvas, linked=True)
+    areas = shown[shown[S.KIND].isin(AREA_KINDS)]
+    return {
+        "figure": figure,
+        "title": texts.title,
+        "sample": sample,
+        "subtitle": subtitle_frame(canvas, texts.title),
+        # row -> [kind, search key], for every member of the view
+        "members": {str(row): [kind, key] for row, kind, key in zip(
+            shown[S.ROW], shown[S.KIND], search_key(shown), strict=True)},
+        # row -> [lon, lat] of the member areas: where the selection ring goes
+        "areas": {str(row): [round(lon, 5), round(lat, 5)] for row, lon, lat in zip(
+            areas[S.ROW], areas[S.LON], areas[S.LAT], strict=True) if pd.notna(lon)},
+    }
+

@@ -1,0 +1,147 @@
+"""assets/filters.js, the filters answered in the browser, run in headless Chromium.
+
+The browser must select, count and write exactly what the server does for the exports (the
+Python functions stay the reference): the same members for a filter state, the same
+subtitle, the same search. These tests load filters.js alone in a blank page, with the words
+the page gets (dashboard.client.words), and compare.
+"""
+
+import json
+
+import pytest
+from browser import ROOT, make_driver, require_chromium
+from plotly.io.json import to_json_plotly
+
+from dashboard import client
+from dashboard.figures import _wrapped, map_figure
+from dashboard.labels import SAMPLE_MARK, map_subtitle, map_title
+from dashboard.selection import select
+from dashboard.state import FilterState
+from dashboard.table import grid_rows
+from geodata import schema as S
+from geodata.kinds import KINDS
+from geodata.names import normalize
+
+FILTERS_JS = (ROOT / "assets" / "filters.js").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def js():
+    """call(name, *args): carteFilters[name](*args, words) in Chromium."""
+    require_chromium()
+    driver = make_driver(800, 600)
+    driver.get("about:blank")
+    driver.execute_script(FILTERS_JS)
+    words = json.dumps(client.words())
+
+    def call(name, *args, words_last=True):
+        script = (f"const words = {words}; const args = JSON.parse(arguments[0]);"
+                  f"return window.carteFilters[{json.dumps(name)}](...args"
+                  f"{', words' if words_last else ''});")
+        return driver.execute_script(script, to_json_plotly(list(args)))
+
+    yield call
+    driver.quit()
+
+
+STATES = [FilterState(), FilterState(region="32"), FilterState(region="84", kinds=("commune",)),
+          FilterState(departement="35"), FilterState(region="53", departement="35"),
+          FilterState(query="métropole"), FilterState(query="ST DENIS"),
+          FilterState(kinds=()), FilterState(region="11", query="paris")]
+
+
+@pytest.mark.parametrize("state", STATES, ids=str)
+def test_the_browser_selects_the_members_the_server_selects(js, sample, state):
+    rows = grid_rows(select(sample, FilterState()))
+    chosen = js("selectRows", rows, {"region": state.region, "kinds": list(state.kinds),
+                                     "departement": state.departement, "query": state.query})
+    expected = select(sample, state)
+    assert sorted(int(r["row"]) for r in chosen) == sorted(expected[S.ROW].astype(int))
+
+
+@pytest.mark.parametrize("text", ["Conseil Départemental de l'Œise", "St-Étienne-du-Rouvray",
+                                  "  ÆRØ ß  ", "L'Haÿ-les-Roses", "Ste Marie / STS Pères",
+                                  "Saint-Denis (974)", "Œuvre — « Ça » ; 1er"])
+def test_a_search_is_normalized_as_on_the_server(js, text):
+    assert js("normalize", text, words_last=False) == normalize(text)
+
+
+@pytest.mark.parametrize("count,kinds,query,sample_list", [
+    (37, KINDS, "", True), (1, ("commune",), "", False), (0, ("metropole", "commune"), "", False),
+    (0, (), "lille", False), (12, KINDS, "saint denis", True)])
+def test_the_subtitle_is_the_one_an_export_writes(js, count, kinds, query, sample_list):
+    expected = map_subtitle(count, kinds, query) + (f" ({SAMPLE_MARK})" if sample_list else "")
+    assert js("subtitle", count, list(kinds), query, sample_list) == expected
+
+
+def test_titles_and_wrapping_as_on_the_server(js):
+    assert js("mapTitle", "32", None) == map_title("32")
+    assert js("mapTitle", "32", "59") == map_title("32", "59")
+    text = ("37 collectivités adhérentes : communes, métropoles, communautés d'agglomération "
+            "— recherche « Œuvre »")
+    for width in (120, 300, 700):
+        assert js("wrapped", text, width, 14) == _wrapped(text, width, 14)
+
+
+def test_the_map_in_words_and_the_header_counts(js, sample):
+    rows = grid_rows(select(sample, FilterState(region="32")))
+    state = {"region": "32", "departement": None, "kinds": list(KINDS), "query": ""}
+    text = js("description", rows, state)
+    assert text.startswith("Carte des collectivités adhérentes en région Hauts-de-France : ")
+    assert text.endswith("2 adhérents, dont 1 département et 1 commune.")
+    nothing = {**state, "region": None, "query": "zzz"}
+    assert js("description", [], nothing).endswith(
+        "(recherche « zzz ») : aucune collectivité adhérente dans cette sélection.")
+    badges = js("headerCounts", rows)
+    assert badges[0]["props"]["children"] == "2 adhérents"
+    assert [b["props"]["title"] for b in badges[1:]] == ["Départements", "Communes"]
+
+
+def test_a_shared_link_and_the_url_it_writes(js):
+    state = js("fromSearch", "?region=32&types=commune,metropole&q=lille")
+    assert state == {"region": "32", "kinds": ["metropole", "commune"], "departement": None,
+                     "query": "lille"}
+    assert js("toSearch", state) == "?region=32&types=metropole,commune&q=lille"
+    assert js("toSearch", {"region": None, "kinds": list(KINDS), "departement": None,
+                           "query": ""}) == ""
+    # Unknown values are ignored; a search is cut; a département of another région dropped.
+    state = js("fromSearch", "?region=99&types=commune,bogus&departement=XX&q=" + "a" * 500)
+    assert (state["region"], state["departement"], state["kinds"]) == (None, None, ["commune"])
+    assert len(state["query"]) == 100
+    assert js("fromSearch", "?region=84&departement=59")["departement"] is None
+    round_trip = {"region": "32", "kinds": ["metropole", "commune"], "departement": "59",
+                  "query": "saint denis & co"}
+    assert js("fromSearch", js("toSearch", round_trip)) == round_trip
+    assert {o["value"] for o in js("departementOptions", "32")} == {"02", "59", "60", "62", "80"}
+
+
+def test_a_search_draws_only_the_members_found(js, sample):
+    view = client.view(sample, None, None, (1100, 700), None, sample=True)
+    figure = js("figureFor", view, list(KINDS), "lyon", None)
+    lyon = select(sample, FilterState(query="lyon"))
+    drawn = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
+             for row in trace.get("customdata") or () if row is not None}
+    assert drawn == set(lyon[S.ROW].astype(int))
+    legend = [t["name"] for t in figure["data"] if t.get("showlegend")]
+    assert legend == [f"Métropoles ({len(lyon)})"]
+    assert "recherche « lyon »" in figure["layout"]["title"]["subtitle"]["text"]
+
+
+def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):
+    view = client.view(sample, "84", None, (1100, 700), None, sample=True)
+    figure = js("figureFor", view, ["metropole"], "", None)
+    for trace in figure["data"]:
+        if trace.get("legendgroup") in KINDS:
+            assert trace["opacity"] == (1 if trace["legendgroup"] == "metropole" else 0)
+    names = [t for t in figure["data"] if t.get("mode") == "text" and t.get("legendgroup")]
+    assert {t["legendgroup"] for t in names} >= {"metropole", "commune"}   # hidden, not lost
+
+
+def test_the_selected_member_is_ringed_where_it_is_drawn(js, sample):
+    view = client.view(sample, "32", None, (1100, 700), None, sample=True)
+    lille = int(sample[sample[S.CODE] == "59350"][S.ROW].iloc[0])
+    figure = js("figureFor", view, list(KINDS), "", lille)
+    [ring] = [t for t in figure["data"] if t.get("name") == "sélection"]
+    server = map_figure(sample, FilterState(region="32"), selected_row=lille, canvas=(1100, 700))
+    [expected] = [t for t in server["data"] if t.get("name") == "sélection"]
+    assert (ring["lon"], ring["lat"]) == (expected["lon"], expected["lat"])
