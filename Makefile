@@ -1,10 +1,11 @@
-# Two commands for a newcomer: `make run` (dashboard on the embedded sample) and `make test`.
+# Two commands for a newcomer: `make run` (dashboard on the embedded sample) and `make test`;
+# `make serve` serves it as in production (gunicorn, settings in gunicorn.conf.py).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench geodata clean
+.PHONY: run serve test lint bench geodata clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-data.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +16,9 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-data.txt
 
 run: $(STAMP)
 	$(BIN)/python app.py
+
+serve: $(STAMP)
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 test: $(STAMP)
 	$(BIN)/python -m geodata build

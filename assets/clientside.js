@@ -37,6 +37,18 @@ function watchMap(words) {
     const mark = function () { window.carteFilters.markHidden(gd, checkboxes()); };
     gd.on('plotly_afterplot', mark);
     gd.on('plotly_relayout', mark);
+    // A checkbox clicked: the map answers at once, in the click itself, before Dash's
+    // callbacks (the table, the URL) run; the showKinds callback then finds nothing to do.
+    const boxes = document.getElementById('filter-kinds');
+    if (boxes) {
+        boxes.addEventListener('change', function () {
+            const current = window.carteView;
+            if (!current) { return; }
+            const state = window.carteFilters.stateOf(null, checkboxes(), null, current.query,
+                                                      words);
+            window.carteFilters.showKinds(gd, current.view, state.kinds, state.query, words);
+        });
+    }
 }
 
 /* Callbacks run in the browser, called from Python through ClientsideFunction("carte", ...)
@@ -65,9 +77,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 state.departement = null;   // « France entière »: no département of it
             }
             const wanted = f.toSearch(state, words);
+            const regionChanged = triggered.indexOf('filter-region') >= 0;
             return [wanted !== (search || '') ? wanted : none, none, none,
-                    triggered.indexOf('filter-region') >= 0 ? state.departement : none, none,
-                    f.departementOptions(state.region, words)];
+                    regionChanged ? state.departement : none, none,
+                    regionChanged ? f.departementOptions(state.region, words) : none];
         },
 
         /* The map of the view the server sent, for the search and the member selected; the
@@ -100,10 +113,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!list) { return Array(6).fill(window.dash_clientside.no_update); }
             const state = f.stateOf(region, kinds, departement, query, words);
             const rows = f.selectRows(list.rows, state, words);
-            return [rows, f.headerCounts(rows, words), f.description(rows, state, words),
-                    f.mapTitle(state.region, state.departement, words),
-                    f.subtitle(rows.length, state.kinds, state.query, list.sample, words),
-                    words.source];
+            const out = [rows, f.headerCounts(rows, words), f.description(rows, state, words),
+                         f.mapTitle(state.region, state.departement, words),
+                         f.subtitle(rows.length, state.kinds, state.query, list.sample, words),
+                         words.source];
+            // After the map's next frame: the map answers the click first.
+            return new Promise(function (resolve) {
+                window.requestAnimationFrame(function () { setTimeout(function () {
+                    resolve(out);
+                }, 0); });
+            });
         },
 
         /* A member clicked on the map is selected in the table (its row number). */

@@ -86,8 +86,8 @@ def causes(rows: list[Row]) -> dict[str, str]:
             f"8 clients at once on one Python process: the GIL runs one callback at a time, "
             "so a change waits for the 7 others, and the benchmark's 8 client threads "
             "(reading the answers) share the same 2 cores (alone, the p95 is "
-            f"{one:.0f} ms; {alone}). Several worker processes (gunicorn --workers 2, as "
-            "app.py documents) would use both cores, but even spread perfectly over them, 8 "
+            f"{one:.0f} ms; {alone}). Several worker processes (`make serve`: gunicorn, one "
+            "per core) would use both cores, but even spread perfectly over them, 8 "
             f"changes at once need {floor:.0f} ms of the machine before the last one is done")
     return out
 

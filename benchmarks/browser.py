@@ -1,80 +1,95 @@
-"""The dashboard in headless Chromium: bytes of the first load, filter change to map redrawn.
+"""The dashboard in headless Chromium: bytes of a first and a repeat visit, and a kind ticked or
+unticked, from the click to the map redrawn.
 
-A filter change is a click on a kind's checkbox (unticked, then ticked again); it is timed in
-the page, from the click to the first animation frame after plotly.js received the new figure
-(by then Plotly.react has drawn it). The naive way is the plotly.express figure drawn by
-plotly.js in the same page, next to ours, with the same members.
+Ours: the click on a kind's checkbox, answered in the page (assets/filters.js restyles the
+opacity of the kind's traces); timed in the page from the click to the first animation frame
+after the traces changed, and the page must send no request to the server meanwhile.
+
+Today's way (before issue 15), in the same page: the server builds the figure of the new
+filters (`map_figure` and its JSON, timed in this process as the callback did it) and the
+page draws it with `Plotly.react` (timed in the page, parsing included). The floor: plotly.js's
+own `Plotly.restyle` of the kind's visibility on the same map.
 """
 
-import gzip
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
+import orjson
 from plotly.io.json import to_json_plotly
 
 from dashboard.figures import map_figure
 from dashboard.state import FilterState
-from geodata.join import mapped_members
-from geodata.kinds import KIND_COMMUNE
+from geodata.kinds import KIND_COMMUNE, KINDS
 
 from . import members as lists
-from .naive import naive_figure
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
-CHANGES = 8      # filter changes timed per member list
-DRAWS = 2        # draws of each figure for the naive comparison
+TOGGLES = 20     # clicks timed per view (unticked, then ticked again...)
+TODAY = 8        # today's way: figures rebuilt and redrawn per view
 TIMEOUT = 60     # s, for anything the page must do
 
-TOGGLE_JS = """
+GRAPH = "document.querySelector('#map .js-plotly-plot')"
+
+# The click, then the first frame after the commune traces changed opacity.
+TOGGLE_JS = f"""
 const [kind, done] = [arguments[0], arguments[arguments.length - 1]];
-const graph = () => document.querySelector('.map .js-plotly-plot');
-const old = graph().data;
+const gd = {GRAPH};
+const traces = () => gd.data.filter(t => t.legendgroup === kind);
+const before = traces().map(t => t.opacity).join();
+const calls = performance.getEntriesByType('resource')
+  .filter(e => e.name.includes('_dash-update-component')).length;
 const t0 = performance.now();
 document.querySelector("#filter-kinds input[value='" + kind + "']").click();
-(function poll() {
-  const gd = graph();
-  if (gd && gd.data && gd.data !== old) {
-    requestAnimationFrame(() => done(performance.now() - t0));
-  } else if (performance.now() - t0 > 30000) {
+(function poll() {{
+  if (traces().map(t => t.opacity).join() !== before) {{
+    requestAnimationFrame(() => {{
+      const ms = performance.now() - t0;
+      setTimeout(() => done([ms, performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('_dash-update-component')).length - calls]), 50);
+    }});
+  }} else if (performance.now() - t0 > 30000) {{
     done(null);
-  } else {
+  }} else {{
     requestAnimationFrame(poll);
-  }
-})();
+  }}
+}})();
 """
 
-DRAW_JS = """
-const [text, done] = [arguments[0], arguments[arguments.length - 1]];
-const div = document.createElement('div');
-div.style.cssText = 'position:absolute;left:0;top:0;width:1100px;height:800px';
-document.body.appendChild(div);
+# Today's way in the page: the server's figure parsed and drawn over the map shown.
+REACT_JS = f"""
+const [text, done] = arguments;
+const gd = {GRAPH};
 const t0 = performance.now();
-const fig = JSON.parse(text);
-Plotly.newPlot(div, fig.data, fig.layout, {topojsonURL: '/assets/topojson/'}).then(() => {
-  requestAnimationFrame(() => {
-    const ms = performance.now() - t0;
-    Plotly.purge(div);
-    div.remove();
-    done(ms);
-  });
-}).catch(error => done('error: ' + error));
+const figure = JSON.parse(text);
+Plotly.react(gd, figure.data, figure.layout).then(() => requestAnimationFrame(
+  () => done(performance.now() - t0)));
+"""
+
+# The floor: plotly.js's own restyle of the kind's visibility (as its legend does).
+RESTYLE_JS = f"""
+const [kind, visible, done] = arguments;
+const gd = {GRAPH};
+const indexes = gd.data.map((t, i) => t.legendgroup === kind ? i : -1).filter(i => i >= 0);
+const t0 = performance.now();
+Plotly.restyle(gd, {{visible: visible}}, indexes).then(() => requestAnimationFrame(
+  () => done(performance.now() - t0)));
 """
 
 LOADED_BYTES_JS = """
-const entries = performance.getEntriesByType('navigation')
-  .concat(performance.getEntriesByType('resource'));
-return entries.map(e => [e.name, e.transferSize]);
+return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+  .map(e => [e.name, e.transferSize, e.encodedBodySize]);
 """
 
-SETTLED_JS = """
-const gd = document.querySelector('.map .js-plotly-plot');
-return !!(gd && gd.data && gd.data.length && document.querySelector('.map .scattergeo .point'))
-  && document.title !== 'Mise à jour…';
+SETTLED_JS = f"""
+const gd = {GRAPH};
+return !!(gd && gd.data && gd.data.length && document.querySelector('#map .scattergeo .point'))
+  && document.title !== 'Mise à jour…' && !!document.querySelector('.count-total');
 """
+
+SIZE_JS = "const m = document.getElementById('map'); return [m.clientWidth, m.clientHeight];"
 
 
 def _driver():
@@ -96,52 +111,66 @@ def wait_until(driver, script: str, *args) -> float:
     raise TimeoutError(f"the page did not get there within {TIMEOUT} s: {script[:80]}")
 
 
-def first_load(driver, url: str) -> dict:
-    """Seconds to the map drawn, and bytes received (assets; callback answers; the map's)."""
+def visit(driver, url: str) -> dict:
+    """Seconds to the map drawn, and bytes received over the wire (compressed as sent)."""
     started = time.perf_counter()
-    driver.get(url + "/")
+    driver.get(url)
     wait_until(driver, SETTLED_JS)
     seconds = time.perf_counter() - started
-    time.sleep(1)  # late requests (topojson, grid) land
+    time.sleep(1.5)  # late requests (the grid's, the geometry's) land
     entries = driver.execute_script(LOADED_BYTES_JS)
-    callbacks = [size for name, size in entries if "_dash-update-component" in name]
-    files = {name for name, _ in entries if "_dash-update-component" not in name}
-    return {"seconds": seconds, "bytes": sum(size for _, size in entries),
-            "callback_bytes": sum(callbacks), "map_bytes": max(callbacks, default=0),
-            "gzipped_bytes": gzipped(files) + sum(callbacks)}
+    views = [sent for name, sent, _ in entries if "_dash-update-component" in name]
+    return {"seconds": seconds, "bytes": sum(sent for _, sent, _ in entries),
+            "basemap": sum(sent for name, sent, _ in entries if "/basemap/" in name),
+            "callbacks": sum(views), "requests": len(entries)}
 
 
-def gzipped(urls) -> int:
-    """Bytes of these files (fetched again) if the server gzipped them: Dash does not by default."""
-    total = 0
-    for url in urls:
-        body = requests.get(url, timeout=30).content
-        total += len(gzip.compress(body, compresslevel=6))
-    return total
+def visits(driver, url: str) -> dict:
+    """A first visit (empty cache), a repeat visit, and a repeat visit with the browser's
+    cache disabled (the naive way: every byte again)."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    first = visit(driver, url + "/")
+    repeat = visit(driver, url + "/")
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    uncached = visit(driver, url + "/")
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+    return {"first": first, "repeat": repeat, "uncached": uncached}
 
 
-def filter_changes(driver, count: int = CHANGES) -> list[float]:
-    """Milliseconds from a checkbox click to the map redrawn, `count` times."""
-    times = []
+def toggles(driver, count: int = TOGGLES) -> tuple[list[float], int]:
+    """Milliseconds from a checkbox click to the map redrawn, `count` times, and the number
+    of server requests they made."""
+    times, requests = [], 0
     for _ in range(count):
-        ms = driver.execute_async_script(TOGGLE_JS, KIND_COMMUNE)
-        if ms is None:
-            raise TimeoutError("the map was not redrawn within 30 s of a filter change")
-        times.append(ms)
-        wait_until(driver, SETTLED_JS)  # table, counts and URL done before the next click
+        result = driver.execute_async_script(TOGGLE_JS, KIND_COMMUNE)
+        if result is None:
+            raise TimeoutError("the map did not change within 30 s of a click")
+        times.append(result[0])
+        requests += result[1]
+        wait_until(driver, SETTLED_JS)
+        time.sleep(0.2)   # the table and the URL follow: not counted, not overlapping
+    return times, requests
+
+
+def todays_way(driver, members, region: str | None) -> list[float]:
+    """Milliseconds of today's way for `TODAY` kind changes: the server's figure (built and
+    encoded here) plus its drawing by Plotly.react in the page."""
+    canvas = tuple(driver.execute_script(SIZE_JS))
+    without = tuple(k for k in KINDS if k != KIND_COMMUNE)
+    times = []
+    for i in range(TODAY):
+        state = FilterState(region=region, kinds=without if i % 2 == 0 else KINDS)
+        started = time.perf_counter()
+        text = to_json_plotly(map_figure(members, state, canvas=canvas))
+        server_ms = (time.perf_counter() - started) * 1000
+        times.append(server_ms + driver.execute_async_script(REACT_JS, text))
     return times
 
 
-def draw_ms(driver, figure) -> float:
-    """Median milliseconds plotly.js takes to parse and draw a figure (go.Figure or dict)."""
-    text = to_json_plotly(figure)
-    times = []
-    for _ in range(DRAWS):
-        ms = driver.execute_async_script(DRAW_JS, text)
-        if isinstance(ms, str):
-            raise RuntimeError(f"plotly.js could not draw the figure: {ms}")
-        times.append(ms)
-    return statistics.median(times)
+def restyle_floor(driver) -> list[float]:
+    return [driver.execute_async_script(RESTYLE_JS, KIND_COMMUNE, visible)
+            for visible in ["legendonly", True] * (TOGGLES // 4)]
 
 
 def upload(driver, csv: bytes, name: str) -> float:
@@ -149,35 +178,60 @@ def upload(driver, csv: bytes, name: str) -> float:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(csv)
-        driver.execute_script("window.benchOld = document.querySelector('.map .js-plotly-plot')"
-                              ".data;")
         started = time.perf_counter()
         driver.find_element("css selector", "#upload input[type=file]").send_keys(str(path))
-        wait_until(driver, "return document.querySelector('.map .js-plotly-plot').data !== "
-                           "window.benchOld && document.getElementById('list-label')"
+        wait_until(driver, "return document.getElementById('list-label')"
                            ".textContent.includes(arguments[0])", name)
         wait_until(driver, SETTLED_JS)
+        wait_until(driver, f"return {GRAPH}.data.some(t => t.legendgroup === 'commune' && "
+                           "t.customdata && t.customdata.length > 100)")
         return time.perf_counter() - started
 
 
-def _naive_pair(driver, members) -> tuple[float, float]:
-    """(ours, naive) ms to draw the national view of these members."""
-    warm_up = map_figure(members, FilterState())
-    draw_ms(driver, warm_up)  # plotly.js's first geo figure of the page pays for its set-up
-    return draw_ms(driver, warm_up), draw_ms(driver, naive_figure(mapped_members(members)))
+def view_case(driver, url: str, members, region: str | None) -> dict:
+    """Ours, today's way and the floor on one view (the page already holds the list)."""
+    driver.get(url + (f"/?region={region}" if region else "/"))
+    wait_until(driver, SETTLED_JS)
+    time.sleep(1)
+    ours, requests = toggles(driver)
+    today = todays_way(driver, members, region)
+    driver.get(url + (f"/?region={region}" if region else "/"))   # the page's own map again
+    wait_until(driver, SETTLED_JS)
+    return {"ours": ours, "requests": requests, "today": today,
+            "floor": restyle_floor(driver)}
+
+
+def view_bytes(members, region: str | None, canvas=(1075, 543)) -> dict:
+    """The view the server sends (gzipped), with its geometry linked (ours) or inside."""
+    import gzip
+
+    from dashboard import client
+
+    def gzipped(value) -> int:
+        return len(gzip.compress(orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY), 6))
+
+    return {"linked": gzipped(client.view(members, region, None, canvas, None, sample=False)),
+            "inside": gzipped(map_figure(members, FilterState(region=region), canvas=canvas))}
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 \
+        else times[0]
 
 
 def measure(url: str) -> dict:
     driver = _driver()
     try:
-        out = {"first_load": first_load(driver, url)}
-        out["sample_ms"] = filter_changes(driver)
-        out["sample_draw"] = _naive_pair(driver, lists.sample())
-        resolved = lists.two_thousand_resolved()
+        out = {"visits": visits(driver, url), "sample_bytes": view_bytes(lists.sample(), None)}
+        out["sample"] = view_case(driver, url, lists.sample(), None)
+        out["sample_region"] = view_case(driver, url, lists.sample(), "32")
+        driver.get(url + "/")
+        wait_until(driver, SETTLED_JS)
         out["upload_s"] = upload(driver, lists.upload_csv(lists.two_thousand()),
                                  lists.UPLOAD_NAME)
-        out["many_ms"] = filter_changes(driver)
-        out["many_draw"] = _naive_pair(driver, resolved)
+        many = lists.two_thousand_resolved()
+        out["many"] = view_case(driver, url, many, None)
+        out["many_region"] = view_case(driver, url, many, "32")
     finally:
         driver.quit()
     return out

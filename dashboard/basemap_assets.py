@@ -1,5 +1,4 @@
-"""The base map's GeoJSON as static files: one URL per scene and part, fingerprinted, cached by
-the browser for a year, compressed once.
+"""The base map's GeoJSON as static files (see static_files): one URL per scene and part.
 
 The dashboard's figures link to them: plotly.js fetches a choropleth's `geojson` given as a
 URL once, and keeps it for every trace that names it; a second visit finds the files in the
@@ -10,36 +9,22 @@ server to ask).
 
 The scene key says how to draw the scene again (`basemap.scene_of`), so that any process
 answers any URL: another worker, another machine behind a load balancer. The digest is the
-content's: new geography or new code, new URL. Each file is compressed once, gzip and brotli,
-when it is first made (at start-up for the national view), never per request.
+content's: new geography or new code, new URL. A file is compressed when first made (at
+start-up for the national view), never per request.
 """
 
-import gzip
-import hashlib
-from dataclasses import dataclass
-
-import brotli
 import orjson
-from flask import Response, abort, request
+from flask import Response
 
 from geodata import memoized
 
 from . import basemap
+from .static_files import Compressed, compressed, respond
 
 PREFIX = "/basemap"
 PARTS = ("departements", "regions", "outline")
-CACHE_CONTROL = "public, max-age=31536000, immutable"
-BROTLI_QUALITY = 9   # 11 is a third smaller but 15 times slower (3 s for France)
 # Files kept compressed in memory: those of the views kept (basemap.SCENES_KEPT), and France.
 ASSETS_KEPT = 3 * (basemap.SCENES_KEPT + 8)
-
-
-@dataclass(frozen=True)
-class Asset:
-    body: bytes      # the GeoJSON
-    gzip: bytes
-    brotli: bytes
-    digest: str      # of the body: the URL's fingerprint
 
 
 def _collection(scene: basemap.Scene, part: str) -> dict | None:
@@ -49,15 +34,13 @@ def _collection(scene: basemap.Scene, part: str) -> dict | None:
 
 
 @memoized(maxsize=ASSETS_KEPT)
-def asset(key: str, part: str) -> Asset | None:
+def asset(key: str, part: str) -> Compressed | None:
     """The file of one part of a scene (None: no such scene, part, or nothing to draw)."""
     scene = basemap.scene_of(key) if part in PARTS else None
     collection = _collection(scene, part) if scene else None
     if not collection or not collection["features"]:
         return None
-    body = orjson.dumps(collection)
-    return Asset(body, gzip.compress(body, 9), brotli.compress(body, quality=BROTLI_QUALITY),
-                 hashlib.sha256(body).hexdigest()[:16])
+    return compressed(orjson.dumps(collection))
 
 
 def url(scene: basemap.Scene, part: str) -> str:
@@ -71,22 +54,11 @@ def url(scene: basemap.Scene, part: str) -> str:
 
 
 def response(key: str, name: str) -> Response:
-    """The file a URL names, compressed as the browser accepts it; 404 for any other."""
+    """The file a URL names; 404 for any other."""
     part, _, rest = name.partition(".")
     digest, _, extension = rest.partition(".")
-    found = asset(key, part) if extension == "json" else None
-    if found is None or found.digest != digest:
-        abort(404)
-    accepted = request.headers.get("Accept-Encoding", "")
-    encoding, body = (("br", found.brotli) if "br" in accepted else
-                      ("gzip", found.gzip) if "gzip" in accepted else (None, found.body))
-    answer = Response(body, mimetype="application/json")
-    if encoding:
-        answer.headers["Content-Encoding"] = encoding
-    answer.headers["Vary"] = "Accept-Encoding"
-    answer.headers["Cache-Control"] = CACHE_CONTROL
-    answer.headers["ETag"] = f'"{found.digest}-{encoding or "raw"}"'
-    return answer
+    return respond(asset(key, part) if extension == "json" else None, digest,
+                   "application/json")
 
 
 def register(server) -> None:

@@ -50,20 +50,33 @@ def state_title(state: FilterState) -> str:
 
 
 def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "") -> str:
-    """'12 collectivités adhérentes : communes, métropoles — recherche « lille »' (kinds named
-    when not all; an empty selection says among what it is empty)."""
+    """'12 collectivités adhérentes : communes et métropoles — recherche « lille »'; when most
+    kinds are shown, those left out: '28 collectivités adhérentes, hors communes' (short
+    enough to stay on one line); an empty selection says among what it is empty."""
     if count == 0:
         subtitle = "Aucune collectivité adhérente"
     elif count == 1:
         subtitle = "1 collectivité adhérente"
     else:
         subtitle = f"{count} collectivités adhérentes"
-    if tuple(kinds) != KINDS:
-        named = ", ".join(KIND_LABELS[kind].lower() for kind in kinds) or "aucun type choisi"
-        subtitle += (" parmi les " if count == 0 and kinds else " : ") + named
+    chosen = [kind for kind in KINDS if kind in kinds]
+    if len(chosen) != len(KINDS):
+        left_out = [kind for kind in KINDS if kind not in chosen]
+        if chosen and len(left_out) < len(chosen):
+            subtitle += ", hors " + _listed(left_out)
+        elif not chosen:
+            subtitle += " : aucun type choisi"
+        else:
+            subtitle += (" parmi les " if count == 0 else " : ") + _listed(chosen)
     if query:
         subtitle += f" — recherche « {query} »"
     return subtitle
+
+
+def _listed(kinds: list[str]) -> str:
+    """'communes', 'métropoles et communes', 'régions, métropoles et communes'."""
+    names = [KIND_LABELS[kind].lower() for kind in kinds]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
 
 
 def selection_label(state: FilterState) -> list[str]:

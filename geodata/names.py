@@ -4,9 +4,9 @@ normalize("Conseil Départemental de l'Œise") -> "conseil departemental de l oe
 split_prefix("Ville de St-Denis") -> ("commune", "saint denis")
 """
 
+import functools
 import re
 import unicodedata
-from functools import lru_cache
 
 from .kinds import EPCI_KINDS, KIND_BY_ID, KIND_RECORDS
 
@@ -18,11 +18,30 @@ STOPWORDS = {"de", "du", "des", "d", "l", "la", "le", "les", "et", "en", "a", "a
 
 
 # The functions below are pure and called many times with the same names (every rule of the
-# resolver looks at the name again): their results are kept.
+# resolver looks at the name again): their results are kept. A cell may hold 10,000
+# characters: such texts are kept only while their row is resolved (the last LONG_MEMORY),
+# else the long texts of a few uploads would grow the server by gigabytes. Texts as long as a
+# name (the longest official one has 83 characters) are kept longer: 300 MB at most (measured:
+# 300,000 different texts of 120 characters); fewer would slow the resolution of long lists
+# (34,875 communes: 2.5 s -> 3.6 s with 100,000).
 MEMORY = 300_000
+KEPT_CHARS = 120
+LONG_MEMORY = 64
 
 
-@lru_cache(maxsize=MEMORY)
+def _kept(function):
+    """function, its results kept: the last MEMORY of texts up to KEPT_CHARS characters, the
+    last LONG_MEMORY of longer ones."""
+    short = functools.lru_cache(maxsize=MEMORY)(function)
+    long = functools.lru_cache(maxsize=LONG_MEMORY)(function)
+
+    @functools.wraps(function)
+    def kept(text):
+        return (short if len(str(text)) <= KEPT_CHARS else long)(text)
+    return kept
+
+
+@_kept
 def normalize(text: str) -> str:
     """Lower case, no accents, ligatures spelled out, punctuation as spaces, St -> saint."""
     text = unicodedata.normalize("NFKD", str(text).translate(_LIGATURES))
@@ -37,7 +56,7 @@ NUMBER_WORDS = {"deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6
                 "huit": "8", "neuf": "9", "dix": "10", "onze": "11", "douze": "12"}
 
 
-@lru_cache(maxsize=MEMORY)
+@_kept
 def key(text: str) -> str:
     """normalize() without articles and 'de', numbers as digits: 'Pays de Loire' and 'Pays de
     la Loire' agree, and so do 'Sept Vallées' and '7 Vallées'."""
@@ -83,7 +102,7 @@ _PREFIX_RE = [(record.id, re.compile(
     for record in KIND_RECORDS if record.prefixes]
 
 
-@lru_cache(maxsize=MEMORY)
+@_kept
 def split_prefix(name: str) -> tuple[str | None, str]:
     """(kind said by a prefix or None, the rest of the normalised name)."""
     text = normalize(name)
@@ -101,7 +120,7 @@ _EPCI_WORDS = re.compile(r"\b(" + "|".join(sorted(
     key=len, reverse=True)) + r")\b")
 
 
-@lru_cache(maxsize=MEMORY)
+@_kept
 def epci_key(text: str) -> str:
     """key() of an EPCI name without the words of its kind: 'CA du Douaisis' -> 'douaisis'."""
     return key(_EPCI_WORDS.sub(" ", normalize(text)))

@@ -32,18 +32,19 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`python app.py` (or `python -m module`) on a free port of 127.0.0.1, stopped at the end.
+    """`python app.py` (or `python -m module *args`) on a free port of 127.0.0.1, stopped at the
+    end.
 
     start_seconds: how long it took to answer its first request.
     """
 
     def __init__(self, module: str | None = None, timeout: float = 120,
-                 env: dict | None = None):
+                 env: dict | None = None, args: tuple[str, ...] = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
                "PYTHONPATH": str(ROOT), **(env or {})}
-        command = [sys.executable, *(["-m", module] if module else ["app.py"])]
+        command = [sys.executable, *(["-m", module, *args] if module else ["app.py"])]
         # The server logs every request: to a file, since a pipe nobody reads fills up and
         # then blocks the server in the middle of a test.
         self.log = tempfile.NamedTemporaryFile(prefix="app-", suffix=".log", delete=False)

@@ -114,7 +114,7 @@ def test_unticking_a_kind_removes_its_markers_and_rows(driver, server):
     assert communes >= 9 and visible_points(driver) == before - communes
     assert "commune" not in driver.current_url.split("types=")[1].split("&")[0].split(",")
     subtitle = driver.find_element("css selector", ".map .gtitle-subtitle").text
-    assert subtitle.startswith("28 collectivités adhérentes : régions, départements")
+    assert subtitle.startswith("28 collectivités adhérentes, hors communes")
     assert server_calls(driver) == []   # answered in the browser
 
 

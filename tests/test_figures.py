@@ -415,9 +415,12 @@ def test_topojson_files_plotly_asks_for_are_served(national):
 
 @pytest.mark.parametrize("count, kinds, query, expected", [
     (0, ("commune",), "", "Aucune collectivité adhérente parmi les communes"),
-    (3, ("commune", "metropole"), "lille",
-     "3 collectivités adhérentes : communes, métropoles — recherche « lille »"),
+    (3, ("metropole", "commune"), "lille",
+     "3 collectivités adhérentes : métropoles et communes — recherche « lille »"),
     (1, KINDS, "", "1 collectivité adhérente"),
+    (28, tuple(k for k in KINDS if k != "commune"), "",
+     "28 collectivités adhérentes, hors communes"),
+    (0, (), "", "Aucune collectivité adhérente : aucun type choisi"),
 ])
 def test_the_subtitle_says_what_the_selection_is(count, kinds, query, expected):
     from dashboard.labels import map_subtitle

@@ -68,7 +68,9 @@ def test_a_search_is_normalized_as_on_the_server(js, text):
 
 @pytest.mark.parametrize("count,kinds,query,sample_list", [
     (37, KINDS, "", True), (1, ("commune",), "", False), (0, ("metropole", "commune"), "", False),
-    (0, (), "lille", False), (12, KINDS, "saint denis", True)])
+    (0, (), "lille", False), (12, KINDS, "saint denis", True),
+    (28, tuple(k for k in KINDS if k != "commune"), "", True),
+    (5, ("region", "departement", "metropole", "commune"), "", False)])
 def test_the_subtitle_is_the_one_an_export_writes(js, count, kinds, query, sample_list):
     expected = map_subtitle(count, kinds, query) + (f" ({SAMPLE_MARK})" if sample_list else "")
     assert js("subtitle", count, list(kinds), query, sample_list) == expected
