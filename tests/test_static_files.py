@@ -1,5 +1,5 @@
 """Static files the browser keeps: the base map and plotly.js, linked by fingerprinted URLs,
-for a year, and any process answers any of their URLs."""
+cached for a year; any process answers any of their URLs."""
 
 import gzip
 import json
