@@ -86,9 +86,10 @@ class StaticCompressed:
 
 
 def static_cache_key(request) -> str:
-    """The path of a static file (its version is in its name or query), else nothing."""
+    """The path of a static file, else nothing. Not its query, which anyone may vary: the
+    files kept are those the server has, whatever is asked (only answers 200 are kept)."""
     if request.method == "GET" and request.path.startswith(STATIC_PREFIXES):
-        return request.full_path
+        return request.path
     return ""
 
 

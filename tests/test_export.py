@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.callbacks import exports
 from dashboard.export import ChromiumMissingError, export_map, find_chromium, require_chromium
-from dashboard.figures import map_figure
+from dashboard.figures import map_figure, view_texts
 from dashboard.member_store import from_store
 from dashboard.selection import select
 from dashboard.state import FilterState
@@ -102,7 +102,8 @@ def test_pdf_list_has_the_persons_own_columns(tmp_path):
 def test_export_texts_written_in_the_panel_replace_the_views(members):
     written = {"title": "Nos adhérents des Hauts-de-France", "subtitle": "  ",
                "note": "Carte arrêtée au 1er juin", "source": "RTES, 2026", "other": "x"}
-    texts = exports.texts_of(members, FilterState(region="32"), True, written)
+    state = FilterState(region="32")
+    texts = view_texts(select(members, state), state, True, written)
     assert texts.title == "Nos adhérents des Hauts-de-France"
     assert texts.subtitle.startswith("2 collectivités adhérentes")   # blank: the view's own
     assert texts.subtitle.endswith("(échantillon — liste partielle)")

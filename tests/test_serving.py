@@ -110,6 +110,22 @@ def test_a_list_sent_to_one_server_is_downloaded_from_the_other(servers):
     assert rows == selection_csv(first.url, store)   # either server gives the same file
 
 
+def test_the_view_of_one_server_draws_with_the_files_of_the_other(servers):
+    first, second = servers
+    store = upload(first.url)
+    values = {(ids.REGION, "value"): "84", (ids.MEMBERS_STORE, "data"): store,
+              (ids.MAP_SIZE, "data"): [900, 600]}
+    view = call(first.url, callback(first.url, ids.REGION), values)[ids.VIEW_STORE]["data"]
+    assert "Grenoble" in str(view["figure"])
+    links = {trace["geojson"] for trace in view["figure"]["data"]
+             if isinstance(trace.get("geojson"), str)}
+    assert links   # the région's geography, asked of the other server
+    for link in links:
+        answer = requests.get(second.url + link, timeout=60)
+        assert answer.status_code == 200 and answer.json()["features"]
+        assert "immutable" in answer.headers["Cache-Control"]
+
+
 @pytest.mark.kaleido
 def test_a_worker_exports_a_map_of_the_list_sent_to_the_other_server(servers):
     if find_chromium() is None:

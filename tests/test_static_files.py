@@ -99,3 +99,23 @@ def test_the_page_loads_plotly_geo_bundle_of_the_version_exports_use(http):
     assert answer.status_code == 200 and "immutable" in answer.headers["Cache-Control"]
     assert brotli.decompress(answer.data) == PLOTLY.read_bytes()
     assert http.get(plotly_url().replace(".min.js", "0.min.js")).status_code == 404
+
+
+def test_the_scripts_are_compressed_once_and_a_query_cannot_grow_the_cache(http):
+    from app import StaticCompressed, static_cache_key
+
+    page = http.get("/").get_data(as_text=True)
+    script = next(part.split('"')[0] for part in page.split('src="')[1:]
+                  if part.startswith("/_dash-component-suites/"))
+    first = http.get(script, headers={"Accept-Encoding": "br"})
+    again = http.get(script.split("?")[0] + "?anything=1", headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br" and first.data == again.data
+    with http.application.test_request_context(script.split("?")[0] + "?x=1"):
+        from flask import request
+        assert static_cache_key(request) == script.split("?")[0]
+    with http.application.test_request_context("/_dash-update-component", method="POST"):
+        from flask import request
+        assert static_cache_key(request) == ""   # a callback's answer is never kept
+    kept = StaticCompressed()
+    kept.set("br;", b"x")
+    assert kept.get("br;") is None

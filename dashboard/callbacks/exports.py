@@ -15,7 +15,7 @@ from .. import ids
 from ..atlas import atlas_pdf, pages_said
 from ..downloads import to_csv_bytes, to_excel_bytes
 from ..export import SIZES, ExportError, canvas, export_map, for_print, renderer
-from ..figures import MapTexts, map_figure, view_texts
+from ..figures import map_figure
 from ..labels import file_name, selection_file_name, selection_label
 from ..member_store import filename_of, from_store
 from ..selection import select
@@ -27,18 +27,11 @@ from .map_view import labels_of
 log = logging.getLogger(__name__)
 
 
-def texts_of(members: pd.DataFrame, state: FilterState, sample: bool,
-             written: dict | None = None) -> MapTexts:
-    """The texts of an export: the view's, each replaced by what the person wrote in the panel
-    (title, subtitle, note, source; blank: the view's own)."""
-    return view_texts(select(members, state), state, sample, written)
-
-
 def export_file(members: pd.DataFrame, state: FilterState, fmt: str, size: str,
                 with_table: bool, sample: bool = False,
                 written: dict | None = None) -> tuple[dict | None, str]:
     """(dcc.Download payload, French message) of the map of the current selection; written:
-    the texts the person wrote in the panel (see texts_of)."""
+    the texts the person wrote in the panel (see figures.view_texts)."""
     # Values from the browser: anything else than text reads as an unknown format or size.
     fmt, size = (value if isinstance(value, str) else "" for value in (fmt, size))
     figure = map_figure(members, state, canvas=canvas(size) if size in SIZES else None,
