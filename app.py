@@ -68,6 +68,7 @@ def secure_headers(app: Dash) -> None:
 # are compressed once per process and kept, not again for each visitor: a page opened by 32
 # visitors at once would otherwise spend seconds of CPU compressing the same files.
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+ASSETS_MAX_AGE = 7 * 24 * 3600   # s (the empty topojson plotly.js asks for has no version)
 
 
 class StaticCompressed:
@@ -127,6 +128,9 @@ def create_app() -> Dash:
     warmup.prepare()
     server = Flask(__name__)
     server.config.update(compression_settings())
+    # The assets' URLs carry their modification time (?m=...): a new version is a new URL, so
+    # the browser may keep them, and a reload asks nothing.
+    server.config["SEND_FILE_MAX_AGE_DEFAULT"] = ASSETS_MAX_AGE
     app = Dash(__name__, server=server, title="Collectivités adhérentes", assets_folder=ASSETS,
                suppress_callback_exceptions=True, serve_locally=True,
                compress=True,  # gzip/brotli: the first load is a fifth of its raw size

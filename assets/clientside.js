@@ -16,24 +16,36 @@ function watchMap(words) {
         });
         return values;
     };
-    const toggle = function (event, alone) {
-        const trace = event.data[event.curveNumber] || {};
-        const kind = trace.legendgroup;
-        if (!kind) { return false; }
-        const all = words.kinds.map(function (k) { return k.id; });
-        let kinds = checkboxes();
-        if (alone) {
-            kinds = kinds.length === 1 && kinds[0] === kind ? all : [kind];
-        } else if (kinds.indexOf(kind) >= 0) {
-            kinds = kinds.filter(function (k) { return k !== kind; });
-        } else {
-            kinds = all.filter(function (k) { return k === kind || kinds.indexOf(k) >= 0; });
-        }
+    const all = words.kinds.map(function (k) { return k.id; });
+    const kindOf = function (event) { return (event.data[event.curveNumber] || {}).legendgroup; };
+    const choose = function (kinds) {
         window.dash_clientside.set_props('filter-kinds', {value: kinds});
-        return false;   // not plotly.js's own toggle
     };
-    gd.on('plotly_legendclick', function (event) { return toggle(event, false); });
-    gd.on('plotly_legenddoubleclick', function (event) { return toggle(event, true); });
+    // plotly.js sends click, click, double click: a click waits for the double click's delay,
+    // and a double click decides from the kinds shown before its clicks.
+    let pending = null;
+    gd.on('plotly_legendclick', function (event) {
+        const kind = kindOf(event);
+        if (!kind) { return false; }
+        if (pending && pending.kind === kind) { return false; }   // the second click
+        const before = checkboxes();
+        pending = {kind: kind, before: before, timer: setTimeout(function () {
+            pending = null;
+            choose(before.indexOf(kind) >= 0
+                ? before.filter(function (k) { return k !== kind; })
+                : all.filter(function (k) { return k === kind || before.indexOf(k) >= 0; }));
+        }, gd._context.doubleClickDelay || 300)};
+        return false;   // not plotly.js's own toggle, which projects the map again
+    });
+    gd.on('plotly_legenddoubleclick', function (event) {
+        const kind = kindOf(event);
+        const before = pending ? pending.before : checkboxes();
+        if (pending) { clearTimeout(pending.timer); pending = null; }
+        if (kind) {   // this kind alone; all of them when it was already alone
+            choose(before.length === 1 && before[0] === kind ? all : [kind]);
+        }
+        return false;
+    });
     const mark = function () { window.carteFilters.markHidden(gd, checkboxes()); };
     gd.on('plotly_afterplot', mark);
     gd.on('plotly_relayout', mark);
@@ -64,13 +76,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const triggered = (window.dash_clientside.callback_context.triggered || [])
                 .map(function (t) { return t.prop_id.split('.')[0]; });
             if (triggered.indexOf('filter-reset') >= 0) {
-                return ['', words.allRegions, words.kinds.map(function (k) { return k.id; }),
-                        null, '', f.departementOptions(null, words)];
+                const now = f.stateOf(region, kinds, departement, query, words);
+                return ['', now.region ? words.allRegions : none,
+                        words.kinds.map(function (k) { return k.id; }),
+                        now.departement ? null : none, '',
+                        now.region ? f.departementOptions(null, words) : none];
             }
             if (!triggered.length || triggered.indexOf('url') >= 0 || triggered[0] === '') {
+                // Only what differs is set: the same région set again would ask for its view.
                 const state = f.fromSearch(search, words);
-                return [none, state.region || words.allRegions, state.kinds, state.departement,
-                        state.query, f.departementOptions(state.region, words)];
+                const now = f.stateOf(region, kinds, departement, query, words);
+                const same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
+                return [none, same(state.region, now.region) ? none
+                        : state.region || words.allRegions,
+                        same(state.kinds, now.kinds) ? none : state.kinds,
+                        same(state.departement, now.departement) ? none : state.departement,
+                        same(state.query, now.query) ? none : state.query,
+                        same(state.region, now.region) && triggered.length ? none
+                        : f.departementOptions(state.region, words)];
             }
             const state = f.stateOf(region, kinds, departement, query, words);
             if (triggered.indexOf('filter-region') >= 0 && !state.region) {

@@ -35,11 +35,12 @@
         return total * size / 1000;
     }
 
-    /* figures._wrapped: the lines of a text wrapped to a width in px. */
+    /* figures._wrapped: the lines of a text wrapped to a width in px, at its spaces (not at
+       its no-break spaces). */
     function wrapped(text, width, size, words) {
         const lines = [];
         let line = '';
-        String(text).split(/\s+/).filter(Boolean).forEach(function (word) {
+        String(text).split(/[ \t\n\r]+/).filter(Boolean).forEach(function (word) {
             const candidate = line ? line + ' ' + word : word;
             if (line && textWidth(candidate, size, words) > width) {
                 lines.push(line);
@@ -77,7 +78,7 @@
                 text += (count === 0 ? ' parmi les ' : ' : ') + listed(chosen, words);
             }
         }
-        if (query) { text += ' — recherche « ' + query + ' »'; }
+        if (query) { text += ' — recherche «\u00a0' + query + '\u00a0»'; }
         if (sample) { text += ' (' + words.sampleMark + ')'; }
         return text;
     }
@@ -191,7 +192,7 @@
         return badges;
     }
 
-    /* -- the URL (state.to_query_string, from_query_string) ----------------------------- */
+    /* -- the URL: ?region=32&types=commune,metropole&departement=59&q=lille ------------- */
 
     function encode(value) {   // as Python's urlencode(safe=','): '+' for spaces
         return encodeURIComponent(value).replace(/%20/g, '+').replace(/%2C/gi, ',')
@@ -316,10 +317,15 @@
                 rings[trace.geo] = view.areas[String(selected)];
             }
         });
+        // Of the member's kind: hidden with it when its kind is unticked.
+        const kind = (view.members[String(selected)] || [])[0];
         return Object.keys(rings).map(function (geo) {
             return {type: 'scattergeo', geo: geo, lon: [rings[geo][0]], lat: [rings[geo][1]],
                     mode: 'markers', hoverinfo: 'skip', showlegend: false, name: 'sélection',
-                    marker: RING};
+                    marker: RING, legendgroup: kind,
+                    opacity: data.some(function (t) {
+                        return t.legendgroup === kind && t.opacity !== 0;
+                    }) ? 1 : 0};
         });
     }
 

@@ -30,6 +30,7 @@ no map tiles; see `dashboard.offline` for the topojson files plotly.js still ask
 import html
 import logging
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -703,10 +704,16 @@ TOOLBAR_PX = 150   # the map's toolbar, top right: a title on a phone keeps clea
 COMPACT_FONT = {"title": 16, "subtitle": 12, "legend": 11, "source": 9, "labels": 10}
 
 
+BREAKABLE = re.compile(r"[ \t\n\r]+")   # where a line may break: not at a no-break space
+
+
 def _wrapped(text: str, width_px: float, size: float) -> list[str]:
-    """The lines of a text wrapped to a width in px (at a font size)."""
+    """The lines of a text wrapped to a width in px (at a font size), at its spaces (not at
+    its no-break spaces: « lille » stays whole)."""
     lines, line = [], ""
-    for word in text.split():
+    for word in BREAKABLE.split(text):
+        if not word:
+            continue
         candidate = f"{line} {word}".strip()
         if line and map_labels.text_width(candidate, size) > width_px:
             lines.append(line)

@@ -18,6 +18,7 @@ from .state import FilterState
 DEFAULT_TITLE = "Collectivités adhérentes"
 NATIONAL_LABEL = "France"
 THOUSANDS = "\u00a0"   # no-break space: "236 710" never splits across lines
+NO_BREAK = "\u00a0"    # inside « » too: a line never ends on a lone «
 
 
 def format_population(value, unit: bool = True) -> str:
@@ -69,7 +70,7 @@ def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "") -> str:
         else:
             subtitle += (" parmi les " if count == 0 else " : ") + _listed(chosen)
     if query:
-        subtitle += f" — recherche « {query} »"
+        subtitle += f" — recherche «{NO_BREAK}{query}{NO_BREAK}»"
     return subtitle
 
 
@@ -85,8 +86,10 @@ def selection_label(state: FilterState) -> list[str]:
     parts = [region_name(state.region) if state.region else NATIONAL_LABEL]
     if state.departement:
         parts.append(departement_name(state.departement))
-    if set(state.kinds) != set(KINDS):
-        parts.extend(state.kinds)
+    if set(state.kinds) != set(KINDS):   # the fewer: those shown, or those left out
+        left_out = [kind for kind in KINDS if kind not in state.kinds]
+        parts.extend(["hors", *left_out] if state.kinds and len(left_out) < len(state.kinds)
+                     else state.kinds)
     if state.query:
         parts.append(state.query)
     return parts

@@ -48,7 +48,8 @@ WIDTHS = dict(zip(
      556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333,
      500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584), strict=True))
 DEFAULT_WIDTH = 556   # a character not in WIDTHS
-WIDTHS.update({"’": 222, "œ": 944, "Œ": 1000, "—": 1000, "–": 556, "«": 556, "»": 556})
+WIDTHS.update({"\u00a0": 278, "’": 222, "œ": 944, "Œ": 1000, "—": 1000, "–": 556, "«": 556,
+               "»": 556})
 
 
 def text_width(text: str, size: float, upper: bool = False) -> float:

@@ -129,8 +129,8 @@ def test_a_search_is_answered_in_the_browser(driver, server):
     wait_for(lambda: visible_points(driver) == 2, message="two symbols on the map")
     legend = [t.text for t in driver.find_elements("css selector", ".legend .traces")]
     assert legend == ["Métropoles (1)", "Communes (1)"]
-    assert "recherche « grenoble »" in driver.find_element(
-        "css selector", ".map .gtitle-subtitle").text
+    assert "recherche «\u00a0grenoble\u00a0»" in driver.find_element(   # never cut in « »
+        "css selector", ".map .gtitle-subtitle").get_attribute("textContent")
     assert server_calls(driver) == []
 
 
@@ -203,9 +203,13 @@ def test_shared_link_restores_the_view_and_back_works(driver, server):
                                        "Clermont Auvergne Métropole", "Métropole de Lyon"}
     driver.find_element("id", "filter-search").send_keys("grenoble")
     wait_for(lambda: "q=grenoble" in driver.current_url, message="the search in the URL")
+    time.sleep(1)
+    server_calls(driver)
     driver.back()
     wait_for(lambda: "q=" not in driver.current_url and total(driver) == "4 adhérents",
              message="the previous view after back")
+    time.sleep(1)
+    assert server_calls(driver) == []   # the same région: its view is already drawn
 
 
 def test_clicking_a_row_opens_the_detail_card(driver, server):
@@ -219,6 +223,46 @@ def test_clicking_a_row_opens_the_detail_card(driver, server):
              and "sélection" in driver.execute_script(
                  "return document.querySelector('.map .js-plotly-plot').data"
                  ".map(t => t.name).join('|')"), message="the ring on the map")
+
+
+def ring_opacity(driver):
+    """The opacity of the ring around the selected member (None: no ring)."""
+    return driver.execute_script("""
+        const groups = Array.from(document.querySelectorAll('.map g.trace.scattergeo'))
+            .filter(g => g.__data__[0].trace.name === 'sélection');
+        return groups.length ? getComputedStyle(groups[0]).opacity : null;""")
+
+
+def test_the_ring_of_a_selected_member_goes_with_its_kind(driver, server):
+    open_page(driver, server, "/?q=grenoble")
+    wait_for(lambda: len(grid_names(driver)) == 2, message="Grenoble and its métropole")
+    rows = driver.find_elements("css selector", ".ag-center-cols-container .ag-row")
+    next(row for row in rows if "Métropole" in row.text).click()
+    wait_for(lambda: ring_opacity(driver) == "1", message="the ring on the métropole")
+    driver.find_element("css selector", "#filter-kinds input[value='metropole']").click()
+    wait_for(lambda: ring_opacity(driver) == "0", message="the ring hidden with its kind")
+    driver.find_element("css selector", "#filter-kinds input[value='metropole']").click()
+    wait_for(lambda: ring_opacity(driver) == "1", message="the ring back with its kind")
+
+
+def test_a_double_click_on_a_legend_entry_keeps_its_kind_alone_then_all(driver, server):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_page(driver, server)
+    wait_for(lambda: total(driver) == "37 adhérents", message="the page settled")
+
+    def double_click_communes():
+        entry = next(t for t in driver.find_elements("css selector", ".legend .traces")
+                     if t.text.startswith("Communes ("))
+        ActionChains(driver).double_click(
+            entry.find_element("css selector", ".legendtoggle")).perform()
+
+    double_click_communes()
+    wait_for(lambda: total(driver) == "9 adhérents", message="the communes alone")
+    assert "types=commune" in driver.current_url
+    time.sleep(0.5)
+    double_click_communes()
+    wait_for(lambda: total(driver) == "37 adhérents", message="every kind again")
 
 
 def test_clicking_a_marker_selects_its_row_and_opens_the_card(driver, server):

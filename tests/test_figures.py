@@ -416,7 +416,7 @@ def test_topojson_files_plotly_asks_for_are_served(national):
 @pytest.mark.parametrize("count, kinds, query, expected", [
     (0, ("commune",), "", "Aucune collectivité adhérente parmi les communes"),
     (3, ("metropole", "commune"), "lille",
-     "3 collectivités adhérentes : métropoles et communes — recherche « lille »"),
+     "3 collectivités adhérentes : métropoles et communes — recherche «\u00a0lille\u00a0»"),
     (1, KINDS, "", "1 collectivité adhérente"),
     (28, tuple(k for k in KINDS if k != "commune"), "",
      "28 collectivités adhérentes, hors communes"),
@@ -438,6 +438,19 @@ def test_a_screen_and_an_a4_export_get_different_names():
     assert names == {"adherents-hauts-de-france-2026-11-29.png",
                      "adherents-hauts-de-france-a4-2026-11-29.png",
                      "adherents-hauts-de-france-a3-2026-11-29.png"}
+
+
+def test_a_file_name_names_the_fewer_of_the_kinds_shown_or_left_out():
+    from datetime import date
+
+    from dashboard.labels import selection_file_name
+    from dashboard.state import FilterState
+    day = date(2026, 11, 29)
+    most = FilterState(kinds=tuple(k for k in KINDS if k != "commune"))
+    assert selection_file_name(most, "png", day) == "adherents-france-hors-commune-2026-11-29.png"
+    few = FilterState(kinds=("metropole", "commune"))
+    assert selection_file_name(few, "png", day) == \
+        "adherents-france-metropole-commune-2026-11-29.png"
 
 
 def test_a_map_of_the_embedded_sample_says_it_is_a_partial_sample(sample):

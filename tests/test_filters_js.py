@@ -80,9 +80,11 @@ def test_titles_and_wrapping_as_on_the_server(js):
     assert js("mapTitle", "32", None) == map_title("32")
     assert js("mapTitle", "32", "59") == map_title("32", "59")
     text = ("37 collectivités adhérentes : communes, métropoles, communautés d'agglomération "
-            "— recherche « Œuvre »")
+            "— recherche «\u00a0Œuvre\u00a0»")
     for width in (120, 300, 700):
         assert js("wrapped", text, width, 14) == _wrapped(text, width, 14)
+    # A line never breaks inside « »: the searched words stay with their quotes.
+    assert all(line.count("«") == line.count("»") for line in _wrapped(text, 120, 14))
 
 
 def test_the_map_in_words_and_the_header_counts(js, sample):
@@ -126,7 +128,7 @@ def test_a_search_draws_only_the_members_found(js, sample):
     assert drawn == set(lyon[S.ROW].astype(int))
     legend = [t["name"] for t in figure["data"] if t.get("showlegend")]
     assert legend == [f"Métropoles ({len(lyon)})"]
-    assert "recherche « lyon »" in figure["layout"]["title"]["subtitle"]["text"]
+    assert "recherche «\u00a0lyon\u00a0»" in figure["layout"]["title"]["subtitle"]["text"]
 
 
 def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):

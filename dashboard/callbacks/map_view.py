@@ -40,7 +40,9 @@ def register(app) -> None:
     @app.callback(
         Output(ids.VIEW_STORE, "data"),
         Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
-        Input(ids.MEMBERS_STORE, "data"), Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"))
+        Input(ids.MEMBERS_STORE, "data"), Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"),
+        # Not when the page opens: the map's size is not known yet (the browser sends it).
+        prevent_initial_call=True)
     def _view(region, departement, data, size, labels):
         canvas = canvas_of(size)
         if canvas is None:
