@@ -39,3 +39,10 @@ max_requests = 2000
 max_requests_jitter = 200
 
 accesslog = "-"   # one line per request on stdout (errors go to stderr), for journald or docker
+
+
+def when_ready(server):
+    """The page rendered once in the master, before the workers fork: Dash registers the
+    page's script files when it first renders it, and a worker started later (after
+    max_requests) would answer 500 for them until it rendered the page itself."""
+    server.app.wsgi().test_client().get("/")

@@ -1,8 +1,9 @@
 """The whole chain measured on this machine, next to the naive way: `python -m benchmarks`.
 
-Prints a summary and writes benchmarks/RESULTS.md. About 3 minutes on 2 cores: one geography
-build, one app server for the HTTP and browser parts, bounded repetitions, the stress case
-(every commune of France) built once.
+Prints a summary and writes benchmarks/RESULTS.md. About 20 minutes on 2 cores: one geography
+build, the stress case (every commune of France) built once, bounded repetitions, and the app
+served as `make serve` serves it for the load and browser parts, of which 10 minutes of
+sustained load (BENCH_SOAK_MINUTES=1 shortens it).
 """
 
 import os
@@ -38,7 +39,7 @@ def run(name: str, measure, *args) -> list[Row]:
 
 
 def with_server() -> list[Row]:
-    """The HTTP and browser parts, on one app server."""
+    """The load and browser parts, on one app server (gunicorn, as `make serve`)."""
     print("-- starting the app…", flush=True)
     try:
         server = start_server()
@@ -46,7 +47,7 @@ def with_server() -> list[Row]:
         traceback.print_exc()
         return [Row("Dashboard", "FAILED to start the app", None, "", note=str(exc)[:300])]
     try:
-        return (run("dashboard through HTTP", sections.dashboard, server)
+        return (run("dashboard under load, server memory", sections.dashboard, server)
                 + run("browser", sections.browser, server))
     finally:
         server.stop()
@@ -64,8 +65,6 @@ def causes(rows: list[Row]) -> dict[str, str]:
     for members in ("sample", "2,000 members"):
         build = value(rows, f"{members}, France: build_map (go.Figure)")
         spec = value(rows, f"{members}, France: map_spec (dashboard dict)")
-        encode = value(rows, f"{members}, France: JSON encoding (as Dash does)")
-        raw = value(rows, f"{members}, France: JSON")
         out[f"{members}, France: build_map (go.Figure)"] = (
             f"the figure itself is built in {spec:.0f} ms (map_spec), the main names and the "
             "nudging of crowded symbols (issue 14) included (see the rows 'names on the "
@@ -73,22 +72,30 @@ def causes(rows: list[Row]) -> dict[str, str]:
             "deep-copying every "
             "trace, the base map's GeoJSON included. The dashboard sends map_spec's dict and "
             "does not pay them; exports and notebooks do")
-        one = value(rows, f"{members}, 1 client: p95")
-        floor = 8 * value(rows, f"{members}, 1 client: median") / os.cpu_count()
-        alone = (f"a national view costs {spec:.0f} ms to build and {encode:.0f} ms to encode "
-                 f"({raw:,.0f} KB of JSON, the base map's départements and insets included)")
-        out[f"{members}, 1 client: p95"] = (
-            f"{alone}; the rest of a change is the requests' own work (the member store each "
-            "one carries decoded, the selection, the table callback: see the map/table split "
-            "in the note); half the cycle's changes go to a national view, so the p95 is one "
-            "of them")
-        out[f"{members}, 8 clients: p95"] = (
-            f"8 clients at once on one Python process: the GIL runs one callback at a time, "
-            "so a change waits for the 7 others, and the benchmark's 8 client threads "
-            "(reading the answers) share the same 2 cores (alone, the p95 is "
-            f"{one:.0f} ms; {alone}). Several worker processes (`make serve`: gunicorn, one "
-            "per core) would use both cores, but even spread perfectly over them, 8 "
-            f"changes at once need {floor:.0f} ms of the machine before the last one is done")
+    # The load test (issue 15): what a session asks of the machine against what it has.
+    cpu = {key: value(rows, f"CPU per session: {label}") for key, label in (
+        ("python", "the app's Python (gunicorn master and workers)"),
+        ("chromium", "Chromium (the export)"), ("clients", "the benchmark's clients"),
+        ("others", "other processes on the machine"))}
+    session = value(rows, "a session, start to end (median)")
+    capacity = (os.cpu_count() or 1) * session / sections.CLIENTS
+    out["every server request but the export: p95"] = (
+        f"{sections.CLIENTS} sessions of {session:.0f} s at once leave each {capacity:.1f} s "
+        f"of CPU on {os.cpu_count()} cores; each needs {cpu['python']:.1f} s of the app's "
+        f"Python, {cpu['chromium']:.1f} s of Chromium for its one export, "
+        f"{cpu['clients']:.1f} s of the benchmark's clients, and other processes on the "
+        f"machine took {cpu['others']:.1f} s per session meanwhile: when that is close to or "
+        "above what there is, requests wait for a core, and in the workers' queues behind an "
+        "export, which holds one of its worker's threads while it waits for that worker's "
+        "one Chromium")
+    out["errors (answers other than 200, failures), whole run"] = (
+        "what failed is in the note; a 500 for /_dash-component-suites/, when listed, comes "
+        "from a worker that has not yet served the page (Dash knows the page's script paths "
+        "once it has rendered it): a worker just restarted by max_requests")
+    out["growth over the soak"] = (
+        "see the note: Chromium's share (each worker's, for exports) before and after, and the "
+        "worker restarts (a restarted worker has less memory than one that has served for "
+        "minutes)")
     return out
 
 
@@ -102,8 +109,7 @@ def main() -> int:
             + run("correcting a list", sections.corrections)
             + run("map figures", sections.figures)
             + with_server()
-            + run("export", sections.export)
-            + run("server memory", sections.memory))
+            + run("export", sections.export))
     elapsed = time.perf_counter() - started
     info["load_end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print("\n".join(summary_lines(rows)))

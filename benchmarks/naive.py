@@ -3,8 +3,8 @@
 - Figure: plotly.express on the unsimplified polygons, départements dissolved from the
   communes with geopandas (what one writes first), instead of the prepared, generalised and
   snapped base map.
-- Callback: geometry rebuilt on each request (the process caches forgotten first) instead of
-  prepared once per process.
+- Sessions on the server: every filter change answered by the server (the whole map and the
+  table, as before issue 15) instead of in the browser.
 - Export: kaleido with a browser started for each image instead of one long-lived session.
 """
 
@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from geodata import COMMUNE, get_reference, load_layer
+from geodata import COMMUNE, load_layer
 from geodata import schema as S
 from geodata.kinds import KIND_DEPARTEMENT, KIND_REGION
 
@@ -24,8 +24,9 @@ WAYS = [
     "figure: `plotly.express` choropleth + scatter_geo on départements dissolved with geopandas "
     "from the unsimplified commune polygons of `load_layer('commune')` (the dissolve, done once, "
     "is reported on its own line, not counted in each build)",
-    "callback: the same Dash endpoint with the geometry rebuilt on each request (the layers and "
-    "base-map scenes memoized on `geodata.get_reference()` cleared before the request)",
+    "sessions on `make serve`: each filter change (kinds, search, département, région) answered "
+    "by the server as before issue 15, the whole map (`map_figure`, its base map inside) and the "
+    "table in one request (benchmarks/serve.py), on the same gunicorn",
     "export: kaleido with a browser started per image (`kaleido.calc_fig_sync` with no "
     "long-lived server), same figure and size",
     "browser: the naive figure drawn by plotly.js in the same page as ours (draw time only)",
@@ -33,13 +34,6 @@ WAYS = [
     "search: rapidfuzz WRatio over the commune names for each key typed; corrections: one "
     "decision at a time, the list copied and checked after each",
 ]
-
-
-def forget_geometry() -> None:
-    """Forget the layers and the base-map scenes, so the next figure rebuilds them (the
-    resolver's gazetteer and the resolved sample, which hold no geometry, are kept)."""
-    get_reference().clear(keep=lambda key: isinstance(key, tuple) and key[0] in (
-        "geodata.gazetteer", "dashboard.member_store"))
 
 
 @cache

@@ -1,6 +1,6 @@
 """Results of a benchmark run: one row per figure, the summary printed, and RESULTS.md.
 
-Every row may carry the naive way's figure (same unit, same run) and a goal of issues 2–6;
+Every row may carry the naive way's figure (same unit, same run) and an issue's goal;
 the ratio is naive / ours, so "×3.0" means the naive way takes three times as long (or weighs
 three times as much) and "×0.5" half as long.
 """
@@ -171,7 +171,7 @@ def markdown(rows: list[Row], info: dict, elapsed: float, naive_ways: list[str],
         naive = number(row.naive, row.unit) if row.naive is not None else ""
         out.append(f"| {_cell(label)} | {number(row.value, row.unit)} | {naive} | "
                    f"{ratio_text(row)} | {_cell(goal_text(row))} |")
-    out += ["", "## Goals of issues 2–6", ""]
+    out += ["", "## Goals of the issues", ""]
     for row in rows:
         if row.goal is None:
             continue

@@ -1,8 +1,11 @@
-"""Each part of the chain measured and turned into report rows, with the goals of issues 2–6."""
+"""Each part of the chain measured and turned into report rows, with the goals of the issues."""
 
+import os
+import runpy
 import statistics
-import threading
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import browser as browser_bench
@@ -15,12 +18,11 @@ from . import members as lists
 from .report import Goal, Row
 from .resolution import _rows as resolution_rows
 from .resolution import messy_names
+from .serve import BENCH_APP
 
 MESSY_LIST = Path(__file__).resolve().parent.parent / "tests" / "data" / "messy_members.csv"
 
 KB, MB = 1000, 1e6
-HTTP_CHANGES = {1: 24, 8: 4}        # filter changes per client: 24, and 8 x 4 = 32
-NAIVE_HTTP_CHANGES = {1: 16, 8: 4}  # the naive endpoint is slower: fewer changes alone
 
 
 # -- geography (issue 2) ---------------------------------------------------------------------------
@@ -137,39 +139,214 @@ def figures() -> list[Row]:
     return rows
 
 
-# -- the dashboard through HTTP (issue 5) ----------------------------------------------------------
+# -- the dashboard under load, and the server's memory (issue 15) ----------------------------------
 
-def _http_rows(label: str, url: str, store, goal_ms: float) -> list[Row]:
-    section = "Dashboard: filter change through /_dash-update-component (map + table)"
-    bodies = http.filter_bodies(url, store)
-    http.warm_up(url, bodies)
-    rows = []
-    for clients, changes in HTTP_CHANGES.items():
-        ours = http.replay(url, bodies, clients, changes)
-        median, p95 = http.percentiles(ours)
-        naive = http.replay(url, bodies, clients, NAIVE_HTTP_CHANGES[clients], naive=True)
-        naive_median, naive_p95 = http.percentiles(naive)
-        name = f"{label}, {clients} client{'s' if clients > 1 else ''}"
-        whole, map_ms, table_ms = http.national_medians(ours)
-        counted = (f"{len(ours)} changes (naive: {len(naive)}); median to a national view "
-                   f"{whole:.0f} ms (map {map_ms:.0f}, table {table_ms:.0f}), to a région view "
-                   f"{http.region_median(ours):.0f} ms")
-        if clients > 1:
-            counted += ("; naive: concurrent requests may reuse geometry another one just "
-                        "rebuilt, which flatters it")
-        rows += [Row(section, f"{name}: median", median, "ms", naive=naive_median),
-                 Row(section, f"{name}: p95", p95, "ms", naive=naive_p95,
-                     goal=Goal(goal_ms, 5), note=counted)]
+CLIENTS = 32
+MEASURED_SESSIONS = 1   # per client and way, after each client's first session (the warm-up)
+SOAK_MINUTES = 10       # of continuous sessions (the issue's); BENCH_SOAK_MINUTES=1: a quick run
+WATCH_S = 10            # the load average and the memory are read this often meanwhile
+LOAD_SECTION = f"Dashboard under load: {CLIENTS} visitors' sessions on make serve (gunicorn)"
+MEMORY_SECTION = "Server memory under sustained load (make serve: master, workers, Chromium)"
+
+
+def soak_minutes() -> float:
+    return float(os.environ.get("BENCH_SOAK_MINUTES") or SOAK_MINUTES)
+
+
+@dataclass
+class Load:
+    """One way's sessions on one server: the warm-up (one session per client), the measured
+    sessions (all clients, and those that see the sample), and for ours the soak. memory:
+    http.server_memory after the warm-up; cpu: CPU seconds of the measured sessions
+    (http.server_cpu's, "clients": this process's threads, "machine": every process);
+    loads: the 1-minute load average, read every WATCH_S."""
+    warm_up: http.Times
+    measured: http.Times
+    sample: http.Times
+    memory: dict
+    cpu: dict[str, float]
+    loads: list[float]
+    soak: http.Times | None = None
+    soak_memory: dict | None = None
+    soak_pss: list[float] = field(default_factory=list)
+    soak_loads: list[float] = field(default_factory=list)
+    restarts: dict[str, int] = field(default_factory=dict)
+
+
+def _cpu(server) -> dict[str, float]:
+    return {**http.server_cpu(server), "clients": time.process_time(),
+            "machine": http.machine_cpu()}
+
+
+def _sessions(server, old_way: bool, soak_s: float = 0) -> Load:
+    clients = http.visitors(server.url, CLIENTS, old_way, lists.two_thousand_store())
+    warm_up = http.merged(http.run_sessions(clients, sessions=1))
+    memory = http.server_memory(server)
+    loads: list[float] = []
+    before = _cpu(server)
+    measured = http.run_sessions(clients, sessions=MEASURED_SESSIONS, every=WATCH_S,
+                                 watch=lambda: loads.append(http.load_average()))
+    cpu = {key: used - before[key] for key, used in _cpu(server).items()}
+    sample = [times for times, client in zip(measured, clients, strict=True)
+              if client.store is None]
+    load = Load(warm_up, http.merged(measured), http.merged(sample), memory, cpu, loads)
+    if soak_s:
+        events = http.worker_events(server)
+
+        def watch():
+            load.soak_loads.append(http.load_average())
+            load.soak_pss.append(http.server_memory(server)["pss"])
+
+        load.soak = http.merged(http.run_sessions(clients, seconds=soak_s, watch=watch,
+                                                  every=WATCH_S))
+        load.soak_memory = http.server_memory(server)
+        load.restarts = {key: count - events[key]
+                         for key, count in http.worker_events(server).items()}
+    return load
+
+
+def _said(loads: list[float]) -> str:
+    return f"mean {statistics.mean(loads):.1f}, max {max(loads):.1f}" if loads else "not read"
+
+
+def _errors(load: Load) -> tuple[int, str]:
+    """The errors of the whole run (warm-up, measured sessions, soak), and what they were:
+    'page 500 ×3 (/_dash-component-suites/…)', and the requests resent."""
+    phases = [load.warm_up, load.measured, *([load.soak] if load.soak else [])]
+    errors = [error for times in phases for error in times.errors]
+    counts = Counter(what for what, _ in errors)
+    example = dict(errors)
+    said = [f"{what} ×{n} ({example[what][:50]})" for what, n in counts.most_common(4)]
+    resent = sum(times.resent for times in phases)
+    if resent:
+        said.append(f"{resent} resent after the server closed a kept-alive connection (a "
+                    "worker restarting), as a browser does")
+    return len(errors), "; ".join(said)
+
+
+def _per_session(times: http.Times) -> tuple[float, float]:
+    """Requests per session: all of them, and the callbacks (POST)."""
+    sessions = max(times.sessions, 1)
+    posts = sum(len(times.by_kind.get(kind, [])) for kind in http.POSTS)
+    return times.requests / sessions, posts / sessions
+
+
+def _load_rows(ours: Load, old: Load, start_s: float) -> list[Row]:
+    settings = runpy.run_path(str(http.ROOT / "gunicorn.conf.py"))
+    median, p95 = http.percentiles(ours.measured.all_but("export"))
+    old_median, old_p95 = http.percentiles(old.measured.all_but("export"))
+    sample_p95 = http.percentiles(ours.sample.all_but("export"))[1]
+    old_sample_p95 = http.percentiles(old.sample.all_but("export"))[1]
+    views = http.percentiles(ours.measured.by_kind.get("view", []))
+    changes = http.percentiles(old.measured.by_kind.get("old", []))
+    errors, what = _errors(ours)
+    old_errors, old_what = _errors(old)
+    per_session, posts = _per_session(ours.measured)
+    old_per_session, old_posts = _per_session(old.measured)
+    exports = ours.measured.by_kind.get("export", [])
+    old_exports = old.measured.by_kind.get("export", [])
+    sessions = ours.measured.sessions
+    old_sessions = max(old.measured.sessions, 1)
+
+    for load in (ours, old):   # what the server and the clients did not use
+        load.cpu["others"] = load.cpu["machine"] - sum(
+            load.cpu[key] for key in ("python", "chromium", "clients"))
+
+    def cpu(key: str, label: str, note: str = "") -> Row:
+        return Row(LOAD_SECTION, f"CPU per session: {label}", ours.cpu[key] / max(sessions, 1),
+                   "s", naive=old.cpu[key] / old_sessions, note=note)
+
+    rows = [
+        Row(LOAD_SECTION, "app start (geography prepared once, before the workers fork)",
+            start_s, "s", note=f"{settings['workers']} workers × {settings['threads']} threads "
+            f"on {os.cpu_count()} cores; a pause of {http.PAUSE_S[0]:g}–{http.PAUSE_S[1]:g} s "
+            f"between two actions; 1 client in {http.UPLOADER_EVERY} carries the 2,000-member "
+            "list"),
+        Row(LOAD_SECTION, "every server request but the export: median", median, "ms",
+            naive=old_median,
+            note=f"{sessions} sessions after each client's first, "
+                 f"{ours.measured.requests:,} requests (naive: {old.measured.sessions}, "
+                 f"{old.measured.requests:,})"),
+        Row(LOAD_SECTION, "every server request but the export: p95", p95, "ms",
+            naive=old_p95, goal=Goal(300, 15),
+            note=f"the clients that see the sample: p95 {sample_p95:,.0f} ms (naive: "
+                 f"{old_sample_p95:,.0f} ms); a view (région, département): median "
+                 f"{views[0]:,.0f} ms, p95 {views[1]:,.0f} ms; naive, a filter change (map "
+                 f"and table): median {changes[0]:,.0f} ms, p95 {changes[1]:,.0f} ms; load "
+                 f"average (1 min) during the sessions: {_said(ours.loads)} (naive: "
+                 f"{_said(old.loads)})"),
+        Row(LOAD_SECTION, "errors (answers other than 200, failures), whole run", errors, "",
+            naive=old_errors, goal=Goal(1, 15),
+            note="warm-up, measured sessions and soak" + (f": {what}" if what else "")
+                 + (f"; naive: {old_what}" if old_what else "")),
+        Row(LOAD_SECTION, "PNG export (screen), median",
+            statistics.median(exports) * 1000 if exports else None, "ms",
+            naive=statistics.median(old_exports) * 1000 if old_exports else None,
+            note="one per session, rendered by the worker's Chromium, one at a time per "
+                 "worker"),
+        Row(LOAD_SECTION, "server requests per session", per_session, "",
+            naive=old_per_session,
+            note=f"of which callbacks (POST) {posts:.0f} (naive: {old_posts:.0f}), the rest "
+                 "the page's files (those a browser keeps: on a client's first session only) "
+                 "and the base map's; naive: the old page also asked for the URL and the export "
+                 "panel's placeholders on each filter change (3 more requests each), left out"),
+        Row(LOAD_SECTION, "a session, start to end (median)",
+            statistics.median(ours.measured.session_s) if sessions else None, "s",
+            naive=statistics.median(old.measured.session_s) if old.measured.sessions else None,
+            note=f"{len(http.CHANGES) + 2} pauses of a person included"),
+        cpu("python", "the app's Python (gunicorn master and workers)"),
+        cpu("chromium", "Chromium (the export)"),
+        cpu("clients", "the benchmark's clients",
+            note=f"{CLIENTS} threads of this process, on the same cores as the server"),
+        cpu("others", "other processes on the machine",
+            note="the machine's CPU time (/proc/stat) less the three above"),
+    ]
+    if ours.soak is not None:
+        soak_median, soak_p95 = http.percentiles(ours.soak.all_but("export"))
+        rows.append(Row(
+            LOAD_SECTION, f"during the {soak_minutes():g}-minute soak: p95 of every request "
+            "but the export", soak_p95, "ms",
+            note=f"{ours.soak.sessions} sessions, {ours.soak.requests:,} requests, median "
+                 f"{soak_median:,.0f} ms; load average (1 min): {_said(ours.soak_loads)}"))
     return rows
+
+
+def _memory_rows(ours: Load, old: Load) -> list[Row]:
+    warm, soaked = ours.memory, ours.soak_memory
+    growth = 100 * (soaked["pss"] - warm["pss"]) / warm["pss"]
+    python = [memory["pss"] - memory["chromium"] for memory in (warm, soaked)]
+    restarts = ours.restarts
+    return [
+        Row(MEMORY_SECTION, "PSS right after the warm-up (one session per client)", warm["pss"],
+            "MB", naive=old.memory["pss"],
+            note=f"the sum of every process's PSS (a page shared by n processes counts 1/n in "
+                 f"each: the geography the workers share with the master counts once); RSS "
+                 f"sum {warm['rss']:,.0f} MB; of the PSS, Chromium {warm['chromium']:,.0f} MB "
+                 f"(naive: the old way's server after its warm-up)"),
+        Row(MEMORY_SECTION, f"PSS after the {soak_minutes():g}-minute soak", soaked["pss"], "MB",
+            note=f"during it, read every {WATCH_S} s: "
+                 + (f"{min(ours.soak_pss):,.0f} to {max(ours.soak_pss):,.0f} MB"
+                    if ours.soak_pss else "not read")
+                 + f"; of the PSS, Chromium {soaked['chromium']:,.0f} MB"),
+        Row(MEMORY_SECTION, "growth over the soak", growth, "%", goal=Goal(10, 15),
+            note=f"the app's Python alone (master and workers): {python[0]:,.0f} MB, then "
+                 f"{python[1]:,.0f} MB ({100 * (python[1] - python[0]) / python[0]:+.1f} %); "
+                 f"{restarts.get('boots', 0)} worker restarts during the soak (gunicorn's "
+                 f"max_requests: a new worker forked from the master, its memory anew), "
+                 f"{restarts.get('timeouts', 0)} workers killed after gunicorn's timeout"),
+    ]
 
 
 def dashboard(server) -> list[Row]:
-    rows = [Row("Dashboard: filter change through /_dash-update-component (map + table)",
-                "app start (geometry prepared once)",
-                server.start_seconds, "s")]
-    rows += _http_rows("sample", server.url, None, 100)
-    rows += _http_rows("2,000 members", server.url, lists.two_thousand_store(), 300)
-    return rows
+    """The old way on a server of its own (started, measured, stopped), then ours on `server`
+    with the soak: the HTTP rows and the memory rows."""
+    old_server = http.start_server(BENCH_APP)
+    try:
+        old = _sessions(old_server, old_way=True)
+    finally:
+        old_server.stop()
+    ours = _sessions(server, old_way=False, soak_s=soak_minutes() * 60)
+    return _load_rows(ours, old, server.start_seconds) + _memory_rows(ours, old)
 
 
 # -- the browser (issue 5) -------------------------------------------------------------------------
@@ -239,97 +416,4 @@ def export() -> list[Row]:
         Row(section, f"--all-regions batch ({images} A4 PNG at 300 dpi, whole command)",
             result["batch_s"], "s", naive=naive_batch, goal=Goal(60, 6),
             note="naive: + a browser start per image (estimate from the naive image)"),
-    ]
-
-
-# -- server memory under sustained load (issue 12) ------------------------------------------------
-
-LOAD_CLIENTS = 8
-LOAD_CHANGES = 60   # views per client per round (map + table requests each)
-LOAD_ROUNDS = 3
-LOAD_EXPORTS = 10   # PNG exports per round, alongside
-
-
-def _every_region_bodies(url: str) -> list[tuple[bytes, bytes]]:
-    """(map body, table body) of the national view and of each région's, for the sample."""
-    from dashboard import ids
-    from dashboard.names import region_names
-
-    found = http.callbacks(url)
-    bodies = []
-    for region in ["", *sorted(region_names())]:
-        values = {(ids.REGION, "value"): region, (ids.KINDS, "value"): http.ALL,
-                  (ids.DEPARTEMENT, "value"): None, (ids.SEARCH, "value"): "",
-                  (ids.MEMBERS_STORE, "data"): None, (ids.SELECTED_STORE, "data"): None}
-        bodies.append((http.payload(found["map"], values, ids.REGION),
-                       http.payload(found["table"], values, ids.REGION)))
-    return bodies
-
-
-def _export_body(url: str) -> bytes:
-    """The request of the export button: a screen PNG of the national view."""
-    import json
-
-    import requests
-
-    from dashboard import ids
-
-    dependency = next(d for d in requests.get(url + "/_dash-dependencies", timeout=30).json()
-                      if d["output"].startswith(f"..{ids.EXPORT_DOWNLOAD}.data"))
-    values = {(ids.EXPORT_BUTTON, "n_clicks"): 1, (ids.EXPORT_FORMAT, "value"): "png",
-              (ids.EXPORT_SIZE, "value"): "screen", (ids.EXPORT_TABLE, "value"): [],
-              (ids.KINDS, "value"): http.ALL, (ids.REGION, "value"): ""}
-    body = json.loads(http.payload(dependency, values, ids.EXPORT_BUTTON))
-    body["changedPropIds"] = [f"{ids.EXPORT_BUTTON}.n_clicks"]
-    return json.dumps(body).encode()
-
-
-def _exports(url: str, body: bytes, count: int) -> None:
-    import requests
-
-    with requests.Session() as session:
-        for _ in range(count):
-            response = session.post(url + "/_dash-update-component", data=body, timeout=120,
-                                    headers={"Content-Type": "application/json"})
-            if response.status_code != 200 or b"base64" not in response.content:
-                raise RuntimeError(f"export answered {response.status_code}")
-
-
-def memory() -> list[Row]:
-    """Resident memory of `python app.py` from its start to after sustained load (8 clients
-    going through every région, PNG exports alongside), with its memory arenas capped (ours)
-    and with glibc's default (naive), one server after the other."""
-    from .serve import GLIBC_ARENAS_ENV
-
-    section = "Server memory under sustained load (8 clients and exports, python app.py)"
-    measured = {}
-    for way, env in (("ours", None), ("naive", {GLIBC_ARENAS_ENV: "1"})):
-        server = http.start_server(env=env)
-        try:
-            started = http.resident_mb(server)
-            bodies = _every_region_bodies(server.url)
-            export = _export_body(server.url)
-            after_each = []
-            for _ in range(LOAD_ROUNDS):
-                exporter = threading.Thread(target=_exports,
-                                            args=(server.url, export, LOAD_EXPORTS))
-                exporter.start()
-                http.replay(server.url, bodies, LOAD_CLIENTS, LOAD_CHANGES)
-                exporter.join()
-                after_each.append(http.resident_mb(server))
-            measured[way] = (started, after_each)
-        finally:
-            server.stop()
-    requests = 2 * LOAD_CLIENTS * LOAD_CHANGES
-    (start, ours), (naive_start, naive) = measured["ours"], measured["naive"]
-    note = ("naive: glibc's default memory arenas, up to 8 per core, one per new thread of the "
-            "threaded server; ours: two (app.limit_malloc_arenas)")
-    return [
-        Row(section, "at start (geometry prepared)", start, "MB", naive=naive_start),
-        Row(section, f"growth over the first {requests:,} requests (every view prepared)",
-            ours[0] - start, "MB", naive=naive[0] - naive_start, goal=Goal(100, 12),
-            note=note),
-        Row(section, f"growth over the next {requests * (LOAD_ROUNDS - 1):,} requests",
-            ours[-1] - ours[0], "MB", naive=naive[-1] - naive[0], goal=Goal(30, 12),
-            note="flat once every view is prepared: no cache grows with the requests"),
     ]

@@ -1,40 +1,57 @@
-"""The dashboard as `python app.py` serves it, plus the naive way on demand, for the benchmarks.
+"""The dashboard as `make serve` serves it, plus one route that does what a filter change cost
+the server before issue 15 (the old way), for the load benchmark (benchmarks.dashboard_http).
 
-    PORT=8765 python -m benchmarks.serve
+    gunicorn --config gunicorn.conf.py 'benchmarks.serve:create_bench_server()'
 
-Same factory and server as app.py (`create_app()`, Flask's threaded server, no debug). A request
-carrying the header X-Bench-Naive first forgets every geometry the process prepared, so that
-the callback behind it rebuilds geometry as a naive callback would on each request. One
-server thus answers both ways and the two are measured on the same process. With
-BENCH_GLIBC_ARENAS=1, the process keeps glibc's default memory arenas (the naive way of the
-memory benchmark).
+Before issue 15, every filter change (kinds, search, département, région) made the browser ask
+the server for the whole map (`map_figure` of the new filters, its base map inside) and for
+the table (the selected rows, the header counts). OLD_WAY_PATH does both in one request and
+answers them JSON-encoded with plotly's encoder, as Dash did; flask-compress compresses the
+answer as it did Dash's. The old page also asked for the URL and the export panel's
+placeholders on each change: left out, which flatters the old way.
 """
 
-import logging
-import os
+from dataclasses import replace
 
-from flask import request
+from flask import Response, request
 
-NAIVE_HEADER = "X-Bench-Naive"
-GLIBC_ARENAS_ENV = "BENCH_GLIBC_ARENAS"   # set: the server keeps glibc's default arenas
-
-
-def main() -> None:
-    from app import create_app, limit_malloc_arenas
-    from benchmarks.naive import forget_geometry
-
-    logging.basicConfig(level=logging.WARNING)
-    app = create_app()
-    if os.environ.get(GLIBC_ARENAS_ENV):
-        limit_malloc_arenas(0)   # the naive way of memory: glibc's arenas, one per thread
-
-    @app.server.before_request
-    def _naive_way():
-        if request.headers.get(NAIVE_HEADER):
-            forget_geometry()
-
-    app.run(host="127.0.0.1", port=int(os.environ["PORT"]), debug=False)
+OLD_WAY_PATH = "/_bench/old-filter-change"
+BENCH_APP = "benchmarks.serve:create_bench_server()"   # gunicorn's APP_MODULE
 
 
-if __name__ == "__main__":
-    main()
+def old_filter_change(body: dict) -> bytes:
+    """The old map and table callbacks' work for one filter change. body: the members store
+    ("members", None: the sample), the filters ("region", "kinds", "departement", "query"),
+    the map's "size" and "labels", as the old page sent them."""
+    from plotly.io.json import to_json_plotly
+
+    from dashboard.callbacks.filters import state_of
+    from dashboard.callbacks.map_view import canvas_of, labels_of
+    from dashboard.figures import map_figure
+    from dashboard.member_store import filename_of, from_store, list_label
+    from dashboard.selection import count_by_kind, select
+    from dashboard.table import grid_columns, grid_rows
+
+    data = body.get("members")
+    members = from_store(data)
+    state = replace(state_of(body.get("region"), body.get("kinds"), body.get("departement"),
+                             body.get("query")), labels=labels_of(body.get("labels")))
+    chosen = select(members, state)
+    answer = {"figure": map_figure(members, state, sample=filename_of(data) is None,
+                                   canvas=canvas_of(body.get("size"))),
+              "rowData": grid_rows(chosen), "columnDefs": grid_columns(members),
+              "counts": count_by_kind(chosen), "listLabel": list_label(data)}
+    return to_json_plotly(answer).encode()
+
+
+def create_bench_server():
+    """`app.create_server()` (what `make serve` runs) with OLD_WAY_PATH added."""
+    from app import create_server
+
+    server = create_server()
+
+    def _old_way() -> Response:
+        return Response(old_filter_change(request.get_json()), mimetype="application/json")
+
+    server.add_url_rule(OLD_WAY_PATH, "bench_old_way", _old_way, methods=["POST"])
+    return server

@@ -89,6 +89,27 @@ def test_gunicorn_prepares_the_geography_once_before_forking(servers):
     assert log.index("Géographie prête") < log.index("Booting worker")
 
 
+def test_a_worker_started_after_max_requests_serves_the_pages_scripts():
+    """gunicorn replaces a worker after max_requests: the new one, forked from the master,
+    must serve the page's scripts at once (Dash registers them when it renders the page)."""
+    server = AppServer(module="gunicorn", args=(
+        "--config", "gunicorn.conf.py", "--max-requests", "3", "--max-requests-jitter", "0"),
+        env={"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "1"})
+    try:
+        page = requests.get(server.url + "/", timeout=30).text
+        scripts = [part.split('"')[0] for part in page.split('src="')[1:]
+                   if part.startswith("/_dash-component-suites/")][:4]
+        statuses = []
+        for _ in range(4):   # 16 requests: past max_requests, several workers in turn
+            for script in scripts:
+                with requests.Session() as fresh:   # no kept-alive connection to a leaver
+                    statuses.append(fresh.get(server.url + script, timeout=30).status_code)
+        assert statuses == [200] * len(statuses)
+        assert Path(server.log.name).read_text().count("Booting worker") > 2
+    finally:
+        server.stop()
+
+
 def test_gunicorn_serves_with_the_security_headers(servers):
     for server in servers:
         for path in ("/", "/_dash-layout"):
