@@ -119,3 +119,12 @@ def test_the_scripts_are_compressed_once_and_a_query_cannot_grow_the_cache(http)
     kept = StaticCompressed()
     kept.set("br;", b"x")
     assert kept.get("br;") is None
+
+
+def test_the_vendored_plotly_names_no_outside_server_to_ask():
+    from dashboard.static_files import PLOTLY
+
+    script = PLOTLY.read_text(encoding="utf-8")
+    for server in ("cdn.plot.ly", "cloud.plotly.com", 'href="https://plotly.com/"'):
+        assert server not in script
+    assert 'topojsonURL:{valType:"string",noBlank:!0,dflt:"/assets/topojson/"}' in script
