@@ -12,6 +12,7 @@ Every response carries security headers (flask-talisman): a Content-Security-Pol
 forced: the app runs on localhost or behind a proxy that terminates TLS.
 """
 
+import argparse
 import ctypes
 import logging
 import os
@@ -20,6 +21,8 @@ import threading
 from dash import Dash
 from flask import Flask
 from flask_talisman import Talisman
+
+from geodata.vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, use_vintage
 
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
 # A base64-encoded upload of MAX_BYTES is 4/3 bigger, plus the JSON around it.
@@ -181,7 +184,17 @@ def log_to_stderr() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python app.py", description=(
+        "Tableau de bord des adhérents (HOST, PORT et DASH_DEBUG se règlent par l'environnement)."))
+    parser.add_argument("--vintage", help=f"millésime de la géographie (défaut : ${VINTAGE_ENV}, "
+                                          f"sinon {DEFAULT_VINTAGE})")
+    args = parser.parse_args(argv)
+    if args.vintage:
+        try:
+            use_vintage(args.vintage)
+        except UnknownVintageError as exc:
+            raise SystemExit(f"Erreur : {exc}") from None
     log_to_stderr()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8050"))

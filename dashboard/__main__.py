@@ -22,6 +22,7 @@ from geodata.kinds import KINDS
 from geodata.members import resolve_members, sample_members
 from geodata.names import key, kind_from_words
 from geodata.reading import MemberFileError
+from geodata.vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, use_vintage
 
 from .atlas import atlas_pdf, pages_said
 from .export import (
@@ -207,11 +208,15 @@ def main(argv: list[str] | None = None) -> int:
                              "ayant des adhérents")
     export.add_argument("--force", action="store_true",
                         help="remplacer les fichiers qui existent déjà")
+    export.add_argument("--vintage", help=f"millésime de la géographie (défaut : ${VINTAGE_ENV}, "
+                                          f"sinon {DEFAULT_VINTAGE})")
     args = parser.parse_args(argv)
 
     try:
+        if args.vintage:
+            use_vintage(args.vintage)
         return _export(args)
-    except (UsageError, ExportError, MemberFileError) as exc:
+    except (UsageError, ExportError, MemberFileError, UnknownVintageError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("Erreur : export interrompu.", file=sys.stderr)

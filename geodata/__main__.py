@@ -1,10 +1,10 @@
 """Command line: python -m geodata [--vintage V] build [--force] | info
-| resolve FILE [-o OUT] [--sheet SHEET] [--corrections FILE]."""
+| resolve FILE [-o OUT] [--sheet SHEET] [--corrections FILE]
+| import FILE.gpkg [FILE.gpkg ...] [--annee YEAR] [--force]."""
 
 import argparse
 import json
 import logging
-import os
 import re
 import sys
 from pathlib import Path
@@ -16,7 +16,7 @@ from .kinds import KIND_LABELS
 from .reading import MemberFileError
 from .reference import get_reference
 from .source import SourceMissingError
-from .vintages import DEFAULT_VINTAGE, VINTAGE_ENV, VINTAGES, UnknownVintageError
+from .vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, available, use_vintage
 
 
 def _info() -> dict:
@@ -28,10 +28,15 @@ def _info() -> dict:
         "departements": layers["departements"]["rows"],
         "epcis": layers["epcis"]["rows"],
         "communes": layers["communes"]["rows"],
+        "epts": layers["epts"]["rows"],
         "vintage": manifest["vintage"],
         "cog": manifest["cog"],
-        "vintages_available": list(VINTAGES),
+        "vintages_available": available(),
+        "previous_vintage": ref.vintage.previous,
+        "epcis_gone_or_renamed": ref.extra("epci-successors").former_code.nunique(),
         "source": f"{manifest['source']} {manifest['source_version']}",
+        **({"tables": manifest["tables"]} if "tables" in manifest else {}),
+        "checks": manifest.get("checks", {}),
         "schema_version": manifest["schema_version"],
         "built_at": manifest["built_at"],
         "cache_dir": str(ref.folder),
@@ -44,9 +49,10 @@ def _info() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geodata", description=(
         "Géographie de référence (régions, départements, EPCI, communes) et listes d'adhérents."))
-    parser.add_argument("--vintage", choices=list(VINTAGES), default=None,
-                        help=f"millésime de la géographie (défaut : ${VINTAGE_ENV}, "
-                             f"sinon {DEFAULT_VINTAGE})")
+    parser.add_argument("--vintage", default=None,
+                        help=f"millésime de la géographie : {', '.join(available())} (défaut : "
+                             f"${VINTAGE_ENV}, sinon {DEFAULT_VINTAGE}) ; pour import, le nom "
+                             "du millésime importé (défaut : son année)")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="construire le cache géographique")
     build_cmd.add_argument("--force", action="store_true", help="reconstruire même s'il est à jour")
@@ -62,15 +68,45 @@ def main(argv: list[str] | None = None) -> int:
                              help="fichier de corrections téléchargé du tableau de bord (nom "
                                   "dans la liste -> collectivité, ou ignorée) : appliqué à la "
                                   "liste")
+    import_cmd = commands.add_parser(
+        "import", help="importer la géographie d'une année d'un ADMIN EXPRESS COG de l'IGN "
+                       "(GeoPackage) en un nouveau millésime")
+    import_cmd.add_argument("files", type=Path, nargs="+", metavar="FICHIER",
+                            help="le GeoPackage France entière, ou ceux de chaque territoire")
+    import_cmd.add_argument("--annee", type=int, metavar="ANNEE",
+                            help="année de la géographie (défaut : la date du nom du fichier)")
+    import_cmd.add_argument("--force", action="store_true",
+                            help="remplacer un millésime déjà importé sous ce nom")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    if args.vintage:
-        os.environ[VINTAGE_ENV] = args.vintage
     try:
+        if args.command == "import":
+            return _import(args)
+        if args.vintage:
+            use_vintage(args.vintage)
         return _run(args)
     except (UnknownVintageError, SourceMissingError, BuildError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
+
+
+def _import(args) -> int:
+    from .admin_express import AdminExpressError
+    from .importing import import_files
+
+    try:
+        vintage, manifest = import_files(args.files, args.vintage, args.annee, args.force)
+    except (AdminExpressError, StaleCacheError, CacheDirError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{manifest['layers'][name]['rows']} {label}" for name, label in (
+        ("regions", "régions"), ("departements", "départements"), ("epcis", "EPCI"),
+        ("communes", "communes")))
+    print(f"Millésime {vintage.id} ({vintage.cog}) importé de {vintage.imported_from} en "
+          f"{manifest['build_seconds']} s : {counts}.")
+    print(f"Pour l'utiliser : {VINTAGE_ENV}={vintage.id} make run, ou --vintage {vintage.id} "
+          "sur les commandes.")
+    return 0
 
 
 def _run(args) -> int:

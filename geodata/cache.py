@@ -29,16 +29,18 @@ from .vintages import Vintage
 
 log = logging.getLogger("geodata")
 
-# 2: EPTs, former communes and arrondissements; 3: a checksum per layer; 4: Mayotte's population
-SCHEMA_VERSION = 4
+# 2: EPTs, former communes and arrondissements; 3: a checksum per layer; 4: Mayotte's population;
+# 5: the EPCIs' successors, the checks' report
+SCHEMA_VERSION = 5
 CACHE_ENV = "GEODATA_CACHE_DIR"
 MANIFEST = "manifest.json"
 # The file of each level's layer; every level but the communes also has a "-light" one.
 LEVEL_LAYERS = {REGION: "regions", DEPARTEMENT: "departements", EPCI: "epcis",
                 COMMUNE: "communes", EPT: "epts"}
 LIGHT_LEVELS = (REGION, DEPARTEMENT, EPCI)   # levels with generalised shapes too
-# Tables of the build that are no level: former communes (for their names), arrondissements.
-EXTRA_LAYERS = ("former-communes", "arrondissements")
+# Tables of the build that are no level: former communes (for their names), arrondissements,
+# what became of the previous vintage's EPCIs (geodata.successors).
+EXTRA_LAYERS = ("former-communes", "arrondissements", "epci-successors")
 LAYER_NAMES = (*LEVEL_LAYERS.values(), *(f"{LEVEL_LAYERS[level]}-light" for level in LIGHT_LEVELS),
                *EXTRA_LAYERS)
 # sha256 is hardware-accelerated on current CPUs: ~20 ms for the whole cache (19 MB), against
@@ -140,8 +142,38 @@ def use_writable_root() -> bool:
 
 
 def expected_manifest(vintage: Vintage) -> dict:
-    return {"source": vintage.package, "source_version": source.package_version(vintage),
-            "vintage": vintage.id, "cog": vintage.cog, "schema_version": SCHEMA_VERSION}
+    """What a cache must say to be the vintage's: its source (package and version, the
+    fingerprint of the tables shipped for its year, or of the file it was imported from)."""
+    expected = {"source": vintage.package, "vintage": vintage.id, "cog": vintage.cog,
+                "schema_version": SCHEMA_VERSION}
+    if vintage.imported_from:
+        return {**expected, "source_version": vintage.package_version}
+    expected["source_version"] = source.package_version(vintage)
+    if vintage.tables:
+        expected["tables"] = (f"{vintage.tables_package} "
+                              f"({source.year_tables_digest(vintage.tables)})")
+    return expected
+
+
+def imported_vintages() -> dict[str, Vintage]:
+    """The vintages imported into the cache root (python -m geodata import), by id, as their
+    manifests describe them. A folder without a readable manifest is no vintage."""
+    found = {}
+    root = cache_dir()
+    for path in sorted(root.glob(f"*/{MANIFEST}")) if root.is_dir() else ():
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            imported = manifest["imported"]
+            vintage = Vintage(
+                manifest["vintage"], int(imported["year"]), manifest["source"],
+                manifest["source_version"], counts=dict(imported["counts"]),
+                previous=imported.get("previous", ""), imported_from=imported["files"],
+                producers=imported["producers"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if vintage.id == path.parent.name:
+            found[vintage.id] = vintage
+    return found
 
 
 def checksum(file: Path) -> str:
@@ -196,8 +228,9 @@ def sweep_leftovers(root: Path) -> list[Path]:
 
 
 def write(layers: dict[str, gpd.GeoDataFrame], folder: Path, vintage: Vintage,
-          build_seconds: float) -> dict:
-    """Write the layers and their manifest to folder, atomically."""
+          build_seconds: float, report: dict | None = None) -> dict:
+    """Write the layers and their manifest to folder, atomically. report: what the build's
+    checks measured (geodata.checks), kept in the manifest."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(folder.parent)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
@@ -210,7 +243,12 @@ def write(layers: dict[str, gpd.GeoDataFrame], folder: Path, vintage: Vintage,
                              CHECKSUM: checksum(file)}
         manifest = {**expected_manifest(vintage), "built_at": datetime.now(UTC).isoformat(
             timespec="seconds"), "build_seconds": round(build_seconds, 1),
-            "attribution": vintage.attribution, "layers": entries}
+            "attribution": vintage.attribution, "checks": report or {}, "layers": entries}
+        if vintage.imported_from:   # what imported_vintages() reads the vintage back from
+            manifest["imported"] = {"year": vintage.year, "counts": vintage.counts,
+                                    "previous": vintage.previous,
+                                    "files": vintage.imported_from,
+                                    "producers": vintage.producers}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                         encoding="utf-8")
         old = None

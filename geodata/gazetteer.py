@@ -67,13 +67,24 @@ class Gazetteer:
         self.brands = self._brands(ref.table(COMMUNE))
         former = ref.extra("former-communes").drop(columns="geometry")
         self.former = _group(former.nom.map(key), former.to_dict("records"))
+        # What became of the previous vintage's EPCIs: former code -> its successors (largest
+        # share first), and their former names -> former codes.
+        successors = ref.extra("epci-successors").drop(columns="geometry")
+        self.epci_successors = _group(successors.former_code, successors.to_dict("records"))
+        self.former_epcis: dict[str, list[str]] = {}
+        for code, name in zip(successors.former_code, successors.former_nom):
+            for name_key in (epci_key(name), key(name)):
+                _add(self.former_epcis, name_key, code)
+        self.year = ref.vintage.year
         self.arrondissements = {
             _arrondissement_of(normalize(row["nom"])): row
             for row in ref.extra("arrondissements").drop(columns="geometry").to_dict("records")}
         counts = ref.table(COMMUNE).groupby("departement").size()
         self.sole_commune = {dep: ref.table(COMMUNE).code[ref.table(COMMUNE).departement == dep]
                              .iloc[0] for dep in counts.index[counts == 1]}
-        self.aliases = {normalize(alias): Unit(*unit) for alias, unit in ALIASES.items()}
+        # (A geography imported for another year may lack a unit an alias names.)
+        self.aliases = {normalize(alias): Unit(*unit) for alias, unit in ALIASES.items()
+                        if unit[1] in self.records[unit[0]]}
         self.not_collectivite_acronyms = {normalize(a) for a in NOT_COLLECTIVITE_ACRONYMS}
         self.former_regions = {key(name): (name, code) for name, code in FORMER_REGIONS.items()}
         self.several_departements = {normalize(name): (name, codes)

@@ -10,6 +10,7 @@ geography and its symbol from here: adding a kind is one record (plus its tests)
     'commune'
 """
 
+import re
 from dataclasses import dataclass
 
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
@@ -62,7 +63,7 @@ KIND_RECORDS: tuple[Kind, ...] = (
     Kind("metropole", "Métropole", "Métropoles", EPCI,
          words=("metropole", "metro", "me", "metropolis"),
          prefixes=("eurometropole", "metropole europeenne", "metropole"),
-         color="#e8590c", char="●", symbol="circle", size=17, epci_types=("ME", "METRO")),
+         color="#e8590c", char="●", symbol="circle", size=17, epci_types=("ME", "METRO", "MET69")),
     Kind("communaute_urbaine", "Communauté urbaine", "Communautés urbaines", EPCI,
          words=("communaute urbaine", "cu"),
          prefixes=("communaute urbaine", "cu"),
@@ -109,9 +110,20 @@ AREA_KINDS = tuple(record.id for record in KIND_RECORDS if record.is_area)
 MARKER_KINDS = tuple(record.id for record in KIND_RECORDS if not record.is_area)
 # Kinds whose members may be placed by their seat or coordinates.
 SEATED_KINDS = tuple(record.id for record in KIND_RECORDS if record.seated)
-# Official EPCI type ("ME", "CA"...) -> kind id.
+# Official EPCI type ("ME", "CA"; the DGCL writes "METRO", and "MET69" for Lyon) -> kind id.
 EPCI_TYPE_TO_KIND = {epci_type: record.id for record in KIND_RECORDS
                      for epci_type in record.epci_types}
+
+_ABBREVIATED = re.compile(
+    rf"^({'|'.join(r.abbreviation for r in KIND_RECORDS if r.level == EPCI and r.abbreviation)}) ")
+
+
+def written_out(epci_name: str) -> str:
+    """An EPCI's name with its kind written out, where the DGCL's list abbreviates it:
+    'CA du Val de Fensch' -> "Communauté d'agglomération du Val de Fensch"."""
+    return _ABBREVIATED.sub(lambda found: next(
+        r.label for r in KIND_RECORDS if r.abbreviation == found.group(1)) + " ", epci_name)
+
 
 # Ids that code singles out (a région is drawn through its départements...).
 KIND_REGION = "region"

@@ -13,6 +13,7 @@ missing, stale or damaged), indexes them once, and keeps what other modules deri
 import collections
 import functools
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ import pandas as pd
 from . import cache as cache_store
 from .build import build_layers
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, LEVELS, REGION
-from .vintages import Vintage, get_vintage
+from .vintages import DEFAULT_VINTAGE, VINTAGE_ENV, Vintage, get_vintage
 
 log = logging.getLogger("geodata")
 
@@ -76,10 +77,15 @@ class Reference:
             if why:
                 log.warning("Construction du cache géographique (%s)…", why)
             folder = self.folder
+            if self.vintage.imported_from:   # its file is not ours to read again
+                raise cache_store.StaleCacheError(
+                    f"le cache du millésime importé {self.vintage.id} est inutilisable ({why}) :"
+                    f" importez de nouveau {self.vintage.imported_from} avec : python -m "
+                    f"geodata import FICHIER --vintage {self.vintage.id}")
             started = time.perf_counter()
-            layers = build_layers(self.vintage)
+            layers, report = build_layers(self.vintage)
             manifest = cache_store.write(layers, folder, self.vintage,
-                                         time.perf_counter() - started)
+                                         time.perf_counter() - started, report)
             self.clear()   # what was read from the old cache
             self._memo[("manifest", folder)] = manifest
             return manifest
@@ -176,10 +182,17 @@ _references: dict[str, Reference] = {}
 
 def get_reference(vintage_id: str | None = None) -> Reference:
     """The Reference of a vintage (default: the one in use, see geodata.vintages)."""
-    vintage = get_vintage(vintage_id)
-    if vintage.id not in _references:
-        _references.setdefault(vintage.id, Reference(vintage))
-    return _references[vintage.id]
+    wanted = str(vintage_id or os.environ.get(VINTAGE_ENV) or DEFAULT_VINTAGE)
+    try:
+        return _references[wanted]   # called on every request: no look into the cache
+    except KeyError:
+        vintage = get_vintage(wanted)
+        return _references.setdefault(vintage.id, Reference(vintage))
+
+
+def forget(vintage_id: str) -> None:
+    """Drop the Reference of a vintage (its cache was replaced by another process's work)."""
+    _references.pop(vintage_id, None)
 
 
 def memoized(function=None, *, maxsize: int | None = None):

