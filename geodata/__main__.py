@@ -71,8 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     import_cmd = commands.add_parser(
         "import", help="importer la géographie d'une année d'un ADMIN EXPRESS COG de l'IGN "
                        "(GeoPackage) en un nouveau millésime")
-    import_cmd.add_argument("files", type=Path, nargs="+", metavar="FICHIER",
+    import_cmd.add_argument("files", type=Path, nargs="*", metavar="FICHIER",
                             help="le GeoPackage France entière, ou ceux de chaque territoire")
+    import_cmd.add_argument("--cartiflette", type=int, metavar="ANNEE",
+                            help="en ligne seulement : la géographie de cette année donnée par "
+                                 "cartiflette (le service de géographie du SSP Lab de l'INSEE ; "
+                                 "pip install cartiflette==0.4.0), au lieu d'un fichier")
     import_cmd.add_argument("--annee", type=int, metavar="ANNEE",
                             help="année de la géographie (défaut : la date du nom du fichier)")
     import_cmd.add_argument("--force", action="store_true",
@@ -92,10 +96,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def _import(args) -> int:
     from .admin_express import AdminExpressError
-    from .importing import import_files
+    from .importing import import_cartiflette, import_files
 
+    if bool(args.files) == bool(args.cartiflette):
+        print("Erreur : donnez le ou les fichiers ADMIN EXPRESS COG à importer, ou "
+              "--cartiflette ANNEE (en ligne), l'un ou l'autre.", file=sys.stderr)
+        return 1
     try:
-        vintage, manifest = import_files(args.files, args.vintage, args.annee, args.force)
+        if args.cartiflette:
+            vintage, manifest = import_cartiflette(args.cartiflette, args.vintage, args.force)
+        else:
+            vintage, manifest = import_files(args.files, args.vintage, args.annee, args.force)
     except (AdminExpressError, StaleCacheError, CacheDirError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1

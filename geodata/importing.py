@@ -66,6 +66,23 @@ def import_files(paths: list[Path], vintage_id: str | None = None, year: int | N
         raise AdminExpressError(
             "L'année de cette géographie ne se lit pas dans le nom du fichier (comme "
             "« …_2027-01-01.gpkg ») : donnez-la avec --annee 2027.")
+    return _import(lambda: read_layers(paths), year, vintage_id, force,
+                   ", ".join(path.name for path in paths), _digest(paths))
+
+
+def import_cartiflette(year: int, vintage_id: str | None = None,
+                       force: bool = False) -> tuple[Vintage, dict]:
+    """import_files() of the geography cartiflette gives for that year (online only)."""
+    from .cartiflette_source import SOURCE_NAME, download
+
+    return _import(lambda: download(year), year, vintage_id, force,
+                   SOURCE_NAME.format(year=year), f"cartiflette-{year}")
+
+
+def _import(read, year: int, vintage_id: str | None, force: bool, origin: str,
+            digest: str) -> tuple[Vintage, dict]:
+    """The import of the layers read() gives (geodata.admin_express's), once the cheap
+    checks are passed."""
     vintage_id = vintage_id_for(year, vintage_id)
     if not force and vintage_id in cache_store.imported_vintages():
         raise AdminExpressError(
@@ -74,14 +91,14 @@ def import_files(paths: list[Path], vintage_id: str | None = None, year: int | N
     started = time.perf_counter()
     previous_id = _previous(year, vintage_id)
     before = reference.get_reference(previous_id) if previous_id else None
-    tables = to_tables(read_layers(paths), *_carried_over(before))
+    tables = to_tables(read(), *_carried_over(before))
+    _name_unnamed_epcis(tables.epcis, before)
     vintage = Vintage(
-        vintage_id, year, SOURCE, _digest(paths), counts={
+        vintage_id, year, SOURCE, digest, counts={
             REGION: len(tables.regions), DEPARTEMENT: len(tables.departements),
             EPCI: len(tables.epcis), COMMUNE: len(tables.communes),
             EPT: tables.epts.ept_siren.nunique()},
-        previous=previous_id, imported_from=", ".join(path.name for path in paths),
-        producers=PRODUCERS)
+        previous=previous_id, imported_from=origin, producers=PRODUCERS)
     previous = successors.membership_of_layers(before.table(COMMUNE), before.table(EPCI)) \
         if before else None
     layers, report = build_from(tables, vintage, previous)
@@ -90,6 +107,16 @@ def import_files(paths: list[Path], vintage_id: str | None = None, year: int | N
                                  time.perf_counter() - started, report)
     reference.forget(vintage_id)   # a Reference of an earlier import of that id
     return vintage, manifest
+
+
+def _name_unnamed_epcis(epcis: pd.DataFrame, before: "reference.Reference | None") -> None:
+    """A source that gives no EPCI names (cartiflette, some years) names them by their SIREN:
+    the previous vintage's name of that SIREN, else 'EPCI <SIREN>'."""
+    unnamed = epcis.nom.isin(["", *epcis.code])
+    if unnamed.any():
+        known = before.names(EPCI) if before else {}
+        epcis.loc[unnamed, "nom"] = epcis.code[unnamed].map(
+            lambda code: known.get(code, f"EPCI {code}"))
 
 
 def _carried_over(before: "reference.Reference | None") -> tuple[dict, pd.DataFrame]:

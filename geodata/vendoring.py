@@ -69,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("package", type=Path, help="folder of the unpacked npm package")
     parser.add_argument("year", help="the vintage the tables are for (2026)")
+    parser.add_argument("--into", type=Path, default=SHIPPED,
+                        help=f"folder of the years' folders (default: {SHIPPED.name}/)")
     args = parser.parse_args(argv)
-    for path in write_year_tables(args.package, args.year):
+    for path in write_year_tables(args.package, args.year, args.into):
         print(path)
     return 0
 

@@ -9,14 +9,14 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import geopackages
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
-
-import geopackages
 from browser import AppServer
+
 from dashboard.figures import build_map
 from geodata import COMMUNE, EPCI, get_reference, reference
 from geodata import schema as S
@@ -331,3 +331,98 @@ def test_an_import_names_what_is_wrong_with_the_files(year_2026_layers, import_r
                                                 "ajoutez --force"):
         import_files(renamed, year=2027)
     assert import_files(renamed, year=2027, force=True)[0].id == "2027"
+
+
+# -- the optional online source -----------------------------------------------------------------
+
+def _as_cartiflette_gives(layers: dict) -> gpd.GeoDataFrame:
+    """The communes of the test file as cartiflette's carti_download gives them (upper-case
+    columns; INSEE's EPCI column, one SIREN, ZZZZZZZZZ for none; no EPCI names)."""
+    communes = layers["commune"]
+    departements = layers["departement"].set_index("code_insee").nom_officiel
+    regions = layers["region"].set_index("code_insee").nom_officiel
+    epci = communes.codes_siren_des_epci.str.split("/").str[0].replace("NR", "ZZZZZZZZZ")
+    natures = dict(zip(layers["epci"].code_siren, layers["epci"].nature.map({
+        "Métropole": "ME", "Communauté d'agglomération": "CA",
+        "Communauté de communes": "CC"})))
+    return gpd.GeoDataFrame({
+        "ID": communes.code_insee, "NOM": communes.nom_officiel, "INSEE_COM": communes.code_insee,
+        "STATUT": communes.statut, "POPULATION": communes.population, "EPCI": epci,
+        "NATURE_EPCI": epci.map(natures).fillna("ZZ"),
+        "INSEE_DEP": communes.code_insee_du_departement,
+        "INSEE_REG": communes.code_insee_de_la_region,
+        "LIBELLE_DEPARTEMENT": communes.code_insee_du_departement.map(departements),
+        "LIBELLE_REGION": communes.code_insee_de_la_region.map(regions), "PAYS": "France"},
+        geometry=communes.geometry.values, crs="EPSG:4326")
+
+
+def test_cartiflette_is_an_optional_online_source(year_2026_layers, import_root, monkeypatch):
+    """cartiflette cannot reach its server here: its download is replaced by the frame it
+    gives (the rest, from the columns on, is the real import)."""
+    from geodata.importing import import_cartiflette
+
+    asked = []
+    fake = type(sys)("cartiflette")
+    fake.carti_download = lambda **kwargs: asked.append(kwargs) or _as_cartiflette_gives(
+        geopackages.a_year_later(year_2026_layers))
+    monkeypatch.setitem(sys.modules, "cartiflette", fake)
+    vintage, manifest = import_cartiflette(2027)
+    assert asked == [{"values": "France", "borders": "COMMUNE", "filter_by": "FRANCE_ENTIERE",
+                      "year": 2027, "simplification": 0}]
+    assert vintage.imported_from == "cartiflette (IGN ADMIN EXPRESS COG CARTO 2027)"
+    assert manifest["layers"]["communes"]["rows"] == 201
+    monkeypatch.setenv("GEODATA_VINTAGE", "2027")
+    belfort = get_reference().lookup(EPCI, geopackages.GRAND_BELFORT)
+    assert (belfort["nom"], belfort["n_communes"]) == (
+        "Communauté d'agglomération Grand Belfort", 74)   # named after 2026: none given
+
+    def offline(**kwargs):
+        raise OSError("Could not resolve hostname minio.lab.sspcloud.fr")
+    fake.carti_download = offline
+    with pytest.raises(AdminExpressError, match="cartiflette n'a pas pu donner la géographie "
+                                                "de 2028 .*Cette source demande internet"):
+        import_cartiflette(2028)
+    monkeypatch.setitem(sys.modules, "cartiflette", None)   # not installed
+    with pytest.raises(AdminExpressError, match="installez-la avec « pip install "
+                                                "cartiflette==0.4.0 »"):
+        import_cartiflette(2028)
+    run = _run("-m", "geodata", "import", env={"GEODATA_CACHE_DIR": str(import_root)})
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "donnez le ou les fichiers ADMIN EXPRESS COG à importer, ou --cartiflette" \
+        in run.stderr
+
+
+def test_the_vendoring_tool_writes_the_tables_a_year_ships(tmp_path):
+    """python -m geodata.vendoring, on a package shaped like @etalab/decoupage-administratif's:
+    the communes of France only, each with its EPCI; the columns the build reads."""
+    data = tmp_path / "package" / "data"
+    data.mkdir(parents=True)
+    files = {
+        "communes": [
+            {"code": "90010", "nom": "Belfort", "departement": "90", "region": "27",
+             "type": "commune-actuelle", "zone": "metro", "population": 46000},
+            {"code": "90011", "nom": "Bermont", "departement": "90", "region": "27",
+             "type": "commune-actuelle", "zone": "metro", "population": 300},
+            {"code": "90099", "nom": "Ancienne", "departement": "90", "region": "27",
+             "type": "commune-deleguee", "zone": "metro"},
+            {"code": "97501", "nom": "Miquelon-Langlade", "departement": "975", "region": "",
+             "type": "commune-actuelle", "zone": "com", "population": 600}],
+        "epci": [{"code": "200069052", "nom": "CA Grand Belfort", "type": "CA",
+                  "membres": [{"code": "90010"}]}],
+        "departements": [{"code": "90", "region": "27", "chefLieu": "90010",
+                          "nom": "Territoire de Belfort", "typeLiaison": 2, "zone": "metro"},
+                         {"code": "975", "region": "", "chefLieu": "97502",
+                          "nom": "Saint-Pierre-et-Miquelon", "typeLiaison": 0, "zone": "com"}],
+        "regions": [{"code": "27", "chefLieu": "21231", "nom": "Bourgogne-Franche-Comté",
+                     "typeLiaison": 0, "zone": "metro"}]}
+    for name, rows in files.items():
+        (data / f"{name}.json").write_text(json.dumps(rows), encoding="utf-8")
+    run = _run("-m", "geodata.vendoring", str(data.parent), "2099", "--into", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    communes = pd.read_csv(tmp_path / "2099" / "communes.csv", dtype=str, keep_default_na=False)
+    departements = pd.read_csv(tmp_path / "2099" / "departements.csv", dtype=str)
+    assert communes.to_dict("records") == [
+        {"code": "90010", "nom": "Belfort", "departement": "90", "epci": "200069052",
+         "population": "46000"},
+        {"code": "90011", "nom": "Bermont", "departement": "90", "epci": "", "population": "300"}]
+    assert departements.code.tolist() == ["90"] and departements.tncc.tolist() == ["2"]
