@@ -8,6 +8,7 @@ are read as well. Communes of the collectivités d'outre-mer (Saint-Pierre-et-Mi
 Saint-Barthélemy, Saint-Martin) are left out: their département is none of the file's.
 """
 
+import logging
 import re
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from .kinds import EPCI_TYPE_TO_KIND, KIND_BY_ID
 from .levels import DEPARTEMENT, EPT, is_valid_code
 from .names import kind_from_words, normalize
 from .source import SourceTables, _with_mayotte
+
+log = logging.getLogger("geodata")
 
 CRS = "EPSG:4326"
 # Each layer read, and for each of its fields the names it goes by (4-0 first, then 3.x).
@@ -42,6 +45,12 @@ FIELDS = {
     "chef_lieu_de_commune": {"code": ("code_insee_de_la_commune", "code_insee", "insee_com")},
 }
 REQUIRED = ("commune", "epci", "departement", "region")
+# What the build does without an optional layer.
+OPTIONAL = {"arrondissement_municipal": "Paris, Lyon et Marseille n'auront pas leurs "
+                                        "arrondissements",
+            "commune_associee_ou_deleguee": "les anciennes communes sont reprises du millésime "
+                                            "précédent",
+            "chef_lieu_de_commune": "chaque commune est placée en un point de son territoire"}
 # 3.x names of the layers, when they differ.
 LAYER_NAMES = {"chef_lieu_de_commune": ("chef_lieu_de_commune", "chflieu_commune")}
 # What the statut of a commune says about it being a chef-lieu (normalised).
@@ -84,9 +93,13 @@ def _read(path: Path, layer: str, available: set[str]) -> gpd.GeoDataFrame | Non
     for role, names in FIELDS[layer].items():
         found = next((n for n in names if n in frame.columns), None)
         if found is None:
-            raise AdminExpressError(
-                f"La couche « {name} » de « {path.name} » n'a pas de champ {' ni '.join(names)}"
-                " : ce n'est pas un ADMIN EXPRESS COG de l'IGN dans une édition connue.")
+            message = (f"La couche « {name} » de « {path.name} » n'a pas de champ "
+                       f"{' ni '.join(names)}")
+            if layer in REQUIRED:
+                raise AdminExpressError(f"{message} : ce n'est pas un ADMIN EXPRESS COG de "
+                                        "l'IGN dans une édition connue.")
+            log.warning("%s : elle n'est pas lue (%s).", message, OPTIONAL[layer])
+            return None
         roles[found] = role
     frame = frame.rename(columns=roles)[[*roles.values(), frame.geometry.name]]
     if frame.crs is None:

@@ -426,3 +426,15 @@ def test_the_vendoring_tool_writes_the_tables_a_year_ships(tmp_path):
          "population": "46000"},
         {"code": "90011", "nom": "Bermont", "departement": "90", "epci": "", "population": "300"}]
     assert departements.code.tolist() == ["90"] and departements.tncc.tolist() == ["2"]
+
+
+def test_an_optional_layer_in_another_shape_is_left_out_with_a_warning(
+        year_2026_layers, import_root, tmp_path, caplog):
+    arrondissements = year_2026_layers["arrondissement_municipal"].rename(
+        columns={"code_insee_de_la_commune_de_rattach": "commune"})
+    paths = geopackages.write({**year_2026_layers, "arrondissement_municipal": arrondissements},
+                              tmp_path, 2027)
+    vintage, manifest = import_files(paths)
+    assert manifest["layers"]["arrondissements"]["rows"] == 0
+    assert "n'a pas de champ code_insee_de_la_commune_de_rattach ni insee_com : elle n'est pas " \
+           "lue (Paris, Lyon et Marseille n'auront pas leurs arrondissements)" in caplog.text
