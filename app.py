@@ -22,7 +22,7 @@ from dash import Dash
 from flask import Flask
 from flask_talisman import Talisman
 
-from geodata.vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, use_vintage
+from geodata.vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, get_vintage
 
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
 # A base64-encoded upload of MAX_BYTES is 4/3 bigger, plus the JSON around it.
@@ -153,10 +153,20 @@ def create_app() -> Dash:
     return app
 
 
+def vintage_in_use() -> str:
+    """The geography vintage the settings choose; SystemExit with a French message (no
+    traceback) when no such vintage exists, before anything is prepared."""
+    try:
+        return get_vintage().id
+    except UnknownVintageError as exc:
+        raise SystemExit(f"Erreur : {exc}") from None
+
+
 def create_server():
     """The Flask server of a new app, for gunicorn: gunicorn.conf.py calls it once, in the master
     process, so that the workers forked from it share the geography it prepared."""
     log_to_stderr()
+    vintage_in_use()
     return create_app().server
 
 
@@ -191,10 +201,8 @@ def main(argv: list[str] | None = None) -> None:
                                           f"sinon {DEFAULT_VINTAGE})")
     args = parser.parse_args(argv)
     if args.vintage:
-        try:
-            use_vintage(args.vintage)
-        except UnknownVintageError as exc:
-            raise SystemExit(f"Erreur : {exc}") from None
+        os.environ[VINTAGE_ENV] = args.vintage
+    vintage_in_use()
     log_to_stderr()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8050"))

@@ -131,8 +131,9 @@ def _row(record: dict, group: str) -> html.Tr:
 def show_all_options(resolved: pd.DataFrame) -> list[dict]:
     """The choice to list the rows placed without a doubt too (none when there are none)."""
     others = int((~S.needs_person(resolved) & ~resolved[S.RULE].isin(S.PERSON_RULES)).sum())
-    return [{"value": "all", "label": f"Montrer aussi les {others} autres lignes (pour en "
-                                      "corriger une)"}] if others else []
+    lines = "l'autre ligne" if others == 1 else f"les {others} autres lignes"
+    return [{"value": "all", "label": f"Montrer aussi {lines} (pour en corriger une)"}] \
+        if others else []
 
 
 def upload_report(resolved: pd.DataFrame, source: Source, show_all: bool = False

@@ -6,6 +6,7 @@ Adding a column is one `Column` in `MEMBER_COLUMNS`. The extra columns of the me
 downloads.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -98,7 +99,12 @@ def pdf_table(members: pd.DataFrame) -> tuple[dict[str, list[str]], list[float]]
 
 # -- the grid (AG Grid column definitions and rows, plain dicts) --------------------------------
 
-SYMBOL_FIELD = "symbole"
+# The symbol column shows the kind's character, coloured. Its value is the kind itself: a row
+# whose kind changes (another list, a person's choice) has a new value, so AG Grid draws the
+# cell again with its colour; with the character as value, two kinds drawn with the same
+# character (●) kept the colour of the first.
+SYMBOL_CHARACTERS = json.dumps({record.id: record.char for record in KIND_BY_ID.values()},
+                               ensure_ascii=False)
 
 
 def grid_rows(members: pd.DataFrame) -> list[dict]:
@@ -113,7 +119,7 @@ def grid_rows(members: pd.DataFrame) -> list[dict]:
                "_search": search_key(members).tolist()}
     rows = []
     for i, (row, kind_id) in enumerate(zip(members[S.ROW], members[S.KIND], strict=True)):
-        record = {"row": str(row), "kind": kind_id, SYMBOL_FIELD: KIND_BY_ID[kind_id].char,
+        record = {"row": str(row), "kind": kind_id,
                   **{field: value[i] for field, value in filters.items()}}
         for column in columns:
             value = values[column.id][i]
@@ -131,8 +137,9 @@ def grid_columns(members: pd.DataFrame) -> list[dict]:
     symbol_style = {"styleConditions": [
         {"condition": f"params.data.kind === '{record.id}'", "style": {"color": record.color}}
         for record in KIND_BY_ID.values()]}
-    definitions = [{"field": SYMBOL_FIELD, "headerName": "", "width": 46, "maxWidth": 46,
-                    "minWidth": 46, "sortable": False, "filter": False,
+    definitions = [{"field": "kind", "colId": "symbole", "headerName": "", "width": 46,
+                    "maxWidth": 46, "minWidth": 46, "sortable": False, "filter": False,
+                    "valueFormatter": {"function": f"({SYMBOL_CHARACTERS})[params.value]"},
                     "cellStyle": symbol_style}]
     for column in (c for c in MEMBER_COLUMNS if c.in_grid):
         definition = {"field": column.id, "headerName": column.header, "flex": column.width,

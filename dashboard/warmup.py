@@ -3,7 +3,7 @@
 import logging
 import time
 
-from geodata import build, load_layer
+from geodata import build, get_reference, load_layer
 from geodata.levels import DEPARTEMENT, EPCI, EPT
 from geodata.resolve import gazetteer
 
@@ -27,4 +27,5 @@ def prepare() -> None:
     for level in (EPCI, EPT):
         load_layer(level, light=True)
     from_store(None)
-    log.info("Géographie prête en %.1f s.", time.perf_counter() - started)
+    log.info("Géographie prête en %.1f s (millésime %s : %s).", time.perf_counter() - started,
+             get_reference().vintage.id, get_reference().vintage.attribution)

@@ -5,17 +5,18 @@
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 from pathlib import Path
 
 from . import schema as S
 from .build import BuildError
-from .cache import CacheDirError, StaleCacheError
+from .cache import CACHE_ENV, CacheDirError, StaleCacheError
 from .kinds import KIND_LABELS
 from .reading import MemberFileError
 from .reference import get_reference
-from .source import SourceMissingError
+from .source import SourceMissingError, YearTablesError
 from .vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, available, use_vintage
 
 
@@ -79,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "pip install cartiflette==0.4.0), au lieu d'un fichier")
     import_cmd.add_argument("--annee", type=int, metavar="ANNEE",
                             help="année de la géographie (défaut : la date du nom du fichier)")
+    import_cmd.add_argument("--vintage", default=argparse.SUPPRESS,
+                            help="nom du millésime importé (défaut : son année)")
     import_cmd.add_argument("--force", action="store_true",
                             help="remplacer un millésime déjà importé sous ce nom")
     args = parser.parse_args(argv)
@@ -89,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.vintage:
             use_vintage(args.vintage)
         return _run(args)
-    except (UnknownVintageError, SourceMissingError, BuildError) as exc:
+    except (UnknownVintageError, SourceMissingError, BuildError, YearTablesError,
+            StaleCacheError, CacheDirError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
 
@@ -115,8 +119,9 @@ def _import(args) -> int:
         ("communes", "communes")))
     print(f"Millésime {vintage.id} ({vintage.cog}) importé de {vintage.imported_from} en "
           f"{manifest['build_seconds']} s : {counts}.")
-    print(f"Pour l'utiliser : {VINTAGE_ENV}={vintage.id} make run, ou --vintage {vintage.id} "
-          "sur les commandes.")
+    cache = f"{CACHE_ENV}={os.environ[CACHE_ENV]} " if os.environ.get(CACHE_ENV) else ""
+    print(f"Pour l'utiliser : {cache}{VINTAGE_ENV}={vintage.id} make run, ou --vintage "
+          f"{vintage.id} sur les commandes.")
     return 0
 
 

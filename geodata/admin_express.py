@@ -19,7 +19,7 @@ import pyogrio
 import shapely
 
 from .kinds import EPCI_TYPE_TO_KIND, KIND_BY_ID
-from .levels import DEPARTEMENT, EPT, is_valid_code
+from .levels import DEPARTEMENT, EPCI, EPT, is_valid_code
 from .names import kind_from_words, normalize
 from .source import SourceTables, _with_mayotte
 
@@ -72,13 +72,14 @@ def year_of(paths: list[Path]) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def _layer_names(path: Path) -> set[str]:
+def layer_names(path: Path) -> set[str]:
+    """The layers of a GeoPackage (lower case); AdminExpressError when it is none."""
     try:
         return {str(name).lower() for name, _ in pyogrio.list_layers(path)}
-    except Exception as exc:   # not a GeoPackage, damaged, unreadable
-        raise AdminExpressError(f"« {path.name} » ne peut pas être lu comme un GeoPackage "
-                           f"({exc}). Donnez le fichier .gpkg d'ADMIN EXPRESS COG tel que "
-                           "l'IGN le publie, décompressé de son archive .7z.") from exc
+    except Exception as exc:   # not a GeoPackage, damaged, unreadable (GDAL's words: English)
+        raise AdminExpressError(f"« {path.name} » ne peut pas être lu comme un GeoPackage. "
+                                "Donnez le fichier .gpkg d'ADMIN EXPRESS COG tel que l'IGN le "
+                                "publie, décompressé de son archive .7z.") from exc
 
 
 def _read(path: Path, layer: str, available: set[str]) -> gpd.GeoDataFrame | None:
@@ -112,7 +113,7 @@ def read_layers(paths: list[Path]) -> dict[str, gpd.GeoDataFrame]:
     """Each layer of FIELDS, the files' parts put together (a unit in two files kept once)."""
     parts: dict[str, list] = {layer: [] for layer in FIELDS}
     for path in paths:
-        available = _layer_names(path)
+        available = layer_names(path)
         for layer in FIELDS:
             frame = _read(path, layer, available)
             if frame is not None:
@@ -137,13 +138,12 @@ def read_layers(paths: list[Path]) -> dict[str, gpd.GeoDataFrame]:
 def _epci_type(nature: str) -> str:
     """The official type of an EPCI (CC, CA, CU, ME), EPT for a territorial one, else as
     written (the checks then name it)."""
-    found = kind_from_words(nature)
-    if found is None:
-        return nature
-    record = KIND_BY_ID[found]
-    if record.level == EPT:
+    if normalize(nature) == "etablissement public territorial":
         return EPT
-    return record.epci_types[0] if record.epci_types else nature
+    found = kind_from_words(nature)
+    if found is None or KIND_BY_ID[found].level != EPCI:   # "Syndicat mixte": named by checks
+        return nature
+    return KIND_BY_ID[found].epci_types[0]
 
 
 def _seats(communes: pd.DataFrame, key: str, statuts: tuple[str, ...]) -> pd.Series:
@@ -172,8 +172,14 @@ def to_tables(layers: dict[str, gpd.GeoDataFrame], articles: dict[str, dict[str,
     listed = communes.epcis.map(lambda text: [c for c in re.split(r"[/,; ]+", text)
                                               if c.lower() not in NO_EPCI])
     # "200054781/200057974": the Métropole du Grand Paris, then the commune's EPT.
-    communes["epci"] = listed.map(lambda codes: next(
-        (c for c in codes if kinds.get(c, "") in EPCI_TYPE_TO_KIND), ""))
+    fiscal = listed.map(lambda codes: [c for c in codes if kinds.get(c, "") in EPCI_TYPE_TO_KIND])
+    several = [f"{code} : {' et '.join(codes)}"
+               for code, codes in zip(communes.code, fiscal) if len(codes) > 1]
+    if several:
+        raise AdminExpressError(
+            f"Des communes sont dans plusieurs EPCI à fiscalité propre ({', '.join(several[:5])})"
+            ", ce qui ne se peut pas : est-ce bien un ADMIN EXPRESS COG de l'IGN ?")
+    communes["epci"] = fiscal.map(lambda codes: codes[0] if codes else "")
     ept_of = listed.map(lambda codes: next((c for c in codes if kinds.get(c) == EPT), ""))
     ept_names = dict(zip(epcis.code, epcis.nom))
     epts = pd.DataFrame({"ept_siren": ept_of.values, "ept_nom": ept_of.map(ept_names).values,

@@ -30,8 +30,9 @@ from .vintages import Vintage
 log = logging.getLogger("geodata")
 
 # 2: EPTs, former communes and arrondissements; 3: a checksum per layer; 4: Mayotte's population;
-# 5: the EPCIs' successors, the checks' report
-SCHEMA_VERSION = 5
+# 5: the EPCIs' successors, the checks' report; 6: successors: renamed only when the name
+# changed, a merged commune counted once
+SCHEMA_VERSION = 6
 CACHE_ENV = "GEODATA_CACHE_DIR"
 MANIFEST = "manifest.json"
 # The file of each level's layer; every level but the communes also has a "-light" one.

@@ -40,10 +40,12 @@ def _examples(values) -> str:
 
 def _fail(vintage: Vintage, problems: list[str]) -> None:
     if problems:
+        tables = f" ou les tables livrées pour {vintage.tables} sont" if vintage.tables \
+            else " est"
         fix = (f"Vérifiez le fichier importé ({vintage.imported_from}) : est-ce bien un ADMIN "
                "EXPRESS COG de l'IGN, France entière ?") if vintage.imported_from else (
-            f"Le paquet {vintage.requirement} ou les tables livrées pour {vintage.tables} sont "
-            "peut-être endommagés : réinstallez le paquet, ou reprenez le dépôt.")
+            f"Le paquet {vintage.requirement}{tables} peut-être endommagé : réinstallez le "
+            "paquet, ou reprenez le dépôt.")
         raise BuildError(f"La géographie {vintage.cog} ({vintage.origin}) ne passe pas les "
                          f"contrôles : {' ; '.join(problems)}. {fix}")
 
@@ -67,7 +69,7 @@ def source_codes(tables, vintage: Vintage) -> None:
     for level, (label, table) in named.items():
         if bad := _bad_codes(table.code, level):
             problems.append(f"codes de {label} invalides ({_examples(bad)})")
-        if (twice := table.code[table.code.duplicated()]).any():
+        if len(twice := table.code[table.code.duplicated()]):
             problems.append(f"codes de {label} en double ({_examples(twice)})")
     communes, departements = tables.communes, tables.departements
     departement_codes = set(departements.code)

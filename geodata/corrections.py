@@ -74,20 +74,21 @@ def merged(*groups: list[Correction]) -> list[Correction]:
 
 # -- in the resolved list ------------------------------------------------------------------------
 
-def apply_corrections(resolved: pd.DataFrame, corrections: list[Correction]
-                      ) -> tuple[pd.DataFrame, int]:
-    """The list with every row whose name has a correction decided by it, and how many rows
-    were. A correction is a person's word, unless the row says otherwise: the unit corrected
-    does not fit its type, département, région or code, or the resolver now places it without
-    a doubt elsewhere than it did when the person decided. Such a row is left to a person,
-    with both units as candidates."""
+def apply_corrections(resolved: pd.DataFrame, corrections: list[Correction],
+                      keep_rows: frozenset[int] = frozenset()) -> tuple[pd.DataFrame, int]:
+    """The list with every row whose name has a correction decided by it (but the rows of
+    keep_rows: those a person just decided), and how many rows were. A correction is a
+    person's word, unless the row says otherwise: the unit corrected does not fit its type,
+    département, région or code, or the resolver now places it without a doubt elsewhere than
+    it did when the person decided. Such a row is left to a person, with both units as
+    candidates."""
     by_key = {c.key: c for c in corrections if c.key}
     decisions, applied = {}, 0
     columns = [S.ROW, S.INPUT_NAME, S.LEVEL, S.CODE, *S.GIVEN_COLUMNS]
     for record, sure in zip(resolved[columns].to_dict("records"), _confident(resolved),
                             strict=True):
         correction = by_key.get(name_key(record[S.INPUT_NAME]))
-        if correction is None:
+        if correction is None or int(record[S.ROW]) in keep_rows:
             continue
         found = Unit(record[S.LEVEL], record[S.CODE]) if sure else None
         corrected = None if correction.is_ignored else Unit(correction.level, correction.code)
@@ -102,9 +103,12 @@ def apply_corrections(resolved: pd.DataFrame, corrections: list[Correction]
 
 
 def _confident(resolved: pd.DataFrame) -> pd.Series:
-    """Rows the resolver placed on a unit without a doubt (not a person's decision)."""
+    """Rows the resolver placed on a unit without a doubt (not a person's decision; not with
+    other candidates, as an EPCI whose communes are now shared: a duplicate of such a row has
+    lost its note, not its doubt)."""
     return resolved[S.STATUS].isin([S.MATCHED, S.DUPLICATE]) & (resolved[S.LEVEL] != "") \
-        & ~S.needs_person(resolved) & ~resolved[S.RULE].isin(S.PERSON_RULES)
+        & ~S.needs_person(resolved) & ~resolved[S.RULE].isin(S.PERSON_RULES) \
+        & (resolved[S.CANDIDATES].map(len) == 0)
 
 
 def _conflict(correction: Correction, found: Unit | None, corrected: Unit | None) -> Outcome:

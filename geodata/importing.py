@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import cache as cache_store
 from . import reference, successors
-from .admin_express import AdminExpressError, read_layers, to_tables, year_of
+from .admin_express import AdminExpressError, layer_names, read_layers, to_tables, year_of
 from .build import build_from
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 from .vintages import VINTAGES, Vintage, available, get_vintage
@@ -59,8 +59,12 @@ def import_files(paths: list[Path], vintage_id: str | None = None, year: int | N
     exists already (unless force); BuildError when the geography fails the checks.
     """
     for path in paths:
+        if path.is_dir():
+            raise AdminExpressError(f"« {path} » est un dossier : donnez le ou les fichiers "
+                                    ".gpkg qu'il contient.")
         if not path.is_file():
             raise AdminExpressError(f"Le fichier « {path} » n'existe pas.")
+        layer_names(path)   # a file that is no GeoPackage is said so first
     year = year or year_of(paths)
     if year is None:
         raise AdminExpressError(
@@ -88,10 +92,15 @@ def _import(read, year: int, vintage_id: str | None, force: bool, origin: str,
         raise AdminExpressError(
             f"Le millésime {vintage_id} a déjà été importé : ajoutez --force pour le "
             "remplacer, ou choisissez un autre nom avec --vintage.")
+    if cache_store.use_writable_root():   # a temporary folder: the vintage would be lost
+        raise AdminExpressError(
+            f"Le dossier du cache géographique ne peut pas être écrit : un millésime importé "
+            f"doit y être gardé. Choisissez-en un avec la variable {cache_store.CACHE_ENV}.")
     started = time.perf_counter()
     previous_id = _previous(year, vintage_id)
     before = reference.get_reference(previous_id) if previous_id else None
     tables = to_tables(read(), *_carried_over(before))
+    _check_whole_france(tables, before)
     _name_unnamed_epcis(tables.epcis, before)
     vintage = Vintage(
         vintage_id, year, SOURCE, digest, counts={
@@ -102,11 +111,26 @@ def _import(read, year: int, vintage_id: str | None, force: bool, origin: str,
     previous = successors.membership_of_layers(before.table(COMMUNE), before.table(EPCI)) \
         if before else None
     layers, report = build_from(tables, vintage, previous)
-    cache_store.use_writable_root()
     manifest = cache_store.write(layers, cache_store.vintage_dir(vintage), vintage,
                                  time.perf_counter() - started, report)
     reference.forget(vintage_id)   # a Reference of an earlier import of that id
     return vintage, manifest
+
+
+def _check_whole_france(tables, before: "reference.Reference | None") -> None:
+    """The files hold every département of the previous vintage (a territory's file alone,
+    metropolitan France without the overseas départements, is not a geography of France)."""
+    if before is None:
+        return
+    names = before.names(DEPARTEMENT)
+    missing = sorted(set(names) - set(tables.communes.departement))
+    if missing:
+        listed = ", ".join(f"{code} {names[code]}" for code in missing[:6])
+        raise AdminExpressError(
+            f"Ces fichiers ne couvrent pas toute la France : {len(missing)} départements n'y "
+            f"ont pas de communes ({listed}{' …' if len(missing) > 6 else ''}). Donnez le "
+            "GeoPackage France entière, ou ceux de chaque territoire ensemble (la métropole et "
+            "chaque département d'outre-mer).")
 
 
 def _name_unnamed_epcis(epcis: pd.DataFrame, before: "reference.Reference | None") -> None:
@@ -129,5 +153,5 @@ def _carried_over(before: "reference.Reference | None") -> tuple[dict, pd.DataFr
                 for level in (DEPARTEMENT, REGION)}
     former = before.extra("former-communes")
     return articles, pd.DataFrame({
-        "code": former.code.values, "nom": former.nom.values, "type": former.type.values,
+        "code": former.code.values, "nom": former.nom.values, "type": former["type"].values,
         "parent": former.parent.values, "point": former.geometry.values})

@@ -74,14 +74,15 @@ class Reference:
                     return self.manifest()
                 except cache_store.StaleCacheError as exc:
                     why = exc
-            if why:
-                log.warning("Construction du cache géographique (%s)…", why)
             folder = self.folder
             if self.vintage.imported_from:   # its file is not ours to read again
+                state = f"est inutilisable ({why})" if why else "ne se reconstruit pas"
                 raise cache_store.StaleCacheError(
-                    f"le cache du millésime importé {self.vintage.id} est inutilisable ({why}) :"
-                    f" importez de nouveau {self.vintage.imported_from} avec : python -m "
-                    f"geodata import FICHIER --vintage {self.vintage.id}")
+                    f"le cache du millésime importé {self.vintage.id} {state} : importez de "
+                    f"nouveau {self.vintage.imported_from} avec : python -m geodata import "
+                    f"FICHIER --vintage {self.vintage.id} --force")
+            if why:
+                log.warning("Construction du cache géographique (%s)…", why)
             started = time.perf_counter()
             layers, report = build_layers(self.vintage)
             manifest = cache_store.write(layers, folder, self.vintage,

@@ -12,9 +12,10 @@ The rules, in order; the one that decides is recorded in the `rule` column (sche
  6. brand: "<ville> Agglo / Métropole / Communauté", "CA de <ville>" (the EPCI's main city);
  7. former_name: a commune déléguée or associée stands for the commune it was merged into;
  8. arrondissement: "Paris 11e" is placed at its town hall, with a note;
-    successor: an EPCI of the previous vintage, gone or renamed (by its code or its name), is
+    successor: an EPCI of the previous vintage that is gone (by its code or its name) is
     placed on its successor, with a note; on the one with most of its population when its
-    communes are shared, the others as candidates (geodata.successors);
+    communes are shared, the others as candidates (geodata.successors); one renamed is
+    found by its former name too;
  9. prefix: inside the département given, the only unit whose name begins with the name;
 10. resemblance: a typo, close on every distinctive word, with a clear winner.
 The type, département and région given in the row are constraints: no rule yields a unit
@@ -410,7 +411,7 @@ def _match_name(name: str, hints: Hints, levels: tuple[str, ...], gaz: Gazetteer
                 "qui adhère, écrivez son nom ; sinon retirez la ligne."))
 
     if EPCI in levels:
-        outcome = _successor(_former_epci(name, gaz), gaz, hints)
+        outcome = _successor(_former_epci(name, gaz), gaz, hints, name)
         if outcome:
             return outcome
 
@@ -452,34 +453,44 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)} %" if share >= 0.01 else "moins de 1 %"
 
 
-def _successor(former_code: str | None, gaz: Gazetteer, hints: Hints | None = None
-               ) -> Outcome | None:
-    """The outcome of an EPCI of the previous vintage (geodata.successors): its successor,
-    with a note saying what became of it; its communes shared, the successor with most of its
-    population, the others as candidates for a person."""
-    records = gaz.epci_successors.get(former_code or "", [])
-    units = [Unit(EPCI, r["code"]) for r in records if gaz.exists(EPCI, r["code"])]
-    if hints and not any(hints.allow(unit, gaz) for unit in units):
+def _successor(former_code: str | None, gaz: Gazetteer, hints: Hints | None = None,
+               name: str = "") -> Outcome | None:
+    """The outcome of an EPCI of the previous vintage (geodata.successors). Renamed, it is the
+    same collectivité: placed without a remark. Gone, it is placed on its successor with a
+    note; its communes shared, on the one the row's name designates, else on the one with
+    most of its population, the others as candidates for a person. A successor the row's
+    hints exclude is never chosen."""
+    former_code = former_code or ""
+    if gaz.exists(EPCI, former_code):   # renamed: its SIREN is still there
+        unit = Unit(EPCI, former_code)
+        if hints and not hints.allow(unit, gaz):
+            return None
+        return Outcome(S.MATCHED, unit, 100, rule="former_name")
+    records = [r for r in gaz.epci_successors.get(former_code, []) if gaz.exists(EPCI, r["code"])]
+    allowed = [r for r in records if not hints or hints.allow(Unit(EPCI, r["code"]), gaz)]
+    if not allowed:
         return None
-    if not units:
-        return None
-    first, year = records[0], gaz.year
-    former = f"« {first['former_nom']} » ({former_code})"
-    if units[0].code == former_code:
-        message = f"{former} s'appelle « {first['nom']} » depuis {year}."
-    elif len(units) == 1:
-        message = (f"L'EPCI {former} n'existe plus en {year} : ses communes sont dans "
-                   f"« {first['nom']} » ({first['code']}), qui est placé à sa place.")
+    named = {u.code for u in _by_name(name, (EPCI,), gaz)} if name and len(allowed) > 1 \
+        else set()
+    chosen = next((r for r in allowed if r["code"] in named), allowed[0])
+    others = [r for r in allowed if r is not chosen]
+    former = (f"l'EPCI « {chosen['former_nom']} » ({former_code}) n'existe plus en "
+              f"{gaz.year}")
+    placed_on = f"Placé sur « {chosen['nom']} » ({chosen['code']})"
+    if not others:
+        where = "ses communes en font partie" if len(records) == 1 else \
+            f"{_percent(chosen['share'])} de sa population y vit"
+        message = f"{placed_on} : {former}, {where}."
     else:
-        parts = [f"« {r['nom']} » ({r['code']}, {_percent(r['share'])} de sa population)"
-                 for r in records]
-        shared = f"{', '.join(parts[:-1])} et {parts[-1]}"
-        message = (f"L'EPCI {former} n'existe plus en {year} : ses communes sont partagées "
-                   f"entre {shared}. Placé sur « {first['nom']} », qui en a la plus grande "
-                   "part : vérifiez, ou choisissez un autre successeur.")
-    return Outcome(S.MATCHED, units[0], 100 if len(units) == 1 else round(first["share"] * 100),
-                   candidates=units if len(units) > 1 else [], rule="successor",
-                   message=message)
+        why = "que nomme la liste" if chosen["code"] in named else \
+            f"qui a reçu la plus grande part de sa population ({_percent(chosen['share'])})"
+        rest = " et ".join(f"« {r['nom']} » ({r['code']}, {_percent(r['share'])})"
+                           for r in others)
+        message = (f"{placed_on}, {why} : {former}, ses autres communes sont dans {rest}. "
+                   f"Vérifiez, ou choisissez {'celui-là' if len(others) == 1 else 'un autre'}.")
+    units = [Unit(EPCI, r["code"]) for r in (chosen, *others)]
+    return Outcome(S.MATCHED, units[0], 100 if not others else round(chosen["share"] * 100),
+                   candidates=units if others else [], rule="successor", message=message)
 
 
 def _prefix_in_departement(name: str, hints: Hints, levels: tuple[str, ...],
@@ -720,7 +731,7 @@ def resolve_row(row: Mapping, gaz: Gazetteer, resemblance: bool = True) -> Outco
             units = [u for u in units if u in by_name] or units
         if not units and EPCI in levels:
             outcome = _successor(next((c for c in _code_readings(_clean_code(code), kind)
-                                       if c in gaz.epci_successors), None), gaz)
+                                       if c in gaz.epci_successors), None), gaz, hints, name)
             if outcome:
                 return outcome
         if len(units) == 1:

@@ -90,7 +90,7 @@ RULE_LABELS = {
     "acronym": "sigle",
     "brand": "nom d'usage (ville principale + Agglo, Métropole…)",
     "former_name": "ancien nom",
-    "successor": "EPCI disparu ou renommé : son successeur",
+    "successor": "successeur d'un EPCI disparu",
     "arrondissement": "arrondissement municipal",
     "prefix": "début du nom, dans le département indiqué",
     "resemblance": "ressemblance",

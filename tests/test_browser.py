@@ -145,12 +145,18 @@ def test_search_finds_lille(driver, server):
 
 def test_uploaded_file_replaces_the_list(driver, server, tmp_path):
     members = tmp_path / "reseau.csv"
-    members.write_text("nom;type;année d'adhésion\nMEL;;2012\nVille de Grenoble;;2015\n"
+    members.write_text("nom;type;année d'adhésion\nVille de Grenoble;;2015\nMEL;;2012\n"
                        "St-Denis;commune;2018\nCRESS Hauts-de-France;;2019\n", encoding="cp1252")
     open_page(driver, server)
     driver.find_element("css selector", "#upload input[type=file]").send_keys(str(members))
     wait_for(lambda: total(driver) == "2 adhérents", message="the uploaded list")
     assert sorted(grid_names(driver)) == ["Grenoble", "Métropole Européenne de Lille"]
+    # Row 2 was the sample's Nantes Métropole (an orange ●): it is now a commune, a black ●.
+    symbols = driver.execute_script("""
+        return [2, 3].map(row => {
+            const cell = document.querySelector(`[row-id="${row}"] [col-id="symbole"]`);
+            return [cell.textContent, getComputedStyle(cell).color];});""")
+    assert symbols == [["●", "rgb(17, 17, 17)"], ["●", "rgb(232, 89, 12)"]]
     report = driver.find_element("id", "upload-report").text
     assert "reseau.csv" in report and "2 à traiter" in report
     rows = [cell.text for cell in driver.find_elements(

@@ -460,3 +460,33 @@ def test_the_resolved_list_of_a_list_named_adherents_is_not_named_twice():
         "adherents-2025-rapproche-2026-11-29.csv"
     assert file_name(["Liste RTES", "rapproche"], "csv", day) == \
         "adherents-liste-rtes-rapproche-2026-11-29.csv"
+
+
+def test_a_successor_chosen_for_a_row_holds_for_every_row_of_that_name():
+    """Thionville Fensch Agglomération (2025) is now two EPCIs: placed on the larger, a person
+    chooses the other; the list's other row of that name follows, now and when sent again."""
+    raw = ("nom;code\nThionville Fensch Agglomération;992367730\nLille;59350\n"
+           "Thionville Fensch Agglomération;\n").encode()
+    data = upload.read_upload(as_upload(raw, "liste-2025.csv")["contents"], "liste-2025.csv")[0]
+    rows = from_store(data).set_index(S.ROW)
+    assert rows.loc[[2, 4], S.STATUS].tolist() == [S.MATCHED, S.DUPLICATE]
+    assert rows.loc[2, S.CODE] == "245701362" and len(rows.loc[2, S.CANDIDATES]) == 2
+
+    data, corrections = upload.decide_rows(data, None, {2: "epci:245701222"})
+    rows = from_store(data).set_index(S.ROW)
+    assert rows.loc[[2, 4], S.CODE].tolist() == ["245701222"] * 2
+    assert rows.loc[[2, 4], S.STATUS].tolist() == [S.MATCHED, S.DUPLICATE]
+    assert not S.needs_person(from_store(data)).any()
+
+    again = upload.read_uploads([as_upload(raw, "liste-2025.csv")], corrections)
+    rows = from_store(again.members).set_index(S.ROW)
+    assert rows.loc[[2, 4], S.CODE].tolist() == ["245701222"] * 2
+    assert rows.loc[[2, 4], S.STATUS].tolist() == [S.MATCHED, S.DUPLICATE]
+    assert not S.needs_person(from_store(again.members)).any()
+
+
+def test_the_choice_to_show_the_other_rows_counts_them_in_french():
+    one = resolve_rows(pd.DataFrame([{"row": 2, "input_name": "Lille"},
+                                     {"row": 3, "input_name": "Grenobel"}]))
+    assert show_all_options(one)[0]["label"] == "Montrer aussi l'autre ligne (pour en corriger " \
+                                                "une)"

@@ -75,7 +75,7 @@ def test_an_unknown_vintage_is_refused_in_french():
     run = subprocess.run([sys.executable, "-m", "geodata", "info"], capture_output=True,
                          text=True, cwd=ROOT, env={"GEODATA_VINTAGE": "1999", "PATH": ""})
     assert run.returncode != 0
-    assert "millésime géographique « 1999 » inconnu" in run.stderr
+    assert "Millésime géographique « 1999 » inconnu" in run.stderr
 
 
 # -- the member table -----------------------------------------------------------------------------

@@ -58,8 +58,10 @@ def test_info_reports_the_2026_vintage_and_its_1255_epcis():
     info = json.loads(run.stdout)
     assert (info["vintage"], info["cog"], info["epcis"], info["communes"]) == (
         "2026", "COG 2026", 1255, 34875)
-    assert info["previous_vintage"] == "2025" and info["epcis_gone_or_renamed"] >= 2
-    assert "INSEE, DGCL COG 2026" in info["attribution"]
+    # Thionville Fensch Agglomération and the CC du Lévézou split, the CC du Perche Emeraude
+    # renamed (the other names of the DGCL list only spell 2025 names otherwise).
+    assert info["previous_vintage"] == "2025" and info["epcis_gone_or_renamed"] == 3
+    assert "IGN ADMIN EXPRESS, DGCL, INSEE COG 2026" in info["attribution"]
     assert "@etalab/decoupage-administratif" in info["attribution"]
 
 
@@ -118,9 +120,24 @@ def test_former_names_of_epcis_still_resolve():
         {"input_name": "CC du Lévézou", "kind_hint": "communauté de communes"}))
     assert resolved[S.STATUS].tolist() == [S.MATCHED] * 3
     assert resolved[S.CODE].tolist() == ["245701362", "247200686", "241200658"]
-    assert resolved[S.MESSAGE].iloc[1] == (
-        "« Communauté de communes du Perche Emeraude » (247200686) s'appelle « Communauté de "
-        "communes du Pays de l'Huisne Sarthoise » depuis 2026.")
+    # Renamed, it is the same collectivité: placed without a remark, "ancien nom" said.
+    assert (resolved[S.RULE].iloc[1], resolved[S.MESSAGE].iloc[1]) == ("former_name", "")
+    assert resolved[S.NAME].iloc[1] == \
+        "Communauté de communes du Pays de l'Huisne Sarthoise"
+    assert resolved[S.MESSAGE].iloc[0].startswith(
+        "Placé sur « Communauté d'agglomération Portes de France-Thionville » (245701362), qui "
+        "a reçu la plus grande part de sa population (54 %) : l'EPCI « Thionville Fensch "
+        "Agglomération » (992367730) n'existe plus en 2026, ses autres communes sont dans "
+        "« Communauté d'agglomération du Val de Fensch » (245701222, 46 %). Vérifiez, ou "
+        "choisissez celui-là.")
+
+
+def test_an_old_siren_beside_the_new_name_is_placed_on_the_one_named():
+    resolved = resolve_rows(_rows({"input_name": "CA du Val de Fensch",
+                                   "code": THIONVILLE_FENSCH}))
+    assert resolved[S.CODE].iloc[0] == VAL_DE_FENSCH
+    assert "(245701222), que nomme la liste" in resolved[S.MESSAGE].iloc[0]
+    assert [c["code"] for c in resolved[S.CANDIDATES].iloc[0]] == [VAL_DE_FENSCH, "245701362"]
 
 
 def test_mayotte_communes_have_their_official_population():
@@ -164,12 +181,14 @@ def test_vintages_sit_side_by_side_and_one_setting_chooses(cache_root):
 
 
 def test_an_unknown_vintage_is_refused_naming_those_available(cache_root):
-    for command in (("-m", "geodata", "--vintage", "1999", "info"),
-                    ("-m", "dashboard", "export", "--vintage", "1999", "-o", "x.png"),
-                    ("app.py", "--vintage", "1999")):
-        run = _run(*command, env={"GEODATA_CACHE_DIR": str(cache_root)})
+    for command, setting in ((("-m", "geodata", "--vintage", "1999", "info"), {}),
+                             (("-m", "dashboard", "export", "--vintage", "1999", "-o", "x.png"),
+                              {}),
+                             (("app.py", "--vintage", "1999"), {}),
+                             (("app.py",), {"GEODATA_VINTAGE": "1999"})):
+        run = _run(*command, env={"GEODATA_CACHE_DIR": str(cache_root), **setting})
         assert run.returncode == 1, command
-        assert "millésime géographique « 1999 » inconnu ; millésimes disponibles : 2025, " \
+        assert "Millésime géographique « 1999 » inconnu ; millésimes disponibles : 2025, " \
                "2026" in run.stderr, run.stderr
         assert "python -m geodata import" in run.stderr and "Traceback" not in run.stderr
 
@@ -217,7 +236,7 @@ def test_an_import_builds_a_vintage_checked_like_the_built_in_ones(imported):
     assert info["checks"]["tiling"]["largest_gap_km2"] < 0.5
     assert info["checks"]["tiling"]["overlap_ppm"] < 10
     assert info["attribution"].startswith("Fonds : IGN ADMIN EXPRESS COG 2027 (Licence Ouverte "
-                                          "2.0), importé de ADMIN-EXPRESS-COG_4-0__GPKG_")
+                                          "2.0), d'après ADMIN-EXPRESS-COG_4-0__GPKG_")
 
 
 def test_an_imported_vintage_resolves_the_previous_codes_and_exports(imported, tmp_path):
@@ -230,9 +249,9 @@ def test_an_imported_vintage_resolves_the_previous_codes_and_exports(imported, t
     assert run.returncode == 0, run.stderr
     result = pd.read_csv(out, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
     assert result["Code officiel"].tolist()[:2] == [geopackages.GRAND_BELFORT, "90010"]
-    assert "« Communauté de communes des Vosges du Sud » (200069060) n'existe plus en 2027 : " \
-           "ses communes sont dans « Communauté d'agglomération Grand Belfort »" \
-           in result["Raison"].iloc[0]
+    assert "Placé sur « Communauté d'agglomération Grand Belfort » (200069052) : l'EPCI " \
+           "« Communauté de communes des Vosges du Sud » (200069060) n'existe plus en 2027, ses " \
+           "communes en font partie." in result["Raison"].iloc[0]
 
     svg = tmp_path / "carte.svg"
     run = _run("-m", "dashboard", "export", "--vintage", "2027", "--members", str(members),
@@ -266,7 +285,7 @@ def test_the_dashboard_switches_to_an_imported_vintage(imported):
     finally:
         app.stop()
     assert "Fonds : IGN ADMIN EXPRESS COG 2027" in layout   # the footer
-    assert "importé de ADMIN-EXPRESS-COG_4-0__GPKG_LAMB93_FXX_2027-01-01.gpkg" in layout
+    assert "d'après ADMIN-EXPRESS-COG_4-0__GPKG_LAMB93_FXX_2027-01-01.gpkg" in layout
 
 
 # -- what an import refuses ---------------------------------------------------------------------
@@ -307,6 +326,8 @@ def test_an_import_refuses_communes_drawn_over_each_other(year_2026_layers, impo
 
 
 def test_an_import_names_what_is_wrong_with_the_files(year_2026_layers, import_root, tmp_path):
+    with pytest.raises(AdminExpressError, match="est un dossier : donnez le ou les fichiers"):
+        import_files([tmp_path])
     text = tmp_path / "communes-2027-01-01.gpkg"
     text.write_text("code;nom\n90010;Belfort\n", encoding="utf-8")
     with pytest.raises(AdminExpressError, match="« communes-2027-01-01.gpkg » ne peut pas être "
@@ -316,6 +337,19 @@ def test_an_import_names_what_is_wrong_with_the_files(year_2026_layers, import_r
     with pytest.raises(AdminExpressError, match="Les couches epci, departement, region "
                                                 "manquent"):
         import_files(only_communes)
+    metropolitan = geopackages.write(year_2026_layers, tmp_path / "parts", 2027)[:1]
+    with pytest.raises(AdminExpressError, match="Ces fichiers ne couvrent pas toute la France : "
+                                                "5 départements n'y ont pas de communes "
+                                                r"\(971 Guadeloupe, 972 Martinique"):
+        import_files(metropolitan)
+    communes = year_2026_layers["commune"].copy()
+    communes.loc[communes.code_insee == "90010", "codes_siren_des_epci"] = \
+        f"{geopackages.GRAND_BELFORT}/{geopackages.SUD_TERRITOIRE}"
+    twice = geopackages.write({**year_2026_layers, "commune": communes}, tmp_path / "twice", 2027)
+    with pytest.raises(AdminExpressError, match="Des communes sont dans plusieurs EPCI à "
+                                                "fiscalité propre \\(90010 : 200069052 et "
+                                                "249000241\\)"):
+        import_files(twice)
     paths = geopackages.write(year_2026_layers, tmp_path / "good", 2027)
     renamed = [path.rename(path.with_name(path.name.replace("2027-01-01", "edition")))
                for path in paths]

@@ -207,9 +207,10 @@ def decide_rows(data: dict, corrections_data, choices: dict) -> tuple[dict, dict
         return None
     decided = decide(resolved, decisions)
     earlier = corrections_in(corrections_data)
-    corrections = merged(earlier, [correction_of(resolved, decided, row, earlier)
-                                   for row in decisions])
-    return to_store(decided, source_of(data)), corrections_store(corrections)
+    new = [correction_of(resolved, decided, row, earlier) for row in decisions]
+    # The other rows of that name follow the decision, as they will when the list is sent again.
+    decided, _ = apply_corrections(decided, new, keep_rows=frozenset(decisions))
+    return to_store(decided, source_of(data)), corrections_store(merged(earlier, new))
 
 
 def search_options(text, value, options: list, first: list) -> list[dict]:
