@@ -18,9 +18,10 @@ from datetime import date
 from pathlib import Path
 
 from geodata import schema as S
+from geodata.coverage import UnknownRegionError, region_code
 from geodata.kinds import KINDS
 from geodata.members import resolve_members, sample_members
-from geodata.names import key, kind_from_words
+from geodata.names import kind_from_words
 from geodata.reading import MemberFileError
 from geodata.vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, use_vintage
 
@@ -38,7 +39,6 @@ from .export import (
 )
 from .figures import map_figure
 from .labels import selection_file_name
-from .names import region_names
 from .selection import select
 from .state import FilterState
 
@@ -57,16 +57,10 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_region(text: str | None) -> str | None:
     """An INSEE région code from a code or a name ('32', 'Hauts-de-France', 'hauts de france')."""
-    if not text or key(text) in ("france", "france entiere"):
-        return None
-    names = region_names()
-    if text.strip() in names:
-        return text.strip()
-    by_key = {key(name): code for code, name in names.items()}
-    if key(text) in by_key:
-        return by_key[key(text)]
-    choices = ", ".join(f"{name} ({code})" for code, name in sorted(names.items()))
-    raise UsageError(f"région inconnue « {text} ». Régions possibles : {choices}.")
+    try:
+        return region_code(text)
+    except UnknownRegionError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def parse_types(text: str | None) -> tuple[str, ...]:

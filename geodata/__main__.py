@@ -1,6 +1,7 @@
 """Command line: python -m geodata [--vintage V] build [--force] | info
 | resolve FILE [-o OUT] [--sheet SHEET] [--corrections FILE]
-| import FILE.gpkg [FILE.gpkg ...] [--annee YEAR] [--force]."""
+| import FILE.gpkg [FILE.gpkg ...] [--annee YEAR] [--force]
+| coverage FILE [--region R] [--json] [--sheet SHEET]."""
 
 import argparse
 import json
@@ -69,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
                              help="fichier de corrections téléchargé du tableau de bord (nom "
                                   "dans la liste -> collectivité, ou ignorée) : appliqué à la "
                                   "liste")
+    coverage_cmd = commands.add_parser(
+        "coverage", help="population qui vit sur le territoire d'au moins un adhérent, en "
+                         "France et par région (ou par département d'une région)")
+    coverage_cmd.add_argument("file", type=Path, help="liste d'adhérents (CSV, Excel, ODS)")
+    coverage_cmd.add_argument("--region", help="code ou nom d'une région : ses départements")
+    coverage_cmd.add_argument("--json", action="store_true", help="écrire du JSON")
+    coverage_cmd.add_argument("--sheet", help="feuille du classeur à lire")
     import_cmd = commands.add_parser(
         "import", help="importer la géographie d'une année d'un ADMIN EXPRESS COG de l'IGN "
                        "(GeoPackage) en un nouveau millésime")
@@ -140,6 +148,55 @@ def _run(args) -> int:
     elif args.command == "resolve":
         return _resolve(args.file, args.output or Path(f"{args.file.stem}-resolu.csv"),
                         args.sheet, args.corrections)
+    elif args.command == "coverage":
+        return _coverage(args.file, args.region, args.json, args.sheet)
+    return 0
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}".replace(".", ",") + " %"
+
+
+def _coverage(path: Path, region_text: str | None, as_json: bool, sheet: str | None) -> int:
+    from .coverage import UnknownRegionError, coverage, region_code
+    from .reading import read_members
+    from .resolve import resolve_rows
+
+    try:
+        region = region_code(region_text)
+        table = read_members(path, sheet=sheet)
+    except (UnknownRegionError, MemberFileError) as exc:
+        print(f"Erreur : {printable(str(exc))}", file=sys.stderr)
+        return 1
+    resolved = resolve_rows(table.rows)
+    figures = coverage(resolved, region)
+    vintage = get_reference().vintage
+    if as_json:
+        print(json.dumps({"list": path.name, "rows": len(resolved), "cog": vintage.cog,
+                          "vintage": vintage.id, "scopes": figures.to_dict("records")},
+                         indent=2, ensure_ascii=False))
+        return 0
+    head = figures.iloc[0]
+    where = "en France" if region is None else f"en région {head.nom}"
+    print(f"« {path.name} » ({len(resolved)} lignes, {head.members} adhérents sur la carte "
+          f"{where}, {vintage.cog}) : {_thousands(head.covered)} habitants vivent sur le "
+          f"territoire d'au moins un adhérent, sur {_thousands(head.population)} "
+          f"({_percent(head.share)}).")
+    print("Par région :" if region is None else "Par département :")
+    width = max(len(name) for name in figures.nom.iloc[1:])
+    for row in figures.iloc[1:].itertuples():
+        print(f"  {row.nom:<{width}}  {_thousands(row.covered):>12} / "
+              f"{_thousands(row.population):>12}  {_percent(row.share):>7}  "
+              f"({row.members} adhérent{'s' if row.members > 1 else ''})")
+    unplaced = int((~resolved[S.STATUS].isin(S.MAPPED_STATUSES)).sum())
+    if unplaced:
+        said = ("1 ligne de la liste n'est pas sur la carte et ne compte pas" if unplaced == 1
+                else f"{unplaced} lignes de la liste ne sont pas sur la carte et ne comptent pas")
+        print(f"{said} : python -m geodata resolve dit lesquelles.")
     return 0
 
 

@@ -1,0 +1,137 @@
+"""Coverage: the population living in at least one member territory, each commune counted once,
+checked against a count commune by commune that takes another road (the EPTs' shipped list of
+communes rather than their perimeters)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from members import member_row, members_frame
+
+from geodata import COMMUNE, DEPARTEMENT, EPCI, REGION, get_reference
+from geodata import schema as S
+from geodata.coverage import UnknownRegionError, coverage, region_code
+from geodata.levels import EPT
+from geodata.source import read_ept_membership
+
+ROOT = Path(__file__).parent.parent
+
+
+def brute_force(members: pd.DataFrame) -> pd.DataFrame:
+    """Per commune, whether a member covers it, asked commune by commune."""
+    drawn = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
+    of_level = {level: set(group[S.CODE]) for level, group in drawn.groupby(S.LEVEL)}
+    epts = read_ept_membership()
+    in_ept = set(epts[epts.ept_siren.isin(of_level.get(EPT, set()))].commune_code)
+    rows = []
+    for commune in get_reference().table(COMMUNE).to_dict("records"):
+        covered = (commune["code"] in of_level.get(COMMUNE, ())
+                   or commune["epci"] in of_level.get(EPCI, ())
+                   or commune["departement"] in of_level.get(DEPARTEMENT, ())
+                   or commune["region"] in of_level.get(REGION, ())
+                   or commune["code"] in in_ept)
+        rows.append({"region": commune["region"], "departement": commune["departement"],
+                     "population": commune["population"], "covered": covered})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def two_thousand() -> pd.DataFrame:
+    """2,000-odd members of every level: every commune over 7,000 inhabitants, every EPCI of
+    three régions, two départements, a région and two EPTs (overlapping on purpose)."""
+    ref = get_reference()
+    communes, epcis = ref.table(COMMUNE), ref.table(EPCI)
+    rows = [member_row("commune", code) for code in communes.code[communes.population > 7_000]]
+    rows += [member_row(kind, code) for code, kind in
+             zip(*epcis[epcis.region.isin(["32", "44", "84"])][["code", "kind"]].T.values)]
+    rows += [member_row("departement", code) for code in ("13", "33")]
+    rows += [member_row("region", "53")]
+    rows += [member_row("autre", code) for code in ("200057867", "200057875")]
+    frame = members_frame([{**row, S.LEVEL: EPT if row[S.KIND] == "autre" else row[S.LEVEL],
+                            S.STATUS: S.MATCHED} for row in rows])
+    frame[S.ROW] = range(2, len(frame) + 2)
+    return frame
+
+
+@pytest.mark.parametrize("which", ["sample", "two_thousand"])
+def test_coverage_equals_a_count_commune_by_commune(which, request):
+    members = request.getfixturevalue(which)
+    assert len(members) > (1900 if which == "two_thousand" else 30)
+    figures = coverage(members)
+    expected = brute_force(members)
+    covered = expected.population[expected.covered]
+    assert figures.loc["France", "covered"] == covered.sum()
+    assert figures.loc["France", "population"] == expected.population.sum()
+    by_region = expected[expected.covered].groupby("region").population.sum()
+    regions = figures[figures.scope == REGION]
+    assert regions.covered.to_dict() == by_region.reindex(regions.index).fillna(0).to_dict()
+    for region in ("32", "93", "75"):
+        by_departement = expected[expected.covered & (expected.region == region)] \
+            .groupby("departement").population.sum()
+        inside = coverage(members, region)
+        departements = inside[inside.scope == DEPARTEMENT]
+        assert departements.covered.to_dict() == \
+            by_departement.reindex(departements.index).fillna(0).to_dict()
+        assert inside.loc[region, "covered"] == by_departement.sum()
+
+
+def test_a_commune_inside_members_of_every_level_counts_once():
+    ref = get_reference()
+    members = members_frame([member_row("commune", "59350"), member_row("metropole",
+                                                                        "200093201"),
+                             member_row("departement", "59"), member_row("region", "32")])
+    figures = coverage(members)
+    hauts_de_france = ref.lookup(REGION, "32")["population"]
+    assert figures.loc["France", "covered"] == hauts_de_france
+    assert figures.loc["32", "share"] == 1.0 and figures.loc["32", "members"] == 4
+    assert figures.loc["France", "share"] == pytest.approx(
+        hauts_de_france / ref.table(COMMUNE).population.sum())
+
+
+def test_a_member_placed_by_its_seat_covers_no_territory():
+    seated = member_row("autre", "200057875", input_name="Syndicat mixte")   # placed, no unit
+    members = members_frame([{**seated, S.STATUS: S.PLACED, S.LEVEL: ""}])
+    assert coverage(members).loc["France", "covered"] == 0
+
+
+def test_a_region_is_found_by_code_or_name_and_an_unknown_one_is_refused():
+    assert [region_code(text) for text in ("32", "Hauts-de-France", "hauts de france",
+                                           "France entière", None)] == ["32"] * 3 + [None] * 2
+    with pytest.raises(UnknownRegionError, match="région inconnue « Picardie ». Régions "
+                                                 "possibles : .*Hauts-de-France \\(32\\)"):
+        region_code("Picardie")
+
+
+def test_the_command_line_says_the_coverage_in_words_and_in_json(tmp_path):
+    members = tmp_path / "liste.csv"
+    members.write_text("nom;code\nVille de Lille;59350\nMétropole Européenne de Lille;\n"
+                       "Département du Nord;\nCC inconnue de nulle part;\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "geodata", "coverage", str(members),
+                          "--region", "Hauts-de-France"], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    nord = get_reference().lookup(DEPARTEMENT, "59")["population"]
+    region = get_reference().lookup(REGION, "32")["population"]
+    def spaced(number):
+        return f"{number:,}".replace(",", "\u202f")
+    assert run.stdout.startswith(
+        f"« liste.csv » (4 lignes, 3 adhérents sur la carte en région Hauts-de-France, COG "
+        f"2026) : {spaced(nord)} habitants vivent sur le territoire d'au moins un adhérent, sur "
+        f"{spaced(region)} (")
+    assert "Par département :" in run.stdout and "Nord" in run.stdout and "100,0 %" in run.stdout
+    assert "1 ligne de la liste n'est pas sur la carte et ne compte pas" in run.stdout
+
+    run = subprocess.run([sys.executable, "-m", "geodata", "coverage", str(members), "--json"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    figures = json.loads(run.stdout)
+    assert (figures["rows"], figures["vintage"]) == (4, "2026")
+    france = figures["scopes"][0]
+    assert (france["code"], france["covered"], france["members"]) == ("France", nord, 3)
+
+    run = subprocess.run([sys.executable, "-m", "geodata", "coverage", str(members), "--region",
+                          "Picardie"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1 and run.stderr.startswith("Erreur : région inconnue « Picardie »")
