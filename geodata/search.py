@@ -37,6 +37,10 @@ def search_units(text: str, limit: int = MAX_RESULTS) -> list[dict]:
         return []
     gaz = gazetteer()
     units = units_of_code(text, NAME_LEVELS) if _CODE.match(text) else []
+    if _CODE.match(text) and not units:   # the SIREN of an EPCI gone since: its successors
+        by_code = resolve_row({"row": 0, "input_name": "", "code": text}, gaz,
+                              resemblance=False)
+        units += ([by_code.unit] if by_code.unit else []) + by_code.candidates
     # What the resolver makes of it ("CD 62", "CAPI", "Lille Métropole"), then its candidates.
     outcome = resolve_row({"row": 0, "input_name": text}, gaz, resemblance=False)
     # (Not its matches by name, which _by_words ranks, for a name still being typed.)

@@ -472,3 +472,10 @@ def test_an_optional_layer_in_another_shape_is_left_out_with_a_warning(
     assert manifest["layers"]["arrondissements"]["rows"] == 0
     assert "n'a pas de champ code_insee_de_la_commune_de_rattach ni insee_com : elle n'est pas " \
            "lue (Paris, Lyon et Marseille n'auront pas leurs arrondissements)" in caplog.text
+
+
+def test_the_siren_of_an_epci_gone_finds_its_successors_in_the_correction_search():
+    from geodata.search import search_units
+
+    found = [unit["code"] for unit in search_units(THIONVILLE_FENSCH)]
+    assert found[:2] == ["245701362", VAL_DE_FENSCH]
