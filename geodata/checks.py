@@ -89,7 +89,7 @@ def source_codes(tables, vintage: Vintage) -> None:
         problems.append(f"régions des départements absentes ({_examples(unknown)})")
     if unknown := sorted(set(tables.epcis["type"]) - set(EPCI_TYPE_TO_KIND)):
         problems.append(f"types d'EPCI inconnus ({_examples(unknown)})")
-    chefs_lieux = pd.concat([departements.chef_lieu, tables.regions.chef_lieu])
+    chefs_lieux = pd.concat([departements.chef_lieu, tables.regions.chef_lieu]).fillna("")
     if unknown := sorted(set(chefs_lieux) - set(communes.code)):
         problems.append(f"chefs-lieux qui ne sont pas des communes ({_examples(unknown)})")
     nowhere = shapely.is_missing(np.array(communes.geometry.values, dtype=object)) \
