@@ -22,7 +22,13 @@ from dash import Dash
 from flask import Flask
 from flask_talisman import Talisman
 
-from geodata.vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, get_vintage
+from geodata.vintages import (
+    DEFAULT_VINTAGE,
+    VINTAGE_ENV,
+    UnknownVintageError,
+    get_vintage,
+    use_vintage,
+)
 
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
 # A base64-encoded upload of MAX_BYTES is 4/3 bigger, plus the JSON around it.
@@ -153,11 +159,12 @@ def create_app() -> Dash:
     return app
 
 
-def vintage_in_use() -> str:
-    """The geography vintage the settings choose; SystemExit with a French message (no
-    traceback) when no such vintage exists, before anything is prepared."""
+def vintage_in_use(wanted: str | None = None) -> str:
+    """The geography vintage in use: wanted (--vintage, made the setting), else the one the
+    settings choose; SystemExit with a French message (no traceback) when no such vintage
+    exists, before anything is prepared."""
     try:
-        return get_vintage().id
+        return (use_vintage(wanted) if wanted else get_vintage()).id
     except UnknownVintageError as exc:
         raise SystemExit(f"Erreur : {exc}") from None
 
@@ -200,9 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--vintage", help=f"millésime de la géographie (défaut : ${VINTAGE_ENV}, "
                                           f"sinon {DEFAULT_VINTAGE})")
     args = parser.parse_args(argv)
-    if args.vintage:
-        os.environ[VINTAGE_ENV] = args.vintage
-    vintage_in_use()
+    vintage_in_use(args.vintage)
     log_to_stderr()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8050"))

@@ -17,8 +17,8 @@ from .state import FilterState
 
 DEFAULT_TITLE = "Collectivités adhérentes"
 NATIONAL_LABEL = "France"
-THOUSANDS = "\u00a0"   # no-break space: "236 710" never splits across lines
 NO_BREAK = "\u00a0"    # inside « » too: a line never ends on a lone «
+THOUSANDS = NO_BREAK   # "236 710" never splits across lines
 
 
 def format_population(value, unit: bool = True) -> str:

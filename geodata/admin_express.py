@@ -21,7 +21,7 @@ import shapely
 from .kinds import EPCI_TYPE_TO_KIND, KIND_BY_ID
 from .levels import DEPARTEMENT, EPCI, EPT, is_valid_code
 from .names import kind_from_words, normalize
-from .source import SourceTables, _with_mayotte
+from .source import SourceTables, with_mayotte
 
 log = logging.getLogger("geodata")
 
@@ -165,7 +165,7 @@ def to_tables(layers: dict[str, gpd.GeoDataFrame], articles: dict[str, dict[str,
     communes = communes[communes.departement.isin(set(departements.code))].copy()
     communes["population"] = pd.to_numeric(communes.population, errors="coerce").fillna(0) \
         .astype("int64")
-    communes["population"] = _with_mayotte(communes.code, communes.population).values
+    communes["population"] = with_mayotte(communes.code, communes.population).values
 
     epcis = layers["epci"].assign(type=lambda f: f.nature.map(_epci_type))
     kinds = dict(zip(epcis.code, epcis["type"]))

@@ -14,7 +14,7 @@ import shapely
 from . import checks, successors
 from .checks import BuildError  # noqa: F401  (the error of a build, for its callers)
 from .kinds import EPCI_TYPE_TO_KIND
-from .source import SourceTables, read_package, read_vintage, with_year_tables
+from .source import SourceTables, read_package, read_vintage
 from .vintages import VINTAGES, Vintage
 
 CRS = "EPSG:4326"
@@ -276,7 +276,7 @@ def build_from(tables: SourceTables, vintage: Vintage,
 def build_layers(vintage: Vintage) -> tuple[dict[str, gpd.GeoDataFrame], dict]:
     """The layers of a built-in vintage, from its package (and its year's tables)."""
     package = read_package(vintage)
-    tables = with_year_tables(package, vintage.tables) if vintage.tables else package
+    tables = read_vintage(vintage, package)
     previous = None
     if vintage.previous:
         before = VINTAGES[vintage.previous]

@@ -59,10 +59,11 @@ def layers_of(communes) -> dict[str, pd.DataFrame]:
     communes = communes.rename(columns={c: c.lower() for c in communes.columns
                                         if c != communes.geometry.name})
     epci = _column(communes, "epci", "siren_epci")
+    departement, region = _column(communes, "insee_dep"), _column(communes, "insee_reg")
     commune = communes.assign(
         code=_column(communes, "insee_com"), nom=_column(communes, "nom"),
         population=pd.to_numeric(communes.get("population"), errors="coerce"),
-        departement=_column(communes, "insee_dep"), epcis=epci,
+        departement=departement, epcis=epci,
         statut=communes["statut"].fillna("") if "statut" in communes else "")
     commune = commune[["code", "nom", "population", "departement", "epcis", "statut",
                        communes.geometry.name]]
@@ -72,10 +73,9 @@ def layers_of(communes) -> dict[str, pd.DataFrame]:
                           .map(lambda n: NATURES.get(n, n))})
     epcis = epcis[~epcis.code.isin(["", NO_EPCI])].drop_duplicates("code")
     departements = pd.DataFrame({
-        "code": _column(communes, "insee_dep"),
-        "nom": _column(communes, "libelle_departement", "nom_dep"),
-        "region": _column(communes, "insee_reg")}).drop_duplicates("code")
-    regions = pd.DataFrame({"code": _column(communes, "insee_reg"),
+        "code": departement, "nom": _column(communes, "libelle_departement", "nom_dep"),
+        "region": region}).drop_duplicates("code")
+    regions = pd.DataFrame({"code": region,
                             "nom": _column(communes, "libelle_region", "nom_reg")}
                            ).drop_duplicates("code")
     return {"commune": commune, "epci": epcis, "departement": departements, "region": regions}

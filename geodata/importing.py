@@ -15,7 +15,7 @@ from . import reference, successors
 from .admin_express import AdminExpressError, layer_names, read_layers, to_tables, year_of
 from .build import build_from
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
-from .vintages import VINTAGES, Vintage, available, get_vintage
+from .vintages import VINTAGES, Vintage, known_vintages
 
 SOURCE = "IGN ADMIN EXPRESS COG"
 PRODUCERS = "IGN ADMIN EXPRESS"
@@ -31,8 +31,7 @@ def _digest(paths: list[Path]) -> str:
 
 def _previous(year: int, vintage_id: str) -> str:
     """The newest vintage before that year (built-in or imported), '' when none."""
-    older = [v for v in (get_vintage(i) for i in available())
-             if v.year < year and v.id != vintage_id]
+    older = [v for v in known_vintages().values() if v.year < year and v.id != vintage_id]
     return max(older, key=lambda v: v.year).id if older else ""
 
 

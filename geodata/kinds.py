@@ -114,15 +114,15 @@ SEATED_KINDS = tuple(record.id for record in KIND_RECORDS if record.seated)
 EPCI_TYPE_TO_KIND = {epci_type: record.id for record in KIND_RECORDS
                      for epci_type in record.epci_types}
 
-_ABBREVIATED = re.compile(
-    rf"^({'|'.join(r.abbreviation for r in KIND_RECORDS if r.level == EPCI and r.abbreviation)}) ")
+_WRITTEN_OUT = {r.abbreviation: r.label for r in KIND_RECORDS
+                if r.level == EPCI and r.abbreviation}
+_ABBREVIATED = re.compile(rf"^({'|'.join(_WRITTEN_OUT)}) ")
 
 
 def written_out(epci_name: str) -> str:
     """An EPCI's name with its kind written out, where the DGCL's list abbreviates it:
     'CA du Val de Fensch' -> "Communauté d'agglomération du Val de Fensch"."""
-    return _ABBREVIATED.sub(lambda found: next(
-        r.label for r in KIND_RECORDS if r.abbreviation == found.group(1)) + " ", epci_name)
+    return _ABBREVIATED.sub(lambda found: _WRITTEN_OUT[found.group(1)] + " ", epci_name)
 
 
 # Ids that code singles out (a région is drawn through its départements...).

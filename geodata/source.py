@@ -143,7 +143,7 @@ def _population(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.replace(NULL, "0"), errors="coerce").fillna(0).astype("int64")
 
 
-def _with_mayotte(codes: pd.Series, population: pd.Series) -> pd.Series:
+def with_mayotte(codes: pd.Series, population: pd.Series) -> pd.Series:
     """The populations, with those of Mayotte's communes from the shipped table."""
     return population.where(population > 0, codes.map(read_mayotte_population())
                             .fillna(0).astype("int64").values)
@@ -188,7 +188,7 @@ def read_package(vintage: Vintage) -> SourceTables:
     communes = pd.DataFrame({
         "code": com.code.values,
         "nom": _full_name(com.nom, com.type_nom).values,
-        "population": _with_mayotte(com.code, _population(com.population_municipale)).values,
+        "population": with_mayotte(com.code, _population(com.population_municipale)).values,
         "departement": com.departement_id.map(dep_code).values,
         "epci": com.epci_id.map(dict(zip(epci.id, epci.code))).fillna("").values,
         "geometry": polygons,
@@ -254,7 +254,8 @@ def with_year_tables(tables: SourceTables, year: str) -> SourceTables:
                         gap_km2=tables.gap_km2)
 
 
-def read_vintage(vintage: Vintage) -> SourceTables:
-    """The geography of a built-in vintage: its package's, with its year's tables if any."""
-    tables = read_package(vintage)
+def read_vintage(vintage: Vintage, package: SourceTables | None = None) -> SourceTables:
+    """The geography of a built-in vintage: its package's (package: already read), with its
+    year's tables if any."""
+    tables = package if package is not None else read_package(vintage)
     return with_year_tables(tables, vintage.tables) if vintage.tables else tables

@@ -94,11 +94,16 @@ def get_vintage(vintage_id: str | None = None) -> Vintage:
         "COG de l'IGN avec : python -m geodata import FICHIER.gpkg")
 
 
-def available() -> list[str]:
-    """The ids of the built-in vintages and of those imported in the cache, oldest first."""
+def known_vintages() -> dict[str, Vintage]:
+    """The built-in vintages and those imported in the cache, by id."""
     from .cache import imported_vintages
 
-    return sorted({*VINTAGES, *imported_vintages()})
+    return {**imported_vintages(), **VINTAGES}
+
+
+def available() -> list[str]:
+    """The ids of the built-in vintages and of those imported in the cache, oldest first."""
+    return sorted(known_vintages())
 
 
 def use_vintage(vintage_id: str) -> Vintage:
