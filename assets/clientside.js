@@ -129,17 +129,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return window.dash_clientside.no_update;
         },
 
-        /* The table, the header counts, the map's text alternative and the words an export
-           would write, for the filters: from the rows of the list, sent once. */
-        filterTable: function (list, region, kinds, departement, query, words) {
+        /* The table, the header counts and the population covered, the map's text
+           alternative and the words an export would write, for the filters: from the rows
+           of the list and its coverage groups, sent once. */
+        filterTable: function (list, region, kinds, departement, query, exportCoverage, words) {
             const f = window.carteFilters;
-            if (!list) { return Array(6).fill(window.dash_clientside.no_update); }
+            if (!list) { return Array(7).fill(window.dash_clientside.no_update); }
             const state = f.stateOf(region, kinds, departement, query, words);
             const rows = f.selectRows(list.rows, state, words);
-            const out = [rows, f.headerCounts(rows, words), f.description(rows, state, words),
-                         f.mapTitle(state.region, state.departement, words),
-                         f.subtitle(rows.length, state.kinds, state.query, list.sample, words),
-                         words.source];
+            const coverage = f.viewCoverage(list, state, words);
+            let subtitle = f.subtitle(rows.length, state.kinds, state.query, list.sample, words);
+            if (Array.isArray(exportCoverage) && exportCoverage.length) {
+                subtitle += ' — ' + f.coveragePhrase(coverage.covered, coverage.population);
+            }
+            const out = [rows, f.headerCounts(rows, words).concat(
+                             [f.coverageBadge(coverage, state, words)]),
+                         f.description(rows, state, words),
+                         f.mapTitle(state.region, state.departement, words), subtitle,
+                         words.source, f.coverageTable(coverage, state, words)];
             // After the map's next frame: the map answers the click first.
             return new Promise(function (resolve) {
                 window.requestAnimationFrame(function () { setTimeout(function () {

@@ -175,9 +175,7 @@
         return where + ' : ' + plural(rows.length, 'adhérent') + ', dont ' + listed + '.';
     }
 
-    function span(props) {
-        return {type: 'Span', namespace: 'dash_html_components', props: props};
-    }
+    function span(props) { return element('Span', props); }
 
     /* views.header_counts: '37 adhérents' then one badge per kind. */
     function headerCounts(rows, words) {
@@ -190,6 +188,127 @@
                 ' ' + countLabel(pair[0], pair[1], words)]}));
         });
         return badges;
+    }
+
+    /* -- the population covered (geodata.coverage) ------------------------------------ */
+
+    const NBSP = '\u00a0';
+
+    /* labels.format_population: '236 710 hab.' */
+    function formatPopulation(n) {
+        return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, NBSP) + NBSP + 'hab.';
+    }
+
+    /* geodata.coverage.share_fr: '44,1 %', rounded half up in whole numbers as the server
+       does. */
+    function shareFr(part, whole) {
+        if (whole <= 0) { return '0' + NBSP + '%'; }
+        const permille = Math.floor((2000 * part + whole) / (2 * whole));
+        if (part && permille === 0) { return 'moins de 0,1' + NBSP + '%'; }
+        if (part < whole && permille === 1000) { return 'plus de 99,9' + NBSP + '%'; }
+        if (part === whole) { return '100' + NBSP + '%'; }
+        return Math.floor(permille / 10) + ',' + (permille % 10) + NBSP + '%';
+    }
+
+    function coveragePhrase(covered, population) {   // labels.coverage_phrase
+        return 'population couverte' + NBSP + ': ' + shareFr(covered, population) +
+            ' (' + formatPopulation(covered) + ')';
+    }
+
+    /* geodata.coverage.covered_in: the population of the groups ([département, inhabitants,
+       [rows]]) one of these rows covers, in these départements (all if null). */
+    function coveredIn(groups, rows, departements) {
+        const chosen = new Set(rows.map(Number));
+        const within = departements ? new Set(departements) : null;
+        let total = 0;
+        groups.forEach(function (group) {
+            if (within && !within.has(group[0])) { return; }
+            if (group[2].some(function (row) { return chosen.has(row); })) { total += group[1]; }
+        });
+        return total;
+    }
+
+    /* selection.view_coverage, with its parts: the population of the view (France, a région,
+       a département) and of each of its régions or départements, covered by the members of
+       the kinds and search chosen wherever they are. */
+    function viewCoverage(list, state, words) {
+        const rows = selectRows(list.rows, {kinds: state.kinds, query: state.query,
+                                            region: null, departement: null}, words)
+            .map(function (row) { return Number(row.row); });
+        const part = function (code, name, departements) {
+            const population = departements.reduce(function (sum, d) {
+                return sum + (words.populations[d] || 0);
+            }, 0);
+            return {code: code, name: name, departements: departements, population: population,
+                    covered: coveredIn(list.coverage, rows, departements)};
+        };
+        let parts;
+        if (state.departement || state.region) {
+            const codes = state.departement ? [state.departement]
+                : words.departementsOfRegion[state.region];
+            parts = codes.map(function (d) { return part(d, words.departements[d], [d]); });
+        } else {
+            parts = Object.keys(words.departementsOfRegion).map(function (r) {
+                return part(r, words.regions[r], words.departementsOfRegion[r]);
+            });
+        }
+        parts.sort(function (a, b) { return a.name.localeCompare(b.name, 'fr'); });
+        const sum = function (key) {
+            return parts.reduce(function (total, p) { return total + p[key]; }, 0);
+        };
+        return {covered: sum('covered'), population: sum('population'), parts: parts,
+                byRegion: !state.departement && !state.region};
+    }
+
+    function capitalized(text) { return text[0].toUpperCase() + text.slice(1); }
+
+    function element(type, props) {
+        return {type: type, namespace: 'dash_html_components', props: props};
+    }
+
+    /* The header's badge: the share of the view's inhabitants covered. */
+    function coverageBadge(coverage, state, words) {
+        const where = state.departement ? words.departements[state.departement]
+            : state.region ? words.regions[state.region] : 'France entière';
+        return element('Span', {className: 'count-coverage', children:
+            capitalized(coveragePhrase(coverage.covered, coverage.population)),
+            title: 'Habitants des communes couvertes par au moins un adhérent retenu par les ' +
+                'filtres, chaque commune comptée une fois (' + where + ' : ' +
+                formatPopulation(coverage.covered) + ' sur ' +
+                formatPopulation(coverage.population) + ')'});
+    }
+
+    /* The population covered in each région (France) or département of the view, a bar
+       for each, then the whole view's when it has several parts. */
+    function coverageTable(coverage, state, words) {
+        const cell = function (text, className) {
+            return element('Td', {children: text, className: className});
+        };
+        const line = function (p, name) {
+            const percent = p.population ? 100 * p.covered / p.population : 0;
+            return element('Tr', {children: [
+                element('Th', {children: name, scope: 'row'}),
+                element('Td', {className: 'share', children: [
+                    element('Span', {className: 'bar', style: {width: percent.toFixed(1) + '%'}}),
+                    element('Span', {className: 'share-text',
+                                     children: shareFr(p.covered, p.population)})]}),
+                cell(formatPopulation(p.covered), 'number'),
+                cell(formatPopulation(p.population), 'number')]});
+        };
+        const head = function (text, className) {
+            return element('Th', {children: text, scope: 'col', className: className});
+        };
+        const parts = [element('Thead', {children: element('Tr', {children: [
+                head(coverage.byRegion ? 'Région' : 'Département'), head('Part couverte'),
+                head('Habitants couverts', 'number'), head('Habitants', 'number')]})}),
+            element('Tbody', {children: coverage.parts.map(function (p) {
+                return line(p, p.name);
+            })})];
+        if (coverage.parts.length > 1) {
+            const whole = state.region ? words.regions[state.region] : 'France entière';
+            parts.push(element('Tfoot', {children: line(coverage, whole)}));
+        }
+        return element('Table', {className: 'coverage-table', children: parts});
     }
 
     /* -- the URL: ?region=32&types=commune,metropole&departement=59&q=lille ------------- */
@@ -418,7 +537,9 @@
     window.carteFilters = {
         normalize: normalize, textWidth: textWidth, wrapped: wrapped, subtitle: subtitle,
         mapTitle: mapTitle, stateOf: stateOf, selectRows: selectRows, description: description,
-        headerCounts: headerCounts, toSearch: toSearch, fromSearch: fromSearch,
+        headerCounts: headerCounts, toSearch: toSearch, shareFr: shareFr,
+        coveragePhrase: coveragePhrase, coveredIn: coveredIn, viewCoverage: viewCoverage,
+        coverageBadge: coverageBadge, coverageTable: coverageTable, fromSearch: fromSearch,
         departementOptions: departementOptions, found: found, figureFor: figureFor,
         subtitleLayout: subtitleLayout, markHidden: markHidden, showKinds: showKinds
     };

@@ -4,7 +4,7 @@ Examples:
   python -m dashboard export --region "Hauts-de-France" --format pdf --size a4 -o hdf.pdf
   python -m dashboard export --members adherents.xlsx --types commune,metropole -o carte.png
   python -m dashboard export --all-regions cartes/ --format svg
-  python -m dashboard export --atlas atlas.pdf --size a4-portrait
+  python -m dashboard export --atlas atlas.pdf --size a4-portrait --coverage
 
 Every refusal is a French message on stderr ("Erreur : …") and exit code 1. No file is
 replaced without --force, and none is written half or empty.
@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
                              f"{max_dpi('a4')} en A4, {max_dpi('a3')} en A3)")
     export.add_argument("--table", action="store_true",
                         help="PDF : ajouter la liste des adhérents après la carte")
+    export.add_argument("--coverage", action="store_true",
+                        help="dire dans le sous-titre la population couverte (habitants dans le "
+                             "territoire d'au moins un adhérent montré)")
     export.add_argument("-o", "--output", type=Path, help="fichier à écrire")
     export.add_argument("--all-regions", type=Path, metavar="OUTDIR",
                         help="écrire la carte nationale et une carte par région ayant des "
@@ -239,12 +242,13 @@ def _export(args) -> int:
     if args.all_regions:
         mapped = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
         regions = [None] + sorted(set(mapped[mapped[S.KIND].isin(kinds)][S.REGION]) - {""})
-        states = [FilterState(region=code, kinds=kinds) for code in regions]
+        states = [FilterState(region=code, kinds=kinds, coverage=args.coverage)
+                  for code in regions]
         paths = [args.all_regions / selection_file_name(state, fmt, today, size)
                  for state in states]
         hint = "choisissez un autre dossier."
     else:
-        states = [FilterState(region=region, kinds=kinds)]
+        states = [FilterState(region=region, kinds=kinds, coverage=args.coverage)]
         paths = [args.output or Path(selection_file_name(states[0], fmt, today, size))]
         hint = "choisissez un autre nom avec -o."
     check_outputs(paths, args.force, hint)
@@ -274,7 +278,8 @@ def _atlas(args) -> int:
     check_outputs([args.atlas], args.force, hint)
     require_chromium()
     members = resolve_members(args.members) if args.members else sample_members()
-    data, pages = atlas_pdf(members, FilterState(kinds=kinds), size, sample=not args.members)
+    data, pages = atlas_pdf(members, FilterState(kinds=kinds, coverage=args.coverage), size,
+                           sample=not args.members)
     _write(args.atlas, data, args.force, hint)
     print(f"écrit : {args.atlas} ({pages_said(pages)})")
     return 0

@@ -13,8 +13,9 @@ for each fact, here in Python, whatever the language that uses it.
 
 import pandas as pd
 
-from geodata import memoized
+from geodata import COMMUNE, get_reference, memoized
 from geodata import schema as S
+from geodata.coverage import coverage_groups
 from geodata.kinds import AREA_KINDS, KIND_BY_ID, KINDS
 
 from .figures import map_figure, source_line, subtitle_frame, view_texts
@@ -42,7 +43,19 @@ def words() -> dict:
         "source": source_line(),
         "widths": WIDTHS,            # Arial advance widths, thousandths of an em
         "defaultWidth": DEFAULT_WIDTH,
+        # inhabitants of each département: the population of a view, for its coverage
+        "populations": {code: int(n) for code, n in get_reference().table(COMMUNE)
+                        .groupby("departement").population.sum().items()},
     }
+
+
+def coverage(members: pd.DataFrame) -> list:
+    """The list's coverage groups for the browser ([département, inhabitants, [rows]]): the
+    population covered by any members the filters keep is a sum over them (filters.js
+    coveredIn, the twin of geodata.coverage.covered_in)."""
+    groups = coverage_groups(members)
+    return [[departement, int(population), [int(row) for row in rows]]
+            for departement, population, rows in groups.itertuples(index=False)]
 
 
 def view(members: pd.DataFrame, region: str | None, departement: str | None,

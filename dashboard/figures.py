@@ -53,11 +53,26 @@ from geodata.levels import OVERSEAS_REGIONS
 
 from . import basemap, basemap_assets, map_labels
 from .hover import hover_texts
-from .labels import MAX_TEXT, SAMPLE_MARK, map_subtitle, map_title, state_title, usual_name
+from .labels import (
+    MAX_TEXT,
+    SAMPLE_MARK,
+    coverage_phrase,
+    map_subtitle,
+    map_title,
+    state_title,
+    usual_name,
+)
 from .legend import LEGEND, LEGEND_ROW_PX, MARKER_DRAW_ORDER, MARKER_OUTLINE
 from .map_labels import Marker, Name
 from .projection import View, centre
-from .selection import check_kinds, check_region, count_by_kind, select, select_members
+from .selection import (
+    check_kinds,
+    check_region,
+    count_by_kind,
+    select,
+    select_members,
+    view_coverage,
+)
 from .state import FilterState
 
 log = logging.getLogger("dashboard")
@@ -556,13 +571,16 @@ TEXT_FIELDS = ("title", "subtitle", "note", "source")   # the MapTexts a person 
 
 
 def view_texts(shown: pd.DataFrame, state: FilterState, sample: bool = False,
-               written: dict | None = None) -> MapTexts:
-    """The texts of a view: its title, and what it shows (kinds, search, a partial sample);
-    written: what a person wrote in place of them ({field: text}; blank or not text: the
-    view's own), on one line and at most MAX_TEXT characters."""
+               written: dict | None = None, coverage: tuple[int, int] | None = None) -> MapTexts:
+    """The texts of a view: its title, and what it shows (kinds, search, a partial sample,
+    the population covered when given: (covered, inhabitants)); written: what a person wrote
+    in place of them ({field: text}; blank or not text: the view's own), on one line and at
+    most MAX_TEXT characters."""
     subtitle = map_subtitle(len(shown), state.kinds, state.query)
     if sample:
         subtitle += f" ({SAMPLE_MARK})"
+    if coverage:
+        subtitle += " — " + coverage_phrase(*coverage)
     changes = {field: " ".join(value.split())[:MAX_TEXT]
                for field, value in (written or {}).items()
                if field in TEXT_FIELDS and isinstance(value, str) and value.strip()}
@@ -579,7 +597,10 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
     all the words around the map; written: some of them, written by a person (see
     view_texts)."""
     shown = select(members, state)
-    figure = draw_map(shown, state.region, texts or view_texts(shown, state, sample, written),
+    if texts is None:
+        coverage = view_coverage(members, state) if state.coverage else None
+        texts = view_texts(shown, state, sample, written, coverage)
+    figure = draw_map(shown, state.region, texts,
                       canvas=canvas, labels=state.labels, departement=state.departement,
                       linked=linked)
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged

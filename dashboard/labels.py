@@ -10,6 +10,7 @@ from datetime import date
 
 from geodata import schema as S
 from geodata.aliases import ALIASES, USUAL_NAMES
+from geodata.coverage import share_fr
 from geodata.kinds import KIND_BY_ID, KIND_LABELS, KINDS
 
 from .names import departement_names, region_names
@@ -72,6 +73,13 @@ def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "") -> str:
     if query:
         subtitle += f" — recherche «{NO_BREAK}{query}{NO_BREAK}»"
     return subtitle
+
+
+def coverage_phrase(covered: int, population: int) -> str:
+    """'population couverte : 44,1 % (30 148 363 hab.)': of the people living in a view, those
+    living in the territory of at least one member shown."""
+    return (f"population couverte{NO_BREAK}: {share_fr(covered, population)} "
+            f"({format_population(covered)})")
 
 
 def _listed(kinds: list[str]) -> str:

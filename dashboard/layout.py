@@ -149,6 +149,8 @@ def export_panel() -> html.Div:
         html.P(f"Les PNG imprimables (A4, A3) sont à {DEFAULT_DPI} dpi.", className="hint"),
         dcc.Checklist(id=ids.EXPORT_TABLE, value=[], options=[
             {"label": "PDF : ajouter la liste des adhérents", "value": "table"}]),
+        dcc.Checklist(id=ids.EXPORT_COVERAGE, value=[], options=[
+            {"label": "Dire la population couverte (sous-titre)", "value": "coverage"}]),
         html.Details(className="export-texts", children=[
             html.Summary("Titre, sous-titre, note et source"),
             *[child for component, label in (
@@ -176,6 +178,19 @@ def export_panel() -> html.Div:
                               alt="Aperçu de l'export de la carte"),
                      html.P("Cliquez pour fermer l'aperçu.", className="preview-close")]),
         dcc.Download(id=ids.EXPORT_DOWNLOAD),
+    ])
+
+
+def coverage_box() -> html.Details:
+    """The population covered in each région or département of the view (filled in the
+    browser, assets/filters.js coverageTable)."""
+    return html.Details(className="coverage-box", children=[
+        html.Summary("Population couverte, par région ou département"),
+        html.P("Les habitants des communes situées dans le territoire d'au moins un adhérent "
+               "retenu par les filtres (commune, intercommunalité, département ou région), "
+               "chaque commune comptée une fois. Les adhérents placés à leur siège (syndicats) "
+               "n'ont pas de territoire.", className="hint"),
+        html.Div(id=ids.COVERAGE_TABLE),
     ])
 
 
@@ -245,6 +260,7 @@ def create_layout() -> html.Div:
                         html.H2("Adhérents de la sélection"), member_grid()]),
                     html.Div(id=ids.DETAIL, className="detail-card"),
                 ]),
+                coverage_box(),
             ]),
         ]),
         html.Footer(className="footer", children=[

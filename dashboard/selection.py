@@ -7,11 +7,13 @@ The same selection feeds the map, the table, the counts and every export. No Das
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 
 from geodata import DEPARTEMENT, REGION, get_reference
 from geodata import schema as S
+from geodata.coverage import covered_population
 from geodata.kinds import KIND_REGION, KINDS
 from geodata.names import normalize
 
@@ -82,6 +84,14 @@ def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     if state.query:
         chosen = chosen[search_key(chosen).str.contains(normalize(state.query), regex=False)]
     return chosen
+
+
+def view_coverage(members: pd.DataFrame, state: FilterState) -> tuple[int, int]:
+    """(inhabitants covered, inhabitants) of the view (France, the région or the département):
+    covered by the members of the kinds and search chosen, wherever they are (an EPCI across
+    a border covers its communes on both sides)."""
+    chosen = select(members, replace(state, region=None, departement=None))
+    return covered_population(chosen, state.region, state.departement)
 
 
 def search_key(members: pd.DataFrame) -> pd.Series:

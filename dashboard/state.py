@@ -16,3 +16,4 @@ class FilterState:
     departement: str | None = None
     query: str = ""
     labels: str | None = None   # names on the map (map_labels.LABEL_MODES); None: the view's
+    coverage: bool = False      # an export's subtitle says the population covered

@@ -153,17 +153,9 @@ def _run(args) -> int:
     return 0
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
-
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f}".replace(".", ",") + " %"
-
-
 def _coverage(path: Path, region_text: str | None, as_json: bool, sheet: str | None) -> int:
-    from .coverage import UnknownRegionError, coverage, region_code
-    from .reading import read_members
+    from .coverage import UnknownRegionError, coverage, region_code, share_fr
+    from .reading import count_fr, read_members
     from .resolve import resolve_rows
 
     try:
@@ -183,14 +175,14 @@ def _coverage(path: Path, region_text: str | None, as_json: bool, sheet: str | N
     head = figures.iloc[0]
     where = "en France" if region is None else f"en région {head.nom}"
     print(f"« {path.name} » ({len(resolved)} lignes, {head.members} adhérents sur la carte "
-          f"{where}, {vintage.cog}) : {_thousands(head.covered)} habitants vivent sur le "
-          f"territoire d'au moins un adhérent, sur {_thousands(head.population)} "
-          f"({_percent(head.share)}).")
+          f"{where}, {vintage.cog}) : {count_fr(head.covered)} habitants vivent sur le "
+          f"territoire d'au moins un adhérent, sur {count_fr(head.population)} "
+          f"({share_fr(head.covered, head.population)}).")
     print("Par région :" if region is None else "Par département :")
     width = max(len(name) for name in figures.nom.iloc[1:])
     for row in figures.iloc[1:].itertuples():
-        print(f"  {row.nom:<{width}}  {_thousands(row.covered):>12} / "
-              f"{_thousands(row.population):>12}  {_percent(row.share):>7}  "
+        print(f"  {row.nom:<{width}}  {count_fr(row.covered):>12} / "
+              f"{count_fr(row.population):>12}  {share_fr(row.covered, row.population):>7}  "
               f"({row.members} adhérent{'s' if row.members > 1 else ''})")
     unplaced = int((~resolved[S.STATUS].isin(S.MAPPED_STATUSES)).sum())
     if unplaced:

@@ -4,6 +4,11 @@ commune), nationally, per région and per département.
 
     >>> share = coverage(members)            # France, then each région
     >>> share.loc["France", "share"]
+
+The dashboard answers its filters in the browser: `coverage_groups` sums the population of
+the communes covered by département and by the set of members covering them, so that the
+coverage of any choice of members (kinds ticked, a search) is a sum over the groups one of
+them covers (`covered_in`, and its twin in assets/filters.js).
 """
 
 import numpy as np
@@ -19,6 +24,21 @@ FRANCE = "France"
 # The column of the communes table that says which unit of each level a commune is in.
 COMMUNE_COLUMN = {COMMUNE: "code", EPCI: "epci", DEPARTEMENT: "departement", REGION: "region"}
 COLUMNS = ("scope", "code", "nom", "population", "covered", "share", "members")
+
+
+def share_fr(part: int, whole: int) -> str:
+    """'44,1 %' (no-break space): one decimal, rounded half up in whole numbers (filters.js
+    shareFr rounds the same way); never '0,0 %' for something nor '100,0 %' for less than all."""
+    if whole <= 0:
+        return "0\u00a0%"
+    permille = (2000 * part + whole) // (2 * whole)
+    if part and permille == 0:
+        return "moins de 0,1\u00a0%"
+    if part < whole and permille == 1000:
+        return "plus de 99,9\u00a0%"
+    if part == whole:
+        return "100\u00a0%"
+    return f"{permille // 10},{permille % 10}\u00a0%"
 
 
 class UnknownRegionError(ValueError):
@@ -53,18 +73,76 @@ def _ept_communes(codes: set[str]) -> np.ndarray:
     return shapely.contains(shapely.union_all(shapes), points)
 
 
+def _with_territory(members: pd.DataFrame) -> pd.DataFrame:
+    """The members drawn on the map that have a territory: those placed by their seat (a
+    syndicat) have none of their own and cover nothing."""
+    return members[members[S.STATUS].isin(S.MAPPED_STATUSES)
+                   & members[S.LEVEL].isin([*COMMUNE_COLUMN, EPT])]
+
+
 def covered_communes(members: pd.DataFrame) -> pd.Series:
-    """Per commune (indexed by code), whether a member drawn on the map covers it. Members
-    placed by their seat (a syndicat) have no territory of their own and cover none."""
+    """Per commune (indexed by code), whether a member drawn on the map covers it."""
     communes = get_reference().table(COMMUNE)
-    drawn = members[members[S.STATUS].isin(S.MAPPED_STATUSES) & (members[S.LEVEL] != "")]
     covered = np.zeros(len(communes), dtype=bool)
-    for level, codes in drawn.groupby(S.LEVEL)[S.CODE]:
+    for level, codes in _with_territory(members).groupby(S.LEVEL)[S.CODE]:
         if level == EPT:
             covered |= _ept_communes(set(codes))
-        elif level in COMMUNE_COLUMN:
+        else:
             covered |= communes[COMMUNE_COLUMN[level]].isin(set(codes)).values
     return pd.Series(covered, index=communes.code.values, name="covered")
+
+
+def coverage_groups(members: pd.DataFrame) -> pd.DataFrame:
+    """The communes covered, grouped by département and by the members that cover them:
+    columns departement, population (of the group's communes) and rows (the sorted tuple of
+    the covering members' S.ROW). A commune covered by no member is in no group."""
+    communes = get_reference().table(COMMUNE)
+    pairs = []   # (commune position, member row)
+    for level, group in _with_territory(members).groupby(S.LEVEL):
+        if level == EPT:
+            for code, row in zip(group[S.CODE], group[S.ROW], strict=True):
+                inside = np.flatnonzero(_ept_communes({code}))
+                pairs.append(pd.DataFrame({"at": inside, "row": row}))
+        else:
+            rows = group.groupby(S.CODE)[S.ROW].apply(list)
+            column = communes[COMMUNE_COLUMN[level]].reset_index(drop=True)
+            found = column[column.isin(rows.index)]
+            pairs.append(pd.DataFrame({"at": found.index, "row": found.map(rows).values})
+                         .explode("row"))
+    if not pairs:
+        return pd.DataFrame({"departement": [], "population": [], "rows": []})
+    pairs = pd.concat(pairs, ignore_index=True).astype({"at": "int64", "row": "int64"})
+    rows = pairs.groupby("at").row.agg(lambda r: tuple(sorted(set(r))))
+    table = pd.DataFrame({"departement": communes.departement.values[rows.index],
+                          "population": communes.population.values[rows.index],
+                          "rows": rows.values})
+    return (table.groupby(["departement", "rows"], sort=True).population.sum()
+            .astype("int64").reset_index()[["departement", "population", "rows"]])
+
+
+def covered_in(groups: pd.DataFrame, rows, departements=None) -> int:
+    """The population the members of these rows cover (in these départements: all if None),
+    from coverage_groups: each group once, when one of its members is among the rows."""
+    chosen = set(rows)
+    kept = groups.rows.map(lambda covering: not chosen.isdisjoint(covering))
+    if departements is not None:
+        kept &= groups.departement.isin(set(departements))
+    return int(groups.population[kept].sum())
+
+
+def covered_population(members: pd.DataFrame, region: str | None = None,
+                       departement: str | None = None) -> tuple[int, int]:
+    """(inhabitants covered by these members, inhabitants) of France, a région or a
+    département."""
+    communes = get_reference().table(COMMUNE)
+    if departement:
+        inside = (communes.departement == departement).values
+    elif region:
+        inside = (communes.region == region).values
+    else:
+        inside = np.ones(len(communes), dtype=bool)
+    covered = covered_communes(members).values & inside
+    return int(communes.population[covered].sum()), int(communes.population[inside].sum())
 
 
 def _rows(scope: str, names: dict[str, str], communes: pd.DataFrame,

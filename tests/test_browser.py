@@ -12,7 +12,10 @@ from browser import (
 )
 from openpyxl import Workbook
 
+from dashboard.labels import coverage_phrase
 from dashboard.plotly_fr import CAMERA_TITLE
+from dashboard.selection import view_coverage
+from dashboard.state import FilterState
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -116,6 +119,41 @@ def test_unticking_a_kind_removes_its_markers_and_rows(driver, server):
     subtitle = driver.find_element("css selector", ".map .gtitle-subtitle").text
     assert subtitle.startswith("28 collectivités adhérentes, hors communes")
     assert server_calls(driver) == []   # answered in the browser
+
+
+def coverage_badge(driver) -> str:
+    return driver.find_element("css selector", ".count-coverage").text
+
+
+def test_the_population_covered_follows_the_kinds_in_the_header_and_the_table(driver, server,
+                                                                              sample):
+    open_page(driver, server, "/?region=32")
+    def said(state):   # as the page reads (WebDriver's text has plain spaces)
+        phrase = coverage_phrase(*view_coverage(sample, state)).replace("\u00a0", " ")
+        return phrase[0].upper() + phrase[1:]
+    wait_for(lambda: coverage_badge(driver) == said(FilterState(region="32")),
+             message="the coverage of Hauts-de-France")
+    server_calls(driver)
+    driver.find_element("css selector", "#filter-kinds input[value='departement']").click()
+    only_lille = said(FilterState(region="32", kinds=tuple(
+        k for k in FilterState().kinds if k != "departement")))
+    wait_for(lambda: coverage_badge(driver) == only_lille, message="Lille's coverage alone")
+    # Each département of the région, in the box under the map.
+    driver.execute_script("document.querySelector('.coverage-box').open = true")
+    cells = driver.execute_script("""
+        return Array.from(document.querySelectorAll('.coverage-table tbody tr'))
+            .map(tr => tr.querySelector('th').innerText);""")
+    assert cells == ["Aisne", "Nord", "Oise", "Pas-de-Calais", "Somme"]
+    footer = driver.find_element("css selector", ".coverage-table tfoot").text
+    assert footer.startswith("Hauts-de-France") and only_lille.split(": ")[1].split(" (")[0] \
+        in footer
+    assert server_calls(driver) == []   # answered in the browser
+    # Asked for in the export panel: the subtitle an export would write says it too.
+    driver.find_element("css selector", "#export-coverage input").click()
+    placeholder = lambda: driver.find_element("id", "export-subtitle").get_attribute(  # noqa: E731
+        "placeholder").replace("\u00a0", " ")
+    wait_for(lambda: placeholder().endswith(" — " + only_lille[0].lower() + only_lille[1:]),
+             message="the export's subtitle with the coverage")
 
 
 def test_a_search_is_answered_in_the_browser(driver, server):

@@ -3,6 +3,7 @@ checked against a count commune by commune that takes another road (the EPTs' sh
 communes rather than their perimeters)."""
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,15 @@ from members import member_row, members_frame
 
 from geodata import COMMUNE, DEPARTEMENT, EPCI, REGION, get_reference
 from geodata import schema as S
-from geodata.coverage import UnknownRegionError, coverage, region_code
+from geodata.coverage import (
+    UnknownRegionError,
+    coverage,
+    coverage_groups,
+    covered_in,
+    covered_population,
+    region_code,
+    share_fr,
+)
 from geodata.levels import EPT
 from geodata.source import read_ept_membership
 
@@ -78,6 +87,47 @@ def test_coverage_equals_a_count_commune_by_commune(which, request):
         assert inside.loc[region, "covered"] == by_departement.sum()
 
 
+def choices_of(members: pd.DataFrame) -> list[pd.DataFrame]:
+    """Members the dashboard's filters may keep: all, one kind, all but one, a search's few."""
+    some = random.Random(17).sample(list(members.index), len(members) // 7)
+    return [members, members[members[S.KIND] == "commune"],
+            members[members[S.KIND] != "region"], members.loc[some], members.iloc[:0]]
+
+
+@pytest.mark.parametrize("which", ["sample", "two_thousand"])
+def test_the_groups_give_the_coverage_of_any_members_the_filters_keep(which, request):
+    """The dashboard sends the groups once per list and sums them for each choice of kinds or
+    search: the sums equal a count commune by commune of the members kept."""
+    members = request.getfixturevalue(which)
+    groups = coverage_groups(members)
+    assert groups.population.sum() == brute_force(members).query("covered").population.sum()
+    for chosen in choices_of(members):
+        expected = brute_force(chosen)
+        covered = expected[expected.covered]
+        assert covered_in(groups, chosen[S.ROW]) == covered.population.sum()
+        for departements in (["59"], ["75", "92", "93", "94"], ["13", "33", "974"]):
+            assert covered_in(groups, chosen[S.ROW], departements) == \
+                covered[covered.departement.isin(departements)].population.sum()
+
+
+def test_the_population_covered_in_a_region_or_a_departement(two_thousand):
+    expected = brute_force(two_thousand)
+    for region, departement in ((None, None), ("32", None), ("84", None), (None, "2A"),
+                                ("11", "93")):
+        inside = expected[(expected.departement == departement) if departement else
+                          (expected.region == region) if region else expected.population >= 0]
+        assert covered_population(two_thousand, region, departement) == (
+            inside.population[inside.covered].sum(), inside.population.sum())
+
+
+@pytest.mark.parametrize("part,whole,text", [
+    (30_148_363, 68_350_798, "44,1"), (1, 68_350_798, "moins de 0,1"), (0, 500, "0,0"),
+    (499, 500, "99,8"), (99_999, 100_000, "plus de 99,9"), (500, 500, "100"),
+    (1_225, 10_000, "12,3"), (1_235, 10_000, "12,4"), (5, 0, "0")])
+def test_a_share_reads_in_french_and_never_rounds_to_none_or_all(part, whole, text):
+    assert share_fr(part, whole) == text + "\u00a0%"
+
+
 def test_a_commune_inside_members_of_every_level_counts_once():
     ref = get_reference()
     members = members_frame([member_row("commune", "59350"), member_row("metropole",
@@ -121,7 +171,7 @@ def test_the_command_line_says_the_coverage_in_words_and_in_json(tmp_path):
         f"« liste.csv » (4 lignes, 3 adhérents sur la carte en région Hauts-de-France, COG "
         f"2026) : {spaced(nord)} habitants vivent sur le territoire d'au moins un adhérent, sur "
         f"{spaced(region)} (")
-    assert "Par département :" in run.stdout and "Nord" in run.stdout and "100,0 %" in run.stdout
+    assert "Par département :" in run.stdout and "Nord" in run.stdout and "100\u00a0%" in run.stdout
     assert "1 ligne de la liste n'est pas sur la carte et ne compte pas" in run.stdout
 
     run = subprocess.run([sys.executable, "-m", "geodata", "coverage", str(members), "--json"],

@@ -5,6 +5,7 @@ Most tests call `main(argv)` in this process (one kaleido browser for all); the 
 real `python -m dashboard export`.
 """
 
+import html
 import subprocess
 import sys
 from datetime import date
@@ -15,8 +16,9 @@ import pytest
 from dashboard import export
 from dashboard.__main__ import main
 from dashboard.export import find_chromium
-from dashboard.labels import selection_file_name
+from dashboard.labels import coverage_phrase, format_population, selection_file_name
 from dashboard.state import FilterState
+from geodata import COMMUNE, REGION, get_reference
 from geodata.kinds import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,6 +118,20 @@ def test_force_replaces_the_file_in_the_format_of_its_extension(tmp_path, capsys
     assert stdout == f"écrit : {out}\n"
     assert out.read_text(encoding="utf-8").startswith("<svg")
     assert [p.name for p in tmp_path.iterdir()] == ["carte.svg"]
+
+
+def test_coverage_asked_for_is_said_under_the_title(tmp_path, capsys):
+    """--coverage: the subtitle says the share of the région's inhabitants the members shown
+    cover (here the communes of Hauts-de-France: Lille alone)."""
+    out = tmp_path / "carte.svg"
+    code, _, err = run(capsys, "--region", "Hauts-de-France", "--types", "commune",
+                       "--coverage", "--size", "screen", "-o", out)
+    assert code == 0, err
+    lille = get_reference().lookup(COMMUNE, "59350")["population"]
+    region = get_reference().lookup(REGION, "32")["population"]
+    svg = html.unescape(out.read_text(encoding="utf-8"))
+    assert coverage_phrase(lille, region) in svg
+    assert f"({format_population(lille)})" in svg and "population couverte" in svg
 
 
 def test_all_regions_refuses_existing_files_before_rendering_then_replaces_them_with_force(

@@ -14,11 +14,12 @@ from plotly.io.json import to_json_plotly
 
 from dashboard import client
 from dashboard.figures import _wrapped, map_figure
-from dashboard.labels import SAMPLE_MARK, map_subtitle, map_title
-from dashboard.selection import select
+from dashboard.labels import SAMPLE_MARK, coverage_phrase, map_subtitle, map_title
+from dashboard.selection import select, view_coverage
 from dashboard.state import FilterState
 from dashboard.table import grid_rows
 from geodata import schema as S
+from geodata.coverage import coverage, share_fr
 from geodata.kinds import KINDS
 from geodata.names import normalize
 
@@ -149,3 +150,39 @@ def test_the_selected_member_is_ringed_where_it_is_drawn(js, sample):
     server = map_figure(sample, FilterState(region="32"), selected_row=lille, canvas=(1100, 700))
     [expected] = [t for t in server["data"] if t.get("name") == "sélection"]
     assert (ring["lon"], ring["lat"]) == (expected["lon"], expected["lat"])
+
+
+@pytest.mark.parametrize("state", STATES, ids=str)
+def test_the_population_covered_is_the_one_an_export_says(js, sample, state):
+    """The header's figure and the export's subtitle agree, whatever the filters."""
+    covering = {"rows": grid_rows(select(sample, FilterState())),
+                "coverage": client.coverage(sample)}
+    figures = js("viewCoverage", covering, {"region": state.region, "kinds": list(state.kinds),
+                                            "departement": state.departement,
+                                            "query": state.query})
+    covered, population = view_coverage(sample, state)
+    assert (figures["covered"], figures["population"]) == (covered, population)
+    assert js("coveragePhrase", covered, population, words_last=False) == \
+        coverage_phrase(covered, population)
+
+
+def test_each_part_of_a_view_is_covered_as_the_command_line_says(js, sample):
+    covering = {"rows": grid_rows(select(sample, FilterState())),
+                "coverage": client.coverage(sample)}
+    everything = {"kinds": list(KINDS), "query": "", "departement": None}
+    for region in (None, "32", "84", "11"):
+        figures = js("viewCoverage", covering, {**everything, "region": region})
+        expected = coverage(sample, region)
+        parts = {p["code"]: (p["covered"], p["population"]) for p in figures["parts"]}
+        assert parts == {code: (row.covered, row.population)
+                         for code, row in expected.iloc[1:].iterrows()}
+        assert figures["covered"] == expected.iloc[0].covered
+        # By name, as the région menu lists them.
+        names = [p["name"] for p in figures["parts"]]
+        assert names == sorted(names, key=normalize)
+
+
+@pytest.mark.parametrize("part,whole", [(30_148_363, 68_350_798), (1, 68_350_798), (0, 9),
+                                        (99_999, 100_000), (7, 7), (1_225, 10_000), (3, 0)])
+def test_a_share_is_written_as_on_the_server(js, part, whole):
+    assert js("shareFr", part, whole, words_last=False) == share_fr(part, whole)

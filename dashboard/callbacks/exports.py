@@ -118,16 +118,19 @@ def text_states() -> list[State]:
 
 def asked_states() -> list[State]:
     """What every export button reads from the page, in the order asked() takes it."""
-    return [State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"), *text_states(),
-            *filter_states()]
+    return [State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"),
+            State(ids.EXPORT_COVERAGE, "value"), *text_states(), *filter_states()]
 
 
-def asked(data, labels, *texts_and_filters) -> tuple[pd.DataFrame, FilterState, bool, dict]:
+def asked(data, labels, coverage, *texts_and_filters) -> tuple[pd.DataFrame, FilterState, bool,
+                                                                dict]:
     """What an export button asks for, from the values of the page: (members, filter state
-    with the names chosen, whether they are the sample, the texts written in the panel).
-    texts_and_filters: the values of text_states() then of filter_states()."""
+    with the names chosen and whether to say the population covered, whether they are the
+    sample, the texts written in the panel). texts_and_filters: the values of text_states()
+    then of filter_states()."""
     texts, filters = texts_and_filters[:len(TEXT_FIELDS)], texts_and_filters[len(TEXT_FIELDS):]
-    state = replace(state_of(*filters), labels=labels_of(labels))
+    state = replace(state_of(*filters), labels=labels_of(labels),
+                    coverage=isinstance(coverage, list) and "coverage" in coverage)
     return (from_store(data), state, filename_of(data) is None,
             dict(zip(TEXT_FIELDS, texts, strict=True)))
 
@@ -139,10 +142,10 @@ def register(app) -> None:
         State(ids.EXPORT_FORMAT, "value"), State(ids.EXPORT_SIZE, "value"),
         State(ids.EXPORT_TABLE, "value"), *asked_states(), prevent_initial_call=True,
         running=[(Output(ids.EXPORT_BUTTON, "disabled"), True, False)])
-    def _export(n_clicks, fmt, size, table, data, labels, *texts_and_filters):
+    def _export(n_clicks, fmt, size, table, *page):
         if not clicked(n_clicks):
             return no_update, no_update
-        members, state, sample, written = asked(data, labels, *texts_and_filters)
+        members, state, sample, written = asked(*page)
         payload, message = export_file(members, state, fmt, size,
                                        isinstance(table, list) and "table" in table,
                                        sample=sample, written=written)
@@ -154,10 +157,10 @@ def register(app) -> None:
         Input(ids.EXPORT_PREVIEW_BUTTON, "n_clicks"), State(ids.EXPORT_SIZE, "value"),
         *asked_states(), prevent_initial_call=True,
         running=[(Output(ids.EXPORT_PREVIEW_BUTTON, "disabled"), True, False)])
-    def _preview(n_clicks, size, data, labels, *texts_and_filters):
+    def _preview(n_clicks, size, *page):
         if not clicked(n_clicks):
             return no_update, no_update, no_update
-        members, state, sample, written = asked(data, labels, *texts_and_filters)
+        members, state, sample, written = asked(*page)
         src, message = preview(members, state, size, sample=sample, written=written)
         return (src, False, message) if src else (no_update, no_update, message)
 
@@ -172,10 +175,10 @@ def register(app) -> None:
         Input(ids.EXPORT_ATLAS, "n_clicks"), State(ids.EXPORT_SIZE, "value"),
         *asked_states(), prevent_initial_call=True,
         running=[(Output(ids.EXPORT_ATLAS, "disabled"), True, False)])
-    def _atlas(n_clicks, size, data, labels, *texts_and_filters):
+    def _atlas(n_clicks, size, *page):
         if not clicked(n_clicks):
             return no_update, no_update
-        members, state, sample, written = asked(data, labels, *texts_and_filters)
+        members, state, sample, written = asked(*page)
         payload, message = atlas_file(members, state, size, sample=sample, written=written)
         return (payload or no_update), message
 

@@ -1,11 +1,12 @@
-"""The member table of the selection, the header counts, the selected member and its card.
+"""The member table of the selection, the header counts and the population covered, the
+selected member and its card.
 
 The server sends the list's rows once; the browser filters them (the table, the counts, the
 map's text alternative and the export panel's placeholders follow the filters there)."""
 
 from dash import ClientsideFunction, Input, Output, State
 
-from .. import ids
+from .. import client, ids
 from ..member_store import filename_of, from_store, list_label
 from ..selection import select
 from ..state import FilterState
@@ -23,7 +24,7 @@ def register(app) -> None:
     def _list(data):
         members = from_store(data)
         return ({"rows": grid_rows(select(members, FilterState())),
-                 "sample": filename_of(data) is None},
+                 "sample": filename_of(data) is None, "coverage": client.coverage(members)},
                 grid_columns(members), list_label(data))
 
     app.clientside_callback(
@@ -31,7 +32,9 @@ def register(app) -> None:
         Output(ids.TABLE, "rowData"), Output(ids.HEADER_COUNTS, "children"),
         Output(ids.MAP_DESCRIPTION, "children"), Output(ids.EXPORT_TITLE, "placeholder"),
         Output(ids.EXPORT_SUBTITLE, "placeholder"), Output(ids.EXPORT_SOURCE, "placeholder"),
-        Input(ids.ROWS_STORE, "data"), *filter_inputs(), State(ids.WORDS, "data"))
+        Output(ids.COVERAGE_TABLE, "children"),
+        Input(ids.ROWS_STORE, "data"), *filter_inputs(), Input(ids.EXPORT_COVERAGE, "value"),
+        State(ids.WORDS, "data"))
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "selectedRow"),
         Output(ids.SELECTED_STORE, "data"), Input(ids.TABLE, "selectedRows"),
