@@ -26,7 +26,7 @@ function watchMap(words) {
     let pending = null;
     gd.on('plotly_legendclick', function (event) {
         const kind = kindOf(event);
-        if (!kind) { return false; }
+        if (all.indexOf(kind) < 0) { return false; }   // not a kind's entry (the territory's)
         if (pending && pending.kind === kind) { return false; }   // the second click
         const before = checkboxes();
         pending = {kind: kind, before: before, timer: setTimeout(function () {
@@ -41,12 +41,12 @@ function watchMap(words) {
         const kind = kindOf(event);
         const before = pending ? pending.before : checkboxes();
         if (pending) { clearTimeout(pending.timer); pending = null; }
-        if (kind) {   // this kind alone; all of them when it was already alone
+        if (all.indexOf(kind) >= 0) {   // this kind alone; all of them when it was already alone
             choose(before.length === 1 && before[0] === kind ? all : [kind]);
         }
         return false;
     });
-    const mark = function () { window.carteFilters.markHidden(gd, checkboxes()); };
+    const mark = function () { window.carteFilters.markHidden(gd, checkboxes(), words); };
     gd.on('plotly_afterplot', mark);
     gd.on('plotly_relayout', mark);
     // A checkbox clicked: the map answers at once, in the click itself, before Dash's

@@ -451,7 +451,7 @@
     /* After any drawing: a hidden kind's traces are not hovered or clicked, and its legend
        entry is greyed as plotly.js greys a hidden trace's. hoverinfo is set on the traces
        plotly.js hovers (gd._fullData): restyling it would project the whole map again. */
-    function markHidden(gd, kinds) {
+    function markHidden(gd, kinds, words) {
         // Each drawing makes these objects anew from gd.data: a shown trace is as it was.
         (gd._fullData || []).forEach(function (trace) {
             if (trace.legendgroup && trace._input && trace._input.opacity === 0) {
@@ -461,7 +461,8 @@
         gd.querySelectorAll('.legend .traces').forEach(function (item) {
             const datum = item.__data__ && item.__data__[0];
             const trace = datum && datum.trace;
-            if (!trace || !trace.legendgroup) { return; }
+            // Not a kind's entry (the territory's): always as plotly.js draws it.
+            if (!trace || !isKindTrace(trace, words)) { return; }
             const shown = kinds.indexOf(trace.legendgroup) >= 0;
             item.style.opacity = shown ? '' : '0.5';
             // The symbol keeps showing (plotly.js gives it its trace's opacity, 0).
@@ -529,7 +530,7 @@
                                          Array.from(changed.keys()));
         }
         return done.then(function () {
-            markHidden(gd, kinds);
+            markHidden(gd, kinds, words);
             return rewriteSubtitle(gd, subtitleLayout(view, kinds, query, words));
         });
     }

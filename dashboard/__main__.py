@@ -40,7 +40,7 @@ from .export import (
 from .figures import map_figure
 from .labels import selection_file_name
 from .selection import select
-from .state import FilterState
+from .state import DEFAULT_MODE, MAP_MODES, FilterState
 
 
 class UsageError(Exception):
@@ -193,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
                              f"{max_dpi('a4')} en A4, {max_dpi('a3')} en A3)")
     export.add_argument("--table", action="store_true",
                         help="PDF : ajouter la liste des adhérents après la carte")
+    export.add_argument("--mode", default=DEFAULT_MODE,
+                        help=f"ce que montre la carte : {', '.join(MAP_MODES)} (défaut : "
+                             f"{DEFAULT_MODE} ; territoire : le territoire des "
+                             "intercommunalités et communes adhérentes ombré)")
     export.add_argument("--coverage", action="store_true",
                         help="dire dans le sous-titre la population couverte (habitants dans le "
                              "territoire d'au moins un adhérent montré)")
@@ -231,6 +235,7 @@ def _export(args) -> int:
         return _atlas(args)
     region = parse_region(args.region)
     kinds = parse_types(args.types)
+    mode = parse_choice(args.mode, list(MAP_MODES), "--mode")
     size = parse_choice(args.size, list(SIZES), "--size")
     fmt = parse_format(args.format, args.output)
     dpi = parse_dpi(args.dpi)
@@ -242,13 +247,13 @@ def _export(args) -> int:
     if args.all_regions:
         mapped = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
         regions = [None] + sorted(set(mapped[mapped[S.KIND].isin(kinds)][S.REGION]) - {""})
-        states = [FilterState(region=code, kinds=kinds, coverage=args.coverage)
+        states = [FilterState(region=code, kinds=kinds, coverage=args.coverage, mode=mode)
                   for code in regions]
         paths = [args.all_regions / selection_file_name(state, fmt, today, size)
                  for state in states]
         hint = "choisissez un autre dossier."
     else:
-        states = [FilterState(region=region, kinds=kinds, coverage=args.coverage)]
+        states = [FilterState(region=region, kinds=kinds, coverage=args.coverage, mode=mode)]
         paths = [args.output or Path(selection_file_name(states[0], fmt, today, size))]
         hint = "choisissez un autre nom avec -o."
     check_outputs(paths, args.force, hint)
@@ -273,13 +278,14 @@ def _atlas(args) -> int:
         raise UsageError(f"l'atlas est un PDF : nommez le fichier « "
                          f"{args.atlas.with_suffix('.pdf')} ».")
     kinds = parse_types(args.types)
+    mode = parse_choice(args.mode, list(MAP_MODES), "--mode")
     size = parse_choice(args.size, list(SIZES), "--size")
     hint = "choisissez un autre nom de fichier."
     check_outputs([args.atlas], args.force, hint)
     require_chromium()
     members = resolve_members(args.members) if args.members else sample_members()
-    data, pages = atlas_pdf(members, FilterState(kinds=kinds, coverage=args.coverage), size,
-                           sample=not args.members)
+    state = FilterState(kinds=kinds, coverage=args.coverage, mode=mode)
+    data, pages = atlas_pdf(members, state, size, sample=not args.members)
     _write(args.atlas, data, args.force, hint)
     print(f"écrit : {args.atlas} ({pages_said(pages)})")
     return 0

@@ -21,7 +21,7 @@ import shapely
 from shapely.ops import polylabel
 
 from geodata import get_reference, load_layer, memoized
-from geodata.levels import DEPARTEMENT, EPCI, EPT, OVERSEAS_REGIONS, REGION
+from geodata.levels import COMMUNE, DEPARTEMENT, EPCI, EPT, OVERSEAS_REGIONS, REGION
 
 from .projection import projected_bounds, rectangle_edges, shaped, unproject
 
@@ -367,12 +367,30 @@ def _lines_of(lines) -> tuple[list, list]:
 OUTLINED_LEVELS = (EPCI, EPT)   # members drawn as a symbol, with their territory's outline
 
 
+# Members drawn as a symbol whose territory the "territoire couvert" map shades.
+SHADED_LEVELS = (*OUTLINED_LEVELS, COMMUNE)
+COMMUNE_TOLERANCE = 0.001   # degrees: a commune's outline, generalised (~100 m)
+
+
 @memoized
 def _territories(level: str) -> dict:
-    if level not in OUTLINED_LEVELS:
-        raise ValueError(f"level must be one of {OUTLINED_LEVELS}, got {level!r}")
-    layer = load_layer(level, light=True)
+    if level not in SHADED_LEVELS:
+        raise ValueError(f"level must be one of {SHADED_LEVELS}, got {level!r}")
+    layer = load_layer(level, light=level != COMMUNE)   # communes have no light layer
     return dict(zip(layer["code"], layer.geometry.values, strict=True))
+
+
+@memoized
+def territory_feature(level: str, code: str) -> dict | None:
+    """The territory of an EPCI, EPT or commune as a GeoJSON feature whose id is
+    "level:code", generalised; None when no unit of that level has the code."""
+    geometry = _territories(level).get(code)
+    if geometry is None:
+        return None
+    if level == COMMUNE:
+        geometry = shapely.simplify(geometry, COMMUNE_TOLERANCE, preserve_topology=True)
+    shape = _rounded(geometry, DECIMALS_FULL)
+    return None if shape.is_empty else _feature(f"{level}:{code}", shape)
 
 
 def has_territory(level: str, code: str) -> bool:

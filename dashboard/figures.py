@@ -73,7 +73,7 @@ from .selection import (
     select_members,
     view_coverage,
 )
-from .state import FilterState
+from .state import DEFAULT_MODE, FilterState
 
 log = logging.getLogger("dashboard")
 
@@ -198,13 +198,17 @@ def _rows_of(members: pd.DataFrame) -> dict:
 
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
                   show_epci_outlines: bool, marker_scale: float, view: View,
-                  label_mode: str, obstacles: list, label_size: float) -> list:
-    """Every trace of one geo subplot, bottom to top."""
+                  label_mode: str, obstacles: list, label_size: float,
+                  shade_territory: bool = False) -> list:
+    """Every trace of one geo subplot, bottom to top; shade_territory: the "territoire
+    couvert" map, the territory of the members drawn as symbols shaded under the areas."""
     by_kind = {kind: group for kind, group in panel.members.groupby(schema.KIND, sort=False)}
     row_of = _rows_of(panel.members)
     areas = _member_areas(panel.scene, by_kind, hovers, row_of)
     names = _place_names(panel, view, marker_scale, label_mode, obstacles, label_size)
-    traces = _area_traces(panel, areas, counts, legend)
+    shades = _territory_shade_traces(panel.geo, by_kind, hovers, row_of) \
+        if shade_territory else []
+    traces = _area_traces(panel, areas, counts, legend, shades)
     if show_epci_outlines:
         traces += _territory_outline_traces(panel.geo, by_kind, row_of)
     traces += _border_traces(panel)
@@ -336,14 +340,16 @@ def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
 
 
 def _area_traces(panel: Panel, areas: dict, counts: dict[str, int],
-                 legend: dict[str, str]) -> list:
-    """The base map's départements (faded around a région), then the member areas."""
+                 legend: dict[str, str], shades: list) -> list:
+    """The base map's départements (faded around a région), the territory shades, then the
+    member areas."""
     geo, scene = panel.geo, panel.scene
     traces = []
     if scene.context:   # first: the région's own départements, more detailed, go over them
         traces.append(_area_trace(panel, list(scene.context), CONTEXT_FILL))
     if scene.focus:
         traces.append(_area_trace(panel, list(scene.focus), BASE_FILL))
+    traces += shades
     for kind in AREA_KINDS:    # régions under départements
         locations, texts, rows = areas.get(kind, ([], [], []))
         if locations:
@@ -352,6 +358,50 @@ def _area_traces(panel: Panel, areas: dict, counts: dict[str, int],
                 customdata=rows, hovertemplate="%{hovertext}<extra></extra>",
                 **_member_options(kind, legend, geo, counts[kind])))
     return traces
+
+
+TERRITORY_FILL = "#8fcdb8"      # the territory of the members drawn as symbols
+TERRITORY_LINE = {"color": "#5fa98f", "width": 0.4}
+TERRITORY_LEGEND = "Territoire des intercommunalités et communes"
+
+
+def _territory_shade_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict) -> list:
+    """The territory of each member drawn as a symbol (EPCI, EPT, commune) filled in one
+    shade, a trace per kind: hidden with its kind in the browser, filtered by a search like its
+    symbols (every location carries its member's row)."""
+    traces = []
+    for kind in MARKER_KINDS:
+        members = by_kind.get(kind)
+        if members is None or schema.LEVEL not in members:
+            continue
+        features, locations, texts, rows = {}, [], [], []
+        for index, level, code in zip(members.index, members[schema.LEVEL], members[schema.CODE],
+                                      strict=True):
+            if level not in basemap.SHADED_LEVELS:
+                continue
+            feature = basemap.territory_feature(level, code)
+            if feature is None or feature["id"] in features:
+                continue
+            features[feature["id"]] = feature
+            locations.append(feature["id"])
+            texts.append(hovers[index])
+            rows.append(row_of[index])
+        if locations:
+            traces.append(_fill_trace(
+                geo, {"type": "FeatureCollection", "features": list(features.values())},
+                locations, TERRITORY_FILL, marker={"line": TERRITORY_LINE}, customdata=rows,
+                hovertext=texts, hoverinfo=None, hovertemplate="%{hovertext}<extra></extra>",
+                legendgroup=kind, name=KIND_LABELS[kind]))
+    return traces
+
+
+def _territory_legend_trace(geo: str) -> dict:
+    """The legend's entry of the shade (a trace with no point: it draws nothing)."""
+    return dict(type="scattergeo", geo=geo, lon=[None], lat=[None], mode="markers",
+                marker={"symbol": "square", "size": 14, "color": TERRITORY_FILL,
+                        "line": {"color": TERRITORY_LINE["color"], "width": 1}},
+                name=TERRITORY_LEGEND, legendrank=200, showlegend=True, hoverinfo="skip",
+                legendgroup="territoire")
 
 
 def _territory_outline_traces(geo: str, by_kind: dict, row_of: dict) -> list:
@@ -602,7 +652,7 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
         texts = view_texts(shown, state, sample, written, coverage)
     figure = draw_map(shown, state.region, texts,
                       canvas=canvas, labels=state.labels, departement=state.departement,
-                      linked=linked)
+                      linked=linked, mode=state.mode)
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure
     target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
@@ -637,20 +687,26 @@ def default_canvas(region: str | None) -> tuple[int, int]:
 def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
              show_epci_outlines: bool = True, canvas: tuple[float, float] | None = None,
              labels: str | None = None, departement: str | None = None,
-             linked: bool = False) -> dict:
+             linked: bool = False, mode: str = DEFAULT_MODE) -> dict:
     """The figure dict of members already selected for the view (see dashboard.selection).
 
     canvas: the size in px the map will be drawn at (the graph in the page, or an export's
     page), which a région view fills and names are placed for; labels: one of
     map_labels.LABEL_MODES (None: as label_mode says for the view); departement: in a région
     view, zoom on this département of the région; linked: the base map's GeoJSON as links to
-    the server's static files (the dashboard, see basemap_assets), not inside the figure.
+    the server's static files (the dashboard, see basemap_assets), not inside the figure;
+    mode: one of state.MAP_MODES ("territoire": the territory of the members drawn as
+    symbols is shaded, with a legend entry of its own).
     """
     counts = count_by_kind(shown)
+    shade = mode == "territoire" and any(KIND_BY_ID[kind].level in basemap.SHADED_LEVELS
+                                         for kind in counts)
+    entries = [KIND_BY_ID[kind].legend_name(count) for kind, count in counts.items()]
+    entries += [TERRITORY_LEGEND] if shade else []
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
     canvas = canvas or default_canvas(region)
     compact = canvas[0] < COMPACT_WIDTH   # a phone: see _page
-    page = _page(canvas, texts.title, texts.subtitle, counts, texts.note, texts.source)
+    page = _page(canvas, texts.title, texts.subtitle, entries, texts.note, texts.source)
     margin = page["margin"]
     plot_w = max(canvas[0] - margin["l"] - margin["r"], 50)
     plot_h = max(canvas[1] - margin["t"] - margin["b"], 50)
@@ -674,7 +730,7 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     markers = int((~shown[schema.KIND].isin(AREA_KINDS)).sum())
     scale = _marker_scale(region, markers) * (COMPACT_MARKER_SCALE if compact else 1)
     # What names keep off, in the plot area's px: the legend box and the inset frames.
-    legend_box = None if compact else _legend_box(counts, plot_w, plot_h)
+    legend_box = None if compact else _legend_box(entries, plot_w, plot_h)
     traces = []
     for panel in panels:
         (x0, x1), (y0, y1) = panel.domain["x"], panel.domain["y"]
@@ -689,7 +745,10 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
         traces += _panel_traces(panel, hovers, counts, legend,
                                 show_epci_outlines and region is not None, scale, view,
                                 labels, obstacles,
-                                COMPACT_FONT["labels"] if compact else map_labels.FONT_PX)
+                                COMPACT_FONT["labels"] if compact else map_labels.FONT_PX,
+                                shade_territory=shade)
+    if shade:
+        traces.append(_territory_legend_trace(panels[0].geo))
 
     layout = _layout(region, page, bool(counts), departement)
     for panel in panels:
@@ -699,14 +758,14 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     return {"data": traces, "layout": layout}
 
 
-def _legend_box(counts: dict[str, int], plot_w: float, plot_h: float) -> tuple:
-    """Where the legend sits (bottom left of the plot area, px from its top left corner)."""
-    if not counts:
+def _legend_box(entries: list[str], plot_w: float, plot_h: float) -> tuple:
+    """Where the legend of these names sits (bottom left of the plot area, px from its top
+    left corner)."""
+    if not entries:
         return (0, 0, 0, 0)
     font = LEGEND["font"]["size"]
-    width = 50 + max(map_labels.text_width(KIND_BY_ID[kind].legend_name(count), font)
-                     for kind, count in counts.items())
-    height = 12 + LEGEND_ROW_PX * len(counts)
+    width = 50 + max(map_labels.text_width(name, font) for name in entries)
+    height = 12 + LEGEND_ROW_PX * len(entries)
     bottom = plot_h * (1 - LEGEND["y"])
     left = LEGEND["x"] * plot_w
     return (left, bottom - height, left + width, bottom)
@@ -772,7 +831,7 @@ def subtitle_frame(canvas: tuple[float, float], title: str) -> dict:
             "tops": [_top(font, title_lines, n) for n in range(1, SUBTITLE_LINES + 1)]}
 
 
-def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[str, int],
+def _page(canvas: tuple[float, float], title: str, subtitle: str, entries: list[str],
           note: str = "", source: str | None = None) -> dict:
     """The parts of the layout that depend on the page: margins, title, legend, note and source.
 
@@ -780,6 +839,7 @@ def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[s
     the network's legend bottom left over the map, the source bottom right and the note bottom
     left (under the source when both do not fit on one line); a phone (narrower than
     COMPACT_WIDTH) gets the legend in rows under the map, the note and source under it.
+    entries: the names in the legend.
     """
     width, _ = canvas
     compact = width < COMPACT_WIDTH
@@ -813,12 +873,11 @@ def _page(canvas: tuple[float, float], title: str, subtitle: str, counts: dict[s
                            "b": max(MARGIN["b"], round(-shift + 8))}}
 
     # The legend in rows of columns as wide as its longest entry.
-    entry = max((40 + map_labels.text_width(KIND_BY_ID[kind].legend_name(count),
-                                            font["legend"])
-                 for kind, count in counts.items()), default=0)
+    entry = max((40 + map_labels.text_width(name, font["legend"]) for name in entries),
+                default=0)
     columns = max(1, int(usable // entry)) if entry else 1
-    rows = -(-len(counts) // columns)
-    legend_height = rows * (font["legend"] + 8) + 10 if counts else 0
+    rows = -(-len(entries) // columns)
+    legend_height = rows * (font["legend"] + 8) + 10 if entries else 0
     foot, shift = [], -legend_height - 4
     for lines in (note_lines, source_lines):
         if lines:

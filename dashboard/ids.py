@@ -19,6 +19,7 @@ WORDS = "words"                        # the words and tables of assets/filters.
 ROWS_STORE = "list-rows"               # every row of the list placed on the map, for the table
 KINDS_SHOWN = "kinds-shown"            # (no data) the browser hides the kinds unticked
 LABELS = "map-labels"                  # which members are named on the map
+MAP_MODE = "map-mode"                  # what the map shows (state.MAP_MODES)
 CAMERA = "map-camera"                  # the toolbar's camera button title, for the browser
 TABLE = "member-table"
 DETAIL = "member-detail"

@@ -14,7 +14,7 @@ from geodata.coverage import share_fr
 from geodata.kinds import KIND_BY_ID, KIND_LABELS, KINDS
 
 from .names import departement_names, region_names
-from .state import FilterState
+from .state import DEFAULT_MODE, MAP_MODES, FilterState
 
 DEFAULT_TITLE = "Collectivités adhérentes"
 NATIONAL_LABEL = "France"
@@ -90,7 +90,7 @@ def _listed(kinds: list[str]) -> str:
 
 def selection_label(state: FilterState) -> list[str]:
     """The parts that name a selection in a file name: région (or France), département, kinds
-    when not all, search."""
+    when not all, search, the map's mode when not the default."""
     parts = [region_name(state.region) if state.region else NATIONAL_LABEL]
     if state.departement:
         parts.append(departement_name(state.departement))
@@ -100,6 +100,8 @@ def selection_label(state: FilterState) -> list[str]:
                      else state.kinds)
     if state.query:
         parts.append(state.query)
+    if state.mode != DEFAULT_MODE:
+        parts.append(MAP_MODES[state.mode])
     return parts
 
 

@@ -13,7 +13,7 @@ from .export import DEFAULT_DPI, SIZES
 from .labels import LIST_UNCHANGED, MAX_TEXT
 from .map_labels import LABEL_MODES, MAX_NAMES
 from .offline import configure_offline
-from .state import ALL_REGIONS
+from .state import ALL_REGIONS, DEFAULT_MODE, MAP_MODES
 from .views import kind_symbol
 
 NETWORK_NAME = "RTES — Réseau des collectivités Territoriales pour une Économie Solidaire"
@@ -53,6 +53,14 @@ def filters_panel() -> html.Div:
             dcc.Checklist(id=ids.KINDS, value=list(KINDS), options=[
                 {"label": html.Span([kind_symbol(kind), " ", KIND_LABELS[kind]]),
                  "value": kind} for kind in KINDS]),
+        ]),
+        html.Fieldset(className="map-mode", children=[
+            html.Legend("Carte"),
+            dcc.RadioItems(id=ids.MAP_MODE, value=DEFAULT_MODE, inline=True, options=[
+                {"label": label, "value": mode} for mode, label in MAP_MODES.items()]),
+            html.P("Territoire couvert : celui des intercommunalités et des communes "
+                   "adhérentes, ombré sous les régions et départements adhérents.",
+                   className="hint"),
         ]),
         html.Fieldset(className="labels", children=[
             html.Legend("Noms sur la carte"),

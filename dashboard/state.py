@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from geodata.kinds import KINDS
 
 ALL_REGIONS = ""  # the "France entière" choice
+# What the map shows: the members, or also the territory they cover (French names for the page).
+MAP_MODES = {"adherents": "Adhérents", "territoire": "Territoire couvert"}
+DEFAULT_MODE = "adherents"
 MAX_QUERY = 100   # characters of a search kept
 
 
@@ -17,3 +20,4 @@ class FilterState:
     query: str = ""
     labels: str | None = None   # names on the map (map_labels.LABEL_MODES); None: the view's
     coverage: bool = False      # an export's subtitle says the population covered
+    mode: str = DEFAULT_MODE    # one of MAP_MODES

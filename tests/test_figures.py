@@ -10,13 +10,24 @@ import pytest
 from members import member_row, members_frame
 
 from dashboard import basemap, offline
-from dashboard.figures import INSET_COLUMN, LEADERS, PARIS_LABEL, build_map, source_line
+from dashboard.figures import (
+    INSET_COLUMN,
+    LEADERS,
+    PARIS_LABEL,
+    TERRITORY_FILL,
+    TERRITORY_LEGEND,
+    build_map,
+    map_figure,
+    source_line,
+)
 from dashboard.hover import hover_texts
 from dashboard.labels import format_population
 from dashboard.legend import MARKER_OUTLINE
-from dashboard.selection import legend_counts
+from dashboard.selection import legend_counts, select
+from dashboard.state import FilterState
 from geodata import get_reference
-from geodata.kinds import KIND_BY_ID, KINDS
+from geodata import schema as S
+from geodata.kinds import KIND_BY_ID, KINDS, MARKER_KINDS
 from geodata.levels import OVERSEAS_REGIONS
 from geodata.schema import extra_key
 
@@ -320,6 +331,39 @@ def test_ept_members_are_symbols_with_their_territory_outlined(members):
     [markers] = [trace for trace in fig.data
                  if mode(trace) == "markers" and trace.legendgroup == "autre"]
     assert markers.marker.symbol == "diamond" and len(markers.lon) == len(epts) == 2
+
+
+def test_the_covered_territory_map_shades_the_members_drawn_as_symbols(sample):
+    """"Territoire couvert": each EPCI, EPT and commune member's territory filled under the
+    régions and départements, hidden with its kind, with one legend entry of its own."""
+    def shades(figure):
+        return {t["legendgroup"]: t for t in figure["data"]
+                if t["type"] == "choropleth" and t.get("legendgroup") in MARKER_KINDS}
+    state = FilterState(region="84", mode="territoire")
+    figure = map_figure(sample, state)
+    shaded = shades(figure)
+    assert set(shaded) == {"metropole", "commune"}
+    shown = select(sample, state)
+    for kind, trace in shaded.items():
+        members = shown[shown[S.KIND] == kind]
+        assert trace["locations"] == [f"{level}:{code}" for level, code in
+                                      zip(members[S.LEVEL], members[S.CODE], strict=True)]
+        assert trace["customdata"] == members[S.ROW].astype(int).tolist()  # a search hides it
+        assert trace["colorscale"][0][1] == TERRITORY_FILL
+        [lyon] = [f for f in trace["geojson"]["features"] if f["id"] == "epci:200046977"] \
+            if kind == "metropole" else [None]
+        if lyon:
+            lons = [x for ring in lyon["geometry"]["coordinates"] for x, _ in ring]
+            assert 4.6 < min(lons) and max(lons) < 5.1    # around Lyon, its own outline
+    areas = [i for i, t in enumerate(figure["data"]) if t["type"] == "choropleth"]
+    assert [t["name"] for t in figure["data"] if t.get("showlegend")][-1] == TERRITORY_LEGEND
+    # The network's areas over the shade, the base map under it.
+    national = map_figure(sample, FilterState(mode="territoire"))
+    order = [t.get("legendgroup") for t in national["data"] if t["type"] == "choropleth"
+             and t["geo"] == "geo"]
+    assert order.index("region") > max(order.index(k) for k in shades(national)
+                                       if k in order)
+    assert areas and not shades(map_figure(sample, FilterState(region="84")))
 
 
 # -- hover, filters, empty lists ------------------------------------------------------------------

@@ -132,6 +132,19 @@ def test_a_search_draws_only_the_members_found(js, sample):
     assert "recherche «\u00a0lyon\u00a0»" in figure["layout"]["title"]["subtitle"]["text"]
 
 
+def test_a_search_or_a_kind_unticked_hides_the_territory_of_the_members_it_leaves_out(js,
+                                                                                      sample):
+    view = client.view(sample, "84", None, (1100, 700), None, sample=True, mode="territoire")
+    shade = [t for t in js("figureFor", view, list(KINDS), "grenoble", None)["data"]
+             if t["type"] == "choropleth" and t.get("legendgroup") in ("metropole", "commune")]
+    assert sorted(loc for t in shade for loc in t["locations"]) == [
+        "commune:38185", "epci:200040715"]   # Grenoble and its métropole, not Lyon's
+    unticked = js("figureFor", view, ["commune"], "", None)["data"]
+    assert {t["legendgroup"]: t["opacity"] for t in unticked if t["type"] == "choropleth"
+            and t.get("legendgroup") in ("metropole", "commune")} == {"metropole": 0,
+                                                                     "commune": 1}
+
+
 def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):
     view = client.view(sample, "84", None, (1100, 700), None, sample=True)
     figure = js("figureFor", view, ["metropole"], "", None)

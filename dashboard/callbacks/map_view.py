@@ -10,6 +10,7 @@ from geodata.kinds import KINDS
 from .. import client, ids
 from ..map_labels import LABEL_MODES
 from ..member_store import filename_of, from_store
+from ..state import DEFAULT_MODE, MAP_MODES
 from .filters import state_of
 
 CLIENTSIDE = "carte"   # namespace of assets/clientside.js
@@ -34,6 +35,11 @@ def labels_of(choice) -> str | None:
     return choice if choice in LABEL_MODES else None
 
 
+def mode_of(choice) -> str:
+    """What the map shows (state.MAP_MODES), the default for anything else."""
+    return choice if isinstance(choice, str) and choice in MAP_MODES else DEFAULT_MODE
+
+
 def register(app) -> None:
     # The one request a change of view makes: every member of the view, all kinds, no
     # search; the browser hides what the other filters leave out (assets/filters.js).
@@ -41,9 +47,10 @@ def register(app) -> None:
         Output(ids.VIEW_STORE, "data"),
         Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
         Input(ids.MEMBERS_STORE, "data"), Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"),
+        Input(ids.MAP_MODE, "value"),
         # Not when the page opens: the map's size is not known yet (the browser sends it).
         prevent_initial_call=True)
-    def _view(region, departement, data, size, labels):
+    def _view(region, departement, data, size, labels, mode):
         canvas = canvas_of(size)
         if canvas is None:
             # Drawn once the browser has said the map's size (right after the page loads):
@@ -51,7 +58,8 @@ def register(app) -> None:
             return no_update
         state = state_of(region, list(KINDS), departement, "")
         return client.view(from_store(data), state.region, state.departement, canvas,
-                           labels_of(labels), sample=filename_of(data) is None)
+                           labels_of(labels), sample=filename_of(data) is None,
+                           mode=mode_of(mode))
 
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "drawMap"),
