@@ -18,7 +18,7 @@ import shapely
 from . import schema as S
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 from .names import key
-from .reference import get_reference
+from .reference import get_reference, memoized
 
 FRANCE = "France"
 # The column of the communes table that says which unit of each level a commune is in.
@@ -60,17 +60,23 @@ def region_code(text: str | None) -> str | None:
     raise UnknownRegionError(f"région inconnue « {text} ». Régions possibles : {choices}.")
 
 
-def _ept_communes(codes: set[str]) -> np.ndarray:
-    """Whether each commune lies in one of these EPTs (their perimeters are unions of whole
-    communes: a commune's point inside is inside its EPT)."""
+@memoized
+def _commune_epts() -> np.ndarray:
+    """The EPT of each commune ("" outside the Grand Paris), in the communes table's order.
+    EPT perimeters are unions of whole communes: a commune's point inside is inside its EPT."""
     ref = get_reference()
     communes = ref.table(COMMUNE)
     epts = ref.layer(EPT)
-    shapes = epts[epts.code.isin(codes)].geometry.values
-    if not len(shapes):
-        return np.zeros(len(communes), dtype=bool)
     points = shapely.points(communes.lon.values, communes.lat.values)
-    return shapely.contains(shapely.union_all(shapes), points)
+    found = np.full(len(communes), "", dtype=object)
+    for code, shape in zip(epts.code, epts.geometry.values, strict=True):
+        found[shapely.contains(shape, points)] = code
+    return found
+
+
+def _ept_communes(codes: set[str]) -> np.ndarray:
+    """Whether each commune lies in one of these EPTs."""
+    return np.isin(_commune_epts(), list(codes))
 
 
 def _with_territory(members: pd.DataFrame) -> pd.DataFrame:

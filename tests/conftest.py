@@ -13,6 +13,14 @@ def sample():
     return from_store(None)
 
 
+@pytest.fixture(scope="session")
+def two_thousand():
+    """2,000-odd members of every level all over France (members.two_thousand_members)."""
+    from members import two_thousand_members
+
+    return two_thousand_members()
+
+
 @pytest.fixture(scope="module")
 def server():
     """The real app (`python app.py` on a free port) for the browser tests of a module."""

@@ -1,15 +1,19 @@
 """Member frames for the tests, built from what the repository ships (no file outside it).
 
 member_row(): one resolved member, looked up in the reference geography. many_members(): a
-crowded région (every EPCI of Hauts-de-France and its communes over 10,000 inhabitants). The
-embedded sample is the `sample` fixture of conftest.py.
+crowded région (every EPCI of Hauts-de-France and its communes over 10,000 inhabitants).
+two_thousand_members(): members of every level all over France. brute_force(): which communes
+members cover, asked commune by commune. The embedded sample is the `sample` fixture of
+conftest.py.
 """
 
 import pandas as pd
 
-from geodata import load_layer, lookup, schema
+from geodata import DEPARTEMENT, REGION, get_reference, load_layer, lookup, schema
+from geodata import schema as S
 from geodata.kinds import level_of_kind
-from geodata.levels import COMMUNE, EPCI
+from geodata.levels import COMMUNE, EPCI, EPT
+from geodata.source import read_ept_membership
 
 # Structures with no territory of their own: drawn at their seat commune.
 OTHER_SEATS = {
@@ -75,3 +79,38 @@ def report_rows(component) -> dict[int, str]:
 
     walk(component)
     return found
+
+
+def brute_force(members: pd.DataFrame) -> pd.DataFrame:
+    """Per commune, whether a member covers it, asked commune by commune."""
+    drawn = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
+    of_level = {level: set(group[S.CODE]) for level, group in drawn.groupby(S.LEVEL)}
+    epts = read_ept_membership()
+    in_ept = set(epts[epts.ept_siren.isin(of_level.get(EPT, set()))].commune_code)
+    rows = []
+    for commune in get_reference().table(COMMUNE).to_dict("records"):
+        covered = (commune["code"] in of_level.get(COMMUNE, ())
+                   or commune["epci"] in of_level.get(EPCI, ())
+                   or commune["departement"] in of_level.get(DEPARTEMENT, ())
+                   or commune["region"] in of_level.get(REGION, ())
+                   or commune["code"] in in_ept)
+        rows.append({"region": commune["region"], "departement": commune["departement"],
+                     "population": commune["population"], "covered": covered})
+    return pd.DataFrame(rows)
+
+
+def two_thousand_members() -> pd.DataFrame:
+    """2,000-odd members of every level: every commune over 7,000 inhabitants, every EPCI of
+    three régions, two départements, a région and two EPTs (overlapping on purpose)."""
+    ref = get_reference()
+    communes, epcis = ref.table(COMMUNE), ref.table(EPCI)
+    rows = [member_row("commune", code) for code in communes.code[communes.population > 7_000]]
+    rows += [member_row(kind, code) for code, kind in
+             zip(*epcis[epcis.region.isin(["32", "44", "84"])][["code", "kind"]].T.values)]
+    rows += [member_row("departement", code) for code in ("13", "33")]
+    rows += [member_row("region", "53")]
+    rows += [member_row("autre", code) for code in ("200057867", "200057875")]
+    frame = members_frame([{**row, S.LEVEL: EPT if row[S.KIND] == "autre" else row[S.LEVEL],
+                            S.STATUS: S.MATCHED} for row in rows])
+    frame[S.ROW] = range(2, len(frame) + 2)
+    return frame

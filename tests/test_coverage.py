@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from members import member_row, members_frame
+from members import brute_force, member_row, members_frame
 
-from geodata import COMMUNE, DEPARTEMENT, EPCI, REGION, get_reference
+from geodata import COMMUNE, DEPARTEMENT, REGION, get_reference
 from geodata import schema as S
 from geodata.coverage import (
     UnknownRegionError,
@@ -23,46 +23,8 @@ from geodata.coverage import (
     region_code,
     share_fr,
 )
-from geodata.levels import EPT
-from geodata.source import read_ept_membership
 
 ROOT = Path(__file__).parent.parent
-
-
-def brute_force(members: pd.DataFrame) -> pd.DataFrame:
-    """Per commune, whether a member covers it, asked commune by commune."""
-    drawn = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
-    of_level = {level: set(group[S.CODE]) for level, group in drawn.groupby(S.LEVEL)}
-    epts = read_ept_membership()
-    in_ept = set(epts[epts.ept_siren.isin(of_level.get(EPT, set()))].commune_code)
-    rows = []
-    for commune in get_reference().table(COMMUNE).to_dict("records"):
-        covered = (commune["code"] in of_level.get(COMMUNE, ())
-                   or commune["epci"] in of_level.get(EPCI, ())
-                   or commune["departement"] in of_level.get(DEPARTEMENT, ())
-                   or commune["region"] in of_level.get(REGION, ())
-                   or commune["code"] in in_ept)
-        rows.append({"region": commune["region"], "departement": commune["departement"],
-                     "population": commune["population"], "covered": covered})
-    return pd.DataFrame(rows)
-
-
-@pytest.fixture(scope="module")
-def two_thousand() -> pd.DataFrame:
-    """2,000-odd members of every level: every commune over 7,000 inhabitants, every EPCI of
-    three régions, two départements, a région and two EPTs (overlapping on purpose)."""
-    ref = get_reference()
-    communes, epcis = ref.table(COMMUNE), ref.table(EPCI)
-    rows = [member_row("commune", code) for code in communes.code[communes.population > 7_000]]
-    rows += [member_row(kind, code) for code, kind in
-             zip(*epcis[epcis.region.isin(["32", "44", "84"])][["code", "kind"]].T.values)]
-    rows += [member_row("departement", code) for code in ("13", "33")]
-    rows += [member_row("region", "53")]
-    rows += [member_row("autre", code) for code in ("200057867", "200057875")]
-    frame = members_frame([{**row, S.LEVEL: EPT if row[S.KIND] == "autre" else row[S.LEVEL],
-                            S.STATUS: S.MATCHED} for row in rows])
-    frame[S.ROW] = range(2, len(frame) + 2)
-    return frame
 
 
 @pytest.mark.parametrize("which", ["sample", "two_thousand"])

@@ -121,9 +121,12 @@ def test_a_body_that_is_not_json_is_refused_with_400(client, data):
 def test_a_real_request_still_works(app, client):
     key = f"{ids.VIEW_STORE}.data"
     callback = app.callback_map[key]
-    values = ["32", None, None, [800, 600], "aucun"]   # région, département, list, size, names
+    # région, département, list, size, names, what the map shows
+    values = ["32", None, None, [800, 600], "aucun", "territoire"]
     response = client.post(UPDATE, json=body(key, callback, values))
     assert response.status_code == 200
     view = response.get_json()["response"][ids.VIEW_STORE]["data"]
     assert view["title"] == "Collectivités adhérentes en région Hauts-de-France"
     assert "Hauts-de-France" in json.dumps(view["figure"], ensure_ascii=False)
+    assert any(t["type"] == "choropleth" and t.get("legendgroup") == "commune"   # Lille's
+               for t in view["figure"]["data"])

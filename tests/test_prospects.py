@@ -1,0 +1,90 @@
+"""Prospects: the collectivités of a région or département that are not members, checked against
+a count commune by commune (members.brute_force): never a member, never a unit all of whose
+communes members already cover, every other unit listed, ranked."""
+
+import pandas as pd
+import pytest
+from members import brute_force, member_row, members_frame
+
+from geodata import COMMUNE, DEPARTEMENT, EPCI, REGION, get_reference
+from geodata import schema as S
+from geodata.levels import EPT
+from geodata.prospects import prospects
+from geodata.source import read_ept_membership
+
+LEVEL_COLUMN = {REGION: "region", DEPARTEMENT: "departement", EPCI: "epci", COMMUNE: "code"}
+
+
+def communes_of(level: str, code: str) -> pd.Series:
+    """The codes of a unit's communes, from the tables (the EPTs' from their shipped list)."""
+    if level == COMMUNE:
+        return pd.Series([code])
+    if level == EPT:
+        epts = read_ept_membership()
+        return epts[epts.ept_siren == code].commune_code
+    return _communes_by(level).get(code, pd.Series([], dtype=str))
+
+
+def _communes_by(level: str, kept={}) -> dict:   # noqa: B006 (a cache across the tests)
+    if level not in kept:
+        communes = get_reference().table(COMMUNE)
+        kept[level] = dict(tuple(communes.code.groupby(communes[LEVEL_COLUMN[level]].values)))
+    return kept[level]
+
+
+@pytest.mark.parametrize("which", ["sample", "two_thousand"])
+@pytest.mark.parametrize("region,departement", [("32", None), (None, "59"), ("11", None)])
+def test_prospects_are_never_members_nor_inside_members(which, region, departement, request):
+    members = request.getfixturevalue(which)
+    table = prospects(members, region, departement)
+    count = brute_force(members)
+    covered = set(get_reference().table(COMMUNE).code[count.covered.values])
+    units = set(zip(members[S.LEVEL], members[S.CODE], strict=True))
+    assert not any((level, code) in units for level, code in zip(table.level, table.code,
+                                                                  strict=True))
+    for row in table.itertuples():
+        inside = list(communes_of(row.level, row.code))
+        share = sum(code in covered for code in inside) / len(inside)
+        assert share < 1, f"{row.nom} lies inside members"
+        assert row.partly_covered == (share > 0), row.nom
+    # Every commune of the scope that members do not cover is a prospect, and no other.
+    communes = get_reference().table(COMMUNE)
+    scope = communes[(communes.departement == departement) if departement
+                     else (communes.region == region)]
+    assert set(table.code[table.level == COMMUNE]) == set(scope.code) - covered
+    assert set(table.code[table.level == EPCI]) == {
+        code for code in set(scope.epci) - {""}
+        if (EPCI, code) not in units and not all(c in covered for c in communes_of(EPCI, code))}
+
+
+def test_hauts_de_france_ranks_the_partly_covered_then_the_neighbours_by_population(sample):
+    table = prospects(sample, "32")
+    # The sample has Pas-de-Calais and Lille: Nord holds Lille, the Somme touches the
+    # Pas-de-Calais, the Aisne touches neither.
+    by_code = table.set_index("code")
+    assert (by_code.loc["59", "partly_covered"], by_code.loc["80", "touches"]) == (True, True)
+    assert not by_code.loc["02", ["partly_covered", "touches"]].any()
+    assert "62" not in by_code.index and "59350" not in by_code.index
+    assert "62041" not in by_code.index   # Arras, inside the Pas-de-Calais
+    assert by_code.loc["200093201", "kind"] == "metropole" and \
+        by_code.loc["200093201", "partly_covered"]   # the MEL holds Lille
+    group = table.partly_covered * 2 + table.touches
+    assert group.is_monotonic_decreasing
+    for _, same in table.groupby(group.values):
+        assert same.population.is_monotonic_decreasing
+    assert list(table["rank"]) == list(range(1, len(table) + 1))
+
+
+def test_a_region_member_leaves_only_the_epcis_across_its_border():
+    members = members_frame([member_row("region", "32")])
+    table = prospects(members, "32")
+    assert set(table.level) == {EPCI} and table.partly_covered.all()
+    communes = get_reference().table(COMMUNE)
+    for code in table.code:   # each has communes in Normandie too
+        assert set(communes.region[communes.epci == code]) == {"28", "32"}
+    assert prospects(members, None, "80").level.eq(EPCI).all()
+
+
+def test_a_departement_view_lists_no_region():
+    table = prospects(members_frame([member_row("commune", "59350")]), None, "59")
+    assert REGION not in set(table.level) and table.iloc[0].code == "59"
