@@ -210,8 +210,9 @@ def view_bytes(members, region: str | None, canvas=(1075, 543)) -> dict:
     def gzipped(value) -> int:
         return len(gzip.compress(orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY), 6))
 
-    return {"linked": gzipped(client.view(members, region, None, canvas, None, sample=False)),
-            "inside": gzipped(map_figure(members, FilterState(region=region), canvas=canvas))}
+    state = FilterState(region=region)
+    return {"linked": gzipped(client.view(members, state, canvas, sample=False)),
+            "inside": gzipped(map_figure(members, state, canvas=canvas))}
 
 
 def p95(times: list[float]) -> float:

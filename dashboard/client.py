@@ -11,6 +11,8 @@ server.
 for each fact, here in Python, whatever the language that uses it.
 """
 
+from dataclasses import replace
+
 import pandas as pd
 
 from geodata import COMMUNE, get_reference, memoized
@@ -23,7 +25,7 @@ from .labels import DEFAULT_TITLE, SAMPLE_MARK
 from .map_labels import DEFAULT_WIDTH, WIDTHS
 from .names import departement_names, departements_of_region, region_names
 from .selection import search_key, select
-from .state import ALL_REGIONS, DEFAULT_MODE, MAX_QUERY, FilterState
+from .state import ALL_REGIONS, MAX_QUERY, FilterState
 
 
 @memoized
@@ -58,13 +60,12 @@ def coverage(members: pd.DataFrame) -> list:
             for departement, population, rows in groups.itertuples(index=False)]
 
 
-def view(members: pd.DataFrame, region: str | None, departement: str | None,
-         canvas: tuple[int, int], labels: str | None, sample: bool,
-         mode: str = DEFAULT_MODE) -> dict:
-    """A view for the browser: its figure (every member of the view, all kinds; mode: what
-    the map shows, state.MAP_MODES) and what filters.js needs to filter it (members' kinds and
-    search keys, the subtitle's frame)."""
-    state = FilterState(region=region, departement=departement, labels=labels, mode=mode)
+def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
+         sample: bool) -> dict:
+    """A view for the browser: its figure (every member of the view: the state's région or
+    département, names, map mode and prospects; all kinds, no search) and what filters.js needs
+    to filter it (members' kinds and search keys, the subtitle's frame)."""
+    state = replace(state, kinds=KINDS, query="")
     shown = select(members, state)
     texts = view_texts(shown, state)
     figure = map_figure(members, state, sample=sample, canvas=canvas, linked=True)

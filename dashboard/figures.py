@@ -57,6 +57,7 @@ from .labels import (
     MAX_TEXT,
     SAMPLE_MARK,
     coverage_phrase,
+    format_population,
     map_subtitle,
     map_title,
     state_title,
@@ -65,6 +66,7 @@ from .labels import (
 from .legend import LEGEND, LEGEND_ROW_PX, MARKER_DRAW_ORDER, MARKER_OUTLINE
 from .map_labels import Marker, Name
 from .projection import View, centre
+from .prospect_table import RELATION, shown_prospects
 from .selection import (
     check_kinds,
     check_region,
@@ -199,9 +201,10 @@ def _rows_of(members: pd.DataFrame) -> dict:
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
                   show_epci_outlines: bool, marker_scale: float, view: View,
                   label_mode: str, obstacles: list, label_size: float,
-                  shade_territory: bool = False) -> list:
+                  shade_territory: bool = False, prospects: pd.DataFrame | None = None) -> list:
     """Every trace of one geo subplot, bottom to top; shade_territory: the "territoire
-    couvert" map, the territory of the members drawn as symbols shaded under the areas."""
+    couvert" map, the territory of the members drawn as symbols shaded under the areas;
+    prospects: the "Non adhérentes" map, these non-members as hollow symbols of their kind."""
     by_kind = {kind: group for kind, group in panel.members.groupby(schema.KIND, sort=False)}
     row_of = _rows_of(panel.members)
     areas = _member_areas(panel.scene, by_kind, hovers, row_of)
@@ -213,6 +216,8 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
         traces += _territory_outline_traces(panel.geo, by_kind, row_of)
     traces += _border_traces(panel)
     traces += names.area_traces
+    if prospects is not None and not prospects.empty:
+        traces += _prospect_traces(panel.geo, prospects, marker_scale)
     traces += names.leader_traces
     traces += _marker_traces(panel.geo, by_kind, hovers, row_of, counts, legend, marker_scale,
                              names.positions)
@@ -402,6 +407,46 @@ def _territory_legend_trace(geo: str) -> dict:
                         "line": {"color": TERRITORY_LINE["color"], "width": 1}},
                 name=TERRITORY_LEGEND, legendrank=200, showlegend=True, hoverinfo="skip",
                 legendgroup="territoire")
+
+
+PROSPECTS_GROUP = "prospects"   # the legend group of the non-members drawn
+PROSPECT_AREA_SYMBOL = "square"  # a région or département not a member: a hollow square
+PROSPECT_AREA_SIZE = 13
+
+
+def prospect_legend_name(count: int) -> str:
+    return f"Non adhérentes, symbole vide ({count})"
+
+
+def _prospect_traces(geo: str, prospects: pd.DataFrame, marker_scale: float) -> list:
+    """The non-members of the view, a hollow symbol of their kind each (a trace per kind, the
+    biggest under), and one legend entry for them all."""
+    traces = []
+    for kind in (*AREA_KINDS, *MARKER_DRAW_ORDER):
+        group = prospects[prospects.kind == kind]
+        if group.empty:
+            continue
+        style = KIND_BY_ID[kind]
+        texts = [f"<b>{nom}</b><br>{style.label} non adhérente · {format_population(people)}"
+                 + (f"<br>{RELATION[(bool(partly), bool(touches))]}"
+                    if partly or touches else "")
+                 for nom, people, partly, touches in zip(
+                     group.nom, group.population, group.partly_covered, group.touches,
+                     strict=True)]
+        size = PROSPECT_AREA_SIZE if style.is_area else style.size
+        traces.append(dict(
+            type="scattergeo", geo=geo, lon=group.lon.tolist(), lat=group.lat.tolist(),
+            mode="markers", hovertext=texts, hovertemplate="%{hovertext}<extra></extra>",
+            marker={"symbol": f"{style.symbol or PROSPECT_AREA_SYMBOL}-open",
+                    "size": round(size * marker_scale * 0.9, 1), "color": style.color,
+                    "line": {"width": 1.6}},
+            name=style.plural, legendgroup=PROSPECTS_GROUP, showlegend=False))
+    traces.append(dict(
+        type="scattergeo", geo=geo, lon=[None], lat=[None], mode="markers",
+        marker={"symbol": "circle-open", "size": 11, "color": "#555555", "line": {"width": 1.6}},
+        name=prospect_legend_name(len(prospects)), legendrank=210, showlegend=True,
+        hoverinfo="skip", legendgroup=PROSPECTS_GROUP))
+    return traces
 
 
 def _territory_outline_traces(geo: str, by_kind: dict, row_of: dict) -> list:
@@ -650,9 +695,10 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
     if texts is None:
         coverage = view_coverage(members, state) if state.coverage else None
         texts = view_texts(shown, state, sample, written, coverage)
+    prospects = shown_prospects(members, state) if state.mode == "prospects" else None
     figure = draw_map(shown, state.region, texts,
                       canvas=canvas, labels=state.labels, departement=state.departement,
-                      linked=linked, mode=state.mode)
+                      linked=linked, mode=state.mode, prospects=prospects)
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure
     target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
@@ -687,7 +733,8 @@ def default_canvas(region: str | None) -> tuple[int, int]:
 def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
              show_epci_outlines: bool = True, canvas: tuple[float, float] | None = None,
              labels: str | None = None, departement: str | None = None,
-             linked: bool = False, mode: str = DEFAULT_MODE) -> dict:
+             linked: bool = False, mode: str = DEFAULT_MODE,
+             prospects: pd.DataFrame | None = None) -> dict:
     """The figure dict of members already selected for the view (see dashboard.selection).
 
     canvas: the size in px the map will be drawn at (the graph in the page, or an export's
@@ -696,13 +743,16 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     view, zoom on this département of the région; linked: the base map's GeoJSON as links to
     the server's static files (the dashboard, see basemap_assets), not inside the figure;
     mode: one of state.MAP_MODES ("territoire": the territory of the members drawn as
-    symbols is shaded, with a legend entry of its own).
+    symbols is shaded, with a legend entry of its own); prospects: the non-members drawn
+    (the "Non adhérentes" map of a région, see prospect_table).
     """
     counts = count_by_kind(shown)
     shade = mode == "territoire" and any(KIND_BY_ID[kind].level in basemap.SHADED_LEVELS
                                          for kind in counts)
     entries = [KIND_BY_ID[kind].legend_name(count) for kind, count in counts.items()]
     entries += [TERRITORY_LEGEND] if shade else []
+    drawn_prospects = prospects is not None and not prospects.empty and region is not None
+    entries += [prospect_legend_name(len(prospects))] if drawn_prospects else []
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
     canvas = canvas or default_canvas(region)
     compact = canvas[0] < COMPACT_WIDTH   # a phone: see _page
@@ -746,7 +796,8 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
                                 show_epci_outlines and region is not None, scale, view,
                                 labels, obstacles,
                                 COMPACT_FONT["labels"] if compact else map_labels.FONT_PX,
-                                shade_territory=shade)
+                                shade_territory=shade,
+                                prospects=prospects if drawn_prospects else None)
     if shade:
         traces.append(_territory_legend_trace(panels[0].geo))
 

@@ -8,12 +8,12 @@ from geodata import REGION, get_reference
 from geodata.kinds import KIND_LABELS, KINDS
 from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too_large_template
 
-from . import client, ids, plotly_fr
+from . import client, ids, plotly_fr, prospect_table
 from .export import DEFAULT_DPI, SIZES
 from .labels import LIST_UNCHANGED, MAX_TEXT
 from .map_labels import LABEL_MODES, MAX_NAMES
 from .offline import configure_offline
-from .state import ALL_REGIONS, DEFAULT_MODE, MAP_MODES
+from .state import ALL_REGIONS, DEFAULT_MODE, DEFAULT_PROSPECT_MIN, MAP_MODES
 from .views import kind_symbol
 
 NETWORK_NAME = "RTES — Réseau des collectivités Territoriales pour une Économie Solidaire"
@@ -59,8 +59,9 @@ def filters_panel() -> html.Div:
             dcc.RadioItems(id=ids.MAP_MODE, value=DEFAULT_MODE, inline=True, options=[
                 {"label": label, "value": mode} for mode, label in MAP_MODES.items()]),
             html.P("Territoire couvert : celui des intercommunalités et des communes "
-                   "adhérentes, ombré sous les régions et départements adhérents.",
-                   className="hint"),
+                   "adhérentes, ombré sous les régions et départements adhérents. Non "
+                   "adhérentes : dans une région ou un département, les collectivités qui ne "
+                   "le sont pas, par un symbole vide (voir sous la carte).", className="hint"),
         ]),
         html.Fieldset(className="labels", children=[
             html.Legend("Noms sur la carte"),
@@ -202,6 +203,35 @@ def coverage_box() -> html.Details:
     ])
 
 
+def prospects_box() -> html.Details:
+    """The collectivités of the région or département shown that are not members (filled by
+    callbacks.prospects), with their filters and downloads."""
+    return html.Details(className="prospects-box", children=[
+        html.Summary("Collectivités non adhérentes de la région ou du département"),
+        html.Div(className="prospect-filters", children=[
+            dcc.Checklist(id=ids.PROSPECT_KINDS, value=list(KINDS), inline=True, options=[
+                {"label": html.Span([kind_symbol(kind), " ", KIND_LABELS[kind]]), "value": kind}
+                for kind in KINDS]),
+            html.Label(["Population minimale ", dcc.Input(
+                id=ids.PROSPECT_MIN, type="number", min=0, step=1000, debounce=True,
+                value=DEFAULT_PROSPECT_MIN, className="number-input")]),
+        ]),
+        html.P(id=ids.PROSPECTS_SUMMARY, className="hint"),
+        dag.AgGrid(id=ids.PROSPECTS_TABLE, className="member-grid",
+                   columnDefs=prospect_table.grid_columns(), rowData=[],
+                   defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                   dashGridOptions={"localeText": GRID_LOCALE, "animateRows": False,
+                                    "theme": GRID_THEME},
+                   style={"height": "320px", "width": "100%"}),
+        html.Div(className="buttons", children=[
+            html.Button("Télécharger (CSV)", id=ids.PROSPECTS_CSV, className="secondary"),
+            html.Button("Télécharger (Excel)", id=ids.PROSPECTS_XLSX, className="secondary")]),
+        html.P("La carte « Non adhérentes » (choix « Carte » des filtres) les montre par un "
+               "symbole vide de leur type.", className="hint"),
+        dcc.Download(id=ids.PROSPECTS_DOWNLOAD),
+    ])
+
+
 def member_grid() -> dag.AgGrid:
     return dag.AgGrid(
         id=ids.TABLE,
@@ -213,13 +243,14 @@ def member_grid() -> dag.AgGrid:
                        "floatingFilter": False, "minWidth": 90},
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                           "enableClickSelection": True},
-                         "theme": {"function": "themeQuartz.withParams({fontFamily: 'inherit'})"},
+                         "theme": GRID_THEME,
                          "animateRows": False, "domLayout": "normal",
                          "localeText": GRID_LOCALE},
         style={"height": "360px", "width": "100%"},
     )
 
 
+GRID_THEME = {"function": "themeQuartz.withParams({fontFamily: 'inherit'})"}
 GRID_LOCALE = {
     "filterOoo": "Filtrer…", "contains": "Contient", "notContains": "Ne contient pas",
     "equals": "Égal à", "notEqual": "Différent de", "startsWith": "Commence par",
@@ -269,6 +300,7 @@ def create_layout() -> html.Div:
                     html.Div(id=ids.DETAIL, className="detail-card"),
                 ]),
                 coverage_box(),
+                prospects_box(),
             ]),
         ]),
         html.Footer(className="footer", children=[

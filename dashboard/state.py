@@ -7,8 +7,12 @@ from geodata.kinds import KINDS
 
 ALL_REGIONS = ""  # the "France entière" choice
 # What the map shows: the members, or also the territory they cover (French names for the page).
-MAP_MODES = {"adherents": "Adhérents", "territoire": "Territoire couvert"}
+MAP_MODES = {"adherents": "Adhérents", "territoire": "Territoire couvert",
+             "prospects": "Non adhérentes"}
 DEFAULT_MODE = "adherents"
+# The non-member collectivités listed and drawn (the "Non adhérentes" map): at least this many
+# inhabitants by default (below it, a région's small communes crowd in).
+DEFAULT_PROSPECT_MIN = 10_000
 MAX_QUERY = 100   # characters of a search kept
 
 
@@ -21,3 +25,5 @@ class FilterState:
     labels: str | None = None   # names on the map (map_labels.LABEL_MODES); None: the view's
     coverage: bool = False      # an export's subtitle says the population covered
     mode: str = DEFAULT_MODE    # one of MAP_MODES
+    prospect_kinds: tuple[str, ...] = field(default=KINDS)   # the non-members listed and drawn
+    prospect_min: int = DEFAULT_PROSPECT_MIN                 # their least population

@@ -12,8 +12,10 @@ from browser import (
 )
 from openpyxl import Workbook
 
+from dashboard.figures import prospect_legend_name
 from dashboard.labels import coverage_phrase
 from dashboard.plotly_fr import CAMERA_TITLE
+from dashboard.prospect_table import shown_prospects
 from dashboard.selection import view_coverage
 from dashboard.state import FilterState
 
@@ -154,6 +156,34 @@ def test_the_population_covered_follows_the_kinds_in_the_header_and_the_table(dr
         "placeholder").replace("\u00a0", " ")
     wait_for(lambda: placeholder().endswith(" — " + only_lille[0].lower() + only_lille[1:]),
              message="the export's subtitle with the coverage")
+
+
+def legend_names(driver) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('.map .legend .traces text'))"
+        ".map(t => t.textContent)")
+
+
+def test_the_non_members_of_a_region_in_their_table_and_on_the_map(driver, server, sample):
+    open_page(driver, server, "/?region=32")
+    driver.find_element("css selector", "#map-mode input[value='prospects']").click()
+    expected = shown_prospects(sample, FilterState(region="32"))
+    wait_for(lambda: prospect_legend_name(len(expected)) in legend_names(driver),
+             message="the non-members on the map")
+    driver.execute_script("document.querySelector('.prospects-box').open = true")
+    count = ("return dash_ag_grid.getApi('prospects-table').getDisplayedRowCount()")
+    wait_for(lambda: driver.execute_script(count) == len(expected), message="their table")
+    first = driver.execute_script(
+        "return dash_ag_grid.getApi('prospects-table').getDisplayedRowAtIndex(0).data.nom")
+    assert first == expected.iloc[0].nom
+    # A higher least population: fewer of them, in the table and on the map.
+    driver.execute_script("window.dash_clientside.set_props('prospect-min', {value: 100000})")
+    fewer = shown_prospects(sample, FilterState(region="32", prospect_min=100_000))
+    assert 0 < len(fewer) < len(expected)
+    wait_for(lambda: driver.execute_script(count) == len(fewer), message="fewer in the table")
+    wait_for(lambda: prospect_legend_name(len(fewer)) in legend_names(driver),
+             message="fewer on the map")
+    assert console_errors(driver) == []
 
 
 def test_a_search_is_answered_in_the_browser(driver, server):

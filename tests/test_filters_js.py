@@ -121,7 +121,7 @@ def test_a_shared_link_and_the_url_it_writes(js):
 
 
 def test_a_search_draws_only_the_members_found(js, sample):
-    view = client.view(sample, None, None, (1100, 700), None, sample=True)
+    view = client.view(sample, FilterState(), (1100, 700), sample=True)
     figure = js("figureFor", view, list(KINDS), "lyon", None)
     lyon = select(sample, FilterState(query="lyon"))
     drawn = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
@@ -134,7 +134,8 @@ def test_a_search_draws_only_the_members_found(js, sample):
 
 def test_a_search_or_a_kind_unticked_hides_the_territory_of_the_members_it_leaves_out(js,
                                                                                       sample):
-    view = client.view(sample, "84", None, (1100, 700), None, sample=True, mode="territoire")
+    view = client.view(sample, FilterState(region="84", mode="territoire"), (1100, 700),
+                       sample=True)
     shade = [t for t in js("figureFor", view, list(KINDS), "grenoble", None)["data"]
              if t["type"] == "choropleth" and t.get("legendgroup") in ("metropole", "commune")]
     assert sorted(loc for t in shade for loc in t["locations"]) == [
@@ -146,7 +147,7 @@ def test_a_search_or_a_kind_unticked_hides_the_territory_of_the_members_it_leave
 
 
 def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):
-    view = client.view(sample, "84", None, (1100, 700), None, sample=True)
+    view = client.view(sample, FilterState(region="84"), (1100, 700), sample=True)
     figure = js("figureFor", view, ["metropole"], "", None)
     for trace in figure["data"]:
         if trace.get("legendgroup") in KINDS:
@@ -156,7 +157,7 @@ def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):
 
 
 def test_the_selected_member_is_ringed_where_it_is_drawn(js, sample):
-    view = client.view(sample, "32", None, (1100, 700), None, sample=True)
+    view = client.view(sample, FilterState(region="32"), (1100, 700), sample=True)
     lille = int(sample[sample[S.CODE] == "59350"][S.ROW].iloc[0])
     figure = js("figureFor", view, list(KINDS), "", lille)
     [ring] = [t for t in figure["data"] if t.get("name") == "sélection"]

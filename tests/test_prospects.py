@@ -2,12 +2,25 @@
 a count commune by commune (members.brute_force): never a member, never a unit all of whose
 communes members already cover, every other unit listed, ranked."""
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from members import brute_force, member_row, members_frame
 
+from dashboard.figures import PROSPECTS_GROUP, map_figure, prospect_legend_name
+from dashboard.prospect_table import (
+    file_name,
+    frame,
+    least_population,
+    prospect_kinds,
+    shown_prospects,
+    summary,
+)
+from dashboard.state import FilterState
 from geodata import COMMUNE, DEPARTEMENT, EPCI, REGION, get_reference
 from geodata import schema as S
+from geodata.kinds import KIND_BY_ID
 from geodata.levels import EPT
 from geodata.prospects import prospects
 from geodata.source import read_ept_membership
@@ -88,3 +101,52 @@ def test_a_region_member_leaves_only_the_epcis_across_its_border():
 def test_a_departement_view_lists_no_region():
     table = prospects(members_frame([member_row("commune", "59350")]), None, "59")
     assert REGION not in set(table.level) and table.iloc[0].code == "59"
+
+
+# -- in the dashboard ---------------------------------------------------------------------------
+
+def test_the_panel_lists_the_kinds_and_least_population_chosen(sample):
+    state = FilterState(region="32", prospect_kinds=("departement", "commune"),
+                        prospect_min=50_000)
+    shown = shown_prospects(sample, state)
+    everything = prospects(sample, "32")
+    expected = everything[everything.kind.isin(["departement", "commune"])
+                          & (everything.population >= 50_000)]
+    assert list(shown.code) == list(expected.code) and {"59", "80", "02", "60"} <= set(
+        shown.code)
+    table = frame(shown)
+    assert list(table.columns) == ["Rang", "Collectivité", "Type", "Code officiel",
+                                   "Département", "Région", "Population",
+                                   "Lien avec le réseau"]
+    somme = table[table["Code officiel"] == "80"].iloc[0]
+    assert (somme.Type, somme["Lien avec le réseau"]) == ("Département", "Voisine d'un adhérent")
+    assert "Hauts-de-France : " in summary(everything, shown, state)
+    assert shown_prospects(sample, FilterState()) is None   # France entière: choose a région
+    assert summary(None, None, FilterState()).startswith("Choisissez une région")
+    assert file_name("32", None, "csv", date(2026, 11, 29)) == \
+        "collectivites-non-adherentes-hauts-de-france-2026-11-29.csv"
+
+
+def test_browser_values_for_the_filters_are_checked():
+    assert prospect_kinds(["commune", "bogus", 3]) == ("commune",)
+    assert prospect_kinds("commune") == ()
+    assert [least_population(v) for v in (5000, 2.5e3, -1, True, "10", None, 1e12)] == \
+        [5000, 2500, 0, 0, 0, 0, 0]
+
+
+def test_the_non_members_map_draws_them_as_hollow_symbols_of_their_kind(sample):
+    state = FilterState(region="32", mode="prospects", prospect_kinds=("departement",
+                                                                       "communaute_urbaine"),
+                        prospect_min=0)
+    figure = map_figure(sample, state)
+    drawn = [t for t in figure["data"] if t.get("legendgroup") == PROSPECTS_GROUP]
+    departements = [t for t in drawn if t["marker"]["symbol"] == "square-open"]
+    [urban] = [t for t in drawn if t["marker"]["symbol"] == "triangle-up-open"]
+    assert len(departements[0]["lon"]) == 4    # Aisne, Nord, Oise, Somme: not the Pas-de-Calais
+    assert departements[0]["marker"]["color"] == KIND_BY_ID["departement"].color
+    assert urban["marker"]["color"] == KIND_BY_ID["communaute_urbaine"].color
+    assert "Somme" in " ".join(departements[0]["hovertext"])
+    [entry] = [t for t in drawn if t.get("showlegend")]
+    assert entry["name"] == prospect_legend_name(4 + len(urban["lon"]))
+    assert not any(t.get("legendgroup") == PROSPECTS_GROUP
+                   for t in map_figure(sample, FilterState(mode="prospects"))["data"])

@@ -25,7 +25,7 @@ def links(view: dict) -> set[str]:
 
 
 def test_the_dashboard_map_links_its_geography_and_every_link_answers(http, sample):
-    view = client.view(sample, "32", None, (900, 600), None, sample=True)
+    view = client.view(sample, FilterState(region="32"), (900, 600), sample=True)
     urls = links(view)
     assert urls and all(url.startswith("/basemap/") for url in urls)
     assert not any(isinstance(t.get("geojson"), dict) for t in view["figure"]["data"])
@@ -43,7 +43,7 @@ def test_the_dashboard_map_links_its_geography_and_every_link_answers(http, samp
 
 
 def test_a_browser_without_brotli_gets_gzip_or_plain_json(http, sample):
-    view = client.view(sample, None, None, (1100, 700), None, sample=True)
+    view = client.view(sample, FilterState(), (1100, 700), sample=True)
     url = sorted(links(view))[0]
     plain = http.get(url, headers={"Accept-Encoding": "identity"})
     zipped = http.get(url, headers={"Accept-Encoding": "gzip"})
@@ -58,7 +58,8 @@ def test_a_browser_without_brotli_gets_gzip_or_plain_json(http, sample):
 
 
 def test_any_process_answers_a_link_made_by_another(http, sample):
-    view = client.view(sample, "84", "38", (700, 700), None, sample=True)
+    view = client.view(sample, FilterState(region="84", departement="38"), (700, 700),
+                       sample=True)
     urls = sorted(links(view))
     before = [http.get(url).data for url in urls]
     clear_memory()   # as a worker that never drew this view

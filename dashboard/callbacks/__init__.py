@@ -6,12 +6,13 @@ its module (tested without a browser) and returns. What runs in the browser is i
 - map_view: the map, a click on it, its legend toggles, its toolbar's file name;
 - members: the member table, the selected member and its card;
 - upload: a member list sent by the user, its report, the candidates a person chooses;
-- exports: map images and table downloads.
+- exports: map images and table downloads;
+- prospects: the non-member collectivités of a région or département, their table and files.
 """
 
-from . import exports, filters, map_view, members, upload
+from . import exports, filters, map_view, members, prospects, upload
 
-FEATURES = (filters, map_view, members, upload, exports)
+FEATURES = (filters, map_view, members, upload, exports, prospects)
 
 
 def register(app) -> None:

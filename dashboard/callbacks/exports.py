@@ -23,6 +23,7 @@ from ..state import FilterState
 from ..table import member_frame
 from .filters import filter_states, state_of
 from .map_view import labels_of, mode_of
+from .prospects import prospect_state
 
 log = logging.getLogger(__name__)
 
@@ -119,18 +120,22 @@ def text_states() -> list[State]:
 def asked_states() -> list[State]:
     """What every export button reads from the page, in the order asked() takes it."""
     return [State(ids.MEMBERS_STORE, "data"), State(ids.LABELS, "value"),
-            State(ids.MAP_MODE, "value"), State(ids.EXPORT_COVERAGE, "value"), *text_states(),
-            *filter_states()]
+            State(ids.MAP_MODE, "value"), State(ids.PROSPECT_KINDS, "value"),
+            State(ids.PROSPECT_MIN, "value"), State(ids.EXPORT_COVERAGE, "value"),
+            *text_states(), *filter_states()]
 
 
-def asked(data, labels, mode, coverage, *texts_and_filters) -> tuple[pd.DataFrame, FilterState,
-                                                                      bool, dict]:
+def asked(data, labels, mode, prospect_kinds, least, coverage,
+          *texts_and_filters) -> tuple[pd.DataFrame, FilterState, bool, dict]:
     """What an export button asks for, from the values of the page: (members, filter state
-    with the names chosen, what the map shows and whether to say the population covered,
-    whether they are the sample, the texts written in the panel). texts_and_filters: the
-    values of text_states() then of filter_states()."""
+    with the names chosen, what the map shows and its prospects, whether to say the population
+    covered, whether they are the sample, the texts written in the panel). texts_and_filters:
+    the values of text_states() then of filter_states()."""
     texts, filters = texts_and_filters[:len(TEXT_FIELDS)], texts_and_filters[len(TEXT_FIELDS):]
+    prospects = prospect_state(None, None, prospect_kinds, least)
     state = replace(state_of(*filters), labels=labels_of(labels), mode=mode_of(mode),
+                    prospect_kinds=prospects.prospect_kinds,
+                    prospect_min=prospects.prospect_min,
                     coverage=isinstance(coverage, list) and "coverage" in coverage)
     return (from_store(data), state, filename_of(data) is None,
             dict(zip(TEXT_FIELDS, texts, strict=True)))

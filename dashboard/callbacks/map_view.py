@@ -3,15 +3,15 @@ browser gives it); the browser hides the kinds unticked, keeps the members a sea
 and rings the member selected; a click on a member selects it; a click on a legend entry
 ticks or unticks its kind; the toolbar's camera button makes the export panel's file."""
 
-from dash import ClientsideFunction, Input, Output, State, no_update
+from dataclasses import replace
 
-from geodata.kinds import KINDS
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
 from .. import client, ids
 from ..map_labels import LABEL_MODES
 from ..member_store import filename_of, from_store
 from ..state import DEFAULT_MODE, MAP_MODES
-from .filters import state_of
+from .prospects import prospect_state
 
 CLIENTSIDE = "carte"   # namespace of assets/clientside.js
 
@@ -47,19 +47,22 @@ def register(app) -> None:
         Output(ids.VIEW_STORE, "data"),
         Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
         Input(ids.MEMBERS_STORE, "data"), Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"),
-        Input(ids.MAP_MODE, "value"),
+        Input(ids.MAP_MODE, "value"), Input(ids.PROSPECT_KINDS, "value"),
+        Input(ids.PROSPECT_MIN, "value"),
         # Not when the page opens: the map's size is not known yet (the browser sends it).
         prevent_initial_call=True)
-    def _view(region, departement, data, size, labels, mode):
+    def _view(region, departement, data, size, labels, mode, prospect_kinds, least):
         canvas = canvas_of(size)
-        if canvas is None:
+        mode = mode_of(mode)
+        if canvas is None or (mode != "prospects" and ctx.triggered_id in (
+                ids.PROSPECT_KINDS, ids.PROSPECT_MIN)):
             # Drawn once the browser has said the map's size (right after the page loads):
-            # a région view is shaped for it, and the map is not drawn twice.
+            # a région view is shaped for it, and the map is not drawn twice. The prospects'
+            # filters change only the "Non adhérentes" map.
             return no_update
-        state = state_of(region, list(KINDS), departement, "")
-        return client.view(from_store(data), state.region, state.departement, canvas,
-                           labels_of(labels), sample=filename_of(data) is None,
-                           mode=mode_of(mode))
+        state = replace(prospect_state(region, departement, prospect_kinds, least), mode=mode,
+                        labels=labels_of(labels))
+        return client.view(from_store(data), state, canvas, sample=filename_of(data) is None)
 
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "drawMap"),

@@ -1,0 +1,61 @@
+"""The collectivités of the région or département shown that are not members: their table, its
+filters (kinds, least population) and its downloads."""
+
+from dataclasses import replace
+
+from dash import Input, Output, State, ctx, dcc, no_update
+
+from .. import ids
+from ..downloads import to_csv_bytes, to_excel_bytes
+from ..member_store import from_store
+from ..prospect_table import (
+    file_name,
+    frame,
+    grid_rows,
+    kept,
+    least_population,
+    prospect_kinds,
+    summary,
+    view_prospects,
+)
+from ..state import FilterState
+from .filters import state_of
+
+
+def prospect_state(region, departement, kinds, least) -> FilterState:
+    """The view and the prospects' filters from the values of the page."""
+    return replace(state_of(region, [], departement, ""), prospect_kinds=prospect_kinds(kinds),
+                   prospect_min=least_population(least))
+
+
+def register(app) -> None:
+    @app.callback(
+        Output(ids.PROSPECTS_TABLE, "rowData"), Output(ids.PROSPECTS_SUMMARY, "children"),
+        Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
+        Input(ids.MEMBERS_STORE, "data"), Input(ids.PROSPECT_KINDS, "value"),
+        Input(ids.PROSPECT_MIN, "value"))
+    def _table(region, departement, data, kinds, least):
+        state = prospect_state(region, departement, kinds, least)
+        table = view_prospects(from_store(data), state.region, state.departement)
+        shown = None if table is None else kept(table, state)
+        return ([] if shown is None else grid_rows(shown)), summary(table, shown, state)
+
+    @app.callback(
+        Output(ids.PROSPECTS_DOWNLOAD, "data"),
+        Input(ids.PROSPECTS_CSV, "n_clicks"), Input(ids.PROSPECTS_XLSX, "n_clicks"),
+        State(ids.REGION, "value"), State(ids.DEPARTEMENT, "value"),
+        State(ids.MEMBERS_STORE, "data"), State(ids.PROSPECT_KINDS, "value"),
+        State(ids.PROSPECT_MIN, "value"), prevent_initial_call=True)
+    def _download(_csv, _xlsx, region, departement, data, kinds, least):
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            return no_update
+        state = prospect_state(region, departement, kinds, least)
+        table = view_prospects(from_store(data), state.region, state.departement)
+        if table is None:
+            return no_update
+        rows = frame(kept(table, state))
+        if ctx.triggered_id == ids.PROSPECTS_XLSX:
+            return dcc.send_bytes(to_excel_bytes(rows, "Non adhérentes"),
+                                  file_name(state.region, state.departement, "xlsx"))
+        return dcc.send_bytes(to_csv_bytes(rows), file_name(state.region, state.departement,
+                                                            "csv"))
