@@ -57,8 +57,9 @@ function watchMap(words) {
             const current = window.carteView;
             if (!current) { return; }
             const state = window.carteFilters.stateOf(null, checkboxes(), null, current.query,
-                                                      words);
-            window.carteFilters.showKinds(gd, current.view, state.kinds, state.query, words);
+                                                      current.year, words);
+            window.carteFilters.showKinds(gd, current.view, state.kinds, state.query, state.year,
+                                          words);
         });
     }
 }
@@ -70,22 +71,28 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         /* The filters and the URL kept in agreement, whichever changed (a shared link,
            back and forward, a filter, the reset button). Returns the URL's search, région,
            kinds, département, search text and the département's options. */
-        syncFilters: function (search, region, kinds, departement, query, _reset, words) {
+        syncFilters: function (search, region, kinds, departement, query, year, _reset, words,
+                               list) {
             const none = window.dash_clientside.no_update;
             const f = window.carteFilters;
             const triggered = (window.dash_clientside.callback_context.triggered || [])
                 .map(function (t) { return t.prop_id.split('.')[0]; });
             if (triggered.indexOf('filter-reset') >= 0) {
-                const now = f.stateOf(region, kinds, departement, query, words);
+                const now = f.stateOf(region, kinds, departement, query, year, words);
+                const last = list && list.years ? list.years.last : null;
                 return ['', now.region ? words.allRegions : none,
                         words.kinds.map(function (k) { return k.id; }),
                         now.departement ? null : none, '',
-                        now.region ? f.departementOptions(null, words) : none];
+                        now.region ? f.departementOptions(null, words) : none,
+                        last !== null && now.year !== last ? last : none];
             }
             if (!triggered.length || triggered.indexOf('url') >= 0 || triggered[0] === '') {
                 // Only what differs is set: the same région set again would ask for its view.
                 const state = f.fromSearch(search, words);
-                const now = f.stateOf(region, kinds, departement, query, words);
+                const now = f.stateOf(region, kinds, departement, query, year, words);
+                // A link without a year shows every member: the slider at its last stop.
+                const wantedYear = state.year !== null ? state.year
+                    : list && list.years ? list.years.last : null;
                 const same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
                 return [none, same(state.region, now.region) ? none
                         : state.region || words.allRegions,
@@ -93,9 +100,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                         same(state.departement, now.departement) ? none : state.departement,
                         same(state.query, now.query) ? none : state.query,
                         same(state.region, now.region) && triggered.length ? none
-                        : f.departementOptions(state.region, words)];
+                        : f.departementOptions(state.region, words),
+                        wantedYear === null || same(wantedYear, now.year) ? none : wantedYear];
             }
-            const state = f.stateOf(region, kinds, departement, query, words);
+            const state = f.stateOf(region, kinds, departement, query, year, words);
+            // "toutes" leaves the URL; a list without years (or not come yet) keeps the
+            // link's year for the list that will have them.
+            if (list && list.years) { state.year = f.yearInEffect(state.year, list.years); }
             if (triggered.indexOf('filter-region') >= 0 && !state.region) {
                 state.departement = null;   // « France entière »: no département of it
             }
@@ -103,19 +114,19 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const regionChanged = triggered.indexOf('filter-region') >= 0;
             return [wanted !== (search || '') ? wanted : none, none, none,
                     regionChanged ? state.departement : none, none,
-                    regionChanged ? f.departementOptions(state.region, words) : none];
+                    regionChanged ? f.departementOptions(state.region, words) : none, none];
         },
 
         /* The map of the view the server sent, for the search and the member selected; the
            kinds unticked are hidden (see carteFilters.figureFor). A click on a legend entry
            ticks or unticks its kind (a double click keeps it alone), in the browser. */
-        drawMap: function (view, query, selected, kinds, words) {
+        drawMap: function (view, query, selected, year, kinds, words) {
             if (!view) { return window.dash_clientside.no_update; }
             const f = window.carteFilters;
-            const state = f.stateOf(null, kinds, null, query, words);
-            window.carteView = {view: view, query: state.query};
+            const state = f.stateOf(null, kinds, null, query, year, words);
+            window.carteView = {view: view, query: state.query, year: state.year};
             watchMap(words);
-            return f.figureFor(view, state.kinds, state.query, selected, words);
+            return f.figureFor(view, state.kinds, state.query, selected, state.year, words);
         },
 
         /* A kind ticked or unticked: the map drawn changes in place (no new figure). */
@@ -123,8 +134,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const gd = document.querySelector('#map .js-plotly-plot');
             const current = window.carteView;
             if (gd && gd.data && current) {
-                const state = window.carteFilters.stateOf(null, kinds, null, current.query, words);
-                window.carteFilters.showKinds(gd, current.view, state.kinds, state.query, words);
+                const state = window.carteFilters.stateOf(null, kinds, null, current.query,
+                                                          current.year, words);
+                window.carteFilters.showKinds(gd, current.view, state.kinds, state.query,
+                                              state.year, words);
             }
             return window.dash_clientside.no_update;
         },
@@ -132,13 +145,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         /* The table, the header counts and the population covered, the map's text
            alternative and the words an export would write, for the filters: from the rows
            of the list and its coverage groups, sent once. */
-        filterTable: function (list, region, kinds, departement, query, exportCoverage, words) {
+        filterTable: function (list, region, kinds, departement, query, year, exportCoverage,
+                               words) {
             const f = window.carteFilters;
             if (!list) { return Array(7).fill(window.dash_clientside.no_update); }
-            const state = f.stateOf(region, kinds, departement, query, words);
+            const state = f.stateOf(region, kinds, departement, query, year, words);
+            state.year = f.yearInEffect(state.year, list.years);
             const rows = f.selectRows(list.rows, state, words);
             const coverage = f.viewCoverage(list, state, words);
-            let subtitle = f.subtitle(rows.length, state.kinds, state.query, list.sample, words);
+            let subtitle = f.subtitle(rows.length, state.kinds, state.query, list.sample,
+                                      state.year, words);
             if (Array.isArray(exportCoverage) && exportCoverage.length) {
                 subtitle += ' — ' + f.coveragePhrase(coverage.covered, coverage.population);
             }

@@ -63,7 +63,7 @@
     function allKinds(words) { return words.kinds.map(function (k) { return k.id; }); }
 
     /* labels.map_subtitle, with the sample's mark as view_texts adds it. */
-    function subtitle(count, kinds, query, sample, words) {
+    function subtitle(count, kinds, query, sample, year, words) {
         let text = count === 0 ? 'Aucune collectivité adhérente'
             : count === 1 ? '1 collectivité adhérente' : count + ' collectivités adhérentes';
         const all = allKinds(words);
@@ -79,6 +79,7 @@
             }
         }
         if (query) { text += ' — recherche «\u00a0' + query + '\u00a0»'; }
+        if (year !== null && year !== undefined) { text += ' — fin ' + year; }
         if (sample) { text += ' (' + words.sampleMark + ')'; }
         return text;
     }
@@ -107,14 +108,15 @@
 
     /* The filter state as the server reads it (filters.state_of): anything else reads as
        "no filter". */
-    function stateOf(region, kinds, departement, query, words) {
+    function stateOf(region, kinds, departement, query, year, words) {
         const chosen = Array.isArray(kinds) ? kinds : [];
         const state = {
             region: typeof region === 'string' && words.regions[region] ? region : null,
             kinds: allKinds(words).filter(function (k) { return chosen.indexOf(k) >= 0; }),
             departement: typeof departement === 'string' && words.departements[departement]
                 ? departement : null,
-            query: typeof query === 'string' ? query.trim().slice(0, words.maxQuery) : ''
+            query: typeof query === 'string' ? query.trim().slice(0, words.maxQuery) : '',
+            year: typeof year === 'number' && Number.isInteger(year) ? year : null
         };
         return withoutForeignDepartement(state, words);
     }
@@ -134,13 +136,22 @@
         return null;
     }
 
+    /* selection.year_in_effect: the year a filter keeps the members of, null when it keeps
+       them all (no year, none in the list, or its last year or later). years: {first, last}
+       of the list, or null. */
+    function yearInEffect(year, years) {
+        return typeof year === 'number' && years && year < years.last ? year : null;
+    }
+
     /* selection.select over the table's rows (table.grid_rows: kind, _region,
-       _departement, _search). */
+       _departement, _search, _year), the state's year in effect (yearInEffect). */
     function selectRows(rows, state, words) {
         const needle = state.query ? normalize(state.query) : '';
         const departementRegion = state.departement ? regionOf(state.departement, words) : null;
         return rows.filter(function (row) {
             if (state.kinds.indexOf(row.kind) < 0) { return false; }
+            if (state.year !== null && state.year !== undefined &&
+                    (row._year === null || row._year > state.year)) { return false; }
             if (state.region && row._region !== state.region) { return false; }
             // A région member contains the département: it is "there" too.
             if (state.departement && row._departement !== state.departement &&
@@ -233,7 +244,8 @@
        the kinds and search chosen wherever they are. */
     function viewCoverage(list, state, words) {
         const rows = selectRows(list.rows, {kinds: state.kinds, query: state.query,
-                                            region: null, departement: null}, words)
+                                            year: state.year, region: null, departement: null},
+                                words)
             .map(function (row) { return Number(row.row); });
         const part = function (code, name, departements) {
             const population = departements.reduce(function (sum, d) {
@@ -328,6 +340,9 @@
         }
         if (state.departement) { params.push('departement=' + encode(state.departement)); }
         if (state.query) { params.push('q=' + encode(state.query)); }
+        if (state.year !== null && state.year !== undefined) {
+            params.push('annee=' + state.year);
+        }
         return params.length ? '?' + params.join('&') : '';
     }
 
@@ -343,7 +358,8 @@
             region: words.regions[first('region')] ? first('region') : null,
             kinds: kinds,
             departement: words.departements[first('departement')] ? first('departement') : null,
-            query: first('q').slice(0, words.maxQuery)
+            query: first('q').slice(0, words.maxQuery),
+            year: /^\d{4}$/.test(first('annee')) ? parseInt(first('annee'), 10) : null
         }, words);
     }
 
@@ -363,39 +379,45 @@
         return !!trace.legendgroup && !!kindRecord(trace.legendgroup, words);
     }
 
-    /* The members of the view a search finds ({row: kind}); all of them without a search. */
-    function found(view, query) {
+    /* The members of the view a search finds and a year keeps ({row: kind}; view.members:
+       row -> [kind, search key, year]); all of them without either. */
+    function found(view, query, year) {
         const needle = query ? normalize(query) : '';
+        const until = yearInEffect(year, view.years);
         const out = {};
         Object.keys(view.members).forEach(function (row) {
             const member = view.members[row];
-            if (!needle || member[1].indexOf(needle) >= 0) { out[row] = member[0]; }
+            if (needle && member[1].indexOf(needle) < 0) { return; }
+            if (until !== null && (member[2] === null || member[2] > until)) { return; }
+            out[row] = member[0];
         });
         return out;
     }
 
     /* The subtitle of the map, wrapped as the server wraps it, and the margin above. */
-    function subtitleLayout(view, kinds, query, words) {
-        const rows = found(view, query);
+    function subtitleLayout(view, kinds, query, year, words) {
+        const rows = found(view, query, year);
         const count = Object.keys(rows).filter(function (r) {
             return kinds.indexOf(rows[r]) >= 0;
         }).length;
         const frame = view.subtitle;
-        const lines = wrapped(subtitle(count, kinds, query, view.sample, words), frame.width,
+        const lines = wrapped(subtitle(count, kinds, query, view.sample,
+                                       yearInEffect(year, view.years), words), frame.width,
                               frame.size, words).map(escapeHtml);
         return {text: lines.join('<br>'), lines: lines.length,
                 top: frame.tops[Math.min(lines.length, frame.tops.length) - 1]};
     }
 
     /* The figure of a view for a search, the kinds shown and a selected member. */
-    function figureFor(view, kinds, query, selected, words) {
-        const rows = found(view, query);
+    function figureFor(view, kinds, query, selected, year, words) {
+        const rows = found(view, query, year);
         const counts = {};
         Object.keys(rows).forEach(function (r) { counts[rows[r]] = (counts[rows[r]] || 0) + 1; });
         const data = view.figure.data.map(function (trace) {
             if (!isKindTrace(trace, words)) { return trace; }
             const copy = Object.assign({}, trace);
-            if (query && Array.isArray(trace.customdata)) {
+            if ((query || yearInEffect(year, view.years) !== null) &&
+                    Array.isArray(trace.customdata)) {
                 const keep = trace.customdata.map(function (row) { return String(row) in rows; });
                 KIND_ATTRIBUTES.forEach(function (name) {
                     if (Array.isArray(trace[name])) {
@@ -413,7 +435,7 @@
         });
         const ring = selectionRing(view, data, selected);
         const layout = Object.assign({}, view.figure.layout);
-        const sub = subtitleLayout(view, kinds, query, words);
+        const sub = subtitleLayout(view, kinds, query, year, words);
         layout.title = Object.assign({}, layout.title, {
             subtitle: Object.assign({}, layout.title.subtitle, {text: sub.text})});
         layout.margin = Object.assign({}, layout.margin, {t: sub.top});
@@ -501,7 +523,7 @@
        legend and the subtitle. Nothing is drawn again: each trace's group in the SVG takes its
        new opacity, as plotly.js's own restyle would set it after restyling every trace (3 to
        8 times longer), and plotly.js's data says the same for any later drawing. */
-    function showKinds(gd, view, kinds, query, words) {
+    function showKinds(gd, view, kinds, query, year, words) {
         const changed = new Map();
         gd.data.forEach(function (trace, i) {
             if (!isKindTrace(trace, words)) { return; }
@@ -531,13 +553,13 @@
         }
         return done.then(function () {
             markHidden(gd, kinds, words);
-            return rewriteSubtitle(gd, subtitleLayout(view, kinds, query, words));
+            return rewriteSubtitle(gd, subtitleLayout(view, kinds, query, year, words));
         });
     }
 
     window.carteFilters = {
         normalize: normalize, textWidth: textWidth, wrapped: wrapped, subtitle: subtitle,
-        mapTitle: mapTitle, stateOf: stateOf, selectRows: selectRows, description: description,
+        mapTitle: mapTitle, stateOf: stateOf, yearInEffect: yearInEffect, selectRows: selectRows, description: description,
         headerCounts: headerCounts, toSearch: toSearch, shareFr: shareFr,
         coveragePhrase: coveragePhrase, coveredIn: coveredIn, viewCoverage: viewCoverage,
         coverageBadge: coverageBadge, coverageTable: coverageTable, fromSearch: fromSearch,

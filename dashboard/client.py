@@ -18,13 +18,14 @@ import pandas as pd
 from geodata import COMMUNE, get_reference, memoized
 from geodata import schema as S
 from geodata.coverage import coverage_groups
+from geodata.growth import membership_years
 from geodata.kinds import AREA_KINDS, KIND_BY_ID, KINDS
 
 from .figures import map_figure, source_line, subtitle_frame, view_texts
 from .labels import DEFAULT_TITLE, SAMPLE_MARK
 from .map_labels import DEFAULT_WIDTH, WIDTHS
 from .names import departement_names, departements_of_region, region_names
-from .selection import search_key, select
+from .selection import search_key, select, years_of
 from .state import ALL_REGIONS, MAX_QUERY, FilterState
 
 
@@ -65,7 +66,7 @@ def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
     """A view for the browser: its figure (every member of the view: the state's région or
     département, names, map mode and prospects; all kinds, no search) and what filters.js needs
     to filter it (members' kinds and search keys, the subtitle's frame)."""
-    state = replace(state, kinds=KINDS, query="")
+    state = replace(state, kinds=KINDS, query="", year=None)
     shown = select(members, state)
     texts = view_texts(shown, state)
     figure = map_figure(members, state, sample=sample, canvas=canvas, linked=True)
@@ -75,9 +76,12 @@ def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
         "title": texts.title,
         "sample": sample,
         "subtitle": subtitle_frame(canvas, texts.title),
-        # row -> [kind, search key], for every member of the view
-        "members": {str(row): [kind, key] for row, kind, key in zip(
-            shown[S.ROW], shown[S.KIND], search_key(shown), strict=True)},
+        # row -> [kind, search key, membership year], for every member of the view
+        "members": {str(row): [kind, key, None if pd.isna(year) else int(year)]
+                    for row, kind, key, year in zip(
+                        shown[S.ROW], shown[S.KIND], search_key(shown),
+                        membership_years(shown), strict=True)},
+        "years": {"first": span[0], "last": span[1]} if (span := years_of(members)) else None,
         # row -> [lon, lat] of the member areas: where the selection ring goes
         "areas": {str(row): [round(lon, 5), round(lat, 5)] for row, lon, lat in zip(
             areas[S.ROW], areas[S.LON], areas[S.LAT], strict=True) if pd.notna(lon)},

@@ -74,6 +74,7 @@ from .selection import (
     select,
     select_members,
     view_coverage,
+    year_in_effect,
 )
 from .state import DEFAULT_MODE, FilterState
 
@@ -671,7 +672,7 @@ def view_texts(shown: pd.DataFrame, state: FilterState, sample: bool = False,
     the population covered when given: (covered, inhabitants)); written: what a person wrote
     in place of them ({field: text}; blank or not text: the view's own), on one line and at
     most MAX_TEXT characters."""
-    subtitle = map_subtitle(len(shown), state.kinds, state.query)
+    subtitle = map_subtitle(len(shown), state.kinds, state.query, state.year)
     if sample:
         subtitle += f" ({SAMPLE_MARK})"
     if coverage:
@@ -691,6 +692,7 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
     sample, which the subtitle says (labels.SAMPLE_MARK); canvas, linked: see draw_map; texts:
     all the words around the map; written: some of them, written by a person (see
     view_texts)."""
+    state = replace(state, year=year_in_effect(members, state.year))
     shown = select(members, state)
     if texts is None:
         coverage = view_coverage(members, state) if state.coverage else None

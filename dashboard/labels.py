@@ -51,10 +51,12 @@ def state_title(state: FilterState) -> str:
     return map_title(state.region, state.departement)
 
 
-def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "") -> str:
+def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "",
+                 year: int | None = None) -> str:
     """'12 collectivités adhérentes : communes et métropoles — recherche « lille »'; when most
     kinds are shown, those left out: '28 collectivités adhérentes, hors communes' (short
-    enough to stay on one line); an empty selection says among what it is empty."""
+    enough to stay on one line); an empty selection says among what it is empty; year: the
+    network at the end of that year (' — fin 2015')."""
     if count == 0:
         subtitle = "Aucune collectivité adhérente"
     elif count == 1:
@@ -72,6 +74,8 @@ def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "") -> str:
             subtitle += (" parmi les " if count == 0 else " : ") + _listed(chosen)
     if query:
         subtitle += f" — recherche «{NO_BREAK}{query}{NO_BREAK}»"
+    if year is not None:
+        subtitle += f" — fin {year}"
     return subtitle
 
 
@@ -90,7 +94,8 @@ def _listed(kinds: list[str]) -> str:
 
 def selection_label(state: FilterState) -> list[str]:
     """The parts that name a selection in a file name: région (or France), département, kinds
-    when not all, search, the map's mode when not the default."""
+    when not all, search, year (a state whose year is in effect, see
+    selection.year_in_effect), the map's mode when not the default."""
     parts = [region_name(state.region) if state.region else NATIONAL_LABEL]
     if state.departement:
         parts.append(departement_name(state.departement))
@@ -100,6 +105,8 @@ def selection_label(state: FilterState) -> list[str]:
                      else state.kinds)
     if state.query:
         parts.append(state.query)
+    if state.year is not None:
+        parts.append(f"fin {state.year}")
     if state.mode != DEFAULT_MODE:
         parts.append(MAP_MODES[state.mode])
     return parts

@@ -48,6 +48,14 @@ def filters_panel() -> html.Div:
         html.Label("Rechercher une collectivité", htmlFor=ids.SEARCH),
         dcc.Input(id=ids.SEARCH, type="search", value="", debounce=0.3,
                   placeholder="ex. Lille", className="search", autoComplete="off"),
+        # The network as it was: shown when the list says when each member joined.
+        html.Div(id=ids.YEAR_BOX, className="year-box", hidden=True, children=[
+            html.Label("Le réseau à la fin de l'année", htmlFor=ids.YEAR),
+            dcc.Slider(id=ids.YEAR, min=0, max=1, step=1, value=None, marks=None,
+                       allow_direct_input=False,
+                       tooltip={"placement": "bottom", "always_visible": False}),
+            html.P(id=ids.YEAR_HINT, className="hint"),
+        ]),
         html.Fieldset(className="kinds", children=[
             html.Legend("Types de collectivité"),
             dcc.Checklist(id=ids.KINDS, value=list(KINDS), options=[
@@ -203,6 +211,19 @@ def coverage_box() -> html.Details:
     ])
 
 
+def growth_box(graph_config: dict) -> html.Details:
+    """How the network grew, for a list that says when each member joined (callbacks.growth)."""
+    return html.Details(id=ids.GROWTH_BOX, className="growth-box", hidden=True, children=[
+        html.Summary("Croissance du réseau, année par année"),
+        dcc.Graph(id=ids.GROWTH_CHART, config={**graph_config, "displayModeBar": False},
+                  style={"height": "440px"}),
+        html.Div(className="buttons", children=[
+            html.Button("Exporter le graphique", id=ids.GROWTH_EXPORT, className="secondary")]),
+        html.P("Au format et à la taille choisis dans « Exporter la carte ».", className="hint"),
+        dcc.Download(id=ids.GROWTH_DOWNLOAD),
+    ])
+
+
 def prospects_box() -> html.Details:
     """The collectivités of the région or département shown that are not members (filled by
     callbacks.prospects), with their filters and downloads."""
@@ -300,6 +321,7 @@ def create_layout() -> html.Div:
                     html.Div(id=ids.DETAIL, className="detail-card"),
                 ]),
                 coverage_box(),
+                growth_box(graph_config),
                 prospects_box(),
             ]),
         ]),

@@ -14,6 +14,7 @@ import pandas as pd
 from geodata import DEPARTEMENT, REGION, get_reference
 from geodata import schema as S
 from geodata.coverage import covered_population
+from geodata.growth import membership_years
 from geodata.kinds import KIND_REGION, KINDS
 from geodata.names import normalize
 
@@ -74,9 +75,27 @@ def select_members(members: pd.DataFrame, region: str | None = None,
     return members[mask]
 
 
+def years_of(members: pd.DataFrame) -> tuple[int, int] | None:
+    """(first, last) membership year of the list, None when it has no column of them."""
+    years = membership_years(members).dropna()
+    return (int(years.min()), int(years.max())) if len(years) else None
+
+
+def year_in_effect(members: pd.DataFrame, year) -> int | None:
+    """The year a filter keeps the members of, None when it keeps them all: no year, none in
+    the list, or its last year or later (the members whose row gives no year are there too)."""
+    if not isinstance(year, int) or isinstance(year, bool):
+        return None
+    span = years_of(members)
+    return year if span and year < span[1] else None
+
+
 def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """Members drawn on the map that match the région, kinds, département and search."""
+    """Members drawn on the map that match the région, kinds, département, search and year."""
     chosen = select_members(members, state.region, state.kinds)
+    year = year_in_effect(members, state.year)
+    if year is not None:
+        chosen = chosen[(membership_years(chosen) <= year).fillna(False).astype(bool)]
     if state.departement:
         # A région member contains the département: keep it, it is "there" too.
         chosen = chosen[(chosen[S.DEPARTEMENT] == state.departement) | (

@@ -1,5 +1,6 @@
-"""The filter state. Its shareable form in the URL (?region=32&types=commune,metropole&q=lille)
-is read and written in the browser (assets/filters.js: fromSearch, toSearch)."""
+"""The filter state. Its shareable form in the URL
+(?region=32&types=commune,metropole&q=lille&annee=2015) is read and written in the browser
+(assets/filters.js: fromSearch, toSearch)."""
 
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ DEFAULT_MODE = "adherents"
 # inhabitants by default (below it, a région's small communes crowd in).
 DEFAULT_PROSPECT_MIN = 10_000
 MAX_QUERY = 100   # characters of a search kept
+LAST_YEAR = 2200  # a year filter past it reads as none (a forged value)
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class FilterState:
     kinds: tuple[str, ...] = field(default=KINDS)
     departement: str | None = None
     query: str = ""
+    # The network as it was at the end of this year: the members who had joined (the list's
+    # membership years, geodata.growth); None, or the list's last year or later: every member.
+    year: int | None = None
     labels: str | None = None   # names on the map (map_labels.LABEL_MODES); None: the view's
     coverage: bool = False      # an export's subtitle says the population covered
     mode: str = DEFAULT_MODE    # one of MAP_MODES

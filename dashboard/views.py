@@ -10,6 +10,7 @@ from dash import html
 
 from geodata import COMMUNE, EPCI, lookup
 from geodata import schema as S
+from geodata.growth import membership_year_column, membership_years
 from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
 from geodata.levels import EPT
 
@@ -66,3 +67,28 @@ def detail_card(members: pd.DataFrame, row: int | None):
         html.Dl([item for label, value in facts if value
                  for item in (html.Dt(label), html.Dd(value))]),
     ])
+
+
+MARKS_SHOWN = 5   # years written under the slider, at most
+
+
+def year_slider(members: pd.DataFrame, span: tuple[int, int] | None,
+                asked: int | None = None) -> tuple:
+    """The year slider of a list (min, max, marks, value, hint): from its first year to its
+    last, which shows every member (value: the year asked if the list has it, else the last;
+    no years: a slider hidden, keeping the year asked)."""
+    if span is None:   # the year a link asks for waits for a list that has years
+        return 0, 1, None, asked, ""
+    first, last = span
+    step = max(1, -(-(last - first) // MARKS_SHOWN))
+    # A mark every few years, none too near the last stop ("toutes": every member).
+    marks = {year: str(year) for year in range(first, last - step // 2, step)}
+    marks[last] = "toutes"
+    unknown = int(membership_years(members).isna().sum())
+    hint = (f"Années d'adhésion de la colonne « {S.extra_header(membership_year_column(members))} "
+            f"», de {first} à {last} ; « toutes » montre tous les adhérents.")
+    if unknown:
+        hint += (f" {unknown} ligne{'s' if unknown > 1 else ''} sans année n'apparaî"
+                 f"{'ssent' if unknown > 1 else 't'} qu'à « toutes ».")
+    value = asked if asked is not None and first <= asked <= last else last
+    return first, last, marks, value, hint

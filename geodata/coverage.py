@@ -117,11 +117,14 @@ def coverage_groups(members: pd.DataFrame) -> pd.DataFrame:
                          .explode("row"))
     if not pairs:
         return pd.DataFrame({"departement": [], "population": [], "rows": []})
-    pairs = pd.concat(pairs, ignore_index=True).astype({"at": "int64", "row": "int64"})
-    rows = pairs.groupby("at").row.agg(lambda r: tuple(sorted(set(r))))
-    table = pd.DataFrame({"departement": communes.departement.values[rows.index],
-                          "population": communes.population.values[rows.index],
-                          "rows": rows.values})
+    pairs = pd.concat(pairs, ignore_index=True).astype({"at": "int64", "row": "int64"}) \
+        .drop_duplicates().sort_values(["at", "row"])
+    at, row = pairs["at"].to_numpy(), pairs["row"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])   # each commune's first pair
+    rows = [tuple(chunk.tolist()) for chunk in np.split(row, starts[1:])]
+    table = pd.DataFrame({"departement": communes.departement.values[at[starts]],
+                          "population": communes.population.values[at[starts]],
+                          "rows": rows})
     return (table.groupby(["departement", "rows"], sort=True).population.sum()
             .astype("int64").reset_index()[["departement", "population", "rows"]])
 

@@ -7,6 +7,8 @@ members cover, asked commune by commune. The embedded sample is the `sample` fix
 conftest.py.
 """
 
+import random
+
 import pandas as pd
 
 from geodata import DEPARTEMENT, REGION, get_reference, load_layer, lookup, schema
@@ -114,3 +116,21 @@ def two_thousand_members() -> pd.DataFrame:
                             S.STATUS: S.MATCHED} for row in rows])
     frame[S.ROW] = range(2, len(frame) + 2)
     return frame
+
+
+YEAR_HEADER = "Année d'adhésion"
+
+
+def with_years(members: pd.DataFrame, first: int = 2001, last: int = 2024,
+               seed: int = 5) -> pd.DataFrame:
+    """The members with a column of membership years as people write them (2015, "depuis
+    2015", "03/2015"), every tenth row without one."""
+    rng = random.Random(seed)
+    written = []
+    for i in range(len(members)):
+        year = rng.randint(first, last)
+        written.append("" if i % 10 == 3 else
+                       [str(year), f"depuis {year}", f"03/{year}", year][i % 4])
+    members = members.copy()
+    members[schema.extra_key(YEAR_HEADER)] = written
+    return members

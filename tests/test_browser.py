@@ -4,6 +4,7 @@ import time
 
 import pytest
 from browser import (
+    ROOT,
     console_errors,
     foreign_requests,
     make_driver,
@@ -16,8 +17,9 @@ from dashboard.figures import prospect_legend_name
 from dashboard.labels import coverage_phrase
 from dashboard.plotly_fr import CAMERA_TITLE
 from dashboard.prospect_table import shown_prospects
-from dashboard.selection import view_coverage
+from dashboard.selection import select, view_coverage
 from dashboard.state import FilterState
+from geodata.members import resolve_members
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -231,6 +233,42 @@ def test_uploaded_file_replaces_the_list(driver, server, tmp_path):
         "css selector", ".fix-grid tr.to-fix .row-number")]
     assert rows == ["4", "5"]
     assert "reseau.csv" in driver.find_element("id", "list-label").text
+
+
+def test_a_list_with_membership_years_shows_the_network_as_it_was(driver, server, tmp_path):
+    """The year slider: the table, the counts, the map and the URL follow it in the browser;
+    the chart of the network's growth appears under the map."""
+    sample = (ROOT / "geodata" / "samples" / "rtes_adherents.csv").read_text(encoding="utf-8")
+    lines = sample.splitlines()
+    years = [2003 + (i * 7) % 20 for i in range(len(lines) - 1)]
+    dated = tmp_path / "reseau-annees.csv"
+    dated.write_text("\n".join([lines[0] + ",Adhérent depuis"] + [
+        f"{line},{year}" for line, year in zip(lines[1:], years, strict=True)]) + "\n",
+        encoding="utf-8")
+    open_page(driver, server, "/?annee=2010")
+    driver.find_element("css selector", "#upload input[type=file]").send_keys(str(dated))
+    members = resolve_members(dated)
+    expected = len(select(members, FilterState(year=2010)))
+    assert 0 < expected < len(members)
+    wait_for(lambda: total(driver) == f"{expected} adhérents", message="the network in 2010")
+    assert "annee=2010" in driver.current_url
+    assert driver.find_element("css selector", ".map .gtitle-subtitle").text.endswith(
+        "— fin 2010")
+    server_calls(driver)
+    driver.execute_script("window.dash_clientside.set_props('filter-year', {value: 2015})")
+    later = len(select(members, FilterState(year=2015)))
+    wait_for(lambda: total(driver) == f"{later} adhérents", message="the network in 2015")
+    wait_for(lambda: "annee=2015" in driver.current_url, message="the year in the link")
+    assert len(grid_names(driver)) == later
+    assert server_calls(driver) == []   # answered in the browser
+    last = max(years)
+    driver.execute_script(f"window.dash_clientside.set_props('filter-year', {{value: {last}}})")
+    wait_for(lambda: total(driver) == f"{len(members)} adhérents", message="every member")
+    assert "annee" not in driver.current_url
+    assert not driver.find_element("id", "growth-box").get_attribute("hidden")
+    assert driver.execute_script(
+        "return document.querySelector('#growth-chart .js-plotly-plot').data.length") > 1
+    assert console_errors(driver) == []
 
 
 def test_a_workbook_with_two_lists_lets_the_person_choose_the_sheet(driver, server, tmp_path):

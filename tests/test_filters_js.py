@@ -7,15 +7,17 @@ the page gets (dashboard.client.words), and compare.
 """
 
 import json
+from dataclasses import replace
 
 import pytest
 from browser import ROOT, make_driver, require_chromium
+from members import with_years
 from plotly.io.json import to_json_plotly
 
 from dashboard import client
 from dashboard.figures import _wrapped, map_figure
 from dashboard.labels import SAMPLE_MARK, coverage_phrase, map_subtitle, map_title
-from dashboard.selection import select, view_coverage
+from dashboard.selection import select, view_coverage, year_in_effect, years_of
 from dashboard.state import FilterState
 from dashboard.table import grid_rows
 from geodata import schema as S
@@ -74,7 +76,7 @@ def test_a_search_is_normalized_as_on_the_server(js, text):
     (5, ("region", "departement", "metropole", "commune"), "", False)])
 def test_the_subtitle_is_the_one_an_export_writes(js, count, kinds, query, sample_list):
     expected = map_subtitle(count, kinds, query) + (f" ({SAMPLE_MARK})" if sample_list else "")
-    assert js("subtitle", count, list(kinds), query, sample_list) == expected
+    assert js("subtitle", count, list(kinds), query, sample_list, None) == expected
 
 
 def test_titles_and_wrapping_as_on_the_server(js):
@@ -105,24 +107,24 @@ def test_the_map_in_words_and_the_header_counts(js, sample):
 def test_a_shared_link_and_the_url_it_writes(js):
     state = js("fromSearch", "?region=32&types=commune,metropole&q=lille")
     assert state == {"region": "32", "kinds": ["metropole", "commune"], "departement": None,
-                     "query": "lille"}
+                     "query": "lille", "year": None}
     assert js("toSearch", state) == "?region=32&types=metropole,commune&q=lille"
     assert js("toSearch", {"region": None, "kinds": list(KINDS), "departement": None,
-                           "query": ""}) == ""
+                           "query": "", "year": None}) == ""
     # Unknown values are ignored; a search is cut; a département of another région dropped.
     state = js("fromSearch", "?region=99&types=commune,bogus&departement=XX&q=" + "a" * 500)
     assert (state["region"], state["departement"], state["kinds"]) == (None, None, ["commune"])
     assert len(state["query"]) == 100
     assert js("fromSearch", "?region=84&departement=59")["departement"] is None
     round_trip = {"region": "32", "kinds": ["metropole", "commune"], "departement": "59",
-                  "query": "saint denis & co"}
+                  "query": "saint denis & co", "year": 2015}
     assert js("fromSearch", js("toSearch", round_trip)) == round_trip
     assert {o["value"] for o in js("departementOptions", "32")} == {"02", "59", "60", "62", "80"}
 
 
 def test_a_search_draws_only_the_members_found(js, sample):
     view = client.view(sample, FilterState(), (1100, 700), sample=True)
-    figure = js("figureFor", view, list(KINDS), "lyon", None)
+    figure = js("figureFor", view, list(KINDS), "lyon", None, None)
     lyon = select(sample, FilterState(query="lyon"))
     drawn = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
              for row in trace.get("customdata") or () if row is not None}
@@ -136,11 +138,11 @@ def test_a_search_or_a_kind_unticked_hides_the_territory_of_the_members_it_leave
                                                                                       sample):
     view = client.view(sample, FilterState(region="84", mode="territoire"), (1100, 700),
                        sample=True)
-    shade = [t for t in js("figureFor", view, list(KINDS), "grenoble", None)["data"]
+    shade = [t for t in js("figureFor", view, list(KINDS), "grenoble", None, None)["data"]
              if t["type"] == "choropleth" and t.get("legendgroup") in ("metropole", "commune")]
     assert sorted(loc for t in shade for loc in t["locations"]) == [
         "commune:38185", "epci:200040715"]   # Grenoble and its métropole, not Lyon's
-    unticked = js("figureFor", view, ["commune"], "", None)["data"]
+    unticked = js("figureFor", view, ["commune"], "", None, None)["data"]
     assert {t["legendgroup"]: t["opacity"] for t in unticked if t["type"] == "choropleth"
             and t.get("legendgroup") in ("metropole", "commune")} == {"metropole": 0,
                                                                      "commune": 1}
@@ -148,7 +150,7 @@ def test_a_search_or_a_kind_unticked_hides_the_territory_of_the_members_it_leave
 
 def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):
     view = client.view(sample, FilterState(region="84"), (1100, 700), sample=True)
-    figure = js("figureFor", view, ["metropole"], "", None)
+    figure = js("figureFor", view, ["metropole"], "", None, None)
     for trace in figure["data"]:
         if trace.get("legendgroup") in KINDS:
             assert trace["opacity"] == (1 if trace["legendgroup"] == "metropole" else 0)
@@ -159,7 +161,7 @@ def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):
 def test_the_selected_member_is_ringed_where_it_is_drawn(js, sample):
     view = client.view(sample, FilterState(region="32"), (1100, 700), sample=True)
     lille = int(sample[sample[S.CODE] == "59350"][S.ROW].iloc[0])
-    figure = js("figureFor", view, list(KINDS), "", lille)
+    figure = js("figureFor", view, list(KINDS), "", lille, None)
     [ring] = [t for t in figure["data"] if t.get("name") == "sélection"]
     server = map_figure(sample, FilterState(region="32"), selected_row=lille, canvas=(1100, 700))
     [expected] = [t for t in server["data"] if t.get("name") == "sélection"]
@@ -200,3 +202,45 @@ def test_each_part_of_a_view_is_covered_as_the_command_line_says(js, sample):
                                         (99_999, 100_000), (7, 7), (1_225, 10_000), (3, 0)])
 def test_a_share_is_written_as_on_the_server(js, part, whole):
     assert js("shareFr", part, whole, words_last=False) == share_fr(part, whole)
+
+
+@pytest.fixture(scope="module")
+def dated(sample):
+    return with_years(sample)
+
+
+@pytest.mark.parametrize("year", [2004, 2012, 2023, 2024, None])
+@pytest.mark.parametrize("state", [FilterState(), FilterState(region="84"),
+                                   FilterState(kinds=("commune", "metropole"), query="e")],
+                         ids=str)
+def test_the_network_at_the_end_of_a_year_as_the_server_draws_it(js, dated, state, year):
+    """The year slider: the same members, counts, coverage and subtitle in the browser."""
+    state = replace(state, year=year)
+    first, last = years_of(dated)
+    assert (first, last) == (2001, 2024)   # the years with_years writes
+    covering = {"rows": grid_rows(select(dated, FilterState())),
+                "coverage": client.coverage(dated), "years": {"first": first, "last": last}}
+    in_effect = js("yearInEffect", year, covering["years"], words_last=False)
+    assert in_effect == year_in_effect(dated, year)
+    chosen = js("selectRows", covering["rows"], {
+        "region": state.region, "kinds": list(state.kinds), "departement": None,
+        "query": state.query, "year": in_effect})
+    expected = select(dated, state)
+    assert sorted(int(r["row"]) for r in chosen) == sorted(expected[S.ROW].astype(int))
+    if year is not None and year < last:
+        assert len(expected) < len(select(dated, replace(state, year=None)))
+    figures = js("viewCoverage", covering, {"region": state.region, "kinds": list(state.kinds),
+                                            "departement": None, "query": state.query,
+                                            "year": in_effect})
+    assert (figures["covered"], figures["population"]) == view_coverage(dated, state)
+    assert js("subtitle", len(expected), list(state.kinds), state.query, False, in_effect) == \
+        map_subtitle(len(expected), state.kinds, state.query, in_effect)
+
+
+def test_a_year_hides_on_the_map_the_members_who_joined_later(js, dated):
+    view = client.view(dated, FilterState(region="84"), (1100, 700), sample=False)
+    figure = js("figureFor", view, list(KINDS), "", None, 2012)
+    drawn = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
+             for row in trace.get("customdata") or () if row is not None}
+    assert drawn == set(select(dated, FilterState(region="84", year=2012))[S.ROW].astype(int))
+    assert figure["layout"]["title"]["subtitle"]["text"].endswith("— fin 2012")

@@ -7,12 +7,13 @@ its module (tested without a browser) and returns. What runs in the browser is i
 - members: the member table, the selected member and its card;
 - upload: a member list sent by the user, its report, the candidates a person chooses;
 - exports: map images and table downloads;
-- prospects: the non-member collectivités of a région or département, their table and files.
+- prospects: the non-member collectivités of a région or département, their table and files;
+- growth: how the network grew, year by year, and the chart's export.
 """
 
-from . import exports, filters, map_view, members, prospects, upload
+from . import exports, filters, growth, map_view, members, prospects, upload
 
-FEATURES = (filters, map_view, members, upload, exports, prospects)
+FEATURES = (filters, map_view, members, upload, exports, prospects, growth)
 
 
 def register(app) -> None:

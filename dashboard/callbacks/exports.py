@@ -18,7 +18,7 @@ from ..export import SIZES, ExportError, canvas, export_map, for_print, renderer
 from ..figures import map_figure
 from ..labels import file_name, selection_file_name, selection_label
 from ..member_store import filename_of, from_store
-from ..selection import select
+from ..selection import select, year_in_effect
 from ..state import FilterState
 from ..table import member_frame
 from .filters import filter_states, state_of
@@ -133,11 +133,14 @@ def asked(data, labels, mode, prospect_kinds, least, coverage,
     the values of text_states() then of filter_states()."""
     texts, filters = texts_and_filters[:len(TEXT_FIELDS)], texts_and_filters[len(TEXT_FIELDS):]
     prospects = prospect_state(None, None, prospect_kinds, least)
-    state = replace(state_of(*filters), labels=labels_of(labels), mode=mode_of(mode),
+    members = from_store(data)
+    state = state_of(*filters)
+    state = replace(state, labels=labels_of(labels), mode=mode_of(mode),
+                    year=year_in_effect(members, state.year),
                     prospect_kinds=prospects.prospect_kinds,
                     prospect_min=prospects.prospect_min,
                     coverage=isinstance(coverage, list) and "coverage" in coverage)
-    return (from_store(data), state, filename_of(data) is None,
+    return (members, state, filename_of(data) is None,
             dict(zip(TEXT_FIELDS, texts, strict=True)))
 
 
@@ -192,11 +195,13 @@ def register(app) -> None:
         Output(ids.DOWNLOAD, "data"),
         Input(ids.DOWNLOAD_CSV, "n_clicks"), Input(ids.DOWNLOAD_XLSX, "n_clicks"),
         State(ids.MEMBERS_STORE, "data"), *filter_states(), prevent_initial_call=True)
-    def _download(_csv, _xlsx, data, region, kinds, departement, query):
+    def _download(_csv, _xlsx, data, *filters):
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update
-        return download(ctx.triggered_id, from_store(data),
-                        state_of(region, kinds, departement, query), data)
+        members = from_store(data)
+        state = state_of(*filters)
+        return download(ctx.triggered_id, members,
+                        replace(state, year=year_in_effect(members, state.year)), data)
 
     # A callback of its own: its button exists only in the report of an uploaded list (as an
     # input of the callback above, the browser would log an error for it on every download).

@@ -2,17 +2,19 @@
 browser; `state_of` reads them on the server, for the view and the exports."""
 
 from dataclasses import replace
+from urllib.parse import parse_qs
 
 from dash import ClientsideFunction, Input, Output, State
 
+from geodata.growth import FIRST_YEAR
 from geodata.kinds import KINDS
 
 from .. import ids
 from ..names import departement_names, departements_of_region, region_names
-from ..state import MAX_QUERY, FilterState
+from ..state import LAST_YEAR, MAX_QUERY, FilterState
 
 # The filter components, in the order state_of() takes their values.
-FILTER_IDS = (ids.REGION, ids.KINDS, ids.DEPARTEMENT, ids.SEARCH)
+FILTER_IDS = (ids.REGION, ids.KINDS, ids.DEPARTEMENT, ids.SEARCH, ids.YEAR)
 
 
 def filter_inputs() -> list[Input]:
@@ -23,7 +25,7 @@ def filter_states() -> list[State]:
     return [State(component, "value") for component in FILTER_IDS]
 
 
-def state_of(region, kinds, departement, query) -> FilterState:
+def state_of(region, kinds, departement, query, year=None) -> FilterState:
     """The filter state from the values of the filter components.
 
     The values come from the browser: anything a forged request may send (an unknown code, a
@@ -35,7 +37,18 @@ def state_of(region, kinds, departement, query) -> FilterState:
         kinds=tuple(k for k in KINDS if k in kinds),
         departement=departement if isinstance(departement, str)
         and departement in departement_names() else None,
-        query=query.strip()[:MAX_QUERY] if isinstance(query, str) else ""))
+        query=query.strip()[:MAX_QUERY] if isinstance(query, str) else "",
+        year=int(year) if isinstance(year, int | float) and not isinstance(year, bool)
+        and FIRST_YEAR <= year <= LAST_YEAR else None))
+
+
+def year_asked(search) -> int | None:
+    """The year a shared link asks for (?annee=2015), None when it asks for none."""
+    if not isinstance(search, str):
+        return None
+    values = parse_qs(search.lstrip("?")).get("annee", [])
+    year = values[0].strip() if values else ""
+    return int(year) if year.isdigit() and len(year) == 4 else None
 
 
 def _without_foreign_departement(state: FilterState) -> FilterState:
@@ -52,6 +65,6 @@ def register(app) -> None:
         ClientsideFunction("carte", "syncFilters"),
         Output(ids.URL, "search"), Output(ids.REGION, "value"), Output(ids.KINDS, "value"),
         Output(ids.DEPARTEMENT, "value"), Output(ids.SEARCH, "value"),
-        Output(ids.DEPARTEMENT, "options"),
+        Output(ids.DEPARTEMENT, "options"), Output(ids.YEAR, "value"),
         Input(ids.URL, "search"), *filter_inputs(), Input(ids.RESET, "n_clicks"),
-        State(ids.WORDS, "data"))
+        State(ids.WORDS, "data"), State(ids.ROWS_STORE, "data"))

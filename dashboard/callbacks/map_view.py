@@ -68,7 +68,8 @@ def register(app) -> None:
         ClientsideFunction(CLIENTSIDE, "drawMap"),
         Output(ids.MAP, "figure"),
         Input(ids.VIEW_STORE, "data"), Input(ids.SEARCH, "value"),
-        Input(ids.SELECTED_STORE, "data"), State(ids.KINDS, "value"), State(ids.WORDS, "data"))
+        Input(ids.SELECTED_STORE, "data"), Input(ids.YEAR, "value"), State(ids.KINDS, "value"),
+        State(ids.WORDS, "data"))
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "showKinds"),
         Output(ids.KINDS_SHOWN, "data"), Input(ids.KINDS, "value"), State(ids.WORDS, "data"),

@@ -8,11 +8,11 @@ from dash import ClientsideFunction, Input, Output, State
 
 from .. import client, ids
 from ..member_store import filename_of, from_store, list_label
-from ..selection import select
+from ..selection import select, years_of
 from ..state import FilterState
 from ..table import grid_columns, grid_rows
-from ..views import detail_card
-from .filters import filter_inputs
+from ..views import detail_card, year_slider
+from .filters import filter_inputs, year_asked
 from .map_view import CLIENTSIDE
 
 
@@ -20,12 +20,19 @@ def register(app) -> None:
     # Once per list: its rows, which the browser filters (assets/filters.js).
     @app.callback(
         Output(ids.ROWS_STORE, "data"), Output(ids.TABLE, "columnDefs"),
-        Output(ids.LIST_LABEL, "children"), Input(ids.MEMBERS_STORE, "data"))
-    def _list(data):
+        Output(ids.LIST_LABEL, "children"), Output(ids.YEAR_BOX, "hidden"),
+        Output(ids.YEAR, "min"), Output(ids.YEAR, "max"), Output(ids.YEAR, "marks"),
+        Output(ids.YEAR, "value", allow_duplicate=True), Output(ids.YEAR_HINT, "children"),
+        Input(ids.MEMBERS_STORE, "data"), State(ids.URL, "search"),
+        prevent_initial_call="initial_duplicate")
+    def _list(data, search):
         members = from_store(data)
+        span = years_of(members)
+        slider = year_slider(members, span, year_asked(search))
         return ({"rows": grid_rows(select(members, FilterState())),
-                 "sample": filename_of(data) is None, "coverage": client.coverage(members)},
-                grid_columns(members), list_label(data))
+                 "sample": filename_of(data) is None, "coverage": client.coverage(members),
+                 "years": {"first": span[0], "last": span[1]} if span else None},
+                grid_columns(members), list_label(data), span is None, *slider)
 
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "filterTable"),
