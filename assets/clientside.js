@@ -84,13 +84,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                         words.kinds.map(function (k) { return k.id; }),
                         now.departement ? null : none, '',
                         now.region ? f.departementOptions(null, words) : none,
-                        last !== null && now.year !== last ? last : none];
+                        now.year !== last ? last : none];   // "toutes", or none to slide
             }
             if (!triggered.length || triggered.indexOf('url') >= 0 || triggered[0] === '') {
                 // Only what differs is set: the same région set again would ask for its view.
                 const state = f.fromSearch(search, words);
                 const now = f.stateOf(region, kinds, departement, query, year, words);
-                // A link without a year shows every member: the slider at its last stop.
+                // A link without a year shows every member: the slider at its last stop
+                // (no stop: no year).
                 const wantedYear = state.year !== null ? state.year
                     : list && list.years ? list.years.last : null;
                 const same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
@@ -101,7 +102,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                         same(state.query, now.query) ? none : state.query,
                         same(state.region, now.region) && triggered.length ? none
                         : f.departementOptions(state.region, words),
-                        wantedYear === null || same(wantedYear, now.year) ? none : wantedYear];
+                        same(wantedYear, now.year) ? none : wantedYear];
             }
             const state = f.stateOf(region, kinds, departement, query, year, words);
             // "toutes" leaves the URL; a list without years (or not come yet) keeps the
@@ -127,6 +128,30 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             window.carteView = {view: view, query: state.query, year: state.year};
             watchMap(words);
             return f.figureFor(view, state.kinds, state.query, selected, state.year, words);
+        },
+
+        /* The prospects' filters or the year changed: the "Non adhérentes" map is drawn
+           again (its non-members depend on them), and their table is filled again when it
+           is open (or when it opens); nothing else needs the server. Returns the counters
+           [map, table]. */
+        prospectsAsked: function (_kinds, _least, _year, mode) {
+            const none = window.dash_clientside.no_update;
+            const carte = window.dash_clientside.carte;
+            const box = document.querySelector('.prospects-box');
+            carte.asked = (carte.asked || 0) + 1;
+            if (!carte.watchingProspects) {   // the table opened: filled for the filters now
+                carte.watchingProspects = true;
+                document.addEventListener('toggle', function (event) {
+                    if (event.target.classList && event.target.classList.contains(
+                            'prospects-box') && event.target.open) {
+                        carte.asked += 1;
+                        window.dash_clientside.set_props('prospects-table-asked',
+                                                         {data: carte.asked});
+                    }
+                }, true);
+            }
+            return [mode === 'prospects' ? carte.asked : none,
+                    mode === 'prospects' || (box && box.open) ? carte.asked : none];
         },
 
         /* A kind ticked or unticked: the map drawn changes in place (no new figure). */

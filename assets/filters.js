@@ -116,7 +116,8 @@
             departement: typeof departement === 'string' && words.departements[departement]
                 ? departement : null,
             query: typeof query === 'string' ? query.trim().slice(0, words.maxQuery) : '',
-            year: typeof year === 'number' && Number.isInteger(year) ? year : null
+            year: typeof year === 'number' && Number.isInteger(year) &&
+                year >= words.yearRange[0] && year <= words.yearRange[1] ? year : null
         };
         return withoutForeignDepartement(state, words);
     }
@@ -176,6 +177,7 @@
         const national = state.region || state.departement ? '' : ' en France';
         let where = 'Carte des ' + title[0].toLowerCase() + title.slice(1) + national;
         if (state.query) { where += ' (recherche « ' + state.query + ' »)'; }
+        if (state.year !== null && state.year !== undefined) { where += ', fin ' + state.year; }
         const kinds = countByKind(rows.map(function (r) { return r.kind; }), words)
             .map(function (pair) { return countLabel(pair[0], pair[1], words); });
         if (!kinds.length) {
@@ -359,7 +361,10 @@
             kinds: kinds,
             departement: words.departements[first('departement')] ? first('departement') : null,
             query: first('q').slice(0, words.maxQuery),
-            year: /^\d{4}$/.test(first('annee')) ? parseInt(first('annee'), 10) : null
+            year: /^\d{4}$/.test(first('annee')) &&
+                parseInt(first('annee'), 10) >= words.yearRange[0] &&
+                parseInt(first('annee'), 10) <= words.yearRange[1]
+                ? parseInt(first('annee'), 10) : null
         }, words);
     }
 

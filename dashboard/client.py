@@ -18,15 +18,15 @@ import pandas as pd
 from geodata import COMMUNE, get_reference, memoized
 from geodata import schema as S
 from geodata.coverage import coverage_groups
-from geodata.growth import membership_years
+from geodata.growth import FIRST_YEAR
 from geodata.kinds import AREA_KINDS, KIND_BY_ID, KINDS
 
 from .figures import map_figure, source_line, subtitle_frame, view_texts
 from .labels import DEFAULT_TITLE, SAMPLE_MARK
 from .map_labels import DEFAULT_WIDTH, WIDTHS
 from .names import departement_names, departements_of_region, region_names
-from .selection import search_key, select, years_of
-from .state import ALL_REGIONS, MAX_QUERY, FilterState
+from .selection import list_years, search_key, select, years_of
+from .state import ALL_REGIONS, LAST_YEAR, MAX_QUERY, FilterState
 
 
 @memoized
@@ -41,6 +41,7 @@ def words() -> dict:
         "departementsOfRegion": departements_of_region(),
         "allRegions": ALL_REGIONS,
         "maxQuery": MAX_QUERY,
+        "yearRange": [FIRST_YEAR, LAST_YEAR],   # a year filter outside reads as none
         "defaultTitle": DEFAULT_TITLE,
         "sampleMark": SAMPLE_MARK,
         "source": source_line(),
@@ -50,6 +51,13 @@ def words() -> dict:
         "populations": {code: int(n) for code, n in get_reference().table(COMMUNE)
                         .groupby("departement").population.sum().items()},
     }
+
+
+def years(members: pd.DataFrame) -> dict | None:
+    """{first, last} membership year of the list (None: no years to slide through), for
+    filters.js yearInEffect."""
+    span = years_of(members)
+    return {"first": span[0], "last": span[1]} if span else None
 
 
 def coverage(members: pd.DataFrame) -> list:
@@ -66,7 +74,10 @@ def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
     """A view for the browser: its figure (every member of the view: the state's région or
     département, names, map mode and prospects; all kinds, no search) and what filters.js needs
     to filter it (members' kinds and search keys, the subtitle's frame)."""
-    state = replace(state, kinds=KINDS, query="", year=None)
+    # The "Non adhérentes" map is drawn for its year (its non-members are those of the year);
+    # other views hold every member, the browser keeps those of a year.
+    state = replace(state, kinds=KINDS, query="",
+                    year=state.year if state.mode == "prospects" else None)
     shown = select(members, state)
     texts = view_texts(shown, state)
     figure = map_figure(members, state, sample=sample, canvas=canvas, linked=True)
@@ -80,8 +91,8 @@ def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
         "members": {str(row): [kind, key, None if pd.isna(year) else int(year)]
                     for row, kind, key, year in zip(
                         shown[S.ROW], shown[S.KIND], search_key(shown),
-                        membership_years(shown), strict=True)},
-        "years": {"first": span[0], "last": span[1]} if (span := years_of(members)) else None,
+                        list_years(members)[shown.index], strict=True)},
+        "years": years(members),
         # row -> [lon, lat] of the member areas: where the selection ring goes
         "areas": {str(row): [round(lon, 5), round(lat, 5)] for row, lon, lat in zip(
             areas[S.ROW], areas[S.LON], areas[S.LAT], strict=True) if pd.notna(lon)},

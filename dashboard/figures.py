@@ -419,6 +419,20 @@ def prospect_legend_name(count: int) -> str:
     return f"Non adhérentes, symbole vide ({count})"
 
 
+def _prospects_in(panel: Panel, prospects: pd.DataFrame, national: bool) -> pd.DataFrame:
+    """The prospects a panel draws: all of them in a région's view; in the national view (a
+    département chosen under France entière), metropolitan ones on the main map, each overseas
+    région's in its inset, none twice in the Paris inset."""
+    overseas = prospects.region.isin(OVERSEAS_REGIONS)
+    if not national:
+        return prospects
+    if panel.geo == "geo":
+        return prospects[~overseas]
+    codes = [code for code in OVERSEAS_REGIONS
+             if get_reference().names(REGION)[code] == panel.label]
+    return prospects[prospects.region.isin(codes)]
+
+
 def _prospect_traces(geo: str, prospects: pd.DataFrame, marker_scale: float) -> list:
     """The non-members of the view, a hollow symbol of their kind each (a trace per kind, the
     biggest under), and one legend entry for them all."""
@@ -428,7 +442,8 @@ def _prospect_traces(geo: str, prospects: pd.DataFrame, marker_scale: float) -> 
         if group.empty:
             continue
         style = KIND_BY_ID[kind]
-        texts = [f"<b>{nom}</b><br>{style.label} non adhérente · {format_population(people)}"
+        texts = [f"<b>{nom}</b><br>{style.label} · non membre du réseau · "
+                 f"{format_population(people)}"
                  + (f"<br>{RELATION[(bool(partly), bool(touches))]}"
                     if partly or touches else "")
                  for nom, people, partly, touches in zip(
@@ -749,11 +764,11 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     (the "Non adhérentes" map of a région, see prospect_table).
     """
     counts = count_by_kind(shown)
-    shade = mode == "territoire" and any(KIND_BY_ID[kind].level in basemap.SHADED_LEVELS
-                                         for kind in counts)
+    shade = mode == "territoire" and schema.LEVEL in shown and \
+        shown[schema.LEVEL].isin(basemap.SHADED_LEVELS).any()
     entries = [KIND_BY_ID[kind].legend_name(count) for kind, count in counts.items()]
     entries += [TERRITORY_LEGEND] if shade else []
-    drawn_prospects = prospects is not None and not prospects.empty and region is not None
+    drawn_prospects = prospects is not None and not prospects.empty
     entries += [prospect_legend_name(len(prospects))] if drawn_prospects else []
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
     canvas = canvas or default_canvas(region)
@@ -799,7 +814,8 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
                                 labels, obstacles,
                                 COMPACT_FONT["labels"] if compact else map_labels.FONT_PX,
                                 shade_territory=shade,
-                                prospects=prospects if drawn_prospects else None)
+                                prospects=_prospects_in(panel, prospects, region is None)
+                                if drawn_prospects else None)
     if shade:
         traces.append(_territory_legend_trace(panels[0].geo))
 

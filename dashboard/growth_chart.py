@@ -12,14 +12,13 @@ import pandas as pd
 
 from geodata import COMMUNE, get_reference
 from geodata import schema as S
-from geodata.coverage import coverage_groups, covered_in
-from geodata.growth import membership_years
+from geodata.coverage import coverage_groups, covered_in, view_communes
 from geodata.kinds import KIND_BY_ID, KINDS
 
 from .figures import FONT, source_line
-from .labels import THOUSANDS, format_population, selection_label, state_title
+from .labels import SAMPLE_MARK, THOUSANDS, format_population, selection_label, state_title
 from .labels import file_name as labels_file_name
-from .selection import select, years_of
+from .selection import list_years, select, years_of
 from .state import DEFAULT_MODE, FilterState
 
 COVERAGE_COLOR = "#1d5b3f"
@@ -36,23 +35,24 @@ def growth_table(members: pd.DataFrame, state: FilterState) -> pd.DataFrame | No
         return None
     everyone = replace(state, kinds=KINDS, query="", year=None)
     shown = select(members, everyone)
-    years = membership_years(shown)
+    all_years = list_years(members)
+    years = all_years[shown.index]
     index = range(span[0], span[1] + 1)
     counts = pd.DataFrame({kind: [int(((shown[S.KIND] == kind) & (years <= year)).sum())
                                   for year in index]
                            for kind in KINDS if (shown[S.KIND] == kind).any()}, index=index)
     # Coverage by the members of the year wherever they are (an EPCI across a border too).
     drawn = select(members, replace(everyone, region=None, departement=None))
-    drawn_years = membership_years(drawn)
+    drawn_years = all_years[drawn.index]
     groups = coverage_groups(drawn)
     communes = get_reference().table(COMMUNE)
-    inside = (communes.departement == state.departement) if state.departement else \
-        (communes.region == state.region) if state.region else communes.code.notna()
+    inside = view_communes(state.region, state.departement)
     departements = sorted(set(communes.departement[inside]))
     population = int(communes.population[inside].sum())
     counts["covered"] = [covered_in(groups, drawn[S.ROW][(drawn_years <= year).fillna(False)],
                                     departements) for year in index]
     counts["share"] = counts.covered / population if population else 0.0
+    counts.attrs["unknown"] = int(years.isna().sum())   # members of the view with no year
     counts.index.name = "annee"
     return counts
 
@@ -78,7 +78,7 @@ def growth_figure(members: pd.DataFrame, state: FilterState,
                    stackgroup="members", line={"width": 0.5, "color": "white"},
                    fillcolor=KIND_BY_ID[kind].color, name=KIND_BY_ID[kind].plural,
                    legendgroup=kind,
-                   hovertemplate=f"%{{y}} {KIND_BY_ID[kind].plural.lower()} fin %{{x}}"
+                   hovertemplate=f"{KIND_BY_ID[kind].plural} fin %{{x}} : %{{y}}"
                                  "<extra></extra>")
               for kind in kinds]
     traces.append(dict(
@@ -86,14 +86,13 @@ def growth_figure(members: pd.DataFrame, state: FilterState,
         yaxis="y2", name="Population couverte", line={"color": COVERAGE_COLOR, "width": 2.5},
         marker={"size": 6}, customdata=[format_population(v) for v in table.covered],
         hovertemplate="%{y:.1f} % des habitants fin %{x} (%{customdata})<extra></extra>"))
-    unknown = int(membership_years(select(members, replace(state, kinds=KINDS, query="",
-                                                           year=None))).isna().sum())
+    unknown = table.attrs["unknown"]
     subtitle = "Adhérents à la fin de chaque année, par type, et part des habitants couverte"
     if unknown:
         subtitle += (f" — {unknown}{THOUSANDS}adhérent{'s' if unknown > 1 else ''} sans année "
                      "d'adhésion non compté" + ("s" if unknown > 1 else ""))
     if sample:
-        subtitle += " (échantillon)"
+        subtitle += f" ({SAMPLE_MARK})"
     title = state_title(state).replace("Collectivités adhérentes", "Croissance du réseau", 1)
     # The share's axis up to a round 10 % above its highest point (100 % at most).
     top = min(100, 10 * -(-float(table.share.max() * 115) // 10)) or 10

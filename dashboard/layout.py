@@ -300,6 +300,8 @@ def create_layout() -> html.Div:
         dcc.Store(id=ids.VIEW_STORE),
         dcc.Store(id=ids.ROWS_STORE),
         dcc.Store(id=ids.KINDS_SHOWN),
+        dcc.Store(id=ids.PROSPECTS_ASKED),
+        dcc.Store(id=ids.PROSPECTS_TABLE_ASKED),
         dcc.Store(id=ids.WORDS, data=client.words()),
         dcc.Store(id=ids.CAMERA, data=plotly_fr.CAMERA_TITLE),
         header(),

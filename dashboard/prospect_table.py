@@ -16,11 +16,13 @@ from geodata.kinds import KIND_LABELS_SINGULAR, KINDS
 from geodata.prospects import prospects
 
 from .labels import departement_name, format_population, region_name, slug
+from .selection import select, year_in_effect
 from .state import FilterState
 
 MAX_MIN_POPULATION = 10_000_000
-RELATION = {(True, True): "En partie couverte", (True, False): "En partie couverte",
-            (False, True): "Voisine d'un adhérent", (False, False): ""}
+RELATION = {(True, True): "Territoire en partie couvert",
+            (True, False): "Territoire en partie couvert",
+            (False, True): "Touche le territoire d'un adhérent", (False, False): ""}
 # id, French header, relative width, numeric
 COLUMNS = (("rang", "Rang", 0.6, True), ("nom", "Collectivité", 3, False),
            ("type", "Type", 2, False), ("code", "Code officiel", 1.2, False),
@@ -55,9 +57,8 @@ def prospect_kinds(value) -> tuple[str, ...]:
 def least_population(value) -> int:
     """The least population asked for (a value from the browser: anything else reads as no
     minimum)."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and \
-            0 <= value <= MAX_MIN_POPULATION:
-        return int(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        return int(min(max(value, 0), MAX_MIN_POPULATION))   # NaN and below 0: no minimum
     return 0
 
 
@@ -67,9 +68,18 @@ def kept(table: pd.DataFrame, state: FilterState) -> pd.DataFrame:
                  & (table.population >= state.prospect_min)]
 
 
+def state_prospects(members: pd.DataFrame, state: FilterState) -> pd.DataFrame | None:
+    """Every prospect of a filter state's view (None for France entière): with a year, those
+    not yet members at the end of it."""
+    year = year_in_effect(members, state.year)
+    if year is not None:
+        members = select(members, FilterState(year=year))
+    return view_prospects(members, state.region, state.departement)
+
+
 def shown_prospects(members: pd.DataFrame, state: FilterState) -> pd.DataFrame | None:
-    """The prospects a filter state lists and draws (None for France entière)."""
-    table = view_prospects(members, state.region, state.departement)
+    """The prospects a filter state lists and draws: its kinds and least population."""
+    table = state_prospects(members, state)
     return None if table is None else kept(table, state)
 
 
@@ -124,9 +134,10 @@ def summary(table: pd.DataFrame | None, shown: pd.DataFrame | None,
     counted = (f"{format_population(len(shown), unit=False)} sur "
                f"{format_population(len(table), unit=False)}")
     least = f", d'au moins {format_population(min_population)}" if min_population else ""
-    return (f"{where} : {counted} collectivités non adhérentes ni situées dans un adhérent "
-            f"(types cochés{least}), les plus proches du réseau d'abord : en partie couvertes "
-            "par des adhérents, puis voisines d'un adhérent, chaque groupe par population.")
+    return (f"{where} : collectivités ni adhérentes ni situées dans un adhérent, {counted} "
+            f"retenues (types cochés{least}). Les plus proches du réseau d'abord : territoire en "
+            "partie couvert par des adhérents, puis touchant celui d'un adhérent, chaque groupe "
+            "par population.")
 
 
 def file_name(region: str | None, departement: str | None, extension: str,

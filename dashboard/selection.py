@@ -14,7 +14,7 @@ import pandas as pd
 from geodata import DEPARTEMENT, REGION, get_reference
 from geodata import schema as S
 from geodata.coverage import covered_population
-from geodata.growth import membership_years
+from geodata.growth import membership_year_column, membership_years
 from geodata.kinds import KIND_REGION, KINDS
 from geodata.names import normalize
 
@@ -75,10 +75,25 @@ def select_members(members: pd.DataFrame, region: str | None = None,
     return members[mask]
 
 
+def year_column(members: pd.DataFrame) -> str | None:
+    """The frame key of the list's column of membership years, found once on the whole list's
+    rows placed on the map (a subset, one région's rows, could read it differently)."""
+    return membership_year_column(select_members(members))
+
+
+def list_years(members: pd.DataFrame) -> pd.Series:
+    """The membership year of every row of the list (Int64, <NA> when unknown), from its one
+    column of years: index a subset's rows in it."""
+    return membership_years(members, year_column(members))
+
+
 def years_of(members: pd.DataFrame) -> tuple[int, int] | None:
-    """(first, last) membership year of the list, None when it has no column of them."""
-    years = membership_years(members).dropna()
-    return (int(years.min()), int(years.max())) if len(years) else None
+    """(first, last) membership year of the list's members on the map; None when it has no
+    column of years, or when they all joined the same year (nothing to slide through)."""
+    years = list_years(members)[select_members(members).index].dropna()
+    if not len(years) or years.min() == years.max():
+        return None
+    return int(years.min()), int(years.max())
 
 
 def year_in_effect(members: pd.DataFrame, year) -> int | None:
@@ -95,7 +110,8 @@ def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     chosen = select_members(members, state.region, state.kinds)
     year = year_in_effect(members, state.year)
     if year is not None:
-        chosen = chosen[(membership_years(chosen) <= year).fillna(False).astype(bool)]
+        years = list_years(members)[chosen.index]
+        chosen = chosen[(years <= year).fillna(False).astype(bool)]
     if state.departement:
         # A région member contains the département: keep it, it is "there" too.
         chosen = chosen[(chosen[S.DEPARTEMENT] == state.departement) | (

@@ -14,11 +14,10 @@ import pandas as pd
 
 from geodata import DEPARTEMENT, REGION, get_reference
 from geodata import schema as S
-from geodata.growth import membership_years
 from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
 
 from .labels import format_population
-from .selection import extra_columns, search_key
+from .selection import extra_columns, list_years, search_key
 
 
 def _text(value) -> str:
@@ -118,7 +117,7 @@ def grid_rows(members: pd.DataFrame) -> list[dict]:
     filters = {"_region": members[S.REGION].fillna("").tolist(),
                "_departement": members[S.DEPARTEMENT].fillna("").tolist(),
                "_search": search_key(members).tolist(),
-               "_year": [None if pd.isna(y) else int(y) for y in membership_years(members)]}
+               "_year": [None if pd.isna(y) else int(y) for y in list_years(members)]}
     rows = []
     for i, (row, kind_id) in enumerate(zip(members[S.ROW], members[S.KIND], strict=True)):
         record = {"row": str(row), "kind": kind_id,

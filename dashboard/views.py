@@ -10,12 +10,11 @@ from dash import html
 
 from geodata import COMMUNE, EPCI, lookup
 from geodata import schema as S
-from geodata.growth import membership_year_column, membership_years
 from geodata.kinds import KIND_BY_ID, KIND_LABELS_SINGULAR
 from geodata.levels import EPT
 
 from .labels import departement_name, format_population, region_name
-from .selection import extra_columns
+from .selection import extra_columns, list_years, select_members, year_column
 
 
 def kind_symbol(kind: str) -> html.Span:
@@ -84,11 +83,11 @@ def year_slider(members: pd.DataFrame, span: tuple[int, int] | None,
     # A mark every few years, none too near the last stop ("toutes": every member).
     marks = {year: str(year) for year in range(first, last - step // 2, step)}
     marks[last] = "toutes"
-    unknown = int(membership_years(members).isna().sum())
-    hint = (f"Années d'adhésion de la colonne « {S.extra_header(membership_year_column(members))} "
-            f"», de {first} à {last} ; « toutes » montre tous les adhérents.")
+    unknown = int(list_years(members)[select_members(members).index].isna().sum())
+    hint = (f"Années d'adhésion de la colonne « {S.extra_header(year_column(members))} », "
+            f"de {first} à {last} ; « toutes » montre tous les adhérents.")
     if unknown:
-        hint += (f" {unknown} ligne{'s' if unknown > 1 else ''} sans année n'apparaî"
-                 f"{'ssent' if unknown > 1 else 't'} qu'à « toutes ».")
+        hint += (f" {unknown} adhérent{'s' if unknown > 1 else ''} sans année n'"
+                 f"{'apparaissent' if unknown > 1 else 'apparaît'} qu'à « toutes ».")
     value = asked if asked is not None and first <= asked <= last else last
     return first, last, marks, value, hint

@@ -74,7 +74,7 @@ def _commune_epts() -> np.ndarray:
     return found
 
 
-def _ept_communes(codes: set[str]) -> np.ndarray:
+def ept_communes(codes: set[str]) -> np.ndarray:
     """Whether each commune lies in one of these EPTs."""
     return np.isin(_commune_epts(), list(codes))
 
@@ -92,7 +92,7 @@ def covered_communes(members: pd.DataFrame) -> pd.Series:
     covered = np.zeros(len(communes), dtype=bool)
     for level, codes in _with_territory(members).groupby(S.LEVEL)[S.CODE]:
         if level == EPT:
-            covered |= _ept_communes(set(codes))
+            covered |= ept_communes(set(codes))
         else:
             covered |= communes[COMMUNE_COLUMN[level]].isin(set(codes)).values
     return pd.Series(covered, index=communes.code.values, name="covered")
@@ -107,7 +107,7 @@ def coverage_groups(members: pd.DataFrame) -> pd.DataFrame:
     for level, group in _with_territory(members).groupby(S.LEVEL):
         if level == EPT:
             for code, row in zip(group[S.CODE], group[S.ROW], strict=True):
-                inside = np.flatnonzero(_ept_communes({code}))
+                inside = np.flatnonzero(ept_communes({code}))
                 pairs.append(pd.DataFrame({"at": inside, "row": row}))
         else:
             rows = group.groupby(S.CODE)[S.ROW].apply(list)
@@ -139,17 +139,23 @@ def covered_in(groups: pd.DataFrame, rows, departements=None) -> int:
     return int(groups.population[kept].sum())
 
 
+def view_communes(region: str | None = None, departement: str | None = None) -> np.ndarray:
+    """Which communes (in the communes table's order) are in the département, else the région,
+    else France."""
+    communes = get_reference().table(COMMUNE)
+    if departement:
+        return (communes.departement == departement).values
+    if region:
+        return (communes.region == region).values
+    return np.ones(len(communes), dtype=bool)
+
+
 def covered_population(members: pd.DataFrame, region: str | None = None,
                        departement: str | None = None) -> tuple[int, int]:
     """(inhabitants covered by these members, inhabitants) of France, a région or a
     département."""
     communes = get_reference().table(COMMUNE)
-    if departement:
-        inside = (communes.departement == departement).values
-    elif region:
-        inside = (communes.region == region).values
-    else:
-        inside = np.ones(len(communes), dtype=bool)
+    inside = view_communes(region, departement)
     covered = covered_communes(members).values & inside
     return int(communes.population[covered].sum()), int(communes.population[inside].sum())
 

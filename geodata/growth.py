@@ -19,6 +19,9 @@ YEAR_HEADERS = (
     re.compile(r"\badhesion\b|\badhere\b|\badherent(e)? depuis\b|\bmembre depuis\b"),
     re.compile(r"^(depuis|annee|year|since|member since|joined|year joined)$"),
 )
+# Words of a header that speak of something else than the joining year (an end, a fee).
+NOT_YEAR_HEADER = re.compile(r"\b(fin|sortie|depart|resiliation|radiation|montant|cotisation|"
+                             r"tarif|prix|euros?|eur)\b|€")
 FIRST_YEAR = 1900
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -53,7 +56,9 @@ def membership_year_column(members: pd.DataFrame) -> str | None:
     keys = S.extra_keys(members)
     for pattern in YEAR_HEADERS:
         for key in keys:
-            if not pattern.search(normalize(S.extra_header(key))):
+            header = S.extra_header(key)
+            if not pattern.search(normalize(header)) or NOT_YEAR_HEADER.search(
+                    header.lower()) or NOT_YEAR_HEADER.search(normalize(header)):
                 continue
             filled = members[key][~members[key].map(S.is_missing)
                                   & (members[key].astype(str).str.strip() != "")]

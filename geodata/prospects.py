@@ -15,27 +15,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import schema as S
-from .coverage import _ept_communes, covered_communes
+from .coverage import covered_communes, ept_communes, view_communes
 from .kinds import kind_of_unit
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 from .reference import get_reference
 
 COLUMNS = ("rank", "level", "code", "nom", "kind", "departement", "region", "population",
            "partly_covered", "touches", "lon", "lat")
+# Units of the geography that are no collectivité of their own: the Collectivité de Corse
+# governs both Corsican départements since 2018.
+NO_COUNCIL = {(DEPARTEMENT, "2A"), (DEPARTEMENT, "2B")}
 # How far (degrees, ~200 m) a commune may be from a member's territory and still touch it: the
 # communes' shared borders are not always the same line in the source.
 TOUCH_DISTANCE = 0.002
-
-
-def _scope(region: str | None, departement: str | None) -> np.ndarray:
-    """Which communes are in the région or département."""
-    communes = get_reference().table(COMMUNE)
-    if departement:
-        return (communes.departement == departement).values
-    if region:
-        return (communes.region == region).values
-    raise ValueError("prospects are listed for a région or a département")
 
 
 def _touching(covered: np.ndarray, scope: np.ndarray) -> np.ndarray:
@@ -71,7 +63,7 @@ def _units(scope: np.ndarray, region: str | None, departement: str | None) -> pd
                          record["population"], record["lon"], record["lat"], at))
     epts = ref.table(EPT)
     for record in epts.to_dict("records"):
-        at = np.flatnonzero(_ept_communes({record["code"]}))
+        at = np.flatnonzero(ept_communes({record["code"]}))
         if scope[at].any():
             rows.append((EPT, record["code"], record["nom"], kind_of_unit(EPT),
                          record["departement"],
@@ -84,10 +76,13 @@ def _units(scope: np.ndarray, region: str | None, departement: str | None) -> pd
                      np.array([position])))
     units = pd.DataFrame(rows, columns=["level", "code", "nom", "kind", "departement", "region",
                                         "population", "lon", "lat", "at"])
-    if departement is None and region is not None:
-        return units
+    councils = ~pd.Series(list(zip(units.level, units.code, strict=True))).isin(
+        NO_COUNCIL).values
     # A département's view: not the région around it (it is not "in" the département).
-    return units[units.level != REGION] if departement else units
+    units = units[councils & ((units.level != REGION).values if departement else True)]
+    # One collectivité for one territory: Martinique, Guyane and Mayotte are a région and a
+    # département, Paris a commune and a département; the higher level is kept.
+    return units[~units["at"].map(lambda at: at.tobytes()).duplicated().values]
 
 
 def prospects(members: pd.DataFrame, region: str | None = None,
@@ -95,16 +90,15 @@ def prospects(members: pd.DataFrame, region: str | None = None,
     """The collectivités of a région or a département that are not members nor inside members,
     ranked (COLUMNS: partly_covered and touches say whether some of their communes are
     covered by members, or lie against a member's territory)."""
-    scope = _scope(region, departement)
+    if not region and not departement:
+        raise ValueError("prospects are listed for a région or a département")
+    scope = view_communes(region, departement)
     covered = covered_communes(members).values
     touching = _touching(covered, scope)
     units = _units(scope, region, departement)
     share = units["at"].map(lambda at: covered[at].mean())
-    drawn = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
-    member_units = set(zip(drawn[S.LEVEL], drawn[S.CODE], strict=True))
-    is_member = [(level, code) in member_units
-                 for level, code in zip(units.level, units.code, strict=True)]
-    kept = units[(share < 1).values & ~np.array(is_member, dtype=bool)].copy()
+    # A member's own communes are all covered: members are left out with what lies inside them.
+    kept = units[(share < 1).values].copy()
     kept["partly_covered"] = (share[kept.index] > 0).values
     kept["touches"] = kept["at"].map(lambda at: bool(touching[at].any())).values
     kept["population"] = kept.population.astype("int64")

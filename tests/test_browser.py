@@ -252,8 +252,8 @@ def test_a_list_with_membership_years_shows_the_network_as_it_was(driver, server
     assert 0 < expected < len(members)
     wait_for(lambda: total(driver) == f"{expected} adhérents", message="the network in 2010")
     assert "annee=2010" in driver.current_url
-    assert driver.find_element("css selector", ".map .gtitle-subtitle").text.endswith(
-        "— fin 2010")
+    wait_for(lambda: driver.find_element("css selector", ".map .gtitle-subtitle").text
+             .endswith("— fin 2010"), message="the map of the list, in 2010")
     server_calls(driver)
     driver.execute_script("window.dash_clientside.set_props('filter-year', {value: 2015})")
     later = len(select(members, FilterState(year=2015)))

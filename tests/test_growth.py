@@ -30,7 +30,8 @@ def test_a_cell_says_a_year_as_people_write_it(cell, year):
     ("Année d'adhésion", True), ("Date d'adhésion", True), ("ANNEE ADHESION RTES", True),
     ("Adhérent depuis", True), ("Membre depuis", True), ("Depuis", True), ("Année", True),
     ("Adhésion", True), ("date de la preuve", False), ("Population", False),
-    ("Élu référent", False)])
+    ("Élu référent", False), ("Date de fin d'adhésion", False), ("Montant adhésion (€)", False),
+    ("Cotisation d'adhésion 2024", False)])
 def test_the_column_of_years_is_found_by_its_header(sample, header, found):
     members = sample.assign(**{S.extra_key(header): ["2012"] * len(sample)})
     assert (membership_year_column(members) == S.extra_key(header)) is found
@@ -71,7 +72,7 @@ def test_the_network_at_the_end_of_a_year_is_the_members_who_had_joined(dated):
     assert year_in_effect(dated, 2012) == 2012 and year_in_effect(dated, 2024) is None
     first, last, marks, value, hint = year_slider(dated, years_of(dated), asked=2012)
     assert (first, last, value, marks[last]) == (2001, 2024, 2012, "toutes")
-    assert "« Année d'adhésion »" in hint and "4 lignes sans année" in hint
+    assert "« Année d'adhésion »" in hint and "4 adhérents sans année n'apparaissent" in hint
 
 
 @pytest.mark.parametrize("which", ["dated", "dated_many"])
@@ -109,3 +110,21 @@ def test_the_chart_is_drawn_and_named_for_its_view(dated):
         "text"]
     assert file_name(FilterState(region="84"), "png").startswith(
         "adherents-auvergne-rhone-alpes-croissance-")
+
+
+def test_the_column_is_read_once_for_the_whole_list(sample):
+    """A région whose cells mostly say no year ("en cours") still reads the column the whole
+    list has: its one dated member is there at the end of its year, in every output."""
+    cells = ["en cours" if region == "84" else "2010" for region in sample[S.REGION]]
+    lyon = sample.index[sample[S.CODE] == "200046977"][0]
+    cells[sample.index.get_loc(lyon)] = "2013"
+    cells[0] = "2020"   # the list's last year (Nantes Métropole): 2017 keeps some out
+    members = sample.assign(**{S.extra_key(YEAR_HEADER): cells})
+    state = FilterState(region="84", year=2017)
+    assert list(select(members, state)[S.CODE]) == ["200046977"]
+    assert growth_table(members, FilterState(region="84")).loc[2013, "metropole"] == 1
+
+
+def test_a_list_whose_members_all_joined_the_same_year_has_no_slider(sample):
+    members = sample.assign(**{S.extra_key(YEAR_HEADER): "2015"})
+    assert years_of(members) is None and growth_figure(members, FilterState()) is None

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from members import brute_force, member_row, members_frame
+from members import brute_force, member_row, members_frame, with_years
 
 from dashboard.figures import PROSPECTS_GROUP, map_figure, prospect_legend_name
 from dashboard.prospect_table import (
@@ -17,6 +17,7 @@ from dashboard.prospect_table import (
     shown_prospects,
     summary,
 )
+from dashboard.selection import list_years, select
 from dashboard.state import FilterState
 from geodata import COMMUNE, DEPARTEMENT, EPCI, REGION, get_reference
 from geodata import schema as S
@@ -64,7 +65,8 @@ def test_prospects_are_never_members_nor_inside_members(which, region, departeme
     communes = get_reference().table(COMMUNE)
     scope = communes[(communes.departement == departement) if departement
                      else (communes.region == region)]
-    assert set(table.code[table.level == COMMUNE]) == set(scope.code) - covered
+    # (Paris, a commune that is a whole département, is listed once: as the département.)
+    assert set(table.code[table.level == COMMUNE]) == set(scope.code) - covered - {"75056"}
     assert set(table.code[table.level == EPCI]) == {
         code for code in set(scope.epci) - {""}
         if (EPCI, code) not in units and not all(c in covered for c in communes_of(EPCI, code))}
@@ -119,7 +121,8 @@ def test_the_panel_lists_the_kinds_and_least_population_chosen(sample):
                                    "Département", "Région", "Population",
                                    "Lien avec le réseau"]
     somme = table[table["Code officiel"] == "80"].iloc[0]
-    assert (somme.Type, somme["Lien avec le réseau"]) == ("Département", "Voisine d'un adhérent")
+    assert (somme.Type, somme["Lien avec le réseau"]) == ("Département",
+                                                          "Touche le territoire d'un adhérent")
     assert "Hauts-de-France : " in summary(everything, shown, state)
     assert shown_prospects(sample, FilterState()) is None   # France entière: choose a région
     assert summary(None, None, FilterState()).startswith("Choisissez une région")
@@ -130,8 +133,8 @@ def test_the_panel_lists_the_kinds_and_least_population_chosen(sample):
 def test_browser_values_for_the_filters_are_checked():
     assert prospect_kinds(["commune", "bogus", 3]) == ("commune",)
     assert prospect_kinds("commune") == ()
-    assert [least_population(v) for v in (5000, 2.5e3, -1, True, "10", None, 1e12)] == \
-        [5000, 2500, 0, 0, 0, 0, 0]
+    assert [least_population(v) for v in (5000, 2.5e3, -1, True, "10", None, float("nan"),
+                                          1e12)] == [5000, 2500, 0, 0, 0, 0, 0, 10_000_000]
 
 
 def test_the_non_members_map_draws_them_as_hollow_symbols_of_their_kind(sample):
@@ -150,3 +153,38 @@ def test_the_non_members_map_draws_them_as_hollow_symbols_of_their_kind(sample):
     assert entry["name"] == prospect_legend_name(4 + len(urban["lon"]))
     assert not any(t.get("legendgroup") == PROSPECTS_GROUP
                    for t in map_figure(sample, FilterState(mode="prospects"))["data"])
+
+
+def test_one_territory_is_one_collectivite_and_corsica_has_no_departements(sample):
+    """Martinique (a région and a département), Paris (a commune and a département) are listed
+    once; the Corsican départements are governed by the Collectivité de Corse."""
+    nobody = members_frame([member_row("commune", "59350")])
+    martinique = prospects(nobody, "02")
+    assert list(martinique.code[martinique.level.isin([REGION, DEPARTEMENT])]) == ["02"]
+    paris = prospects(nobody, None, "75")
+    assert (paris.code == "75").sum() == 1 and "75056" not in set(paris.code)
+    corse = prospects(nobody, "94")
+    assert not {"2A", "2B"} & set(corse.code) and "94" in set(corse.code)
+    mayotte = prospects(nobody, None, "976")
+    assert mayotte.iloc[0].code == "976"   # its own view: the département, not the région
+
+
+def test_a_departement_under_france_entiere_draws_its_non_members(sample):
+    for departement, geo in (("59", "geo"), ("976", "geo6")):
+        figure = map_figure(sample, FilterState(departement=departement, mode="prospects"))
+        drawn = [t for t in figure["data"] if t.get("legendgroup") == PROSPECTS_GROUP]
+        assert drawn and {t["geo"] for t in drawn} == {geo}
+        points = sum(len(t["lon"]) for t in drawn if not t.get("showlegend"))
+        assert points == len(shown_prospects(sample, FilterState(departement=departement)))
+
+
+def test_the_non_members_of_a_year_are_those_not_yet_members(sample):
+    dated = with_years(sample)
+    later = select(dated, FilterState(region="32"))   # Pas-de-Calais and Lille
+    years = list_years(dated)[later.index]
+    early = int(years.min())
+    then = shown_prospects(dated, FilterState(region="32", year=early, prospect_min=0))
+    now = shown_prospects(dated, FilterState(region="32", prospect_min=0))
+    joined_later = later[(years > early).values]
+    assert set(joined_later[S.CODE]) <= set(then.code) and not set(joined_later[S.CODE]) & set(
+        now.code)

@@ -5,7 +5,7 @@ ticks or unticks its kind; the toolbar's camera button makes the export panel's 
 
 from dataclasses import replace
 
-from dash import ClientsideFunction, Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, no_update
 
 from .. import client, ids
 from ..map_labels import LABEL_MODES
@@ -47,22 +47,31 @@ def register(app) -> None:
         Output(ids.VIEW_STORE, "data"),
         Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
         Input(ids.MEMBERS_STORE, "data"), Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"),
-        Input(ids.MAP_MODE, "value"), Input(ids.PROSPECT_KINDS, "value"),
-        Input(ids.PROSPECT_MIN, "value"),
+        Input(ids.MAP_MODE, "value"), Input(ids.PROSPECTS_ASKED, "data"),
+        State(ids.PROSPECT_KINDS, "value"), State(ids.PROSPECT_MIN, "value"),
+        State(ids.YEAR, "value"),
         # Not when the page opens: the map's size is not known yet (the browser sends it).
         prevent_initial_call=True)
-    def _view(region, departement, data, size, labels, mode, prospect_kinds, least):
+    def _view(region, departement, data, size, labels, mode, _asked, prospect_kinds, least,
+              year):
         canvas = canvas_of(size)
-        mode = mode_of(mode)
-        if canvas is None or (mode != "prospects" and ctx.triggered_id in (
-                ids.PROSPECT_KINDS, ids.PROSPECT_MIN)):
+        if canvas is None:
             # Drawn once the browser has said the map's size (right after the page loads):
-            # a région view is shaped for it, and the map is not drawn twice. The prospects'
-            # filters change only the "Non adhérentes" map.
+            # a région view is shaped for it, and the map is not drawn twice.
             return no_update
-        state = replace(prospect_state(region, departement, prospect_kinds, least), mode=mode,
-                        labels=labels_of(labels))
+        state = replace(prospect_state(region, departement, prospect_kinds, least, year),
+                        mode=mode_of(mode), labels=labels_of(labels))
         return client.view(from_store(data), state, canvas, sample=filename_of(data) is None)
+
+    # The prospects' filters and the year redraw only the "Non adhérentes" map, and the
+    # prospects' table when it is open (the browser hides the members of a year itself): the
+    # browser asks for them then only. (An input of the view answered by no_update would drop
+    # a view already asked for, for a new list.)
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "prospectsAsked"),
+        Output(ids.PROSPECTS_ASKED, "data"), Output(ids.PROSPECTS_TABLE_ASKED, "data"),
+        Input(ids.PROSPECT_KINDS, "value"), Input(ids.PROSPECT_MIN, "value"),
+        Input(ids.YEAR, "value"), State(ids.MAP_MODE, "value"))
 
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "drawMap"),

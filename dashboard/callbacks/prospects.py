@@ -15,28 +15,31 @@ from ..prospect_table import (
     kept,
     least_population,
     prospect_kinds,
+    shown_prospects,
+    state_prospects,
     summary,
-    view_prospects,
 )
 from ..state import FilterState
 from .filters import state_of
 
 
-def prospect_state(region, departement, kinds, least) -> FilterState:
-    """The view and the prospects' filters from the values of the page."""
-    return replace(state_of(region, [], departement, ""), prospect_kinds=prospect_kinds(kinds),
-                   prospect_min=least_population(least))
+def prospect_state(region, departement, kinds, least, year=None) -> FilterState:
+    """The view, the year and the prospects' filters from the values of the page."""
+    return replace(state_of(region, [], departement, "", year),
+                   prospect_kinds=prospect_kinds(kinds), prospect_min=least_population(least))
 
 
 def register(app) -> None:
     @app.callback(
         Output(ids.PROSPECTS_TABLE, "rowData"), Output(ids.PROSPECTS_SUMMARY, "children"),
         Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
-        Input(ids.MEMBERS_STORE, "data"), Input(ids.PROSPECT_KINDS, "value"),
-        Input(ids.PROSPECT_MIN, "value"))
-    def _table(region, departement, data, kinds, least):
-        state = prospect_state(region, departement, kinds, least)
-        table = view_prospects(from_store(data), state.region, state.departement)
+        Input(ids.MEMBERS_STORE, "data"), Input(ids.PROSPECTS_TABLE_ASKED, "data"),
+        State(ids.PROSPECT_KINDS, "value"), State(ids.PROSPECT_MIN, "value"),
+        State(ids.YEAR, "value"))
+    def _table(region, departement, data, _asked, kinds, least, year):
+        members = from_store(data)
+        state = prospect_state(region, departement, kinds, least, year)
+        table = state_prospects(members, state)
         shown = None if table is None else kept(table, state)
         return ([] if shown is None else grid_rows(shown)), summary(table, shown, state)
 
@@ -45,15 +48,16 @@ def register(app) -> None:
         Input(ids.PROSPECTS_CSV, "n_clicks"), Input(ids.PROSPECTS_XLSX, "n_clicks"),
         State(ids.REGION, "value"), State(ids.DEPARTEMENT, "value"),
         State(ids.MEMBERS_STORE, "data"), State(ids.PROSPECT_KINDS, "value"),
-        State(ids.PROSPECT_MIN, "value"), prevent_initial_call=True)
-    def _download(_csv, _xlsx, region, departement, data, kinds, least):
+        State(ids.PROSPECT_MIN, "value"), State(ids.YEAR, "value"), prevent_initial_call=True)
+    def _download(_csv, _xlsx, region, departement, data, kinds, least, year):
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update
-        state = prospect_state(region, departement, kinds, least)
-        table = view_prospects(from_store(data), state.region, state.departement)
-        if table is None:
+        shown = shown_prospects(from_store(data), prospect_state(region, departement, kinds,
+                                                                 least, year))
+        if shown is None:
             return no_update
-        rows = frame(kept(table, state))
+        state = prospect_state(region, departement, kinds, least)
+        rows = frame(shown)
         if ctx.triggered_id == ids.PROSPECTS_XLSX:
             return dcc.send_bytes(to_excel_bytes(rows, "Non adhérentes"),
                                   file_name(state.region, state.departement, "xlsx"))
