@@ -70,7 +70,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     carte: {
         /* The filters and the URL kept in agreement, whichever changed (a shared link,
            back and forward, a filter, the reset button). Returns the URL's search, région,
-           kinds, département, search text and the département's options. */
+           kinds, département, search text, the département's options and the year (list: the
+           list's rows and years, or null before they come). */
         syncFilters: function (search, region, kinds, departement, query, year, _reset, words,
                                list) {
             const none = window.dash_clientside.no_update;

@@ -34,9 +34,11 @@ def register(app) -> None:
         prevent_initial_call=True,
         running=[(Output(ids.GROWTH_EXPORT, "disabled"), True, False)])
     def _export(n_clicks, fmt, size, region, departement, data):
+        if not clicked(n_clicks):
+            return no_update, no_update
         state = state_of(region, [], departement, "")
         figure = growth_figure(from_store(data), state, sample=filename_of(data) is None)
-        if not clicked(n_clicks) or figure is None:
+        if figure is None:
             return no_update, no_update
         fmt, size = (value if isinstance(value, str) else "" for value in (fmt, size))
         try:

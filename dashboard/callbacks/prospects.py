@@ -52,11 +52,10 @@ def register(app) -> None:
     def _download(_csv, _xlsx, region, departement, data, kinds, least, year):
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             return no_update
-        shown = shown_prospects(from_store(data), prospect_state(region, departement, kinds,
-                                                                 least, year))
+        state = prospect_state(region, departement, kinds, least, year)
+        shown = shown_prospects(from_store(data), state)
         if shown is None:
             return no_update
-        state = prospect_state(region, departement, kinds, least)
         rows = frame(shown)
         if ctx.triggered_id == ids.PROSPECTS_XLSX:
             return dcc.send_bytes(to_excel_bytes(rows, "Non adhérentes"),
