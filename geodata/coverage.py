@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from . import schema as S
-from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
+from .levels import COMMUNE, DEPARTEMENT, DEPARTEMENT_EXCEPT_EPCI, EPCI, EPT, REGION
 from .names import key
 from .reference import get_reference, memoized
 
@@ -86,15 +86,30 @@ def _with_territory(members: pd.DataFrame) -> pd.DataFrame:
                    & members[S.LEVEL].isin([*COMMUNE_COLUMN, EPT])]
 
 
+def governed(level: str, codes) -> np.ndarray:
+    """Which communes these units of a level govern (the communes table's order): a commune
+    its commune, an EPCI its communes, an EPT those of its perimeter, a département its
+    communes but those of a collectivité with its powers (the Métropole de Lyon's), a région
+    its communes."""
+    communes = get_reference().table(COMMUNE)
+    codes = set(codes)
+    if level == EPT:
+        return ept_communes(codes)
+    inside = np.array(communes[COMMUNE_COLUMN[level]].isin(codes), dtype=bool)
+    if level == DEPARTEMENT:
+        for departement, epci in DEPARTEMENT_EXCEPT_EPCI.items():
+            if departement in codes:
+                inside &= ~((communes.departement == departement)
+                            & (communes.epci == epci)).values
+    return inside
+
+
 def covered_communes(members: pd.DataFrame) -> pd.Series:
     """Per commune (indexed by code), whether a member drawn on the map covers it."""
     communes = get_reference().table(COMMUNE)
     covered = np.zeros(len(communes), dtype=bool)
     for level, codes in _with_territory(members).groupby(S.LEVEL)[S.CODE]:
-        if level == EPT:
-            covered |= ept_communes(set(codes))
-        else:
-            covered |= communes[COMMUNE_COLUMN[level]].isin(set(codes)).values
+        covered |= governed(level, codes)
     return pd.Series(covered, index=communes.code.values, name="covered")
 
 
@@ -105,9 +120,9 @@ def coverage_groups(members: pd.DataFrame) -> pd.DataFrame:
     communes = get_reference().table(COMMUNE)
     pairs = []   # (commune position, member row)
     for level, group in _with_territory(members).groupby(S.LEVEL):
-        if level == EPT:
+        if level in (EPT, DEPARTEMENT):   # few: unit by unit, each with its exceptions
             for code, row in zip(group[S.CODE], group[S.ROW], strict=True):
-                inside = np.flatnonzero(ept_communes({code}))
+                inside = np.flatnonzero(governed(level, {code}))
                 pairs.append(pd.DataFrame({"at": inside, "row": row}))
         else:
             rows = group.groupby(S.CODE)[S.ROW].apply(list)

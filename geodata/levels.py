@@ -31,3 +31,6 @@ ARTICLES = {"0": "", "1": "", "2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6
 
 # Guadeloupe, Martinique, Guyane, La Réunion, Mayotte.
 OVERSEAS_REGIONS = ("01", "02", "03", "04", "06")
+# Départements whose council does not govern all their communes: the Métropole de Lyon (an
+# EPCI in the data, a collectivité with the département's powers since 2015) governs its own.
+DEPARTEMENT_EXCEPT_EPCI = {"69": "200046977"}

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .coverage import covered_communes, ept_communes, view_communes
+from .coverage import covered_communes, governed, view_communes
 from .kinds import kind_of_unit
 from .levels import COMMUNE, DEPARTEMENT, EPCI, EPT, REGION
 from .reference import get_reference
@@ -56,14 +56,14 @@ def _units(scope: np.ndarray, region: str | None, departement: str | None) -> pd
         table = ref.table(level).set_index("code", drop=False)
         for code in sorted(set(inside[column]) - {""}):
             record = table.loc[code]
-            at = np.flatnonzero((communes[column] == code).values)
+            at = np.flatnonzero(governed(level, {code}))
             rows.append((level, code, record["nom"], kind_of_unit(level, record.get("kind")),
                          code if level == DEPARTEMENT else record.get("departement", ""),
                          code if level == REGION else record["region"],
                          record["population"], record["lon"], record["lat"], at))
     epts = ref.table(EPT)
     for record in epts.to_dict("records"):
-        at = np.flatnonzero(ept_communes({record["code"]}))
+        at = np.flatnonzero(governed(EPT, {record["code"]}))
         if scope[at].any():
             rows.append((EPT, record["code"], record["nom"], kind_of_unit(EPT),
                          record["departement"],

@@ -91,9 +91,11 @@ def brute_force(members: pd.DataFrame) -> pd.DataFrame:
     in_ept = set(epts[epts.ept_siren.isin(of_level.get(EPT, set()))].commune_code)
     rows = []
     for commune in get_reference().table(COMMUNE).to_dict("records"):
+        lyon = commune["departement"] == "69" and commune["epci"] == "200046977"
         covered = (commune["code"] in of_level.get(COMMUNE, ())
                    or commune["epci"] in of_level.get(EPCI, ())
-                   or commune["departement"] in of_level.get(DEPARTEMENT, ())
+                   # the Rhône's council does not govern the Métropole de Lyon
+                   or commune["departement"] in of_level.get(DEPARTEMENT, ()) and not lyon
                    or commune["region"] in of_level.get(REGION, ())
                    or commune["code"] in in_ept)
         rows.append({"region": commune["region"], "departement": commune["departement"],

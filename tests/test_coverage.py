@@ -103,6 +103,19 @@ def test_a_commune_inside_members_of_every_level_counts_once():
         hauts_de_france / ref.table(COMMUNE).population.sum())
 
 
+def test_the_rhone_does_not_cover_the_metropole_de_lyon():
+    """The Métropole de Lyon has the département's powers on its territory: a Rhône member
+    covers the rest of the Rhône only."""
+    communes = get_reference().table(COMMUNE)
+    rhone = communes[communes.departement == "69"]
+    outside_lyon = rhone.population[rhone.epci != "200046977"].sum()
+    members = members_frame([member_row("departement", "69")])
+    assert covered_population(members, None, "69") == (outside_lyon, rhone.population.sum())
+    assert brute_force(members).query("covered").population.sum() == outside_lyon
+    both = members_frame([member_row("departement", "69"), member_row("metropole", "200046977")])
+    assert covered_population(both, None, "69")[0] == rhone.population.sum()
+
+
 def test_a_member_placed_by_its_seat_covers_no_territory():
     seated = member_row("autre", "200057875", input_name="Syndicat mixte")   # placed, no unit
     members = members_frame([{**seated, S.STATUS: S.PLACED, S.LEVEL: ""}])

@@ -42,8 +42,23 @@ def communes_of(level: str, code: str) -> pd.Series:
 def _communes_by(level: str, kept={}) -> dict:   # noqa: B006 (a cache across the tests)
     if level not in kept:
         communes = get_reference().table(COMMUNE)
+        if level == DEPARTEMENT:   # the Rhône's council does not govern the Métropole de Lyon
+            communes = communes[communes.epci != LYON]
         kept[level] = dict(tuple(communes.code.groupby(communes[LEVEL_COLUMN[level]].values)))
     return kept[level]
+
+
+LYON = "200046977"
+
+
+def test_a_rhone_member_leaves_the_metropole_de_lyon_to_win():
+    rhone = members_frame([member_row("departement", "69")])
+    table = prospects(rhone, None, "69")
+    lyon = table[table.code == LYON].iloc[0]
+    # After the EPCIs across the Rhône's border (partly covered), the first of its neighbours.
+    assert (lyon.partly_covered, lyon.touches) == (False, True)
+    assert lyon["rank"] == table[~table.partly_covered]["rank"].min()
+    assert "69123" in set(table.code)   # Lyon itself
 
 
 @pytest.mark.parametrize("which", ["sample", "two_thousand"])
