@@ -132,12 +132,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
 
         /* The prospects' filters or the year changed: the "Non adhérentes" map is drawn
-           again (its non-members depend on them), and their table is filled again when it
-           is open (or when it opens); nothing else needs the server. Returns the counters
-           [map, table]. */
-        prospectsAsked: function (_kinds, _least, _year, mode) {
+           again (its non-members depend on them; a new view or list draws it anyway), and
+           their table is filled again, also for a new view or list, when it is open (or when
+           it opens); nothing else needs the server. Returns the counters [map, table]. */
+        prospectsAsked: function (_kinds, _least, _year, _region, _departement, _list, mode) {
             const none = window.dash_clientside.no_update;
             const carte = window.dash_clientside.carte;
+            const viewChanged = (window.dash_clientside.callback_context.triggered || [])
+                .some(function (t) {
+                    return /^(filter-region|filter-departement|members-store)\./.test(t.prop_id);
+                });
             const box = document.querySelector('.prospects-box');
             carte.asked = (carte.asked || 0) + 1;
             if (!carte.watchingProspects) {   // the table opened: filled for the filters now
@@ -151,8 +155,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                     }
                 }, true);
             }
-            return [mode === 'prospects' ? carte.asked : none,
-                    mode === 'prospects' || (box && box.open) ? carte.asked : none];
+            return [mode === 'prospects' && !viewChanged ? carte.asked : none,
+                    box && box.open ? carte.asked : none];
         },
 
         /* A kind ticked or unticked: the map drawn changes in place (no new figure). */

@@ -53,10 +53,9 @@ def words() -> dict:
     }
 
 
-def years(members: pd.DataFrame) -> dict | None:
-    """{first, last} membership year of the list (None: no years to slide through), for
-    filters.js yearInEffect."""
-    span = years_of(members)
+def years_dict(span: tuple[int, int] | None) -> dict | None:
+    """{first, last} membership year of the list (selection.years_of; None: no years to
+    slide through), for filters.js yearInEffect."""
     return {"first": span[0], "last": span[1]} if span else None
 
 
@@ -92,7 +91,7 @@ def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
                     for row, kind, key, year in zip(
                         shown[S.ROW], shown[S.KIND], search_key(shown),
                         list_years(members)[shown.index], strict=True)},
-        "years": years(members),
+        "years": years_dict(years_of(members)),
         # row -> [lon, lat] of the member areas: where the selection ring goes
         "areas": {str(row): [round(lon, 5), round(lat, 5)] for row, lon, lat in zip(
             areas[S.ROW], areas[S.LON], areas[S.LAT], strict=True) if pd.notna(lon)},

@@ -201,7 +201,7 @@ def export_panel() -> html.Div:
 def coverage_box() -> html.Details:
     """The population covered in each région or département of the view (filled in the
     browser, assets/filters.js coverageTable)."""
-    return html.Details(className="coverage-box", children=[
+    return html.Details(className="fold-box coverage-box", children=[
         html.Summary("Population couverte, par région ou département"),
         html.P("Les habitants des communes situées dans le territoire d'au moins un adhérent "
                "retenu par les filtres (commune, intercommunalité, département ou région), "
@@ -213,7 +213,7 @@ def coverage_box() -> html.Details:
 
 def growth_box(graph_config: dict) -> html.Details:
     """How the network grew, for a list that says when each member joined (callbacks.growth)."""
-    return html.Details(id=ids.GROWTH_BOX, className="growth-box", hidden=True, children=[
+    return html.Details(id=ids.GROWTH_BOX, className="fold-box growth-box", hidden=True, children=[
         html.Summary("Croissance du réseau, année par année"),
         dcc.Graph(id=ids.GROWTH_CHART, config={**graph_config, "displayModeBar": False},
                   style={"height": "440px"}),
@@ -227,7 +227,7 @@ def growth_box(graph_config: dict) -> html.Details:
 def prospects_box() -> html.Details:
     """The collectivités of the région or département shown that are not members (filled by
     callbacks.prospects), with their filters and downloads."""
-    return html.Details(className="prospects-box", children=[
+    return html.Details(className="fold-box prospects-box", children=[
         html.Summary("Collectivités non adhérentes de la région ou du département"),
         html.Div(className="prospect-filters", children=[
             dcc.Checklist(id=ids.PROSPECT_KINDS, value=list(KINDS), inline=True, options=[

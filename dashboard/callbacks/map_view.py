@@ -64,14 +64,15 @@ def register(app) -> None:
         return client.view(from_store(data), state, canvas, sample=filename_of(data) is None)
 
     # The prospects' filters and the year redraw only the "Non adhérentes" map, and the
-    # prospects' table when it is open (the browser hides the members of a year itself): the
-    # browser asks for them then only. (An input of the view answered by no_update would drop
-    # a view already asked for, for a new list.)
+    # prospects' table (also for a new view or list) only when it is open (the browser hides
+    # the members of a year itself): the browser asks for them then only. (An input of the
+    # view answered by no_update would drop a view already asked for, for a new list.)
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "prospectsAsked"),
         Output(ids.PROSPECTS_ASKED, "data"), Output(ids.PROSPECTS_TABLE_ASKED, "data"),
         Input(ids.PROSPECT_KINDS, "value"), Input(ids.PROSPECT_MIN, "value"),
-        Input(ids.YEAR, "value"), State(ids.MAP_MODE, "value"))
+        Input(ids.YEAR, "value"), Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
+        Input(ids.MEMBERS_STORE, "data"), State(ids.MAP_MODE, "value"))
 
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "drawMap"),

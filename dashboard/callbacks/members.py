@@ -31,7 +31,7 @@ def register(app) -> None:
         slider = year_slider(members, span, year_asked(search))
         return ({"rows": grid_rows(select(members, FilterState())),
                  "sample": filename_of(data) is None, "coverage": client.coverage(members),
-                 "years": client.years(members)},
+                 "years": client.years_dict(span)},
                 grid_columns(members), list_label(data), span is None, *slider)
 
     app.clientside_callback(

@@ -32,11 +32,13 @@ def prospect_state(region, departement, kinds, least, year=None) -> FilterState:
 def register(app) -> None:
     @app.callback(
         Output(ids.PROSPECTS_TABLE, "rowData"), Output(ids.PROSPECTS_SUMMARY, "children"),
-        Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
-        Input(ids.MEMBERS_STORE, "data"), Input(ids.PROSPECTS_TABLE_ASKED, "data"),
+        # Asked by the browser when the table is open (clientside.js prospectsAsked): a
+        # closed table costs the server nothing.
+        Input(ids.PROSPECTS_TABLE_ASKED, "data"), State(ids.REGION, "value"),
+        State(ids.DEPARTEMENT, "value"), State(ids.MEMBERS_STORE, "data"),
         State(ids.PROSPECT_KINDS, "value"), State(ids.PROSPECT_MIN, "value"),
-        State(ids.YEAR, "value"))
-    def _table(region, departement, data, _asked, kinds, least, year):
+        State(ids.YEAR, "value"), prevent_initial_call=True)
+    def _table(_asked, region, departement, data, kinds, least, year):
         members = from_store(data)
         state = prospect_state(region, departement, kinds, least, year)
         table = state_prospects(members, state)
