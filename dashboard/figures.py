@@ -40,6 +40,7 @@ import plotly.graph_objects as go
 import shapely
 
 from geodata import REGION, get_reference, schema
+from geodata.columns import Colouring, column_colouring
 from geodata.kinds import (
     AREA_KINDS,
     KIND_BY_ID,
@@ -74,6 +75,7 @@ from .selection import (
     select,
     select_members,
     view_coverage,
+    values_in_effect,
     year_in_effect,
 )
 from .state import DEFAULT_MODE, FilterState
@@ -202,17 +204,20 @@ def _rows_of(members: pd.DataFrame) -> dict:
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
                   show_epci_outlines: bool, marker_scale: float, view: View,
                   label_mode: str, obstacles: list, label_size: float,
-                  shade_territory: bool = False, prospects: pd.DataFrame | None = None) -> list:
+                  shade_territory: bool = False, prospects: pd.DataFrame | None = None,
+                  colour_of: dict | None = None) -> list:
     """Every trace of one geo subplot, bottom to top; shade_territory: the "territoire
     couvert" map, the territory of the members drawn as symbols shaded under the areas;
-    prospects: the "Non adhérentes" map, these non-members as hollow symbols of their kind."""
+    prospects: the "Non adhérentes" map, these non-members as hollow symbols of their kind;
+    colour_of: index -> colour of each member, when a column of the list colours them."""
+    colour_of = colour_of or {}
     by_kind = {kind: group for kind, group in panel.members.groupby(schema.KIND, sort=False)}
     row_of = _rows_of(panel.members)
-    areas = _member_areas(panel.scene, by_kind, hovers, row_of)
+    areas = _member_areas(panel.scene, by_kind, hovers, row_of, colour_of)
     names = _place_names(panel, view, marker_scale, label_mode, obstacles, label_size)
     shades = _territory_shade_traces(panel.geo, by_kind, hovers, row_of) \
         if shade_territory else []
-    traces = _area_traces(panel, areas, counts, legend, shades)
+    traces = _area_traces(panel, areas, counts, legend, shades, bool(colour_of))
     if show_epci_outlines:
         traces += _territory_outline_traces(panel.geo, by_kind, row_of)
     traces += _border_traces(panel)
@@ -221,7 +226,7 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
         traces += _prospect_traces(panel.geo, prospects, marker_scale)
     traces += names.leader_traces
     traces += _marker_traces(panel.geo, by_kind, hovers, row_of, counts, legend, marker_scale,
-                             names.positions)
+                             names.positions, colour_of)
     traces += names.member_traces
     return traces
 
@@ -319,19 +324,19 @@ def _spots_in(view: View, area, lon: float, lat: float) -> tuple:
     return (origin, *zip(gx[nearest].tolist(), gy[nearest].tolist(), strict=True))
 
 
-def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
-                  row_of: dict) -> dict[str, tuple[list, list, list]]:
-    """Kind -> (département codes, hover texts, rows) of the member areas of a scene.
+def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict, row_of: dict,
+                  colour_of: dict) -> dict[str, tuple[list, list, list, list]]:
+    """Kind -> (département codes, hover texts, rows, colours) of the member areas of a scene.
 
     A member région covers all its départements and a member département is drawn over it,
     so that either kind can be hidden in the browser and the other shows through (the base
     map is drawn under both).
     """
-    areas: dict[str, tuple[list, list, list]] = {}
+    areas: dict[str, tuple[list, list, list, list]] = {}
     for kind in (KIND_DEPARTEMENT, KIND_REGION):
         if kind not in by_kind:
             continue
-        locations, texts, rows = [], [], []
+        locations, texts, rows, colors = [], [], [], []
         for index, code in zip(by_kind[kind].index, by_kind[kind][schema.CODE], strict=True):
             codes = (get_reference().departements_by_region().get(code, ()) if kind == KIND_REGION
                      else (code,))
@@ -341,14 +346,15 @@ def _member_areas(scene: basemap.Scene, by_kind: dict, hovers: dict,
                 locations.append(departement)
                 texts.append(hovers[index])
                 rows.append(row_of[index])
-        areas[kind] = (locations, texts, rows)
+                colors.append(colour_of.get(index, KIND_BY_ID[kind].color))
+        areas[kind] = (locations, texts, rows, colors)
     return areas
 
 
 def _area_traces(panel: Panel, areas: dict, counts: dict[str, int],
-                 legend: dict[str, str], shades: list) -> list:
+                 legend: dict[str, str], shades: list, coloured: bool) -> list:
     """The base map's départements (faded around a région), the territory shades, then the
-    member areas."""
+    member areas (a trace per colour when the members are coloured by a column)."""
     geo, scene = panel.geo, panel.scene
     traces = []
     if scene.context:   # first: the région's own départements, more detailed, go over them
@@ -357,12 +363,14 @@ def _area_traces(panel: Panel, areas: dict, counts: dict[str, int],
         traces.append(_area_trace(panel, list(scene.focus), BASE_FILL))
     traces += shades
     for kind in AREA_KINDS:    # régions under départements
-        locations, texts, rows = areas.get(kind, ([], [], []))
-        if locations:
+        locations, texts, rows, colors = areas.get(kind, ([], [], [], []))
+        for n, color in enumerate(dict.fromkeys(colors)):
+            at = [i for i, c in enumerate(colors) if c == color]
+            # The legend entry on the kind's first trace; coloured, on a trace of its own.
             traces.append(_area_trace(
-                panel, locations, KIND_BY_ID[kind].color, hovertext=texts,
-                customdata=rows, hovertemplate="%{hovertext}<extra></extra>",
-                **_member_options(kind, legend, geo, counts[kind])))
+                panel, [locations[i] for i in at], color, hovertext=[texts[i] for i in at],
+                customdata=[rows[i] for i in at], hovertemplate="%{hovertext}<extra></extra>",
+                **_member_options(kind, {} if coloured or n else legend, geo, counts[kind])))
     return traces
 
 
@@ -514,8 +522,9 @@ def _border_traces(panel: Panel) -> list:
 
 def _marker_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict,
                    counts: dict[str, int], legend: dict[str, str], marker_scale: float,
-                   positions: dict) -> list:
-    """One marker trace per kind, biggest markers first, each where `positions` puts it."""
+                   positions: dict, colour_of: dict) -> list:
+    """One marker trace per kind (per kind and colour when the members are coloured by a
+    column), biggest markers first, each where `positions` puts it."""
     traces = []
     for kind in MARKER_DRAW_ORDER:
         if kind not in by_kind:
@@ -524,20 +533,65 @@ def _marker_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict,
         if len(group) < len(by_kind[kind]):
             log.warning("%d member(s) of kind %s have no position and are not drawn",
                         len(by_kind[kind]) - len(group), kind)
-        if group.empty:
-            continue
         style = KIND_BY_ID[kind]
-        lons, lats = zip(*(positions[index] for index in group.index), strict=True)
-        traces.append(dict(
-            type="scattergeo", geo=geo, lon=list(lons), lat=list(lats), mode="markers",
-            marker={"symbol": style.symbol, "color": style.color,
-                    "size": round(style.size * marker_scale, 1), "line": MARKER_OUTLINE},
-            hovertext=[hovers[index] for index in group.index],
-            customdata=[row_of[index] for index in group.index],
-            hovertemplate="%{hovertext}<extra></extra>",
-            hoverlabel={"bordercolor": style.color},
-            **_member_options(kind, legend, geo, counts[kind])))
+        colors = [colour_of.get(index, style.color) for index in group.index]
+        for n, color in enumerate(dict.fromkeys(colors)):
+            part = group[[c == color for c in colors]]
+            lons, lats = zip(*(positions[index] for index in part.index), strict=True)
+            traces.append(dict(
+                type="scattergeo", geo=geo, lon=list(lons), lat=list(lats), mode="markers",
+                marker={"symbol": style.symbol, "color": color,
+                        "size": round(style.size * marker_scale, 1), "line": MARKER_OUTLINE},
+                hovertext=[hovers[index] for index in part.index],
+                customdata=[row_of[index] for index in part.index],
+                hovertemplate="%{hovertext}<extra></extra>",
+                hoverlabel={"bordercolor": style.color},
+                **_member_options(kind, {} if colour_of or n else legend, geo, counts[kind])))
     return traces
+
+
+KIND_SHAPE_COLOR = "#d9d9d9"   # the kinds' entries when colours say a column's values
+COLOUR_GROUP = "couleur"       # the legend group of a column's values
+LEGEND_LABEL_CHARS = 40        # a value longer than this is cut in the legend
+AREA_ENTRY_SIZE = 12           # px of the square of an area or a value in the legend
+
+
+def _colouring_legend_traces(geo: str, counts: dict[str, int], colouring: Colouring) -> list:
+    """The legend when a column colours the members: each kind's shape in grey at its size,
+    with its count, then the column's name over its values' colours (traces with no point:
+    they draw nothing)."""
+    def entry(marker: dict, **options) -> dict:
+        return dict(type="scattergeo", geo=geo, lon=[None], lat=[None], mode="markers",
+                    marker=marker, hoverinfo="skip", **options)
+
+    traces = [entry({"symbol": KIND_BY_ID[kind].symbol or "square", "color": KIND_SHAPE_COLOR,
+                     "size": KIND_BY_ID[kind].size or AREA_ENTRY_SIZE, "line": MARKER_OUTLINE},
+                    **_member_options(kind, {kind: geo}, geo, count))
+              for kind, count in counts.items()]
+    # The column's name as an entry without symbol: a legend group title would go on top.
+    traces.append(entry({"color": "rgba(0,0,0,0)", "size": 1, "line": {"width": 0}},
+                        name=f"<b>{html.escape(_short(colouring.header))}</b>", legendgroup=COLOUR_GROUP, legendrank=299, showlegend=True))
+    traces += [entry({"symbol": "square", "color": color, "size": AREA_ENTRY_SIZE,
+                      "line": MARKER_OUTLINE}, name=html.escape(_short(label)),
+                     legendgroup=COLOUR_GROUP, legendrank=300 + n, showlegend=True)
+               for n, (label, color) in enumerate(colouring.legend())]
+    return traces
+
+
+def _present(colouring: Colouring, index) -> Colouring:
+    """The colouring with only the values these members have (a scale keeps all its steps)."""
+    if colouring.graduated:
+        return colouring
+    present = set(colouring.classes[index])
+    keep = [i for i in range(len(colouring.labels)) if i in present]
+    return replace(colouring, labels=tuple(colouring.labels[i] for i in keep),
+                   colors=tuple(colouring.colors[i] for i in keep),
+                   classes=colouring.classes[index].map({old: new for new, old in
+                                                         enumerate(keep)}))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LEGEND_LABEL_CHARS else text[:LEGEND_LABEL_CHARS - 1] + "…"
 
 
 def _geo_layout(panel: Panel) -> dict:
@@ -687,7 +741,8 @@ def view_texts(shown: pd.DataFrame, state: FilterState, sample: bool = False,
     the population covered when given: (covered, inhabitants)); written: what a person wrote
     in place of them ({field: text}; blank or not text: the view's own), on one line and at
     most MAX_TEXT characters."""
-    subtitle = map_subtitle(len(shown), state.kinds, state.query, state.year)
+    subtitle = map_subtitle(len(shown), state.kinds, state.query, state.year, state.colour_by,
+                            state.values)
     if sample:
         subtitle += f" ({SAMPLE_MARK})"
     if coverage:
@@ -707,15 +762,17 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
     sample, which the subtitle says (labels.SAMPLE_MARK); canvas, linked: see draw_map; texts:
     all the words around the map; written: some of them, written by a person (see
     view_texts)."""
-    state = replace(state, year=year_in_effect(members, state.year))
+    state = replace(state, year=year_in_effect(members, state.year),
+                    values=values_in_effect(members, state))
     shown = select(members, state)
+    colouring = column_colouring(members, state.colour_by)
     if texts is None:
         coverage = view_coverage(members, state) if state.coverage else None
         texts = view_texts(shown, state, sample, written, coverage)
     prospects = shown_prospects(members, state) if state.mode == "prospects" else None
     figure = draw_map(shown, state.region, texts,
                       canvas=canvas, labels=state.labels, departement=state.departement,
-                      linked=linked, mode=state.mode, prospects=prospects)
+                      linked=linked, mode=state.mode, prospects=prospects, colouring=colouring)
     if not isinstance(selected_row, int) or isinstance(selected_row, bool):  # none, or forged
         return figure
     target = shown[shown[schema.ROW] == selected_row].dropna(subset=[schema.LON, schema.LAT])
@@ -751,7 +808,7 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
              show_epci_outlines: bool = True, canvas: tuple[float, float] | None = None,
              labels: str | None = None, departement: str | None = None,
              linked: bool = False, mode: str = DEFAULT_MODE,
-             prospects: pd.DataFrame | None = None) -> dict:
+             prospects: pd.DataFrame | None = None, colouring: Colouring | None = None) -> dict:
     """The figure dict of members already selected for the view (see dashboard.selection).
 
     canvas: the size in px the map will be drawn at (the graph in the page, or an export's
@@ -761,7 +818,8 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     the server's static files (the dashboard, see basemap_assets), not inside the figure;
     mode: one of state.MAP_MODES ("territoire": the territory of the members drawn as
     symbols is shaded, with a legend entry of its own); prospects: the non-members drawn
-    (the "Non adhérentes" map of a région, see prospect_table).
+    (the "Non adhérentes" map of a région, see prospect_table); colouring: a column of the
+    list colouring the members (geodata.columns), the kinds keeping their shapes.
     """
     counts = count_by_kind(shown)
     shade = mode == "territoire" and schema.LEVEL in shown and \
@@ -770,6 +828,11 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     entries += [TERRITORY_LEGEND] if shade else []
     drawn_prospects = prospects is not None and not prospects.empty
     entries += [prospect_legend_name(len(prospects))] if drawn_prospects else []
+    colour_of = {}
+    if colouring is not None and not shown.empty:
+        colour_of = {index: colouring.color_of(index) for index in shown.index}
+        colouring = _present(colouring, shown.index)
+        entries += [colouring.header] + [label for label, _ in colouring.legend()]
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
     canvas = canvas or default_canvas(region)
     compact = canvas[0] < COMPACT_WIDTH   # a phone: see _page
@@ -815,11 +878,15 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
                                 COMPACT_FONT["labels"] if compact else map_labels.FONT_PX,
                                 shade_territory=shade,
                                 prospects=_prospects_in(panel, prospects, region is None)
-                                if drawn_prospects else None)
+                                if drawn_prospects else None, colour_of=colour_of)
+    if colour_of:
+        traces += _colouring_legend_traces(panels[0].geo, counts, colouring)
     if shade:
         traces.append(_territory_legend_trace(panels[0].geo))
 
     layout = _layout(region, page, bool(counts), departement)
+    if colour_of:   # the kinds told apart by shape and size: their entries at their size
+        layout["legend"] = {**layout["legend"], "itemsizing": "trace"}
     for panel in panels:
         layout[panel.geo] = _geo_layout(panel)
         if panel.frame is not None:

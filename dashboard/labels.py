@@ -10,6 +10,7 @@ from datetime import date
 
 from geodata import schema as S
 from geodata.aliases import ALIASES, USUAL_NAMES
+from geodata.columns import values_phrase
 from geodata.coverage import share_fr
 from geodata.kinds import KIND_BY_ID, KIND_LABELS, KINDS
 
@@ -52,11 +53,13 @@ def state_title(state: FilterState) -> str:
 
 
 def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "",
-                 year: int | None = None) -> str:
+                 year: int | None = None, column: str | None = None,
+                 values: tuple[str, ...] = ()) -> str:
     """'12 collectivités adhérentes : communes et métropoles — recherche « lille »'; when most
     kinds are shown, those left out: '28 collectivités adhérentes, hors communes' (short
     enough to stay on one line); an empty selection says among what it is empty; year: the
-    network at the end of that year (' — fin 2015')."""
+    network at the end of that year (' — fin 2015'); values: those kept of the list's column
+    (' — Élu référent : Oui')."""
     if count == 0:
         subtitle = "Aucune collectivité adhérente"
     elif count == 1:
@@ -76,6 +79,8 @@ def map_subtitle(count: int, kinds: tuple[str, ...], query: str = "",
         subtitle += f" — recherche «{NO_BREAK}{query}{NO_BREAK}»"
     if year is not None:
         subtitle += f" — fin {year}"
+    if column and values:
+        subtitle += " — " + values_phrase(column, values)
     return subtitle
 
 

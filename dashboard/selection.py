@@ -13,6 +13,7 @@ import pandas as pd
 
 from geodata import DEPARTEMENT, REGION, get_reference
 from geodata import schema as S
+from geodata.columns import column_colouring
 from geodata.coverage import covered_population
 from geodata.growth import membership_year_column, membership_years
 from geodata.kinds import KIND_REGION, KINDS
@@ -105,8 +106,16 @@ def year_in_effect(members: pd.DataFrame, year) -> int | None:
     return year if span and year < span[1] else None
 
 
+def values_in_effect(members: pd.DataFrame, state: FilterState) -> tuple[str, ...]:
+    """The values of the column chosen a filter keeps the members of, in legend order; none
+    when it keeps them all (no column, or none of the values is the column's)."""
+    colouring = column_colouring(members, state.colour_by) if state.values else None
+    return colouring.chosen(state.values) if colouring else ()
+
+
 def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """Members drawn on the map that match the région, kinds, département, search and year."""
+    """Members drawn on the map that match the région, kinds, département, search, year and
+    the values kept of the list's column chosen."""
     chosen = select_members(members, state.region, state.kinds)
     year = year_in_effect(members, state.year)
     if year is not None:
@@ -118,6 +127,9 @@ def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:
             (chosen[S.KIND] == KIND_REGION) & (chosen[S.REGION] == _region_of(state.departement)))]
     if state.query:
         chosen = chosen[search_key(chosen).str.contains(normalize(state.query), regex=False)]
+    colouring = column_colouring(members, state.colour_by) if state.values else None
+    if colouring is not None:
+        chosen = chosen[colouring.kept(state.values)[chosen.index]]
     return chosen
 
 

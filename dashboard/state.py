@@ -1,5 +1,5 @@
 """The filter state. Its shareable form in the URL
-(?region=32&types=commune,metropole&q=lille&annee=2015) is read and written in the browser
+(?region=32&types=commune,metropole&q=lille&annee=2015&couleur=Élu+référent&valeur=Oui) is read and written in the browser
 (assets/filters.js: fromSearch, toSearch)."""
 
 from dataclasses import dataclass, field
@@ -32,3 +32,7 @@ class FilterState:
     mode: str = DEFAULT_MODE    # one of MAP_MODES
     prospect_kinds: tuple[str, ...] = field(default=KINDS)   # the non-members listed and drawn
     prospect_min: int = DEFAULT_PROSPECT_MIN                 # their least population
+    # A column of the list (its header) colouring the members (geodata.columns), and the
+    # values of it kept (none: every member).
+    colour_by: str | None = None
+    values: tuple[str, ...] = ()
