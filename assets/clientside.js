@@ -57,9 +57,9 @@ function watchMap(words) {
             const current = window.carteView;
             if (!current) { return; }
             const state = window.carteFilters.stateOf(null, checkboxes(), null, current.query,
-                                                      current.year, words);
+                                                      current.year, null, [], words);
             window.carteFilters.showKinds(gd, current.view, state.kinds, state.query, state.year,
-                                          words);
+                                          current.column, words);
         });
     }
 }
@@ -70,27 +70,31 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     carte: {
         /* The filters and the URL kept in agreement, whichever changed (a shared link,
            back and forward, a filter, the reset button). Returns the URL's search, région,
-           kinds, département, search text, the département's options and the year (list: the
-           list's rows and years, or null before they come). */
-        syncFilters: function (search, region, kinds, departement, query, year, _reset, words,
-                               list) {
+           kinds, département, search text, the département's options, the year, the column
+           colouring the members and its values kept (list: the list's rows and years, or null
+           before they come). */
+        syncFilters: function (search, region, kinds, departement, query, year, colourBy,
+                               values, _reset, words, list) {
             const none = window.dash_clientside.no_update;
             const f = window.carteFilters;
             const triggered = (window.dash_clientside.callback_context.triggered || [])
                 .map(function (t) { return t.prop_id.split('.')[0]; });
             if (triggered.indexOf('filter-reset') >= 0) {
-                const now = f.stateOf(region, kinds, departement, query, year, words);
+                const now = f.stateOf(region, kinds, departement, query, year, colourBy, values,
+                                      words);
                 const last = list && list.years ? list.years.last : null;
                 return ['', now.region ? words.allRegions : none,
                         words.kinds.map(function (k) { return k.id; }),
                         now.departement ? null : none, '',
                         now.region ? f.departementOptions(null, words) : none,
-                        now.year !== last ? last : none];   // "toutes", or none to slide
+                        now.year !== last ? last : none,   // "toutes", or none to slide
+                        now.colourBy ? null : none, now.values.length ? [] : none];
             }
             if (!triggered.length || triggered.indexOf('url') >= 0 || triggered[0] === '') {
                 // Only what differs is set: the same région set again would ask for its view.
                 const state = f.fromSearch(search, words);
-                const now = f.stateOf(region, kinds, departement, query, year, words);
+                const now = f.stateOf(region, kinds, departement, query, year, colourBy, values,
+                                      words);
                 // A link without a year shows every member: the slider at its last stop
                 // (no stop: no year).
                 const wantedYear = state.year !== null ? state.year
@@ -103,32 +107,42 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                         same(state.query, now.query) ? none : state.query,
                         same(state.region, now.region) && triggered.length ? none
                         : f.departementOptions(state.region, words),
-                        same(wantedYear, now.year) ? none : wantedYear];
+                        same(wantedYear, now.year) ? none : wantedYear,
+                        same(state.colourBy, now.colourBy) ? none : state.colourBy,
+                        same(state.values, now.values) ? none : state.values];
             }
-            const state = f.stateOf(region, kinds, departement, query, year, words);
+            const state = f.stateOf(region, kinds, departement, query, year, colourBy, values,
+                                    words);
             // "toutes" leaves the URL; a list without years (or not come yet) keeps the
             // link's year for the list that will have them.
             if (list && list.years) { state.year = f.yearInEffect(state.year, list.years); }
             if (triggered.indexOf('filter-region') >= 0 && !state.region) {
                 state.departement = null;   // « France entière »: no département of it
             }
+            const columnChanged = triggered.indexOf('filter-colour-by') >= 0;
+            if (columnChanged) { state.values = []; }   // those of the column before
+            if (!state.colourBy) { state.values = []; }
             const wanted = f.toSearch(state, words);
             const regionChanged = triggered.indexOf('filter-region') >= 0;
             return [wanted !== (search || '') ? wanted : none, none, none,
                     regionChanged ? state.departement : none, none,
-                    regionChanged ? f.departementOptions(state.region, words) : none, none];
+                    regionChanged ? f.departementOptions(state.region, words) : none, none, none,
+                    columnChanged && values && values.length ? [] : none];
         },
 
         /* The map of the view the server sent, for the search and the member selected; the
            kinds unticked are hidden (see carteFilters.figureFor). A click on a legend entry
            ticks or unticks its kind (a double click keeps it alone), in the browser. */
-        drawMap: function (view, query, selected, year, kinds, words) {
+        drawMap: function (view, query, selected, year, values, colouring, kinds, words) {
             if (!view) { return window.dash_clientside.no_update; }
             const f = window.carteFilters;
-            const state = f.stateOf(null, kinds, null, query, year, words);
-            window.carteView = {view: view, query: state.query, year: state.year};
+            const state = f.stateOf(null, kinds, null, query, year, null, values, words);
+            const column = f.columnFilter(colouring, state.values);
+            window.carteView = {view: view, query: state.query, year: state.year,
+                                column: column};
             watchMap(words);
-            return f.figureFor(view, state.kinds, state.query, selected, state.year, words);
+            return f.figureFor(view, state.kinds, state.query, selected, state.year, column,
+                               words);
         },
 
         /* The prospects' filters or the year changed: the "Non adhérentes" map is drawn
@@ -165,26 +179,31 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const current = window.carteView;
             if (gd && gd.data && current) {
                 const state = window.carteFilters.stateOf(null, kinds, null, current.query,
-                                                          current.year, words);
+                                                          current.year, null, [], words);
                 window.carteFilters.showKinds(gd, current.view, state.kinds, state.query,
-                                              state.year, words);
+                                              state.year, current.column, words);
             }
             return window.dash_clientside.no_update;
         },
 
         /* The table, the header counts and the population covered, the map's text
            alternative and the words an export would write, for the filters: from the rows
-           of the list and its coverage groups, sent once. */
-        filterTable: function (list, region, kinds, departement, query, year, exportCoverage,
-                               words) {
+           of the list and its coverage groups, sent once, and the classes of the column
+           colouring the members (colouring, or null). */
+        filterTable: function (list, region, kinds, departement, query, year, colourBy, values,
+                               colouring, exportCoverage, words) {
             const f = window.carteFilters;
             if (!list) { return Array(7).fill(window.dash_clientside.no_update); }
-            const state = f.stateOf(region, kinds, departement, query, year, words);
+            const state = f.stateOf(region, kinds, departement, query, year, colourBy, values,
+                                    words);
             state.year = f.yearInEffect(state.year, list.years);
-            const rows = f.selectRows(list.rows, state, words);
+            // The classes of the column chosen (another's, while they come: none).
+            const classes = colouring && colouring.header === state.colourBy ? colouring : null;
+            state.column = f.columnFilter(classes, state.values);
+            const rows = f.colouredRows(f.selectRows(list.rows, state, words), classes);
             const coverage = f.viewCoverage(list, state, words);
             let subtitle = f.subtitle(rows.length, state.kinds, state.query, list.sample,
-                                      state.year, words);
+                                      state.year, state.column, words);
             if (Array.isArray(exportCoverage) && exportCoverage.length) {
                 subtitle += ' — ' + f.coveragePhrase(coverage.covered, coverage.population);
             }

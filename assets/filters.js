@@ -62,8 +62,9 @@
 
     function allKinds(words) { return words.kinds.map(function (k) { return k.id; }); }
 
-    /* labels.map_subtitle, with the sample's mark as view_texts adds it. */
-    function subtitle(count, kinds, query, sample, year, words) {
+    /* labels.map_subtitle, with the sample's mark as view_texts adds it; column: the values
+       kept of a column of the list (columnFilter), or null. */
+    function subtitle(count, kinds, query, sample, year, column, words) {
         let text = count === 0 ? 'Aucune collectivité adhérente'
             : count === 1 ? '1 collectivité adhérente' : count + ' collectivités adhérentes';
         const all = allKinds(words);
@@ -80,8 +81,13 @@
         }
         if (query) { text += ' — recherche «\u00a0' + query + '\u00a0»'; }
         if (year !== null && year !== undefined) { text += ' — fin ' + year; }
+        if (column) { text += ' — ' + valuesPhrase(column); }
         if (sample) { text += ' (' + words.sampleMark + ')'; }
         return text;
+    }
+
+    function valuesPhrase(column) {   // geodata.columns.values_phrase
+        return column.header + '\u00a0: ' + column.values.join(', ');
     }
 
     function listed(kinds, words) {   // labels._listed
@@ -107,8 +113,9 @@
     /* -- the selection ---------------------------------------------------------------- */
 
     /* The filter state as the server reads it (filters.state_of): anything else reads as
-       "no filter". */
-    function stateOf(region, kinds, departement, query, year, words) {
+       "no filter". colourBy: the header of a column of the list colouring the members;
+       values: the values of it kept. */
+    function stateOf(region, kinds, departement, query, year, colourBy, values, words) {
         const chosen = Array.isArray(kinds) ? kinds : [];
         const state = {
             region: typeof region === 'string' && words.regions[region] ? region : null,
@@ -117,7 +124,12 @@
                 ? departement : null,
             query: typeof query === 'string' ? query.trim().slice(0, words.maxQuery) : '',
             year: typeof year === 'number' && Number.isInteger(year) &&
-                year >= words.yearRange[0] && year <= words.yearRange[1] ? year : null
+                year >= words.yearRange[0] && year <= words.yearRange[1] ? year : null,
+            colourBy: typeof colourBy === 'string' && colourBy
+                ? colourBy.slice(0, words.maxHeader) : null,
+            values: Array.isArray(values) ? values.filter(function (v) {
+                return typeof v === 'string';
+            }).slice(0, words.maxValues) : []
         };
         return withoutForeignDepartement(state, words);
     }
@@ -144,8 +156,39 @@
         return typeof year === 'number' && years && year < years.last ? year : null;
     }
 
+    /* The values kept of the list's column chosen (selection.values_in_effect), from its
+       classes (colouring: client.colouring): {header, values in legend order, rows kept as
+       {row: true}}; null when they keep every member (none chosen, or none of the column's). */
+    function columnFilter(colouring, values) {
+        if (!colouring || !Array.isArray(values) || !values.length) { return null; }
+        const chosen = colouring.labels.filter(function (l) { return values.indexOf(l) >= 0; });
+        if (!chosen.length) { return null; }
+        const classes = chosen.map(function (l) { return colouring.labels.indexOf(l); });
+        const rows = {};
+        Object.keys(colouring.of).forEach(function (row) {
+            if (classes.indexOf(colouring.of[row]) >= 0) { rows[row] = true; }
+        });
+        return {header: colouring.header, values: chosen, rows: rows};
+    }
+
+    /* The table's rows with the class of the column colouring the members (table.grid_columns:
+       "_valeur" is "class|cell", "_couleur" and "_encre" its colours); as they are without
+       one. */
+    function colouredRows(rows, colouring) {
+        if (!colouring) { return rows; }
+        return rows.map(function (row) {
+            const at = colouring.of[row.row];
+            if (at === undefined) { return row; }
+            const cell = row[colouring.field];
+            return Object.assign({}, row, {
+                _valeur: at + '|' + (cell === undefined ? colouring.labels[at] : cell),
+                _couleur: colouring.colors[at], _encre: colouring.inks[at]});
+        });
+    }
+
     /* selection.select over the table's rows (table.grid_rows: kind, _region,
-       _departement, _search, _year), the state's year in effect (yearInEffect). */
+       _departement, _search, _year), the state's year in effect (yearInEffect) and the
+       values kept of a column (state.column: columnFilter, or null). */
     function selectRows(rows, state, words) {
         const needle = state.query ? normalize(state.query) : '';
         const departementRegion = state.departement ? regionOf(state.departement, words) : null;
@@ -153,6 +196,7 @@
             if (state.kinds.indexOf(row.kind) < 0) { return false; }
             if (state.year !== null && state.year !== undefined &&
                     (row._year === null || row._year > state.year)) { return false; }
+            if (state.column && !state.column.rows[row.row]) { return false; }
             if (state.region && row._region !== state.region) { return false; }
             // A région member contains the département: it is "there" too.
             if (state.departement && row._departement !== state.departement &&
@@ -178,6 +222,7 @@
         let where = 'Carte des ' + title[0].toLowerCase() + title.slice(1) + national;
         if (state.query) { where += ' (recherche « ' + state.query + ' »)'; }
         if (state.year !== null && state.year !== undefined) { where += ', fin ' + state.year; }
+        if (state.column) { where += ', ' + valuesPhrase(state.column); }
         const kinds = countByKind(rows.map(function (r) { return r.kind; }), words)
             .map(function (pair) { return countLabel(pair[0], pair[1], words); });
         if (!kinds.length) {
@@ -246,8 +291,8 @@
        the kinds and search chosen wherever they are. */
     function viewCoverage(list, state, words) {
         const rows = selectRows(list.rows, {kinds: state.kinds, query: state.query,
-                                            year: state.year, region: null, departement: null},
-                                words)
+                                            year: state.year, column: state.column,
+                                            region: null, departement: null}, words)
             .map(function (row) { return Number(row.row); });
         const part = function (code, name, departements) {
             const population = departements.reduce(function (sum, d) {
@@ -345,6 +390,10 @@
         if (state.year !== null && state.year !== undefined) {
             params.push('annee=' + state.year);
         }
+        if (state.colourBy) {
+            params.push('couleur=' + encode(state.colourBy));
+            state.values.forEach(function (v) { params.push('valeur=' + encode(v)); });
+        }
         return params.length ? '?' + params.join('&') : '';
     }
 
@@ -364,7 +413,9 @@
             year: /^\d{4}$/.test(first('annee')) &&
                 parseInt(first('annee'), 10) >= words.yearRange[0] &&
                 parseInt(first('annee'), 10) <= words.yearRange[1]
-                ? parseInt(first('annee'), 10) : null
+                ? parseInt(first('annee'), 10) : null,
+            colourBy: first('couleur').slice(0, words.maxHeader) || null,
+            values: first('couleur') ? params.getAll('valeur').slice(0, words.maxValues) : []
         }, words);
     }
 
@@ -384,9 +435,10 @@
         return !!trace.legendgroup && !!kindRecord(trace.legendgroup, words);
     }
 
-    /* The members of the view a search finds and a year keeps ({row: kind}; view.members:
-       row -> [kind, search key, year]); all of them without either. */
-    function found(view, query, year) {
+    /* The members of the view a search finds, a year and the values of a column keep
+       ({row: kind}; view.members: row -> [kind, search key, year]; column: columnFilter, or
+       null); all of them without any. */
+    function found(view, query, year, column) {
         const needle = query ? normalize(query) : '';
         const until = yearInEffect(year, view.years);
         const out = {};
@@ -394,34 +446,42 @@
             const member = view.members[row];
             if (needle && member[1].indexOf(needle) < 0) { return; }
             if (until !== null && (member[2] === null || member[2] > until)) { return; }
+            if (column && !column.rows[row]) { return; }
             out[row] = member[0];
         });
         return out;
     }
 
     /* The subtitle of the map, wrapped as the server wraps it, and the margin above. */
-    function subtitleLayout(view, kinds, query, year, words) {
-        const rows = found(view, query, year);
+    function subtitleLayout(view, kinds, query, year, column, words) {
+        const rows = found(view, query, year, column);
         const count = Object.keys(rows).filter(function (r) {
             return kinds.indexOf(rows[r]) >= 0;
         }).length;
         const frame = view.subtitle;
         const lines = wrapped(subtitle(count, kinds, query, view.sample,
-                                       yearInEffect(year, view.years), words), frame.width,
+                                       yearInEffect(year, view.years), column, words), frame.width,
                               frame.size, words).map(escapeHtml);
         return {text: lines.join('<br>'), lines: lines.length,
                 top: frame.tops[Math.min(lines.length, frame.tops.length) - 1]};
     }
 
-    /* The figure of a view for a search, the kinds shown and a selected member. */
-    function figureFor(view, kinds, query, selected, year, words) {
-        const rows = found(view, query, year);
+    /* The figure of a view for a search, the kinds shown, a year, the values kept of a column
+       (columnFilter, or null) and a selected member. */
+    function figureFor(view, kinds, query, selected, year, column, words) {
+        const rows = found(view, query, year, column);
         const counts = {};
         Object.keys(rows).forEach(function (r) { counts[rows[r]] = (counts[rows[r]] || 0) + 1; });
         const data = view.figure.data.map(function (trace) {
+            if (column && Array.isArray(trace.meta) && trace.legendgroup === words.colourGroup) {
+                // A value's legend entry (figures._colouring_legend_traces): the values kept.
+                return Object.assign({}, trace, {showlegend: trace.meta.some(function (v) {
+                    return column.values.indexOf(v) >= 0;
+                })});
+            }
             if (!isKindTrace(trace, words)) { return trace; }
             const copy = Object.assign({}, trace);
-            if ((query || yearInEffect(year, view.years) !== null) &&
+            if ((query || column || yearInEffect(year, view.years) !== null) &&
                     Array.isArray(trace.customdata)) {
                 const keep = trace.customdata.map(function (row) { return String(row) in rows; });
                 KIND_ATTRIBUTES.forEach(function (name) {
@@ -440,7 +500,7 @@
         });
         const ring = selectionRing(view, data, selected);
         const layout = Object.assign({}, view.figure.layout);
-        const sub = subtitleLayout(view, kinds, query, year, words);
+        const sub = subtitleLayout(view, kinds, query, year, column, words);
         layout.title = Object.assign({}, layout.title, {
             subtitle: Object.assign({}, layout.title.subtitle, {text: sub.text})});
         layout.margin = Object.assign({}, layout.margin, {t: sub.top});
@@ -528,7 +588,7 @@
        legend and the subtitle. Nothing is drawn again: each trace's group in the SVG takes its
        new opacity, as plotly.js's own restyle would set it after restyling every trace (3 to
        8 times longer), and plotly.js's data says the same for any later drawing. */
-    function showKinds(gd, view, kinds, query, year, words) {
+    function showKinds(gd, view, kinds, query, year, column, words) {
         const changed = new Map();
         gd.data.forEach(function (trace, i) {
             if (!isKindTrace(trace, words)) { return; }
@@ -542,6 +602,15 @@
             const cd = group.__data__;
             const trace = cd && cd[0] && cd[0].trace;
             if (trace && changed.has(trace.index)) { groups.push([group, trace.index]); }
+        });
+        // A legend's entry alone (a coloured map's kinds) may have no group drawn.
+        gd.data.forEach(function (trace, i) {
+            if (changed.has(i) && !Array.isArray(trace.customdata) &&
+                    !groups.some(function (pair) { return pair[1] === i; })) {
+                gd.data[i].opacity = changed.get(i);
+                if (gd._fullData[i]) { gd._fullData[i].opacity = changed.get(i); }
+                changed.delete(i);
+            }
         });
         let done;
         if (groups.length === changed.size) {
@@ -558,13 +627,15 @@
         }
         return done.then(function () {
             markHidden(gd, kinds, words);
-            return rewriteSubtitle(gd, subtitleLayout(view, kinds, query, year, words));
+            return rewriteSubtitle(gd, subtitleLayout(view, kinds, query, year, column, words));
         });
     }
 
     window.carteFilters = {
         normalize: normalize, textWidth: textWidth, wrapped: wrapped, subtitle: subtitle,
-        mapTitle: mapTitle, stateOf: stateOf, yearInEffect: yearInEffect, selectRows: selectRows, description: description,
+        mapTitle: mapTitle, stateOf: stateOf, yearInEffect: yearInEffect,
+        columnFilter: columnFilter, colouredRows: colouredRows, selectRows: selectRows,
+        description: description,
         headerCounts: headerCounts, toSearch: toSearch, shareFr: shareFr,
         coveragePhrase: coveragePhrase, coveredIn: coveredIn, viewCoverage: viewCoverage,
         coverageBadge: coverageBadge, coverageTable: coverageTable, fromSearch: fromSearch,

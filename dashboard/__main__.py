@@ -18,10 +18,11 @@ from datetime import date
 from pathlib import Path
 
 from geodata import schema as S
+from geodata.columns import column_colouring, column_headers
 from geodata.coverage import UnknownRegionError, region_code
 from geodata.kinds import KINDS
 from geodata.members import resolve_members, sample_members
-from geodata.names import kind_from_words
+from geodata.names import kind_from_words, normalize
 from geodata.reading import MemberFileError
 from geodata.vintages import DEFAULT_VINTAGE, VINTAGE_ENV, UnknownVintageError, use_vintage
 
@@ -83,6 +84,32 @@ def parse_choice(text: str, choices, option: str) -> str:
         raise UsageError(f"{option} « {text} » : valeur inconnue. Valeurs possibles : "
                          f"{', '.join(choices)}.")
     return text.lower()
+
+
+def parse_colouring(members, header: str | None, values: list[str] | None) -> dict:
+    """{colour_by, values} of a FilterState from --colour-by and --value, checked against the
+    list: a column or a value it does not have is refused, naming those it has."""
+    if not header:
+        if values:
+            raise UsageError("--value garde des valeurs d'une colonne : choisissez-la avec "
+                             "--colour-by.")
+        return {}
+    # The column as the person types it: « élu referent » is « Élu référent ».
+    headers = column_headers(members)
+    written = {normalize(name): name for name in headers}
+    colouring = column_colouring(members, written.get(normalize(header), header))
+    if colouring is None:
+        raise UsageError(f"la liste n'a pas de colonne « {header} » ; "
+                         + (f"ses colonnes : {', '.join(headers)}." if headers else
+                            "elle n'a pas de colonne à elle en plus du nom et du type."))
+    # A value as the person types it: « oui » is « Oui ».
+    labels = {normalize(label): label for label in colouring.labels}
+    unknown = [value for value in values or () if normalize(value) not in labels]
+    if unknown:
+        raise UsageError(f"la colonne « {colouring.header} » n'a pas la valeur "
+                         f"« {unknown[0]} » ; ses valeurs : {', '.join(colouring.labels)}.")
+    return {"colour_by": colouring.header,
+            "values": tuple(labels[normalize(value)] for value in values or ())}
 
 
 def parse_dpi(text: str) -> int:
@@ -200,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--coverage", action="store_true",
                         help="dire dans le sous-titre la population couverte (habitants dans le "
                              "territoire d'au moins un adhérent montré)")
+    export.add_argument("--colour-by", metavar="COLONNE",
+                        help="colorier les adhérents selon une colonne de la liste (ex. « Élu "
+                             "référent », « Année d'adhésion ») ; les types gardent leur forme")
+    export.add_argument("--value", action="append", metavar="VALEUR",
+                        help="avec --colour-by : ne garder que les adhérents de cette valeur "
+                             "(à répéter pour plusieurs valeurs)")
     export.add_argument("-o", "--output", type=Path, help="fichier à écrire")
     export.add_argument("--all-regions", type=Path, metavar="OUTDIR",
                         help="écrire la carte nationale et une carte par région ayant des "
@@ -242,18 +275,20 @@ def _export(args) -> int:
     check_dpi(dpi, size if fmt == "png" else None)
     require_chromium()
     members = resolve_members(args.members) if args.members else sample_members()
+    colouring = parse_colouring(members, args.colour_by, args.value)
     today = date.today()
 
     if args.all_regions:
         mapped = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
         regions = [None] + sorted(set(mapped[mapped[S.KIND].isin(kinds)][S.REGION]) - {""})
-        states = [FilterState(region=code, kinds=kinds, coverage=args.coverage, mode=mode)
-                  for code in regions]
+        states = [FilterState(region=code, kinds=kinds, coverage=args.coverage, mode=mode,
+                              **colouring) for code in regions]
         paths = [args.all_regions / selection_file_name(state, fmt, today, size)
                  for state in states]
         hint = "choisissez un autre dossier."
     else:
-        states = [FilterState(region=region, kinds=kinds, coverage=args.coverage, mode=mode)]
+        states = [FilterState(region=region, kinds=kinds, coverage=args.coverage, mode=mode,
+                              **colouring)]
         paths = [args.output or Path(selection_file_name(states[0], fmt, today, size))]
         hint = "choisissez un autre nom avec -o."
     check_outputs(paths, args.force, hint)
@@ -284,7 +319,8 @@ def _atlas(args) -> int:
     check_outputs([args.atlas], args.force, hint)
     require_chromium()
     members = resolve_members(args.members) if args.members else sample_members()
-    state = FilterState(kinds=kinds, coverage=args.coverage, mode=mode)
+    state = FilterState(kinds=kinds, coverage=args.coverage, mode=mode,
+                        **parse_colouring(members, args.colour_by, args.value))
     data, pages = atlas_pdf(members, state, size, sample=not args.members)
     _write(args.atlas, data, args.force, hint)
     print(f"écrit : {args.atlas} ({pages_said(pages)})")

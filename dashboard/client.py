@@ -17,16 +17,21 @@ import pandas as pd
 
 from geodata import COMMUNE, get_reference, memoized
 from geodata import schema as S
+from geodata.columns import MAX_HEADER, column_colouring
 from geodata.coverage import coverage_groups
 from geodata.growth import FIRST_YEAR
 from geodata.kinds import AREA_KINDS, KIND_BY_ID, KINDS
 
-from .figures import map_figure, source_line, subtitle_frame, view_texts
+from .figures import COLOUR_GROUP, map_figure, source_line, subtitle_frame, view_texts
 from .labels import DEFAULT_TITLE, SAMPLE_MARK
+from .legend import contrast_ratio
 from .map_labels import DEFAULT_WIDTH, WIDTHS
 from .names import departement_names, departements_of_region, region_names
-from .selection import list_years, search_key, select, years_of
-from .state import ALL_REGIONS, LAST_YEAR, MAX_QUERY, FilterState
+from .selection import list_years, search_key, select, select_members, years_of
+from .state import ALL_REGIONS, LAST_YEAR, MAX_QUERY, MAX_VALUES, FilterState
+from .table import extra_field
+
+INKS = ("#1f1f1f", "#ffffff")   # the text on a value's colour in the table: the more legible
 
 
 @memoized
@@ -41,6 +46,9 @@ def words() -> dict:
         "departementsOfRegion": departements_of_region(),
         "allRegions": ALL_REGIONS,
         "maxQuery": MAX_QUERY,
+        "maxHeader": MAX_HEADER,     # a column's name, and values of it, a link may carry
+        "maxValues": MAX_VALUES,
+        "colourGroup": COLOUR_GROUP,   # the legend group of a column's values
         "yearRange": [FIRST_YEAR, LAST_YEAR],   # a year filter outside reads as none
         "defaultTitle": DEFAULT_TITLE,
         "sampleMark": SAMPLE_MARK,
@@ -59,6 +67,22 @@ def years_dict(span: tuple[int, int] | None) -> dict | None:
     return {"first": span[0], "last": span[1]} if span else None
 
 
+def colouring(members: pd.DataFrame, header: str | None) -> dict | None:
+    """The classes of the list's column chosen, for the browser to keep the values chosen
+    (filters.js valuesKept) and colour the table: labels, colours and the text colour on
+    each, and row -> class for every row placed on the map; None: no such column."""
+    classes = column_colouring(members, header)
+    if classes is None:
+        return None
+    rows = select_members(members)[S.ROW]
+    return {"header": classes.header, "field": extra_field(members, classes.header),
+            "labels": list(classes.labels),
+            "colors": list(classes.colors),
+            "inks": [max(INKS, key=lambda ink, c=color: contrast_ratio(ink, c))
+                     for color in classes.colors],
+            "of": {str(row): int(classes.classes[index]) for index, row in rows.items()}}
+
+
 def coverage(members: pd.DataFrame) -> list:
     """The list's coverage groups for the browser ([département, inhabitants, [rows]]): the
     population covered by any members the filters keep is a sum over them (filters.js
@@ -72,10 +96,11 @@ def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
          sample: bool) -> dict:
     """A view for the browser: its figure (every member of the view: the state's région or
     département, names, map mode and prospects; all kinds, no search) and what filters.js needs
-    to filter it (members' kinds and search keys, the subtitle's frame)."""
+    to filter it (members' kinds and search keys, the subtitle's frame). A column of the list
+    colours it (state.colour_by); the browser keeps the values chosen."""
     # The "Non adhérentes" map is drawn for its year (its non-members are those of the year);
     # other views hold every member, the browser keeps those of a year.
-    state = replace(state, kinds=KINDS, query="",
+    state = replace(state, kinds=KINDS, query="", values=(),
                     year=state.year if state.mode == "prospects" else None)
     shown = select(members, state)
     texts = view_texts(shown, state)

@@ -72,11 +72,10 @@ from .selection import (
     check_kinds,
     check_region,
     count_by_kind,
+    in_effect,
     select,
     select_members,
     view_coverage,
-    values_in_effect,
-    year_in_effect,
 )
 from .state import DEFAULT_MODE, FilterState
 
@@ -570,11 +569,15 @@ def _colouring_legend_traces(geo: str, counts: dict[str, int], colouring: Colour
               for kind, count in counts.items()]
     # The column's name as an entry without symbol: a legend group title would go on top.
     traces.append(entry({"color": "rgba(0,0,0,0)", "size": 1, "line": {"width": 0}},
-                        name=f"<b>{html.escape(_short(colouring.header))}</b>", legendgroup=COLOUR_GROUP, legendrank=299, showlegend=True))
+                        name=f"<b>{html.escape(_short(colouring.header))}</b>",
+                        legendgroup=COLOUR_GROUP, legendrank=299, showlegend=True))
+    # meta: the values an entry stands for, so that the browser leaves out those not kept (a
+    # scale keeps all its steps, as an export's legend).
     traces += [entry({"symbol": "square", "color": color, "size": AREA_ENTRY_SIZE,
                       "line": MARKER_OUTLINE}, name=html.escape(_short(label)),
-                     legendgroup=COLOUR_GROUP, legendrank=300 + n, showlegend=True)
-               for n, (label, color) in enumerate(colouring.legend())]
+                     legendgroup=COLOUR_GROUP, legendrank=300 + n, showlegend=True,
+                     meta=None if colouring.graduated else values)
+               for n, (label, color, values) in enumerate(colouring.legend())]
     return traces
 
 
@@ -762,8 +765,7 @@ def map_figure(members: pd.DataFrame, state: FilterState, selected_row: int | No
     sample, which the subtitle says (labels.SAMPLE_MARK); canvas, linked: see draw_map; texts:
     all the words around the map; written: some of them, written by a person (see
     view_texts)."""
-    state = replace(state, year=year_in_effect(members, state.year),
-                    values=values_in_effect(members, state))
+    state = in_effect(members, state)
     shown = select(members, state)
     colouring = column_colouring(members, state.colour_by)
     if texts is None:
@@ -832,7 +834,7 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     if colouring is not None and not shown.empty:
         colour_of = {index: colouring.color_of(index) for index in shown.index}
         colouring = _present(colouring, shown.index)
-        entries += [colouring.header] + [label for label, _ in colouring.legend()]
+        entries += [colouring.header] + [label for label, _, _ in colouring.legend()]
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
     canvas = canvas or default_canvas(region)
     compact = canvas[0] < COMPACT_WIDTH   # a phone: see _page

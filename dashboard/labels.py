@@ -97,10 +97,14 @@ def _listed(kinds: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
 
 
+FILE_NAME_VALUES = 3   # values of a column a file name says
+
+
 def selection_label(state: FilterState) -> list[str]:
     """The parts that name a selection in a file name: région (or France), département, kinds
     when not all, search, year (a state whose year is in effect, see
-    selection.year_in_effect), the map's mode when not the default."""
+    selection.in_effect), the map's mode when not the default, the column colouring the
+    members and the values kept of it (the first few)."""
     parts = [region_name(state.region) if state.region else NATIONAL_LABEL]
     if state.departement:
         parts.append(departement_name(state.departement))
@@ -114,6 +118,8 @@ def selection_label(state: FilterState) -> list[str]:
         parts.append(f"fin {state.year}")
     if state.mode != DEFAULT_MODE:
         parts.append(MAP_MODES[state.mode])
+    if state.colour_by:
+        parts.extend([state.colour_by, *state.values[:FILE_NAME_VALUES]])
     return parts
 
 

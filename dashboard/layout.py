@@ -20,7 +20,8 @@ NETWORK_NAME = "RTES — Réseau des collectivités Territoriales pour une Écon
 DROPDOWN_LABELS = {"select_all": "Tout sélectionner", "deselect_all": "Tout désélectionner",
                    "search": "Rechercher",
                    "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
-                   "no_options_found": "Aucun résultat"}
+                   "no_options_found": "Aucun résultat",
+                   "selected_count": "{num_selected} choix"}
 def header() -> html.Header:
     return html.Header(className="header", children=[
         html.Div(className="header-title", children=[
@@ -61,6 +62,17 @@ def filters_panel() -> html.Div:
             dcc.Checklist(id=ids.KINDS, value=list(KINDS), options=[
                 {"label": html.Span([kind_symbol(kind), " ", KIND_LABELS[kind]]),
                  "value": kind} for kind in KINDS]),
+        ]),
+        # The list's own columns: shown when it has some.
+        html.Div(id=ids.COLOUR_BOX, className="colour-box", hidden=True, children=[
+            html.Label("Colorier selon une colonne de la liste", htmlFor=ids.COLOUR_BY),
+            dcc.Dropdown(id=ids.COLOUR_BY, options=[], value=None, clearable=True,
+                         placeholder="Type de collectivité", labels=DROPDOWN_LABELS),
+            html.Label("Ne garder que les valeurs", htmlFor=ids.VALUES),
+            dcc.Dropdown(id=ids.VALUES, options=[], value=[], multi=True, clearable=True,
+                         placeholder="Toutes les valeurs", labels=DROPDOWN_LABELS),
+            html.P("Les types gardent leur forme ; la couleur dit la valeur de la colonne, "
+                   "sur la carte, dans le tableau et les exports.", className="hint"),
         ]),
         html.Fieldset(className="map-mode", children=[
             html.Legend("Carte"),
@@ -299,6 +311,7 @@ def create_layout() -> html.Div:
         dcc.Store(id=ids.MAP_SIZE),
         dcc.Store(id=ids.VIEW_STORE),
         dcc.Store(id=ids.ROWS_STORE),
+        dcc.Store(id=ids.COLOURING_STORE),
         dcc.Store(id=ids.KINDS_SHOWN),
         dcc.Store(id=ids.PROSPECTS_ASKED),
         dcc.Store(id=ids.PROSPECTS_TABLE_ASKED),

@@ -106,11 +106,14 @@ def year_in_effect(members: pd.DataFrame, year) -> int | None:
     return year if span and year < span[1] else None
 
 
-def values_in_effect(members: pd.DataFrame, state: FilterState) -> tuple[str, ...]:
-    """The values of the column chosen a filter keeps the members of, in legend order; none
-    when it keeps them all (no column, or none of the values is the column's)."""
-    colouring = column_colouring(members, state.colour_by) if state.values else None
-    return colouring.chosen(state.values) if colouring else ()
+def in_effect(members: pd.DataFrame, state: FilterState) -> FilterState:
+    """The state as it filters this list, for its words (subtitle, file name): its year in
+    effect (year_in_effect), its column if the list has it, the values kept of it that are
+    the column's, in legend order (none: every member)."""
+    colouring = column_colouring(members, state.colour_by)
+    return replace(state, year=year_in_effect(members, state.year),
+                   colour_by=colouring.header if colouring else None,
+                   values=colouring.chosen(state.values) if colouring else ())
 
 
 def select(members: pd.DataFrame, state: FilterState) -> pd.DataFrame:

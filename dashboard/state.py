@@ -1,6 +1,6 @@
 """The filter state. Its shareable form in the URL
-(?region=32&types=commune,metropole&q=lille&annee=2015&couleur=Élu+référent&valeur=Oui) is read and written in the browser
-(assets/filters.js: fromSearch, toSearch)."""
+(?region=32&types=commune,metropole&q=lille&annee=2015&couleur=Élu+référent&valeur=Oui) is
+read and written in the browser (assets/filters.js: fromSearch, toSearch)."""
 
 from dataclasses import dataclass, field
 
@@ -15,6 +15,7 @@ DEFAULT_MODE = "adherents"
 # inhabitants by default (below it, a région's small communes crowd in).
 DEFAULT_PROSPECT_MIN = 10_000
 MAX_QUERY = 100   # characters of a search kept
+MAX_VALUES = 50   # values of a column kept (a link or a forged request may ask more)
 LAST_YEAR = 2200  # a year filter past it reads as none (a forged value)
 
 

@@ -107,12 +107,17 @@ SYMBOL_CHARACTERS = json.dumps({record.id: record.char for record in KIND_BY_ID.
                                ensure_ascii=False)
 
 
+def extra_field(members: pd.DataFrame, header: str) -> str:
+    """The field of the grid's rows holding the list's column of this name."""
+    return f"extra_{extra_columns(members).index(S.extra_key(header))}"
+
+
 def grid_rows(members: pd.DataFrame) -> list[dict]:
     """One dict per member (its id, 'row', is its line in the member file)."""
     columns = [c for c in MEMBER_COLUMNS if c.in_grid]
     values = {c.id: c.value(members).tolist() for c in columns}
-    extras = {f"extra_{i}": members[name].tolist()
-              for i, name in enumerate(extra_columns(members))}
+    extras = {extra_field(members, S.extra_header(key)): members[key].tolist()
+              for key in extra_columns(members)}
     # Not shown: what the browser filters the rows by (assets/filters.js).
     filters = {"_region": members[S.REGION].fillna("").tolist(),
                "_departement": members[S.DEPARTEMENT].fillna("").tolist(),
@@ -133,8 +138,19 @@ def grid_rows(members: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def grid_columns(members: pd.DataFrame) -> list[dict]:
-    """The grid's column definitions: the kind's symbol, the table's columns, the extras."""
+# A column colouring the members: its cells in their value's colour, right after the symbol.
+# The browser gives each row its class ("2|Oui": the class first, so that a cell whose class
+# changes is drawn again, and sorting follows the legend) and its colours (filters.js
+# colouredRows).
+COLOURED_CELL = {"function": "params.data._couleur ? {backgroundColor: params.data._couleur, "
+                             "color: params.data._encre} : null"}
+COLOURED_TEXT = {"function": "params.value ? params.value.slice(params.value.indexOf('|') + 1) "
+                             ": ''"}
+
+
+def grid_columns(members: pd.DataFrame, coloured_by: str | None = None) -> list[dict]:
+    """The grid's column definitions: the kind's symbol, the column colouring the members if
+    any (coloured_by: its header), the table's columns, the list's other columns."""
     symbol_style = {"styleConditions": [
         {"condition": f"params.data.kind === '{record.id}'", "style": {"color": record.color}}
         for record in KIND_BY_ID.values()]}
@@ -142,6 +158,10 @@ def grid_columns(members: pd.DataFrame) -> list[dict]:
                     "maxWidth": 46, "minWidth": 46, "sortable": False, "filter": False,
                     "valueFormatter": {"function": f"({SYMBOL_CHARACTERS})[params.value]"},
                     "cellStyle": symbol_style}]
+    if coloured_by:
+        definitions.append({"field": "_valeur", "colId": f"couleur:{coloured_by}",
+                            "headerName": coloured_by, "flex": 1.2, "minWidth": 130,
+                            "valueFormatter": COLOURED_TEXT, "cellStyle": COLOURED_CELL})
     for column in (c for c in MEMBER_COLUMNS if c.in_grid):
         definition = {"field": column.id, "headerName": column.header, "flex": column.width,
                       "minWidth": max(90, round(60 * column.width))}
@@ -150,7 +170,10 @@ def grid_columns(members: pd.DataFrame) -> list[dict]:
                 "type": "numericColumn", "filter": "agNumberColumnFilter",
                 "valueFormatter": {"function": f"params.data.{column.id}_texte"}})
         definitions.append(definition)
-    for i, key in enumerate(extra_columns(members)):
-        definitions.append({"field": f"extra_{i}", "headerName": S.extra_header(key),
+    for key in extra_columns(members):
+        if S.extra_header(key) == coloured_by:
+            continue
+        definitions.append({"field": extra_field(members, S.extra_header(key)),
+                            "headerName": S.extra_header(key),
                             "flex": 1, "minWidth": 120})
     return definitions

@@ -53,17 +53,19 @@ class Colouring:
     def color_of(self, index) -> str:
         return self.colors[self.classes[index]]
 
-    def legend(self) -> list[tuple[str, str]]:
-        """(label, colour) of each legend entry: the values with a colour of their own, then
-        one entry for the values sharing OTHERS_COLOR, then UNKNOWN."""
-        entries, others = [], False
+    def legend(self) -> list[tuple[str, str, list[str]]]:
+        """(label, colour, values it stands for) of each legend entry: the values with a
+        colour of their own, then one entry for the values sharing OTHERS_COLOR, then
+        UNKNOWN."""
+        entries: list[tuple[str, str, list[str]]] = []
+        others: list[str] = []
         for label, color in zip(self.labels, self.colors, strict=True):
             if color == OTHERS_COLOR and not self.graduated:
                 if not others:
-                    entries.append((OTHERS, OTHERS_COLOR))
-                others = True
+                    entries.append((OTHERS, OTHERS_COLOR, others))
+                others.append(label)
             else:
-                entries.append((label, color))
+                entries.append((label, color, [label]))
         return entries
 
     def chosen(self, values) -> tuple[str, ...]:

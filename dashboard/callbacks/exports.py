@@ -18,7 +18,7 @@ from ..export import SIZES, ExportError, canvas, export_map, for_print, renderer
 from ..figures import map_figure
 from ..labels import file_name, selection_file_name, selection_label
 from ..member_store import filename_of, from_store
-from ..selection import select, year_in_effect
+from ..selection import in_effect, select
 from ..state import FilterState
 from ..table import member_frame
 from .filters import filter_states, state_of
@@ -135,8 +135,7 @@ def asked(data, labels, mode, prospect_kinds, least, coverage,
     prospects = prospect_state(None, None, prospect_kinds, least)
     members = from_store(data)
     state = state_of(*filters)
-    state = replace(state, labels=labels_of(labels), mode=mode_of(mode),
-                    year=year_in_effect(members, state.year),
+    state = replace(in_effect(members, state), labels=labels_of(labels), mode=mode_of(mode),
                     prospect_kinds=prospects.prospect_kinds,
                     prospect_min=prospects.prospect_min,
                     coverage=isinstance(coverage, list) and "coverage" in coverage)
@@ -201,7 +200,7 @@ def register(app) -> None:
         members = from_store(data)
         state = state_of(*filters)
         return download(ctx.triggered_id, members,
-                        replace(state, year=year_in_effect(members, state.year)), data)
+                        in_effect(members, state), data)
 
     # A callback of its own: its button exists only in the report of an uploaded list (as an
     # input of the callback above, the browser would log an error for it on every download).

@@ -1,20 +1,23 @@
-"""The filters (région, kinds, département, search) and the URL, kept in agreement in the
-browser; `state_of` reads them on the server, for the view and the exports."""
+"""The filters (région, kinds, département, search, year, a column's values) and the URL,
+kept in agreement in the browser; `state_of` reads them on the server, for the view and the
+exports."""
 
 from dataclasses import replace
 from urllib.parse import parse_qs
 
 from dash import ClientsideFunction, Input, Output, State
 
+from geodata.columns import MAX_HEADER
 from geodata.growth import FIRST_YEAR
 from geodata.kinds import KINDS
 
 from .. import ids
 from ..names import departement_names, departements_of_region, region_names
-from ..state import LAST_YEAR, MAX_QUERY, FilterState
+from ..state import LAST_YEAR, MAX_QUERY, MAX_VALUES, FilterState
 
 # The filter components, in the order state_of() takes their values.
-FILTER_IDS = (ids.REGION, ids.KINDS, ids.DEPARTEMENT, ids.SEARCH, ids.YEAR)
+FILTER_IDS = (ids.REGION, ids.KINDS, ids.DEPARTEMENT, ids.SEARCH, ids.YEAR, ids.COLOUR_BY,
+              ids.VALUES)
 
 
 def filter_inputs() -> list[Input]:
@@ -25,7 +28,8 @@ def filter_states() -> list[State]:
     return [State(component, "value") for component in FILTER_IDS]
 
 
-def state_of(region, kinds, departement, query, year=None) -> FilterState:
+def state_of(region, kinds, departement, query, year=None, colour_by=None,
+             values=None) -> FilterState:
     """The filter state from the values of the filter components.
 
     The values come from the browser: anything a forged request may send (an unknown code, a
@@ -39,7 +43,19 @@ def state_of(region, kinds, departement, query, year=None) -> FilterState:
         and departement in departement_names() else None,
         query=query.strip()[:MAX_QUERY] if isinstance(query, str) else "",
         year=int(year) if isinstance(year, int | float) and not isinstance(year, bool)
-        and FIRST_YEAR <= year <= LAST_YEAR else None))
+        and FIRST_YEAR <= year <= LAST_YEAR else None,
+        colour_by=colour_by[:MAX_HEADER] if isinstance(colour_by, str) and colour_by else None,
+        values=tuple(v for v in values if isinstance(v, str))[:MAX_VALUES]
+        if isinstance(values, list) else ()))
+
+
+def colour_asked(search) -> str | None:
+    """The column a shared link colours the members by (?couleur=Élu+référent), if any."""
+    if not isinstance(search, str):
+        return None
+    values = parse_qs(search.lstrip("?")).get("couleur", [])
+    header = values[0].strip()[:MAX_HEADER] if values else ""
+    return header or None
 
 
 def year_asked(search) -> int | None:
@@ -66,5 +82,6 @@ def register(app) -> None:
         Output(ids.URL, "search"), Output(ids.REGION, "value"), Output(ids.KINDS, "value"),
         Output(ids.DEPARTEMENT, "value"), Output(ids.SEARCH, "value"),
         Output(ids.DEPARTEMENT, "options"), Output(ids.YEAR, "value"),
+        Output(ids.COLOUR_BY, "value"), Output(ids.VALUES, "value"),
         Input(ids.URL, "search"), *filter_inputs(), Input(ids.RESET, "n_clicks"),
         State(ids.WORDS, "data"), State(ids.ROWS_STORE, "data"))

@@ -11,6 +11,7 @@ from .. import client, ids
 from ..map_labels import LABEL_MODES
 from ..member_store import filename_of, from_store
 from ..state import DEFAULT_MODE, MAP_MODES
+from .filters import state_of
 from .prospects import prospect_state
 
 CLIENTSIDE = "carte"   # namespace of assets/clientside.js
@@ -48,19 +49,21 @@ def register(app) -> None:
         Input(ids.REGION, "value"), Input(ids.DEPARTEMENT, "value"),
         Input(ids.MEMBERS_STORE, "data"), Input(ids.MAP_SIZE, "data"), Input(ids.LABELS, "value"),
         Input(ids.MAP_MODE, "value"), Input(ids.PROSPECTS_ASKED, "data"),
+        Input(ids.COLOUR_BY, "value"),
         State(ids.PROSPECT_KINDS, "value"), State(ids.PROSPECT_MIN, "value"),
         State(ids.YEAR, "value"),
         # Not when the page opens: the map's size is not known yet (the browser sends it).
         prevent_initial_call=True)
-    def _view(region, departement, data, size, labels, mode, _asked, prospect_kinds, least,
-              year):
+    def _view(region, departement, data, size, labels, mode, _asked, colour_by, prospect_kinds,
+              least, year):
         canvas = canvas_of(size)
         if canvas is None:
             # Drawn once the browser has said the map's size (right after the page loads):
             # a région view is shaped for it, and the map is not drawn twice.
             return no_update
         state = replace(prospect_state(region, departement, prospect_kinds, least, year),
-                        mode=mode_of(mode), labels=labels_of(labels))
+                        mode=mode_of(mode), labels=labels_of(labels),
+                        colour_by=state_of(None, [], None, "", colour_by=colour_by).colour_by)
         return client.view(from_store(data), state, canvas, sample=filename_of(data) is None)
 
     # The prospects' filters and the year redraw only the "Non adhérentes" map, and the
@@ -78,8 +81,8 @@ def register(app) -> None:
         ClientsideFunction(CLIENTSIDE, "drawMap"),
         Output(ids.MAP, "figure"),
         Input(ids.VIEW_STORE, "data"), Input(ids.SEARCH, "value"),
-        Input(ids.SELECTED_STORE, "data"), Input(ids.YEAR, "value"), State(ids.KINDS, "value"),
-        State(ids.WORDS, "data"))
+        Input(ids.SELECTED_STORE, "data"), Input(ids.YEAR, "value"), Input(ids.VALUES, "value"),
+        Input(ids.COLOURING_STORE, "data"), State(ids.KINDS, "value"), State(ids.WORDS, "data"))
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "showKinds"),
         Output(ids.KINDS_SHOWN, "data"), Input(ids.KINDS, "value"), State(ids.WORDS, "data"),
