@@ -119,8 +119,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (triggered.indexOf('filter-region') >= 0 && !state.region) {
                 state.departement = null;   // « France entière »: no département of it
             }
-            const columnChanged = triggered.indexOf('filter-colour-by') >= 0;
-            if (columnChanged) { state.values = []; }   // those of the column before
+            // Another column than the link's: its values were those of the column before (the
+            // link's column set again, as a list comes, keeps the link's values).
+            const columnChanged = triggered.indexOf('filter-colour-by') >= 0 &&
+                state.colourBy !== f.fromSearch(search, words).colourBy;
+            if (columnChanged) { state.values = []; }
             if (!state.colourBy) { state.values = []; }
             const wanted = f.toSearch(state, words);
             const regionChanged = triggered.indexOf('filter-region') >= 0;

@@ -136,3 +136,16 @@ def with_years(members: pd.DataFrame, first: int = 2001, last: int = 2024,
     members = members.copy()
     members[schema.extra_key(YEAR_HEADER)] = written
     return members
+
+
+REFERENT_HEADER = "Élu référent"
+# As a network writes who its contact is: one person spelled several ways, some rows empty.
+REFERENTS = ("Mme Petit", "mme petit ", "M. Durand", "", "MME PETIT", "M. Durand", "Mme Martin")
+
+
+def with_referents(members: pd.DataFrame) -> pd.DataFrame:
+    """The members with a column « Élu référent » as people write it (REFERENTS in turn)."""
+    members = members.copy()
+    members[schema.extra_key(REFERENT_HEADER)] = [
+        REFERENTS[i % len(REFERENTS)] for i in range(len(members))]
+    return members

@@ -11,7 +11,9 @@ from browser import (
     requested_urls,
     wait_for,
 )
+from members import REFERENT_HEADER, REFERENTS
 from openpyxl import Workbook
+from selenium.webdriver.common.keys import Keys
 
 from dashboard.figures import prospect_legend_name
 from dashboard.labels import coverage_phrase
@@ -19,7 +21,10 @@ from dashboard.plotly_fr import CAMERA_TITLE
 from dashboard.prospect_table import shown_prospects
 from dashboard.selection import select, view_coverage
 from dashboard.state import FilterState
+from geodata import schema as S
+from geodata.columns import CATEGORY_COLORS, column_colouring
 from geodata.members import resolve_members
+from geodata.names import normalize
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -460,3 +465,72 @@ def test_the_page_and_its_map_speak_french_without_a_cloud_button(driver, server
     assert not [t for t in titles if "Share" in t or "Zoom in" in t or "cloud" in t.lower()]
     caption = driver.find_element("id", "map-description").get_attribute("textContent")
     assert caption.startswith("Carte des collectivités adhérentes en France : 37 adhérents")
+
+
+def choose(driver, dropdown: str, option: str) -> None:
+    """Open a dropdown and click one of its options, as a person does."""
+    driver.find_element("id", dropdown).click()
+    wait_for(lambda: [o for o in driver.find_elements("css selector", ".dash-dropdown-option")
+                      if o.text.startswith(option)], message=f"the option {option}")
+    next(o for o in driver.find_elements("css selector", ".dash-dropdown-option")
+         if o.text.startswith(option)).click()
+    driver.find_element("tag name", "body").send_keys(Keys.ESCAPE)
+
+
+def test_a_column_of_the_list_colours_the_map_and_the_table_and_keeps_its_values(
+        driver, server, tmp_path):
+    """Coloured by « Élu référent »: the map's symbols and the table's cells take the colour
+    of their value; keeping one value filters the map, the table, the counts and the link in
+    the browser; the link brings them back."""
+    sample = (ROOT / "geodata" / "samples" / "rtes_adherents.csv").read_text(encoding="utf-8")
+    lines = sample.splitlines()
+    listed = tmp_path / "reseau-referents.csv"
+    listed.write_text("\n".join([lines[0] + ",Élu référent"] + [
+        f"{line},{REFERENTS[i % len(REFERENTS)]}" for i, line in enumerate(lines[1:])]) + "\n",
+        encoding="utf-8")
+    members = resolve_members(listed)
+    colouring = column_colouring(members, REFERENT_HEADER)
+    open_page(driver, server)
+    driver.find_element("css selector", "#upload input[type=file]").send_keys(str(listed))
+    wait_for(lambda: "reseau-referents" in driver.find_element("id", "list-label").text,
+             message="the list")
+    choose(driver, "filter-colour-by", REFERENT_HEADER)
+    wait_for(lambda: REFERENT_HEADER in legend_names(driver), message="the coloured map")
+    drawn = driver.execute_script("""
+        return document.querySelector('.map .js-plotly-plot').data
+            .filter(t => t.customdata && t.mode === 'markers' && t.legendgroup)
+            .map(t => [t.marker.color, t.customdata]);""")
+    color_of = {int(row): colouring.color_of(index)
+                for index, row in members[S.ROW].items() if index in colouring.classes.index}
+    assert drawn and all(color == color_of[row] for color, rows in drawn for row in rows)
+    assert set(legend_names(driver)) >= set(colouring.labels)
+    cells = driver.execute_script("""
+        return Array.from(document.querySelectorAll('#member-table [col-id^="couleur:"]'))
+            .filter(c => c.getAttribute('role') === 'gridcell')
+            .map(c => [c.textContent, getComputedStyle(c).backgroundColor]);""")
+    petit = "rgb({}, {}, {})".format(*(int(CATEGORY_COLORS[0][i:i + 2], 16) for i in (1, 3, 5)))
+    assert cells and all(background == petit for text, background in cells
+                         if normalize(text) == "mme petit")
+
+    server_calls(driver)
+    choose(driver, "filter-values", "M. Durand")
+    state = FilterState(colour_by=REFERENT_HEADER, values=("M. Durand",))
+    expected = len(select(members, state))
+    assert 0 < expected < len(members)
+    wait_for(lambda: total(driver) == f"{expected} adhérents", message="the values kept")
+    assert len(grid_names(driver)) == expected
+    wait_for(lambda: driver.find_element("css selector", ".map .gtitle-subtitle").text
+             .endswith("Élu référent : M. Durand"), message="the subtitle")
+    assert "couleur=%C3%89lu+r%C3%A9f%C3%A9rent&valeur=M.+Durand" in driver.current_url
+    assert server_calls(driver) == []   # the values kept are answered in the browser
+    on_map = driver.execute_script("""
+        return document.querySelector('.map .js-plotly-plot').data
+            .filter(t => t.customdata && t.legendgroup && t.opacity !== 0)
+            .flatMap(t => t.customdata);""")
+    assert set(on_map) == set(select(members, state)[S.ROW].astype(int))
+
+    # The link, opened again: the same column and values, for the list kept in the session.
+    driver.get(driver.current_url)
+    wait_for(lambda: total(driver) == f"{expected} adhérents", 40, "the link's values")
+    assert REFERENT_HEADER in legend_names(driver)
+    assert console_errors(driver) == []

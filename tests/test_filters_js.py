@@ -11,16 +11,18 @@ from dataclasses import replace
 
 import pytest
 from browser import ROOT, make_driver, require_chromium
-from members import with_years
+from members import REFERENT_HEADER, with_referents, with_years
 from plotly.io.json import to_json_plotly
 
 from dashboard import client
+from dashboard.callbacks.filters import colour_asked
 from dashboard.figures import _wrapped, map_figure
 from dashboard.labels import SAMPLE_MARK, coverage_phrase, map_subtitle, map_title
-from dashboard.selection import select, view_coverage, year_in_effect, years_of
+from dashboard.selection import in_effect, select, view_coverage, year_in_effect, years_of
 from dashboard.state import FilterState
 from dashboard.table import grid_rows
 from geodata import schema as S
+from geodata.columns import UNKNOWN
 from geodata.coverage import coverage, share_fr
 from geodata.kinds import KINDS
 from geodata.names import normalize
@@ -76,7 +78,7 @@ def test_a_search_is_normalized_as_on_the_server(js, text):
     (5, ("region", "departement", "metropole", "commune"), "", False)])
 def test_the_subtitle_is_the_one_an_export_writes(js, count, kinds, query, sample_list):
     expected = map_subtitle(count, kinds, query) + (f" ({SAMPLE_MARK})" if sample_list else "")
-    assert js("subtitle", count, list(kinds), query, sample_list, None) == expected
+    assert js("subtitle", count, list(kinds), query, sample_list, None, None) == expected
 
 
 def test_titles_and_wrapping_as_on_the_server(js):
@@ -107,7 +109,7 @@ def test_the_map_in_words_and_the_header_counts(js, sample):
 def test_a_shared_link_and_the_url_it_writes(js):
     state = js("fromSearch", "?region=32&types=commune,metropole&q=lille")
     assert state == {"region": "32", "kinds": ["metropole", "commune"], "departement": None,
-                     "query": "lille", "year": None}
+                     "query": "lille", "year": None, "colourBy": None, "values": []}
     assert js("toSearch", state) == "?region=32&types=metropole,commune&q=lille"
     assert js("toSearch", {"region": None, "kinds": list(KINDS), "departement": None,
                            "query": "", "year": None}) == ""
@@ -117,14 +119,14 @@ def test_a_shared_link_and_the_url_it_writes(js):
     assert len(state["query"]) == 100
     assert js("fromSearch", "?region=84&departement=59")["departement"] is None
     round_trip = {"region": "32", "kinds": ["metropole", "commune"], "departement": "59",
-                  "query": "saint denis & co", "year": 2015}
+                  "query": "saint denis & co", "year": 2015, "colourBy": None, "values": []}
     assert js("fromSearch", js("toSearch", round_trip)) == round_trip
     assert {o["value"] for o in js("departementOptions", "32")} == {"02", "59", "60", "62", "80"}
 
 
 def test_a_search_draws_only_the_members_found(js, sample):
     view = client.view(sample, FilterState(), (1100, 700), sample=True)
-    figure = js("figureFor", view, list(KINDS), "lyon", None, None)
+    figure = js("figureFor", view, list(KINDS), "lyon", None, None, None)
     lyon = select(sample, FilterState(query="lyon"))
     drawn = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
              for row in trace.get("customdata") or () if row is not None}
@@ -138,11 +140,11 @@ def test_a_search_or_a_kind_unticked_hides_the_territory_of_the_members_it_leave
                                                                                       sample):
     view = client.view(sample, FilterState(region="84", mode="territoire"), (1100, 700),
                        sample=True)
-    shade = [t for t in js("figureFor", view, list(KINDS), "grenoble", None, None)["data"]
+    shade = [t for t in js("figureFor", view, list(KINDS), "grenoble", None, None, None)["data"]
              if t["type"] == "choropleth" and t.get("legendgroup") in ("metropole", "commune")]
     assert sorted(loc for t in shade for loc in t["locations"]) == [
         "commune:38185", "epci:200040715"]   # Grenoble and its métropole, not Lyon's
-    unticked = js("figureFor", view, ["commune"], "", None, None)["data"]
+    unticked = js("figureFor", view, ["commune"], "", None, None, None)["data"]
     assert {t["legendgroup"]: t["opacity"] for t in unticked if t["type"] == "choropleth"
             and t.get("legendgroup") in ("metropole", "commune")} == {"metropole": 0,
                                                                      "commune": 1}
@@ -150,7 +152,7 @@ def test_a_search_or_a_kind_unticked_hides_the_territory_of_the_members_it_leave
 
 def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):
     view = client.view(sample, FilterState(region="84"), (1100, 700), sample=True)
-    figure = js("figureFor", view, ["metropole"], "", None, None)
+    figure = js("figureFor", view, ["metropole"], "", None, None, None)
     for trace in figure["data"]:
         if trace.get("legendgroup") in KINDS:
             assert trace["opacity"] == (1 if trace["legendgroup"] == "metropole" else 0)
@@ -161,7 +163,7 @@ def test_unticked_kinds_are_transparent_and_their_names_with_them(js, sample):
 def test_the_selected_member_is_ringed_where_it_is_drawn(js, sample):
     view = client.view(sample, FilterState(region="32"), (1100, 700), sample=True)
     lille = int(sample[sample[S.CODE] == "59350"][S.ROW].iloc[0])
-    figure = js("figureFor", view, list(KINDS), "", lille, None)
+    figure = js("figureFor", view, list(KINDS), "", lille, None, None)
     [ring] = [t for t in figure["data"] if t.get("name") == "sélection"]
     server = map_figure(sample, FilterState(region="32"), selected_row=lille, canvas=(1100, 700))
     [expected] = [t for t in server["data"] if t.get("name") == "sélection"]
@@ -233,14 +235,74 @@ def test_the_network_at_the_end_of_a_year_as_the_server_draws_it(js, dated, stat
                                             "departement": None, "query": state.query,
                                             "year": in_effect})
     assert (figures["covered"], figures["population"]) == view_coverage(dated, state)
-    assert js("subtitle", len(expected), list(state.kinds), state.query, False, in_effect) == \
+    assert js("subtitle", len(expected), list(state.kinds), state.query, False, in_effect,
+              None) == \
         map_subtitle(len(expected), state.kinds, state.query, in_effect)
 
 
 def test_a_year_hides_on_the_map_the_members_who_joined_later(js, dated):
     view = client.view(dated, FilterState(region="84"), (1100, 700), sample=False)
-    figure = js("figureFor", view, list(KINDS), "", None, 2012)
+    figure = js("figureFor", view, list(KINDS), "", None, 2012, None)
     drawn = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
              for row in trace.get("customdata") or () if row is not None}
     assert drawn == set(select(dated, FilterState(region="84", year=2012))[S.ROW].astype(int))
     assert figure["layout"]["title"]["subtitle"]["text"].endswith("— fin 2012")
+
+
+# -- a column of the list colouring the members, and the values of it kept ---------------------
+
+@pytest.fixture(scope="module")
+def referents(sample):
+    return with_referents(sample)
+
+
+@pytest.mark.parametrize("values", [("M. Durand",), ("Mme Petit", UNKNOWN), ("Personne",), ()],
+                         ids=str)
+@pytest.mark.parametrize("state", [FilterState(), FilterState(region="11"),
+                                   FilterState(kinds=("departement", "commune"), query="e")],
+                         ids=str)
+def test_the_browser_keeps_the_values_the_server_keeps(js, referents, state, values):
+    """The table, the counts, the coverage and the subtitle of a column's values kept."""
+    state = replace(state, colour_by=REFERENT_HEADER, values=values)
+    column = js("columnFilter", client.colouring(referents, REFERENT_HEADER), list(values),
+                words_last=False)
+    covering = {"rows": grid_rows(select(referents, FilterState())),
+                "coverage": client.coverage(referents)}
+    browser_state = {"region": state.region, "kinds": list(state.kinds), "departement": None,
+                     "query": state.query, "column": column}
+    chosen = js("selectRows", covering["rows"], browser_state)
+    expected = select(referents, state)
+    assert sorted(int(r["row"]) for r in chosen) == sorted(expected[S.ROW].astype(int))
+    figures = js("viewCoverage", covering, browser_state)
+    assert (figures["covered"], figures["population"]) == view_coverage(referents, state)
+    said = in_effect(referents, state)
+    assert js("subtitle", len(expected), list(state.kinds), state.query, False, None, column) \
+        == map_subtitle(len(expected), state.kinds, state.query, None, said.colour_by,
+                        said.values)
+
+
+def test_the_map_keeps_the_values_chosen_and_their_legend_entries(js, referents):
+    view = client.view(referents, FilterState(colour_by=REFERENT_HEADER), (1200, 1000),
+                       sample=False)
+    column = js("columnFilter", client.colouring(referents, REFERENT_HEADER), ["M. Durand"],
+                words_last=False)
+    figure = js("figureFor", view, list(KINDS), "", None, None, column)
+    drawn = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
+             for row in trace.get("customdata") or () if row is not None}
+    state = FilterState(colour_by=REFERENT_HEADER, values=("M. Durand",))
+    assert drawn == set(select(referents, state)[S.ROW].astype(int))
+    legend = [t["name"] for t in figure["data"] if t.get("showlegend")]
+    assert legend[-2:] == ["<b>Élu référent</b>", "M. Durand"]
+    assert figure["layout"]["title"]["subtitle"]["text"].endswith("Élu référent\u00a0: M. Durand")
+
+
+def test_a_link_carries_the_column_and_its_values(js):
+    state = {"region": None, "kinds": list(KINDS), "departement": None, "query": "",
+             "year": None, "colourBy": "Élu référent", "values": ["Mme Petit", "Dupont, Jean"]}
+    search = js("toSearch", state)
+    assert search == ("?couleur=%C3%89lu+r%C3%A9f%C3%A9rent&valeur=Mme+Petit"
+                      "&valeur=Dupont,+Jean")
+    assert js("fromSearch", search) == state
+    assert colour_asked(search) == "Élu référent"   # as the server reads it for a new list
+    # Values without a column mean nothing.
+    assert js("fromSearch", "?valeur=Oui")["values"] == []
