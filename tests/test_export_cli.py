@@ -134,6 +134,38 @@ def test_coverage_asked_for_is_said_under_the_title(tmp_path, capsys):
     assert f"({format_population(lille)})" in svg and "population couverte" in svg
 
 
+def test_a_column_and_its_values_colour_and_filter_the_export(tmp_path, capsys, monkeypatch):
+    """--colour-by and --value as a person types them (case and accents aside): the values kept
+    in the subtitle and the file's name, the legend names the column."""
+    monkeypatch.chdir(tmp_path)   # the file is written under its own name, here
+    listed = tmp_path / "liste.csv"
+    listed.write_text("nom,type,Convention signée\nLille,commune,Oui\nNantes Métropole,,oui\n"
+                      "Dijon Métropole,,Non\nRégion Bretagne,,\n", encoding="utf-8")
+    code, out, err = run(capsys, "--members", listed, "--colour-by", "convention signee",
+                         "--value", "OUI", "--format", "svg", "--size", "screen")
+    assert code == 0, err
+    written = tmp_path / out.split("écrit : ")[1].strip()
+    assert written.name.startswith("adherents-france-convention-signee-oui-")
+    svg = html.unescape(written.read_text(encoding="utf-8"))
+    assert "2 collectivités adhérentes — Convention signée\u00a0: Oui" in svg
+    assert "Convention signée" in svg and "Non renseigné" not in svg
+
+
+@pytest.mark.parametrize("args,said", [
+    (("--colour-by", "Élu"), "la liste n'a pas de colonne « Élu » ; ses colonnes : source, "
+                             "preuve, date de la preuve."),
+    (("--colour-by", "source", "--value", "rien"), "la colonne « source » n'a pas la valeur "
+                                                   "« rien » ; ses valeurs : "),
+    (("--value", "Oui"), "--value garde des valeurs d'une colonne : choisissez-la avec "
+                         "--colour-by.")], ids=str)
+def test_a_column_or_a_value_the_list_does_not_have_is_refused_before_rendering(
+        tmp_path, capsys, monkeypatch, args, said):
+    no_render(monkeypatch)
+    code, out, err = run(capsys, *args, "-o", tmp_path / "carte.png")
+    assert code == 1 and err.startswith(f"Erreur : {said}") and not out
+    assert not (tmp_path / "carte.png").exists()
+
+
 def test_all_regions_refuses_existing_files_before_rendering_then_replaces_them_with_force(
         tmp_path, capsys, monkeypatch):
     kinds = ("communaute_communes",)
@@ -162,7 +194,7 @@ def test_all_regions_refuses_existing_files_before_rendering_then_replaces_them_
                        "a4, a4-portrait, a3, a3-portrait."),
     (["--dpi", "trois-cents"], "résolution « trois-cents » : un nombre entier de dpi est attendu"),
     (["--format", "jpeg"], "--format « jpeg » : valeur inconnue"),
-    (["--colour", "rouge"], "ligne de commande incorrecte"),
+    (["--taille", "a4"], "ligne de commande incorrecte"),
     (["--types", ",,,"], "--types ne nomme aucun type"),
     (["--all-regions", "{dir}/cartes"], "-o et --all-regions s'excluent"),
 ])

@@ -121,10 +121,10 @@ def test_a_body_that_is_not_json_is_refused_with_400(client, data):
 def test_a_real_request_still_works(app, client):
     key = f"{ids.VIEW_STORE}.data"
     callback = app.callback_map[key]
-    # région, département, list, size, names, what the map shows, prospects asked; their
-    # kinds and least population, the year
-    values = ["32", None, None, [800, 600], "aucun", "territoire", None, ["commune"], 5000,
-              None]
+    # région, département, list, size, names, what the map shows, prospects asked, the column
+    # colouring the members; the prospects' kinds and least population, the year
+    values = ["32", None, None, [800, 600], "aucun", "territoire", None, None, ["commune"],
+              5000, None]
     response = client.post(UPDATE, json=body(key, callback, values))
     assert response.status_code == 200
     view = response.get_json()["response"][ids.VIEW_STORE]["data"]
