@@ -1,3 +1,16 @@
+/* The filters answered on the map drawn (carteFilters.showFilters), or the map drawn again
+   for them when they cannot be (members of a colour partly kept, a legend entry to add). */
+function showOnMap(gd, current, kinds, words) {
+    const f = window.carteFilters;
+    const done = f.showFilters(gd, current.view, kinds, current.query, current.year,
+                               current.column, current.drawn, words);
+    if (done !== false) { return done; }
+    const figure = f.figureFor(current.view, kinds, current.query, current.selected,
+                               current.year, current.column, words);
+    current.drawn = current.column;
+    return window.Plotly.react(gd, figure.data, figure.layout);
+}
+
 /* Once per map: a legend click changes the kinds (through the checkboxes, so the table, the
    URL and the counts follow) instead of plotly.js's own restyle, which projects the map
    again; after any drawing, a hidden kind stays unhoverable and greyed in the legend. */
@@ -46,7 +59,10 @@ function watchMap(words) {
         }
         return false;
     });
-    const mark = function () { window.carteFilters.markHidden(gd, checkboxes(), words); };
+    const mark = function () {
+        window.carteFilters.markHidden(gd, checkboxes(), words,
+                                       window.carteView && window.carteView.column);
+    };
     gd.on('plotly_afterplot', mark);
     gd.on('plotly_relayout', mark);
     // A checkbox clicked: the map answers at once, in the click itself, before Dash's
@@ -58,8 +74,7 @@ function watchMap(words) {
             if (!current) { return; }
             const state = window.carteFilters.stateOf(null, checkboxes(), null, current.query,
                                                       current.year, null, [], words);
-            window.carteFilters.showKinds(gd, current.view, state.kinds, state.query, state.year,
-                                          current.column, words);
+            showOnMap(gd, current, state.kinds, words);
         });
     }
 }
@@ -136,13 +151,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         /* The map of the view the server sent, for the search and the member selected; the
            kinds unticked are hidden (see carteFilters.figureFor). A click on a legend entry
            ticks or unticks its kind (a double click keeps it alone), in the browser. */
-        drawMap: function (view, query, selected, year, values, colouring, kinds, words) {
+        drawMap: function (view, query, selected, year, colouring, values, kinds, words) {
             if (!view) { return window.dash_clientside.no_update; }
             const f = window.carteFilters;
             const state = f.stateOf(null, kinds, null, query, year, null, values, words);
             const column = f.columnFilter(colouring, state.values);
+            // column: the values kept now; drawn: those the map was drawn for.
             window.carteView = {view: view, query: state.query, year: state.year,
-                                column: column};
+                                column: column, drawn: column, selected: selected};
             watchMap(words);
             return f.figureFor(view, state.kinds, state.query, selected, state.year, column,
                                words);
@@ -183,8 +199,20 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (gd && gd.data && current) {
                 const state = window.carteFilters.stateOf(null, kinds, null, current.query,
                                                           current.year, null, [], words);
-                window.carteFilters.showKinds(gd, current.view, state.kinds, state.query,
-                                              state.year, current.column, words);
+                showOnMap(gd, current, state.kinds, words);
+            }
+            return window.dash_clientside.no_update;
+        },
+
+        /* Values of the column kept: the map drawn changes in place, as for a kind. */
+        showValues: function (values, colouring, kinds, words) {
+            const gd = document.querySelector('#map .js-plotly-plot');
+            const current = window.carteView;
+            if (gd && gd.data && current) {
+                const f = window.carteFilters;
+                const state = f.stateOf(null, kinds, null, '', null, null, values, words);
+                current.column = f.columnFilter(colouring, state.values);
+                showOnMap(gd, current, state.kinds, words);
             }
             return window.dash_clientside.no_update;
         },

@@ -156,9 +156,11 @@
         return typeof year === 'number' && years && year < years.last ? year : null;
     }
 
-    /* The values kept of the list's column chosen (selection.values_in_effect), from its
-       classes (colouring: client.colouring): {header, values in legend order, rows kept as
-       {row: true}}; null when they keep every member (none chosen, or none of the column's). */
+    /* The values kept of the list's column chosen (selection.in_effect), from its classes
+       (colouring: client.colouring): {header, values in legend order, rows kept as
+       {row: true}, partly: whether they keep some of the values sharing a colour ("Autres
+       valeurs")}; null when they keep every member (none chosen, or none of the
+       column's). */
     function columnFilter(colouring, values) {
         if (!colouring || !Array.isArray(values) || !values.length) { return null; }
         const chosen = colouring.labels.filter(function (l) { return values.indexOf(l) >= 0; });
@@ -168,7 +170,28 @@
         Object.keys(colouring.of).forEach(function (row) {
             if (classes.indexOf(colouring.of[row]) >= 0) { rows[row] = true; }
         });
-        return {header: colouring.header, values: chosen, rows: rows};
+        const colours = {};
+        colouring.colors.forEach(function (color, i) {
+            const kept = classes.indexOf(i) >= 0 ? 'all' : 'none';
+            colours[color] = colours[color] && colours[color] !== kept ? 'some' : kept;
+        });
+        return {header: colouring.header, values: chosen, rows: rows,
+                partly: Object.keys(colours).some(function (c) { return colours[c] === 'some'; })};
+    }
+
+    /* How much of a trace of members (of one kind and one colour: figures._colour_parts)
+       the values kept keep: 'all', 'none' or 'some' (the colour of "Autres valeurs" stands
+       for several values). */
+    function keptOf(trace, column) {
+        if (!column || !Array.isArray(trace.customdata)) { return 'all'; }
+        let kept = 0;
+        let all = 0;
+        trace.customdata.forEach(function (row) {
+            if (row === null || row === undefined) { return; }
+            all += 1;
+            if (column.rows[row]) { kept += 1; }
+        });
+        return kept === all ? 'all' : kept === 0 ? 'none' : 'some';
     }
 
     /* The table's rows with the class of the column colouring the members (table.grid_columns:
@@ -470,32 +493,32 @@
        (columnFilter, or null) and a selected member. */
     function figureFor(view, kinds, query, selected, year, column, words) {
         const rows = found(view, query, year, column);
-        const counts = {};
-        Object.keys(rows).forEach(function (r) { counts[rows[r]] = (counts[rows[r]] || 0) + 1; });
+        // The members of a colour the values kept keep all of, or none of, stay in the figure
+        // (shown or hidden, as an unticked kind's): keeping other values hides them again
+        // without drawing the map (showFilters).
+        const whole = column ? found(view, query, year, null) : rows;
         const data = view.figure.data.map(function (trace) {
-            if (column && Array.isArray(trace.meta) && trace.legendgroup === words.colourGroup) {
-                // A value's legend entry (figures._colouring_legend_traces): the values kept.
-                return Object.assign({}, trace, {showlegend: trace.meta.some(function (v) {
-                    return column.values.indexOf(v) >= 0;
-                })});
-            }
             if (!isKindTrace(trace, words)) { return trace; }
             const copy = Object.assign({}, trace);
-            if ((query || column || yearInEffect(year, view.years) !== null) &&
+            const kept = keptOf(trace, column);
+            const within = kept === 'some' ? rows : whole;
+            if ((query || kept === 'some' || yearInEffect(year, view.years) !== null) &&
                     Array.isArray(trace.customdata)) {
-                const keep = trace.customdata.map(function (row) { return String(row) in rows; });
+                const keep = trace.customdata.map(function (row) {
+                    return String(row) in within;
+                });
                 KIND_ATTRIBUTES.forEach(function (name) {
                     if (Array.isArray(trace[name])) {
                         copy[name] = trace[name].filter(function (_, i) { return keep[i]; });
                     }
                 });
             }
+            const entry = legendEntries(rows, words)[trace.legendgroup];
             if (trace.showlegend) {
-                const n = counts[trace.legendgroup] || 0;
-                copy.name = kindRecord(trace.legendgroup, words).plural + ' (' + n + ')';
-                copy.showlegend = n > 0;
+                copy.name = entry.name;
+                copy.showlegend = entry.shown;
             }
-            copy.opacity = kinds.indexOf(trace.legendgroup) >= 0 ? 1 : 0;
+            copy.opacity = kinds.indexOf(trace.legendgroup) >= 0 && kept !== 'none' ? 1 : 0;
             return copy;
         });
         const ring = selectionRing(view, data, selected);
@@ -505,6 +528,19 @@
             subtitle: Object.assign({}, layout.title.subtitle, {text: sub.text})});
         layout.margin = Object.assign({}, layout.margin, {t: sub.top});
         return {data: ring ? data.concat(ring) : data, layout: layout};
+    }
+
+    /* The legend's entry of each kind for the members shown ({row: kind}): its name with
+       their number, shown when there are some. */
+    function legendEntries(rows, words) {
+        const counts = {};
+        Object.keys(rows).forEach(function (r) { counts[rows[r]] = (counts[rows[r]] || 0) + 1; });
+        const entries = {};
+        allKinds(words).forEach(function (kind) {
+            const n = counts[kind] || 0;
+            entries[kind] = {name: kindRecord(kind, words).plural + ' (' + n + ')', shown: n > 0};
+        });
+        return entries;
     }
 
     const RING = {symbol: 'circle-open', size: 26, color: '#d6336c', line: {width: 3}};
@@ -523,14 +559,17 @@
                 rings[trace.geo] = view.areas[String(selected)];
             }
         });
-        // Of the member's kind: hidden with it when its kind is unticked.
+        // Of the member's kind: hidden with it when its kind is unticked (or its value not
+        // kept).
         const kind = (view.members[String(selected)] || [])[0];
         return Object.keys(rings).map(function (geo) {
             return {type: 'scattergeo', geo: geo, lon: [rings[geo][0]], lat: [rings[geo][1]],
                     mode: 'markers', hoverinfo: 'skip', showlegend: false, name: 'sélection',
+                    customdata: [selected],   // hidden with its member's value too
                     marker: RING, legendgroup: kind,
                     opacity: data.some(function (t) {
-                        return t.legendgroup === kind && t.opacity !== 0;
+                        return t.legendgroup === kind && t.opacity !== 0 &&
+                            Array.isArray(t.customdata) && t.customdata.indexOf(selected) >= 0;
                     }) ? 1 : 0};
         });
     }
@@ -538,7 +577,7 @@
     /* After any drawing: a hidden kind's traces are not hovered or clicked, and its legend
        entry is greyed as plotly.js greys a hidden trace's. hoverinfo is set on the traces
        plotly.js hovers (gd._fullData): restyling it would project the whole map again. */
-    function markHidden(gd, kinds, words) {
+    function markHidden(gd, kinds, words, column) {
         // Each drawing makes these objects anew from gd.data: a shown trace is as it was.
         (gd._fullData || []).forEach(function (trace) {
             if (trace.legendgroup && trace._input && trace._input.opacity === 0) {
@@ -548,6 +587,13 @@
         gd.querySelectorAll('.legend .traces').forEach(function (item) {
             const datum = item.__data__ && item.__data__[0];
             const trace = datum && datum.trace;
+            // A value's entry (figures._colouring_legend_traces): greyed when not kept.
+            if (trace && trace.legendgroup === words.colourGroup && Array.isArray(trace.meta)) {
+                item.style.opacity = !column || trace.meta.some(function (v) {
+                    return column.values.indexOf(v) >= 0;
+                }) ? '' : '0.5';
+                return;
+            }
             // Not a kind's entry (the territory's): always as plotly.js draws it.
             if (!trace || !isKindTrace(trace, words)) { return; }
             const shown = kinds.indexOf(trace.legendgroup) >= 0;
@@ -584,26 +630,39 @@
         return window.Plotly.relayout(gd, {'title.subtitle.text': sub.text, 'margin.t': sub.top});
     }
 
-    /* A kind ticked or unticked on the map drawn: the opacity of its traces, the hover, the
-       legend and the subtitle. Nothing is drawn again: each trace's group in the SVG takes its
-       new opacity, as plotly.js's own restyle would set it after restyling every trace (3 to
-       8 times longer), and plotly.js's data says the same for any later drawing. */
-    function showKinds(gd, view, kinds, query, year, column, words) {
+    /* A kind ticked or unticked, or values of the column kept, on the map drawn: the opacity
+       of the traces, the hover, the legend and the subtitle. Nothing is drawn again: each
+       trace's group in the SVG takes its new opacity, as plotly.js's own restyle would set it
+       after restyling every trace (3 to 8 times longer), and plotly.js's data says the same
+       for any later drawing. drawn: the values kept when the map was drawn (columnFilter).
+       Returns false, doing nothing, when the map must be drawn again (figureFor): members of
+       a colour partly kept, or a kind's legend entry to add or remove. */
+    function showFilters(gd, view, kinds, query, year, column, drawn, words) {
+        if ((column && column.partly) || (drawn && drawn.partly)) { return false; }
+        const entries = legendEntries(found(view, query, year, column), words);
         const changed = new Map();
+        let sameLegend = true;
         gd.data.forEach(function (trace, i) {
             if (!isKindTrace(trace, words)) { return; }
-            const opacity = kinds.indexOf(trace.legendgroup) >= 0 ? 1 : 0;
+            // The trace of a kind's legend entry (figureFor names it, shows it or not).
+            const carrier = view.figure.data[i] && view.figure.data[i].showlegend;
+            if (carrier && entries[trace.legendgroup].shown !== (trace.showlegend !== false)) {
+                sameLegend = false;
+            }
+            const opacity = kinds.indexOf(trace.legendgroup) >= 0 &&
+                keptOf(trace, column) !== 'none' ? 1 : 0;
             if ((trace.opacity === undefined ? 1 : trace.opacity) !== opacity) {
                 changed.set(i, opacity);
             }
         });
+        if (!sameLegend) { return false; }
         const groups = [];
         gd.querySelectorAll('g.trace').forEach(function (group) {
             const cd = group.__data__;
             const trace = cd && cd[0] && cd[0].trace;
             if (trace && changed.has(trace.index)) { groups.push([group, trace.index]); }
         });
-        // A legend's entry alone (a coloured map's kinds) may have no group drawn.
+        // A legend's entry alone (a coloured map's kinds) may have no group: its data only.
         gd.data.forEach(function (trace, i) {
             if (changed.has(i) && !Array.isArray(trace.customdata) &&
                     !groups.some(function (pair) { return pair[1] === i; })) {
@@ -626,8 +685,25 @@
                                          Array.from(changed.keys()));
         }
         return done.then(function () {
-            markHidden(gd, kinds, words);
+            renameLegend(gd, entries, words);
+            markHidden(gd, kinds, words, column);
             return rewriteSubtitle(gd, subtitleLayout(view, kinds, query, year, column, words));
+        });
+    }
+
+    /* The kinds' legend entries renamed in place (their numbers), in the page and the data. */
+    function renameLegend(gd, entries, words) {
+        gd.querySelectorAll('.legend .traces').forEach(function (item) {
+            const datum = item.__data__ && item.__data__[0];
+            const trace = datum && datum.trace;
+            if (!trace || !isKindTrace(trace, words)) { return; }
+            const name = entries[trace.legendgroup].name;
+            const text = item.querySelector('.legendtext');
+            if (text && text.textContent !== name) {
+                text.textContent = name;
+                gd.data[trace.index].name = name;
+                trace.name = name;
+            }
         });
     }
 
@@ -640,6 +716,6 @@
         coveragePhrase: coveragePhrase, coveredIn: coveredIn, viewCoverage: viewCoverage,
         coverageBadge: coverageBadge, coverageTable: coverageTable, fromSearch: fromSearch,
         departementOptions: departementOptions, found: found, figureFor: figureFor,
-        subtitleLayout: subtitleLayout, markHidden: markHidden, showKinds: showKinds
+        subtitleLayout: subtitleLayout, markHidden: markHidden, showFilters: showFilters
     };
 })();

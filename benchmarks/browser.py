@@ -1,5 +1,6 @@
-"""The dashboard in headless Chromium: bytes of a first and a repeat visit, and a kind ticked or
-unticked, from the click to the map redrawn.
+"""The dashboard in headless Chromium: bytes of a first and a repeat visit, a kind ticked or
+unticked (also on a map coloured by a column of the list), from the click to the map redrawn,
+and a value of that column kept.
 
 Ours: the click on a kind's checkbox, answered in the page (assets/filters.js restyles the
 opacity of the kind's traces); timed in the page from the click to the first animation frame
@@ -15,13 +16,16 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import orjson
 from plotly.io.json import to_json_plotly
 
 from dashboard.figures import map_figure
 from dashboard.state import FilterState
+from geodata.columns import column_colouring
 from geodata.kinds import KIND_COMMUNE, KINDS
 
 from . import members as lists
@@ -89,6 +93,33 @@ return !!(gd && gd.data && gd.data.length && document.querySelector('#map .scatt
   && document.title !== 'Mise à jour…' && !!document.querySelector('.count-total');
 """
 
+# A value of the column colouring the map kept (or all again), then the first frame after the
+# map changed (its traces' opacity, or its points when drawn again).
+VALUES_JS = f"""
+const [values, done] = arguments;
+const gd = {GRAPH};
+const points = () => gd.data.map(t => (t.opacity === undefined ? 1 : t.opacity) + ':' +
+  (t.customdata ? t.customdata.length : '')).join();
+const before = points();
+const calls = performance.getEntriesByType('resource')
+  .filter(e => e.name.includes('_dash-update-component')).length;
+const t0 = performance.now();
+window.dash_clientside.set_props('filter-values', {{value: values}});
+(function poll() {{
+  if (points() !== before) {{
+    requestAnimationFrame(() => {{
+      const ms = performance.now() - t0;
+      setTimeout(() => done([ms, performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('_dash-update-component')).length - calls]), 50);
+    }});
+  }} else if (performance.now() - t0 > 30000) {{
+    done(null);
+  }} else {{
+    requestAnimationFrame(poll);
+  }}
+}})();
+"""
+
 SIZE_JS = "const m = document.getElementById('map'); return [m.clientWidth, m.clientHeight];"
 
 
@@ -153,14 +184,20 @@ def toggles(driver, count: int = TOGGLES) -> tuple[list[float], int]:
     return times, requests
 
 
-def todays_way(driver, members, region: str | None) -> list[float]:
-    """Milliseconds of today's way for `TODAY` kind changes: the server's figure (built and
-    encoded here) plus its drawing by Plotly.react in the page."""
+def todays_way(driver, members, region: str | None, colour_by: str | None = None,
+               values: tuple[str, ...] = ()) -> list[float]:
+    """Milliseconds of today's way for `TODAY` kind changes (or, given values, changes of the
+    values kept): the server's figure (built and encoded here) plus its drawing by
+    Plotly.react in the page."""
     canvas = tuple(driver.execute_script(SIZE_JS))
     without = tuple(k for k in KINDS if k != KIND_COMMUNE)
     times = []
     for i in range(TODAY):
-        state = FilterState(region=region, kinds=without if i % 2 == 0 else KINDS)
+        state = FilterState(region=region, colour_by=colour_by)
+        if values:
+            state = replace(state, values=values if i % 2 == 0 else ())
+        else:
+            state = replace(state, kinds=without if i % 2 == 0 else KINDS)
         started = time.perf_counter()
         text = to_json_plotly(map_figure(members, state, canvas=canvas))
         server_ms = (time.perf_counter() - started) * 1000
@@ -188,14 +225,36 @@ def upload(driver, csv: bytes, name: str) -> float:
         return time.perf_counter() - started
 
 
-def view_case(driver, url: str, members, region: str | None) -> dict:
-    """Ours, today's way and the floor on one view (the page already holds the list)."""
-    driver.get(url + (f"/?region={region}" if region else "/"))
+def values_kept(driver, value: str, count: int = TOGGLES) -> tuple[list[float], int]:
+    """Milliseconds from a value kept (then all of them again) to the map redrawn, `count`
+    times, and the number of server requests they made."""
+    times, requests = [], 0
+    for i in range(count):
+        result = driver.execute_async_script(VALUES_JS, [value] if i % 2 == 0 else [])
+        if result is None:
+            raise TimeoutError("the map did not change within 30 s of a value kept")
+        times.append(result[0])
+        requests += result[1]
+        wait_until(driver, SETTLED_JS)
+        time.sleep(0.2)
+    return times, requests
+
+
+def view_case(driver, url: str, members, region: str | None,
+              colour_by: str | None = None) -> dict:
+    """Ours, today's way and the floor on one view (the page already holds the list),
+    coloured by a column of the list if given."""
+    query = urlencode({key: value for key, value in
+                       (("region", region), ("couleur", colour_by)) if value})
+    page = url + "/" + (f"?{query}" if query else "")
+    driver.get(page)
     wait_until(driver, SETTLED_JS)
+    if colour_by:
+        wait_until(driver, f"return {GRAPH}.data.some(t => t.legendgroup === 'couleur')")
     time.sleep(1)
     ours, requests = toggles(driver)
-    today = todays_way(driver, members, region)
-    driver.get(url + (f"/?region={region}" if region else "/"))   # the page's own map again
+    today = todays_way(driver, members, region, colour_by)
+    driver.get(page)   # the page's own map again
     wait_until(driver, SETTLED_JS)
     return {"ours": ours, "requests": requests, "today": today,
             "floor": restyle_floor(driver)}
@@ -220,6 +279,19 @@ def p95(times: list[float]) -> float:
         else times[0]
 
 
+def values_case(driver, url: str, members, colour_by: str) -> dict:
+    """A value of the column colouring the map kept, then all again: ours and today's way."""
+    colouring = column_colouring(members, colour_by)
+    value = colouring.labels[len(colouring.labels) // 2]
+    driver.get(url + "/?" + urlencode({"couleur": colour_by}))
+    wait_until(driver, SETTLED_JS)
+    wait_until(driver, f"return {GRAPH}.data.some(t => t.legendgroup === 'couleur')")
+    time.sleep(1)
+    ours, requests = values_kept(driver, value)
+    return {"ours": ours, "requests": requests, "value": value,
+            "today": todays_way(driver, members, None, colour_by, (value,))}
+
+
 def measure(url: str) -> dict:
     driver = _driver()
     try:
@@ -233,6 +305,8 @@ def measure(url: str) -> dict:
         many = lists.two_thousand_resolved()
         out["many"] = view_case(driver, url, many, None)
         out["many_region"] = view_case(driver, url, many, "32")
+        out["many_coloured"] = view_case(driver, url, many, None, lists.ADHESION)
+        out["many_values"] = values_case(driver, url, many, lists.ADHESION)
     finally:
         driver.quit()
     return out

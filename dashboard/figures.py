@@ -200,6 +200,16 @@ def _rows_of(members: pd.DataFrame) -> dict:
     return {index: None if pd.isna(row) else int(row) for index, row in rows.items()}
 
 
+def _colour_parts(members: pd.DataFrame, colour_of: dict) -> list[pd.DataFrame]:
+    """The members in groups of one colour each (all of them when no column colours them):
+    every trace drawing members holds one colour, so that the browser hides the members of
+    the values not kept by hiding traces, as it hides a kind's."""
+    if not colour_of:
+        return [members]
+    colours = members.index.map(lambda index: colour_of.get(index))
+    return [members[colours == colour] for colour in dict.fromkeys(colours)]
+
+
 def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: dict[str, str],
                   show_epci_outlines: bool, marker_scale: float, view: View,
                   label_mode: str, obstacles: list, label_size: float,
@@ -213,12 +223,12 @@ def _panel_traces(panel: Panel, hovers: dict, counts: dict[str, int], legend: di
     by_kind = {kind: group for kind, group in panel.members.groupby(schema.KIND, sort=False)}
     row_of = _rows_of(panel.members)
     areas = _member_areas(panel.scene, by_kind, hovers, row_of, colour_of)
-    names = _place_names(panel, view, marker_scale, label_mode, obstacles, label_size)
-    shades = _territory_shade_traces(panel.geo, by_kind, hovers, row_of) \
+    names = _place_names(panel, view, marker_scale, label_mode, obstacles, label_size, colour_of)
+    shades = _territory_shade_traces(panel.geo, by_kind, hovers, row_of, colour_of) \
         if shade_territory else []
     traces = _area_traces(panel, areas, counts, legend, shades, bool(colour_of))
     if show_epci_outlines:
-        traces += _territory_outline_traces(panel.geo, by_kind, row_of)
+        traces += _territory_outline_traces(panel.geo, by_kind, row_of, colour_of)
     traces += _border_traces(panel)
     traces += names.area_traces
     if prospects is not None and not prospects.empty:
@@ -239,9 +249,10 @@ class _Names:
 
 
 def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
-                 obstacles: list, size: float) -> _Names:
+                 obstacles: list, size: float, colour_of: dict) -> _Names:
     """Symbols nudged apart, then member, département and neighbour names placed without
-    overlap, in the pixels of the page (see dashboard.map_labels)."""
+    overlap, in the pixels of the page (see dashboard.map_labels); a trace of names (and of
+    leader lines) per kind, and per colour when a column colours the members."""
     members = panel.members[~panel.members[schema.KIND].isin(AREA_KINDS)].dropna(
         subset=[schema.LON, schema.LAT])
     # Most important first: the order of the legend, then the most populous.
@@ -282,9 +293,13 @@ def _place_names(panel: Panel, view: View, marker_scale: float, label_mode: str,
     kinds = members[schema.KIND].tolist()
     rows = _rows_of(members)
     row_at = [rows[index] for index in members.index]
+    colours = [colour_of.get(index) for index in members.index]
     member_traces, leader_traces = [], []
-    for kind in KINDS:   # one trace per kind: the browser hides a kind's names with it
-        chosen = [p for p in by_member if kinds[p.name.marker] == kind]
+    # One trace per kind (and colour): the browser hides a kind's names with it.
+    groups = [(kind, colour) for kind in KINDS for colour in dict.fromkeys(colours)]
+    for kind, colour in groups:
+        chosen = [p for p in by_member
+                  if kinds[p.name.marker] == kind and colours[p.name.marker] == colour]
         for trace in text_trace(chosen, {**MEMBER_LABEL_FONT, "size": size}):
             trace.update(legendgroup=kind, customdata=[row_at[p.name.marker] for p in chosen])
             member_traces.append(trace)
@@ -378,34 +393,42 @@ TERRITORY_LINE = {"color": "#5fa98f", "width": 0.4}
 TERRITORY_LEGEND = "Territoire des intercommunalités et communes"
 
 
-def _territory_shade_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict) -> list:
+def _territory_shade_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict,
+                            colour_of: dict) -> list:
     """The territory of each member drawn as a symbol (EPCI, EPT, commune) filled in one
-    shade, a trace per kind: hidden with its kind in the browser, filtered by a search like its
-    symbols (every location carries its member's row)."""
+    shade, a trace per kind (and colour of a column): hidden with its kind in the browser,
+    filtered by a search like its symbols (every location carries its member's row)."""
     traces = []
     for kind in MARKER_KINDS:
-        members = by_kind.get(kind)
-        if members is None or schema.LEVEL not in members:
+        if kind not in by_kind or schema.LEVEL not in by_kind[kind]:
             continue
-        features, locations, texts, rows = {}, [], [], []
-        for index, level, code in zip(members.index, members[schema.LEVEL], members[schema.CODE],
-                                      strict=True):
-            if level not in basemap.SHADED_LEVELS:
-                continue
-            feature = basemap.territory_feature(level, code)
-            if feature is None or feature["id"] in features:
-                continue
-            features[feature["id"]] = feature
-            locations.append(feature["id"])
-            texts.append(hovers[index])
-            rows.append(row_of[index])
-        if locations:
-            traces.append(_fill_trace(
-                geo, {"type": "FeatureCollection", "features": list(features.values())},
-                locations, TERRITORY_FILL, marker={"line": TERRITORY_LINE}, customdata=rows,
-                hovertext=texts, hoverinfo=None, hovertemplate="%{hovertext}<extra></extra>",
-                legendgroup=kind, name=KIND_LABELS[kind]))
+        for members in _colour_parts(by_kind[kind], colour_of):
+            traces += _territory_shade(geo, kind, members, hovers, row_of)
     return traces
+
+
+def _territory_shade(geo: str, kind: str, members: pd.DataFrame, hovers: dict,
+                     row_of: dict) -> list:
+    """The territories of these members of a kind, in one trace (none without territory)."""
+    features, locations, texts, rows = {}, [], [], []
+    for index, level, code in zip(members.index, members[schema.LEVEL], members[schema.CODE],
+                                  strict=True):
+        if level not in basemap.SHADED_LEVELS:
+            continue
+        feature = basemap.territory_feature(level, code)
+        if feature is None or feature["id"] in features:
+            continue
+        features[feature["id"]] = feature
+        locations.append(feature["id"])
+        texts.append(hovers[index])
+        rows.append(row_of[index])
+    if not locations:
+        return []
+    return [_fill_trace(
+        geo, {"type": "FeatureCollection", "features": list(features.values())},
+        locations, TERRITORY_FILL, marker={"line": TERRITORY_LINE}, customdata=rows,
+        hovertext=texts, hoverinfo=None, hovertemplate="%{hovertext}<extra></extra>",
+        legendgroup=kind, name=KIND_LABELS[kind])]
 
 
 def _territory_legend_trace(geo: str) -> dict:
@@ -472,34 +495,39 @@ def _prospect_traces(geo: str, prospects: pd.DataFrame, marker_scale: float) -> 
     return traces
 
 
-def _territory_outline_traces(geo: str, by_kind: dict, row_of: dict) -> list:
-    """The perimeter of each EPCI and EPT member, a line in its kind's colour (no fill: the
-    only areas are the régions and départements of the legend; a line, not a polygon's
-    outline, so that the frame cuts it without drawing along itself). Every point carries its
-    member's row, for the browser to hide the lines of members a search leaves out."""
+OUTLINE_COLOR = "#4d4d4d"   # the perimeters when the colours say a column's values
+
+
+def _territory_outline_traces(geo: str, by_kind: dict, row_of: dict, colour_of: dict) -> list:
+    """The perimeter of each EPCI and EPT member, a line in its kind's colour (dark grey when
+    a column colours the members; no fill: the only areas are the régions and départements of
+    the legend; a line, not a polygon's outline, so that the frame cuts it without drawing
+    along itself). Every point carries its member's row, for the browser to hide the lines of
+    members a search leaves out; a trace per kind, and per colour of a column."""
     traces = []
     for kind in MARKER_KINDS:
         if kind not in by_kind or KIND_BY_ID[kind].level not in basemap.OUTLINED_LEVELS:
             continue
-        members = by_kind[kind]
-        if schema.LEVEL not in members:
+        if schema.LEVEL not in by_kind[kind]:
             continue
-        first = {}   # (level, code) -> the first member drawing it
-        for index, level, code in zip(members.index, members[schema.LEVEL], members[schema.CODE],
-                                      strict=True):
-            first.setdefault((level, code), index)
-        lons, lats, rows = [], [], []
-        for (level, code), index in first.items():
-            if basemap.has_territory(level, code):
-                line_lons, line_lats = basemap.territory_lines(level, code)
-                lons += line_lons
-                lats += line_lats
-                rows += [row_of[index]] * len(line_lons)
-        if lons:
-            traces.append(dict(
-                type="scattergeo", geo=geo, mode="lines", lon=lons, lat=lats, customdata=rows,
-                line={"width": 1.2, "color": KIND_BY_ID[kind].color}, hoverinfo="skip",
-                showlegend=False, legendgroup=kind, name=KIND_LABELS[kind]))
+        for members in _colour_parts(by_kind[kind], colour_of):
+            first = {}   # (level, code) -> the first member drawing it
+            for index, level, code in zip(members.index, members[schema.LEVEL],
+                                          members[schema.CODE], strict=True):
+                first.setdefault((level, code), index)
+            lons, lats, rows = [], [], []
+            for (level, code), index in first.items():
+                if basemap.has_territory(level, code):
+                    line_lons, line_lats = basemap.territory_lines(level, code)
+                    lons += line_lons
+                    lats += line_lats
+                    rows += [row_of[index]] * len(line_lons)
+            if lons:
+                color = OUTLINE_COLOR if colour_of else KIND_BY_ID[kind].color
+                traces.append(dict(
+                    type="scattergeo", geo=geo, mode="lines", lon=lons, lat=lats,
+                    customdata=rows, line={"width": 1.2, "color": color}, hoverinfo="skip",
+                    showlegend=False, legendgroup=kind, name=KIND_LABELS[kind]))
     return traces
 
 
@@ -917,6 +945,7 @@ def _frame_box(panel: Panel, plot_w: float, plot_h: float) -> tuple:
 # Below this width (px) a map is laid out for a phone: title on several lines, legend under the
 # map in rows, the source line wrapped under it.
 COMPACT_WIDTH = 600
+LEGEND_SYMBOL_PX = 40   # a legend entry's symbol and the gaps around it (plotly.js's textGap)
 COMPACT_MARKER_SCALE = 0.8
 TOOLBAR_PX = 150   # the map's toolbar, top right: a title on a phone keeps clear of it
 COMPACT_FONT = {"title": 16, "subtitle": 12, "legend": 11, "source": 9, "labels": 10}
@@ -1010,9 +1039,10 @@ def _page(canvas: tuple[float, float], title: str, subtitle: str, entries: list[
                 "margin": {**MARGIN, "t": top,
                            "b": max(MARGIN["b"], round(-shift + 8))}}
 
-    # The legend in rows of columns as wide as its longest entry.
-    entry = max((40 + map_labels.text_width(name, font["legend"]) for name in entries),
-                default=0)
+    # The legend in rows of columns as wide as its longest entry: its text (plotly.js's
+    # entrywidth) and LEGEND_SYMBOL_PX before it.
+    text = max((map_labels.text_width(name, font["legend"]) for name in entries), default=0)
+    entry = LEGEND_SYMBOL_PX + text if entries else 0
     columns = max(1, int(usable // entry)) if entry else 1
     rows = -(-len(entries) // columns)
     legend_height = rows * (font["legend"] + 8) + 10 if entries else 0
@@ -1024,7 +1054,7 @@ def _page(canvas: tuple[float, float], title: str, subtitle: str, entries: list[
             shift -= len(lines) * line_px + 4
     legend = {**LEGEND, "orientation": "h", "x": 0, "xanchor": "left", "y": 0,
               "yanchor": "top", "font": {"size": font["legend"]}, "borderwidth": 0,
-              "bgcolor": "rgba(0,0,0,0)", "entrywidth": round(entry),
+              "bgcolor": "rgba(0,0,0,0)", "entrywidth": math.ceil(text),
               "entrywidthmode": "pixels"}
     return {**page, "legend": legend, "foot": foot,
             "margin": {"l": MARGIN["l"], "r": MARGIN["r"], "t": top,

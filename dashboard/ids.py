@@ -29,6 +29,7 @@ VIEW_STORE = "map-view"                # the view the server drew (client.view),
 WORDS = "words"                        # the words and tables of assets/filters.js
 ROWS_STORE = "list-rows"               # every row of the list placed on the map, for the table
 KINDS_SHOWN = "kinds-shown"            # (no data) the browser hides the kinds unticked
+VALUES_SHOWN = "values-shown"          # (no data) the browser hides the values not kept
 LABELS = "map-labels"                  # which members are named on the map
 MAP_MODE = "map-mode"                  # what the map shows (state.MAP_MODES)
 PROSPECT_KINDS = "prospect-kinds"      # the kinds of non-members listed and drawn

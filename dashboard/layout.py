@@ -313,6 +313,7 @@ def create_layout() -> html.Div:
         dcc.Store(id=ids.ROWS_STORE),
         dcc.Store(id=ids.COLOURING_STORE),
         dcc.Store(id=ids.KINDS_SHOWN),
+        dcc.Store(id=ids.VALUES_SHOWN),
         dcc.Store(id=ids.PROSPECTS_ASKED),
         dcc.Store(id=ids.PROSPECTS_TABLE_ASKED),
         dcc.Store(id=ids.WORDS, data=client.words()),

@@ -24,7 +24,7 @@ from dashboard.table import grid_rows
 from geodata import schema as S
 from geodata.columns import UNKNOWN
 from geodata.coverage import coverage, share_fr
-from geodata.kinds import KINDS
+from geodata.kinds import KIND_BY_ID, KINDS
 from geodata.names import normalize
 
 FILTERS_JS = (ROOT / "assets" / "filters.js").read_text(encoding="utf-8")
@@ -281,19 +281,27 @@ def test_the_browser_keeps_the_values_the_server_keeps(js, referents, state, val
                         said.values)
 
 
-def test_the_map_keeps_the_values_chosen_and_their_legend_entries(js, referents):
+@pytest.mark.parametrize("values", [["M. Durand"], ["Mme Petit", "Mme Martin"]], ids=str)
+@pytest.mark.parametrize("query", ["", "e"])
+def test_the_map_shows_the_members_of_the_values_kept(js, referents, values, query):
+    """The members of the other values stay in the figure, hidden (opacity 0) as an unticked
+    kind's, so that keeping other values changes the map without drawing it."""
     view = client.view(referents, FilterState(colour_by=REFERENT_HEADER), (1200, 1000),
                        sample=False)
-    column = js("columnFilter", client.colouring(referents, REFERENT_HEADER), ["M. Durand"],
+    column = js("columnFilter", client.colouring(referents, REFERENT_HEADER), values,
                 words_last=False)
-    figure = js("figureFor", view, list(KINDS), "", None, None, column)
-    drawn = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
-             for row in trace.get("customdata") or () if row is not None}
-    state = FilterState(colour_by=REFERENT_HEADER, values=("M. Durand",))
-    assert drawn == set(select(referents, state)[S.ROW].astype(int))
-    legend = [t["name"] for t in figure["data"] if t.get("showlegend")]
-    assert legend[-2:] == ["<b>Élu référent</b>", "M. Durand"]
-    assert figure["layout"]["title"]["subtitle"]["text"].endswith("Élu référent\u00a0: M. Durand")
+    figure = js("figureFor", view, list(KINDS), query, None, None, column)
+    shown = {row for trace in figure["data"] if trace.get("legendgroup") in KINDS
+             and trace.get("opacity") != 0 for row in trace.get("customdata") or ()}
+    state = FilterState(colour_by=REFERENT_HEADER, values=tuple(values), query=query)
+    expected = select(referents, state)
+    assert shown == set(expected[S.ROW].astype(int))
+    counts = expected[S.KIND].value_counts()
+    names = [t["name"] for t in figure["data"] if t.get("showlegend")]
+    assert names[:len(counts)] == [KIND_BY_ID[k].legend_name(counts[k]) for k in KINDS
+                                   if k in counts]
+    assert figure["layout"]["title"]["subtitle"]["text"].replace("<br>", " ").endswith(
+        "Élu référent\u00a0: " + ", ".join(in_effect(referents, state).values))
 
 
 def test_a_link_carries_the_column_and_its_values(js):

@@ -81,11 +81,17 @@ def register(app) -> None:
         ClientsideFunction(CLIENTSIDE, "drawMap"),
         Output(ids.MAP, "figure"),
         Input(ids.VIEW_STORE, "data"), Input(ids.SEARCH, "value"),
-        Input(ids.SELECTED_STORE, "data"), Input(ids.YEAR, "value"), Input(ids.VALUES, "value"),
-        Input(ids.COLOURING_STORE, "data"), State(ids.KINDS, "value"), State(ids.WORDS, "data"))
+        Input(ids.SELECTED_STORE, "data"), Input(ids.YEAR, "value"),
+        Input(ids.COLOURING_STORE, "data"), State(ids.VALUES, "value"), State(ids.KINDS, "value"),
+        State(ids.WORDS, "data"))
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "showKinds"),
         Output(ids.KINDS_SHOWN, "data"), Input(ids.KINDS, "value"), State(ids.WORDS, "data"),
+        prevent_initial_call=True)
+    app.clientside_callback(
+        ClientsideFunction(CLIENTSIDE, "showValues"),
+        Output(ids.VALUES_SHOWN, "data"), Input(ids.VALUES, "value"),
+        State(ids.COLOURING_STORE, "data"), State(ids.KINDS, "value"), State(ids.WORDS, "data"),
         prevent_initial_call=True)
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "mapClick"),
