@@ -225,29 +225,35 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                                colouring, exportCoverage, words) {
             const f = window.carteFilters;
             if (!list) { return Array(7).fill(window.dash_clientside.no_update); }
-            const state = f.stateOf(region, kinds, departement, query, year, colourBy, values,
-                                    words);
-            state.year = f.yearInEffect(state.year, list.years);
-            // The classes of the column chosen (another's, while they come: none).
-            const classes = colouring && colouring.header === state.colourBy ? colouring : null;
-            state.column = f.columnFilter(classes, state.values);
-            const rows = f.colouredRows(f.selectRows(list.rows, state, words), classes);
-            const coverage = f.viewCoverage(list, state, words);
-            let subtitle = f.subtitle(rows.length, state.kinds, state.query, list.sample,
-                                      state.year, state.column, words);
-            if (Array.isArray(exportCoverage) && exportCoverage.length) {
-                subtitle += ' — ' + f.coveragePhrase(coverage.covered, coverage.population);
-            }
-            const out = [rows, f.headerCounts(rows, words).concat(
-                             [f.coverageBadge(coverage, state, words)]),
-                         f.description(rows, state, words),
-                         f.mapTitle(state.region, state.departement, words), subtitle,
-                         words.source, f.coverageTable(coverage, state, words)];
-            // After the map's next frame: the map answers the click first.
+            const table = function () {
+                const state = f.stateOf(region, kinds, departement, query, year, colourBy,
+                                        values, words);
+                state.year = f.yearInEffect(state.year, list.years);
+                // The classes of the column chosen (another's, while they come: none).
+                const classes = colouring && colouring.header === state.colourBy
+                    ? colouring : null;
+                state.column = f.columnFilter(classes, state.values);
+                const rows = f.colouredRows(f.selectRows(list.rows, state, words), classes);
+                const coverage = f.viewCoverage(list, state, words);
+                let subtitle = f.subtitle(rows.length, state.kinds, state.query, list.sample,
+                                          state.year, state.column, words);
+                if (Array.isArray(exportCoverage) && exportCoverage.length) {
+                    subtitle += ' — ' + f.coveragePhrase(coverage.covered, coverage.population);
+                }
+                return [rows, f.headerCounts(rows, words).concat(
+                            [f.coverageBadge(coverage, state, words)]),
+                        f.description(rows, state, words),
+                        f.mapTitle(state.region, state.departement, words), subtitle,
+                        words.source, f.coverageTable(coverage, state, words)];
+            };
+            // Worked out once the map's next frame is drawn: the map answers the filter first
+            // (a value kept reaches the map after this callback is called, in the same frame).
             return new Promise(function (resolve) {
-                window.requestAnimationFrame(function () { setTimeout(function () {
-                    resolve(out);
-                }, 0); });
+                window.requestAnimationFrame(function () {
+                    window.requestAnimationFrame(function () {
+                        setTimeout(function () { resolve(table()); }, 0);
+                    });
+                });
             });
         },
 

@@ -69,17 +69,18 @@ def years_dict(span: tuple[int, int] | None) -> dict | None:
 
 def colouring(members: pd.DataFrame, header: str | None) -> dict | None:
     """The classes of the list's column chosen, for the browser to keep the values chosen
-    (filters.js valuesKept) and colour the table: labels, colours and the text colour on
-    each, and row -> class for every row placed on the map; None: no such column."""
+    (filters.js columnFilter) and colour the table: labels, colours, the text colour on each
+    and how many rows have each, the grid's field of the column, and row -> class for every
+    row placed on the map; None: no such column."""
     classes = column_colouring(members, header)
     if classes is None:
         return None
     rows = select_members(members)[S.ROW]
     return {"header": classes.header, "field": extra_field(members, classes.header),
-            "labels": list(classes.labels),
-            "colors": list(classes.colors),
+            "labels": list(classes.labels), "colors": list(classes.colors),
             "inks": [max(INKS, key=lambda ink, c=color: contrast_ratio(ink, c))
                      for color in classes.colors],
+            "counts": classes.counts(),
             "of": {str(row): int(classes.classes[index]) for index, row in rows.items()}}
 
 

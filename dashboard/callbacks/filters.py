@@ -44,9 +44,15 @@ def state_of(region, kinds, departement, query, year=None, colour_by=None,
         query=query.strip()[:MAX_QUERY] if isinstance(query, str) else "",
         year=int(year) if isinstance(year, int | float) and not isinstance(year, bool)
         and FIRST_YEAR <= year <= LAST_YEAR else None,
-        colour_by=colour_by[:MAX_HEADER] if isinstance(colour_by, str) and colour_by else None,
+        colour_by=column_of(colour_by),
         values=tuple(v for v in values if isinstance(v, str))[:MAX_VALUES]
         if isinstance(values, list) else ()))
+
+
+def column_of(value) -> str | None:
+    """The column chosen to colour the members (its header, cut as a link may carry it);
+    None for none or anything else than text (whether the list has it: geodata.columns)."""
+    return value[:MAX_HEADER] if isinstance(value, str) and value else None
 
 
 def colour_asked(search) -> str | None:
@@ -54,8 +60,7 @@ def colour_asked(search) -> str | None:
     if not isinstance(search, str):
         return None
     values = parse_qs(search.lstrip("?")).get("couleur", [])
-    header = values[0].strip()[:MAX_HEADER] if values else ""
-    return header or None
+    return column_of(values[0].strip()) if values else None
 
 
 def year_asked(search) -> int | None:

@@ -11,7 +11,7 @@ from .. import client, ids
 from ..map_labels import LABEL_MODES
 from ..member_store import filename_of, from_store
 from ..state import DEFAULT_MODE, MAP_MODES
-from .filters import state_of
+from .filters import column_of
 from .prospects import prospect_state
 
 CLIENTSIDE = "carte"   # namespace of assets/clientside.js
@@ -63,7 +63,7 @@ def register(app) -> None:
             return no_update
         state = replace(prospect_state(region, departement, prospect_kinds, least, year),
                         mode=mode_of(mode), labels=labels_of(labels),
-                        colour_by=state_of(None, [], None, "", colour_by=colour_by).colour_by)
+                        colour_by=column_of(colour_by))
         return client.view(from_store(data), state, canvas, sample=filename_of(data) is None)
 
     # The prospects' filters and the year redraw only the "Non adhérentes" map, and the

@@ -6,7 +6,7 @@ map's text alternative and the export panel's placeholders follow the filters th
 
 from dash import ClientsideFunction, Input, Output, State
 
-from geodata.columns import column_colouring, column_headers
+from geodata.columns import column_headers
 
 from .. import client, ids
 from ..member_store import filename_of, from_store, list_label
@@ -14,7 +14,7 @@ from ..selection import select, years_of
 from ..state import FilterState
 from ..table import grid_columns, grid_rows
 from ..views import detail_card, year_slider
-from .filters import colour_asked, filter_inputs, year_asked
+from .filters import colour_asked, column_of, filter_inputs, year_asked
 from .map_view import CLIENTSIDE
 
 
@@ -49,10 +49,10 @@ def register(app) -> None:
         Input(ids.COLOUR_BY, "value"), Input(ids.MEMBERS_STORE, "data"))
     def _colouring(header, data):
         members = from_store(data)
-        colouring = client.colouring(members, header)
+        colouring = client.colouring(members, column_of(header))
         options = [] if colouring is None else [
-            {"label": f"{label} ({count})", "value": label} for label, count in zip(
-                colouring["labels"], column_colouring(members, header).counts(), strict=True)]
+            {"label": f"{label} ({count})", "value": label}
+            for label, count in zip(colouring["labels"], colouring["counts"], strict=True)]
         return colouring, options, grid_columns(members, colouring and colouring["header"])
 
     app.clientside_callback(
