@@ -574,14 +574,23 @@
         });
     }
 
-    /* After any drawing: a hidden kind's traces are not hovered or clicked, and its legend
-       entry is greyed as plotly.js greys a hidden trace's. hoverinfo is set on the traces
-       plotly.js hovers (gd._fullData): restyling it would project the whole map again. */
+    /* After any drawing: a hidden kind's traces are not hovered or clicked (nor drawn, for
+       areas), and its legend entry is greyed as plotly.js greys a hidden trace's. hoverinfo
+       is set on the traces plotly.js hovers (gd._fullData): restyling it would project the
+       whole map again. */
     function markHidden(gd, kinds, words, column) {
         // Each drawing makes these objects anew from gd.data: a shown trace is as it was.
         (gd._fullData || []).forEach(function (trace) {
             if (trace.legendgroup && trace._input && trace._input.opacity === 0) {
                 trace.hoverinfo = 'skip';
+            }
+        });
+        // plotly.js has no opacity for a choropleth (a member région or département): its
+        // group in the SVG takes it, as showFilters sets it.
+        gd.querySelectorAll('g.trace.choropleth').forEach(function (group) {
+            const trace = group.__data__ && group.__data__[0] && group.__data__[0].trace;
+            if (trace && trace._input && isKindTrace(trace, words)) {
+                group.style.opacity = trace._input.opacity === 0 ? 0 : '';
             }
         });
         gd.querySelectorAll('.legend .traces').forEach(function (item) {

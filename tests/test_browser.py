@@ -193,6 +193,20 @@ def test_the_non_members_of_a_region_in_their_table_and_on_the_map(driver, serve
     assert console_errors(driver) == []
 
 
+def test_regions_unticked_stay_hidden_on_a_map_drawn_for_a_search(driver, server):
+    """plotly.js gives a choropleth no opacity: a map drawn anew (a link with a search) left
+    the member régions unticked drawn in blue."""
+    open_page(driver, server, "/?types=departement,metropole,commune&q=e")
+    wait_for(lambda: "recherche" in driver.find_element(
+        "css selector", ".map .gtitle-subtitle").text, message="the map of the search")
+    shown = driver.execute_script("""
+        return Array.from(document.querySelectorAll('.map g.trace.choropleth'))
+            .filter(g => ['region', 'communaute_agglomeration']
+                .includes(g.__data__[0].trace.legendgroup))
+            .map(g => getComputedStyle(g).opacity);""")
+    assert shown and set(shown) == {"0"}
+
+
 def test_a_search_is_answered_in_the_browser(driver, server):
     open_page(driver, server)
     wait_for(lambda: total(driver) == "37 adhérents", message="the page settled")
