@@ -87,9 +87,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
            back and forward, a filter, the reset button). Returns the URL's search, région,
            kinds, département, search text, the département's options, the year, the column
            colouring the members and its values kept (list: the list's rows and years, or null
-           before they come). */
+           before they come; colouring: the classes of the column). */
         syncFilters: function (search, region, kinds, departement, query, year, colourBy,
-                               values, _reset, words, list) {
+                               values, _reset, words, list, colouring) {
             const none = window.dash_clientside.no_update;
             const f = window.carteFilters;
             const triggered = (window.dash_clientside.callback_context.triggered || [])
@@ -140,6 +140,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 state.colourBy !== f.fromSearch(search, words).colourBy;
             if (columnChanged) { state.values = []; }
             if (!state.colourBy) { state.values = []; }
+            // Values kept: the map answers now, before Dash's other callbacks (as a kind's
+            // checkbox answers in its click); showValues then finds nothing to do.
+            if (triggered.indexOf('filter-values') >= 0) {
+                window.dash_clientside.carte.showValues(values, colouring, kinds, words);
+            }
             const wanted = f.toSearch(state, words);
             const regionChanged = triggered.indexOf('filter-region') >= 0;
             return [wanted !== (search || '') ? wanted : none, none, none,

@@ -518,13 +518,16 @@ def test_a_column_of_the_list_colours_the_map_and_the_table_and_keeps_its_values
                 for index, row in members[S.ROW].items() if index in colouring.classes.index}
     assert drawn and all(color == color_of[row] for color, rows in drawn for row in rows)
     assert set(legend_names(driver)) >= set(colouring.labels)
-    cells = driver.execute_script("""
-        return Array.from(document.querySelectorAll('#member-table [col-id^="couleur:"]'))
-            .filter(c => c.getAttribute('role') === 'gridcell')
-            .map(c => [c.textContent, getComputedStyle(c).backgroundColor]);""")
     petit = "rgb({}, {}, {})".format(*(int(CATEGORY_COLORS[0][i:i + 2], 16) for i in (1, 3, 5)))
-    assert cells and all(background == petit for text, background in cells
-                         if normalize(text) == "mme petit")
+
+    def petit_cells() -> set[str]:
+        """The backgrounds of the table's cells of « Mme Petit » (the table follows the map)."""
+        return {background for text, background in driver.execute_script("""
+            return Array.from(document.querySelectorAll('#member-table [col-id^="couleur:"]'))
+                .filter(c => c.getAttribute('role') === 'gridcell')
+                .map(c => [c.textContent, getComputedStyle(c).backgroundColor]);""")
+            if normalize(text) == "mme petit"}
+    wait_for(lambda: petit_cells() == {petit}, message="the table's cells in their colour")
 
     server_calls(driver)
     choose(driver, "filter-values", "M. Durand")

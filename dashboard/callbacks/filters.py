@@ -89,4 +89,4 @@ def register(app) -> None:
         Output(ids.DEPARTEMENT, "options"), Output(ids.YEAR, "value"),
         Output(ids.COLOUR_BY, "value"), Output(ids.VALUES, "value"),
         Input(ids.URL, "search"), *filter_inputs(), Input(ids.RESET, "n_clicks"),
-        State(ids.WORDS, "data"), State(ids.ROWS_STORE, "data"))
+        State(ids.WORDS, "data"), State(ids.ROWS_STORE, "data"), State(ids.COLOURING_STORE, "data"))
