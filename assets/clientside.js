@@ -5,10 +5,27 @@ function showOnMap(gd, current, kinds, words) {
     const done = f.showFilters(gd, current.view, kinds, current.query, current.year,
                                current.column, current.drawn, words);
     if (done !== false) { return done; }
+    // Drawn again once for these filters (a checkbox's listener and its callback both ask).
+    const wanted = JSON.stringify([kinds, current.column && current.column.values]);
+    if (current.drawnFor === wanted) { return Promise.resolve(); }
+    current.drawnFor = wanted;
     const figure = f.figureFor(current.view, kinds, current.query, current.selected,
                                current.year, current.column, words);
     current.drawn = current.column;
     return window.Plotly.react(gd, figure.data, figure.layout);
+}
+
+/* Whether a menu offers all these values (options: [{label, value}] or labels). */
+function offered(values, options) {
+    const offers = (options || []).map(function (o) {
+        return o && o.value !== undefined ? o.value : o;
+    });
+    return values.every(function (v) { return v === null || offers.indexOf(v) >= 0; });
+}
+
+/* The classes of the column the view's colours say (another's, while its view comes: none). */
+function classesOf(colouring, view) {
+    return colouring && view && colouring.header === view.colourBy ? colouring : null;
 }
 
 /* Once per map: a legend click changes the kinds (through the checkboxes, so the table, the
@@ -89,7 +106,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
            colouring the members and its values kept (list: the list's rows and years, or null
            before they come; colouring: the classes of the column). */
         syncFilters: function (search, region, kinds, departement, query, year, colourBy,
-                               values, _reset, words, list, colouring) {
+                               values, _reset, words, list, colouring, columns, valueOptions) {
             const none = window.dash_clientside.no_update;
             const f = window.carteFilters;
             const triggered = (window.dash_clientside.callback_context.triggered || [])
@@ -123,8 +140,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                         same(state.region, now.region) && triggered.length ? none
                         : f.departementOptions(state.region, words),
                         same(wantedYear, now.year) ? none : wantedYear,
-                        same(state.colourBy, now.colourBy) ? none : state.colourBy,
-                        same(state.values, now.values) ? none : state.values];
+                        // A column and values the menus do not offer yet would be cleared by
+                        // them: the list's callbacks set them with their options.
+                        same(state.colourBy, now.colourBy) || !offered([state.colourBy], columns)
+                            ? none : state.colourBy,
+                        same(state.values, now.values) || !same(state.colourBy, now.colourBy) ||
+                            !offered(state.values, valueOptions) ? none : state.values];
             }
             const state = f.stateOf(region, kinds, departement, query, year, colourBy, values,
                                     words);
@@ -134,12 +155,21 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (triggered.indexOf('filter-region') >= 0 && !state.region) {
                 state.departement = null;   // « France entière »: no département of it
             }
-            // Another column than the link's: its values were those of the column before (the
-            // link's column set again, as a list comes, keeps the link's values).
+            // Another column than the link's: its values were those of the column before. The
+            // link's column, its classes not come yet: the link keeps its values, which come
+            // with the menu's options (callbacks.members).
+            const linked = f.fromSearch(search, words);
+            if (!state.colourBy && linked.colourBy && !offered([linked.colourBy], columns)) {
+                state.colourBy = linked.colourBy;   // the list, with its columns, not come yet
+            }
             const columnChanged = triggered.indexOf('filter-colour-by') >= 0 &&
-                state.colourBy !== f.fromSearch(search, words).colourBy;
-            if (columnChanged) { state.values = []; }
-            if (!state.colourBy) { state.values = []; }
+                state.colourBy !== linked.colourBy;
+            if (columnChanged || !state.colourBy) {
+                state.values = [];
+            } else if (state.colourBy === linked.colourBy &&
+                       !(colouring && colouring.header === state.colourBy)) {
+                state.values = linked.values;
+            }
             // Values kept: the map answers now, before Dash's other callbacks (as a kind's
             // checkbox answers in its click); showValues then finds nothing to do.
             if (triggered.indexOf('filter-values') >= 0) {
@@ -160,7 +190,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (!view) { return window.dash_clientside.no_update; }
             const f = window.carteFilters;
             const state = f.stateOf(null, kinds, null, query, year, null, values, words);
-            const column = f.columnFilter(colouring, state.values);
+            const column = f.columnFilter(classesOf(colouring, view), state.values);
             // column: the values kept now; drawn: those the map was drawn for.
             window.carteView = {view: view, query: state.query, year: state.year,
                                 column: column, drawn: column, selected: selected};
@@ -216,7 +246,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (gd && gd.data && current) {
                 const f = window.carteFilters;
                 const state = f.stateOf(null, kinds, null, '', null, null, values, words);
-                current.column = f.columnFilter(colouring, state.values);
+                current.column = f.columnFilter(classesOf(colouring, current.view),
+                                                state.values);
                 showOnMap(gd, current, state.kinds, words);
             }
             return window.dash_clientside.no_update;

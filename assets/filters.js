@@ -13,6 +13,7 @@
 
     /* -- text ------------------------------------------------------------------------- */
 
+    const PHRASE_VALUES = 3;   // geodata.columns.PHRASE_VALUES
     const LIGATURES = {'œ': 'oe', 'Œ': 'OE', 'æ': 'ae', 'Æ': 'AE', 'ß': 'ss'};
     const ABBREVIATIONS = {st: 'saint', ste: 'sainte', sts: 'saints', stes: 'saintes'};
 
@@ -87,7 +88,9 @@
     }
 
     function valuesPhrase(column) {   // geodata.columns.values_phrase
-        return column.header + '\u00a0: ' + column.values.join(', ');
+        const named = column.values.slice(0, PHRASE_VALUES).join(', ');
+        const others = column.values.length - PHRASE_VALUES;
+        return column.header + '\u00a0: ' + named + (others > 0 ? ' et ' + others + ' autres' : '');
     }
 
     function listed(kinds, words) {   // labels._listed
@@ -203,8 +206,10 @@
             const at = colouring.of[row.row];
             if (at === undefined) { return row; }
             const cell = row[colouring.field];
+            // The class first, padded: the column sorts in the legend's order.
             return Object.assign({}, row, {
-                _valeur: at + '|' + (cell === undefined ? colouring.labels[at] : cell),
+                _valeur: String(at).padStart(4, '0') + '|' +
+                    (cell === undefined || cell === '' ? colouring.labels[at] : cell),
                 _couleur: colouring.colors[at], _encre: colouring.inks[at]});
         });
     }

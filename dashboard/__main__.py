@@ -86,6 +86,9 @@ def parse_choice(text: str, choices, option: str) -> str:
     return text.lower()
 
 
+VALUES_SAID = 10   # values of a column a refusal names
+
+
 def parse_colouring(members, header: str | None, values: list[str] | None) -> dict:
     """{colour_by, values} of a FilterState from --colour-by and --value, checked against the
     list: a column or a value it does not have is refused, naming those it has."""
@@ -106,8 +109,11 @@ def parse_colouring(members, header: str | None, values: list[str] | None) -> di
     labels = {normalize(label): label for label in colouring.labels}
     unknown = [value for value in values or () if normalize(value) not in labels]
     if unknown:
+        said = ", ".join(colouring.labels[:VALUES_SAID])
+        if len(colouring.labels) > VALUES_SAID:
+            said += f"… ({len(colouring.labels)} valeurs)"
         raise UsageError(f"la colonne « {colouring.header} » n'a pas la valeur "
-                         f"« {unknown[0]} » ; ses valeurs : {', '.join(colouring.labels)}.")
+                         f"« {unknown[0]} » ; ses valeurs : {said}.")
     return {"colour_by": colouring.header,
             "values": tuple(labels[normalize(value)] for value in values or ())}
 
@@ -279,8 +285,9 @@ def _export(args) -> int:
     today = date.today()
 
     if args.all_regions:
-        mapped = members[members[S.STATUS].isin(S.MAPPED_STATUSES)]
-        regions = [None] + sorted(set(mapped[mapped[S.KIND].isin(kinds)][S.REGION]) - {""})
+        # The régions with members the filters keep (kinds, values of a column).
+        kept = select(members, FilterState(kinds=kinds, **colouring))
+        regions = [None] + sorted(set(kept[S.REGION]) - {""})
         states = [FilterState(region=code, kinds=kinds, coverage=args.coverage, mode=mode,
                               **colouring) for code in regions]
         paths = [args.all_regions / selection_file_name(state, fmt, today, size)

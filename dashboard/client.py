@@ -27,7 +27,7 @@ from .labels import DEFAULT_TITLE, SAMPLE_MARK
 from .legend import contrast_ratio
 from .map_labels import DEFAULT_WIDTH, WIDTHS
 from .names import departement_names, departements_of_region, region_names
-from .selection import list_years, search_key, select, select_members, years_of
+from .selection import in_effect, list_years, search_key, select, select_members, years_of
 from .state import ALL_REGIONS, LAST_YEAR, MAX_QUERY, MAX_VALUES, FilterState
 from .table import extra_field
 
@@ -109,6 +109,7 @@ def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
     areas = shown[shown[S.KIND].isin(AREA_KINDS)]
     return {
         "figure": figure,
+        "colourBy": in_effect(members, state).colour_by,   # the column its colours say
         "title": texts.title,
         "sample": sample,
         "subtitle": subtitle_frame(canvas, texts.title),

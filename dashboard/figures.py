@@ -561,9 +561,8 @@ def _marker_traces(geo: str, by_kind: dict, hovers: dict, row_of: dict,
             log.warning("%d member(s) of kind %s have no position and are not drawn",
                         len(by_kind[kind]) - len(group), kind)
         style = KIND_BY_ID[kind]
-        colors = [colour_of.get(index, style.color) for index in group.index]
-        for n, color in enumerate(dict.fromkeys(colors)):
-            part = group[[c == color for c in colors]]
+        for n, part in enumerate(_colour_parts(group, colour_of) if not group.empty else []):
+            color = colour_of.get(part.index[0], style.color)
             lons, lats = zip(*(positions[index] for index in part.index), strict=True)
             traces.append(dict(
                 type="scattergeo", geo=geo, lon=list(lons), lat=list(lats), mode="markers",
@@ -862,7 +861,8 @@ def draw_map(shown: pd.DataFrame, region: str | None, texts: MapTexts,
     if colouring is not None and not shown.empty:
         colour_of = {index: colouring.color_of(index) for index in shown.index}
         colouring = _present(colouring, shown.index)
-        entries += [colouring.header] + [label for label, _, _ in colouring.legend()]
+        entries += [_short(colouring.header)] + [_short(label)
+                                                 for label, _, _ in colouring.legend()]
     hovers = dict(zip(shown.index, hover_texts(shown), strict=True))
     canvas = canvas or default_canvas(region)
     compact = canvas[0] < COMPACT_WIDTH   # a phone: see _page

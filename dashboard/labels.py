@@ -98,6 +98,7 @@ def _listed(kinds: list[str]) -> str:
 
 
 FILE_NAME_VALUES = 3   # values of a column a file name says
+FILE_NAME_PART = 30    # characters of a column's name or value in a file name
 
 
 def selection_label(state: FilterState) -> list[str]:
@@ -119,7 +120,10 @@ def selection_label(state: FilterState) -> list[str]:
     if state.mode != DEFAULT_MODE:
         parts.append(MAP_MODES[state.mode])
     if state.colour_by:
-        parts.extend([state.colour_by, *state.values[:FILE_NAME_VALUES]])
+        parts.extend(part[:FILE_NAME_PART] for part in
+                     [state.colour_by, *state.values[:FILE_NAME_VALUES]])
+        if len(state.values) > FILE_NAME_VALUES:
+            parts.append(f"et {len(state.values) - FILE_NAME_VALUES} autres")
     return parts
 
 
@@ -162,14 +166,18 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "selection"
 
 
+MAX_STEM = 150   # characters of a file name before its date
+
+
 def file_name(stem_parts: list[str], extension: str, today: date | None = None) -> str:
     """'adherents-hauts-de-france-2026-11-28.csv'."""
     today = today or date.today()
     stems = [slug(p) for p in stem_parts if p and slug(p)]
     if stems and stems[0].startswith("adherents"):   # a list already named so: not twice
         stems[0] = stems[0].removeprefix("adherents").strip("-")
-    parts = ["adherents"] + [stem for stem in stems if stem] + [today.isoformat()]
-    return "-".join(parts) + "." + extension
+    stem = "-".join(["adherents"] + [stem for stem in stems if stem])
+    # Short enough for any file system (255 bytes), whatever the words of a selection.
+    return stem[:MAX_STEM].rstrip("-") + "-" + today.isoformat() + "." + extension
 
 
 def selection_file_name(state: FilterState, extension: str, today: date | None = None,

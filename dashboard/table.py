@@ -139,8 +139,8 @@ def grid_rows(members: pd.DataFrame) -> list[dict]:
 
 
 # A column colouring the members: its cells in their value's colour, right after the symbol.
-# The browser gives each row its class ("2|Oui": the class first, so that a cell whose class
-# changes is drawn again, and sorting follows the legend) and its colours (filters.js
+# The browser gives each row its class ("0002|Oui": the class first, so that a cell whose
+# class changes is drawn again, and sorting follows the legend) and its colours (filters.js
 # colouredRows).
 COLOURED_CELL = {"function": "params.data._couleur ? {backgroundColor: params.data._couleur, "
                              "color: params.data._encre} : null"}

@@ -20,6 +20,7 @@ import pandas as pd
 from . import schema as S
 from .growth import membership_year_column, membership_years
 from .names import normalize
+from .reference import memoized
 
 UNKNOWN = "Non renseigné"
 OTHERS = "Autres valeurs"
@@ -27,9 +28,10 @@ OTHERS = "Autres valeurs"
 # OTHERS_COLOR under one legend entry (the filter still tells them apart).
 CATEGORY_COLORS = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7")
 OTHERS_COLOR = "#8c8c8c"
-UNKNOWN_COLOR = "#ffffff"   # a symbol without fill, its outline only
-# A graduated scale, light to dark (ColorBrewer YlGnBu): numbers in order.
-GRADUATED_COLORS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+UNKNOWN_COLOR = "#ffffff"   # a white symbol, its dark outline round it
+# A graduated scale, light to dark (ColorBrewer YlGnBu, without its palest step, which a
+# white « Non renseigné » would be mistaken for): numbers in order.
+GRADUATED_COLORS = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 MAX_CLASSES = len(GRADUATED_COLORS)   # numbers: ranges of them past this many values
 NUMERIC_SHARE = 0.8   # share of the filled cells that must read as numbers
 MAX_HEADER = 200      # characters of a column name a link may carry
@@ -103,13 +105,28 @@ def column_colouring(members: pd.DataFrame, header) -> Colouring | None:
     placed = members[members[S.STATUS].isin(S.MAPPED_STATUSES)] if S.STATUS in members \
         else members
     if key == membership_year_column(placed):   # as the year slider reads them
-        numbers = membership_years(placed, key).astype("Float64")
-        return _graduated(header, numbers, years=True)
+        years = membership_years(placed, key)
+        return _classes(header, tuple(placed.index), None,
+                        tuple(None if pd.isna(y) else int(y) for y in years))
     cells = placed[key].fillna("").astype(str).str.strip()
+    return _classes(header, tuple(placed.index), tuple(cells), None)
+
+
+@memoized(maxsize=16)
+def _classes(header: str, index: tuple, cells: tuple | None, years: tuple | None) -> Colouring:
+    """The classes of a column's cells (or of its membership years): a list's views and
+    exports ask for the same ones again and again, by their values."""
+    index = pd.Index(index)
+    if years is not None:
+        return _graduated(header, pd.Series(years, index=index, dtype="Float64"), years=True)
+    cells = pd.Series(cells, index=index, dtype=object)
     numbers = cells.map(_number)
     filled = cells != ""
-    if filled.sum() >= 2 and numbers[filled].notna().mean() >= NUMERIC_SHARE:
-        return _graduated(header, numbers.astype("Float64"), years=False)
+    if filled.sum() >= 2 and numbers[filled].notna().mean() >= NUMERIC_SHARE \
+            and not _codes(cells[filled & numbers.notna()]):
+        graduated = _graduated(header, numbers.astype("Float64"), years=False,
+                               words=filled & numbers.isna())
+        return graduated
     return _categories(header, cells)
 
 
@@ -119,36 +136,60 @@ def _number(text: str) -> float | None:
     return float(plain.replace(",", ".")) if _NUMBER.match(plain) else None
 
 
+def _codes(cells: pd.Series) -> bool:
+    """Numbers that are codes, not quantities: a leading zero (a phone number, « 01000 »), or
+    all as many digits, five or more (postcodes, SIREN): told apart, not put in order."""
+    digits = cells.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    if digits.str.match(r"^0\d").any():
+        return True
+    return digits.str.fullmatch(r"\d{5,}").all() and digits.str.len().nunique() == 1
+
+
 def _categories(header: str, cells: pd.Series) -> Colouring:
     keys = cells.map(normalize)
-    filled = keys != ""
+    # A cell that says it has no value has none.
+    filled = (keys != "") & (keys != normalize(UNKNOWN))
     # Each value as most rows write it; the most frequent values first, then by name.
-    spelled = cells[filled].groupby(keys[filled]).agg(lambda c: c.value_counts().index[0])
-    counts = keys[filled].value_counts()
+    spellings = pd.DataFrame({"key": keys[filled], "cell": cells[filled]}).value_counts()
+    spelled = spellings.reset_index().drop_duplicates("key").set_index("key")["cell"]
+    counts = spellings.groupby(level="key").sum()
     order = sorted(spelled.index, key=lambda k: (-counts[k], spelled[k].casefold()))
     labels = [spelled[k] for k in order]
     colors = [CATEGORY_COLORS[i] if i < len(CATEGORY_COLORS) else OTHERS_COLOR
               for i in range(len(labels))]
     position = {k: i for i, k in enumerate(order)}
-    classes = keys.map(lambda k: position.get(k, len(labels)))
+    classes = keys.map(lambda k: position.get(k, len(labels))).where(filled, len(labels))
     return _with_unknown(header, labels, colors, classes, graduated=False)
 
 
-def _graduated(header: str, numbers: pd.Series, years: bool) -> Colouring:
-    known = numbers.dropna()
-    values = sorted(known.unique())
+def _graduated(header: str, numbers: pd.Series, years: bool,
+               words: pd.Series | None = None) -> Colouring:
+    """Numbers in order: each value, or ranges of them when there are many; words: the rows
+    whose cell is words among numbers (« en cours »), in a class of their own."""
+    known = numbers.dropna().astype(float)
     write = (lambda n: str(int(n))) if years else _written
-    if len(values) <= MAX_CLASSES:
-        labels = [write(v) for v in values]
-        bins = [(v, v) for v in values]
+    if known.nunique() <= MAX_CLASSES:
+        bins = [(v, v) for v in sorted(known.unique())]
     else:   # ranges holding about as many rows each, named by their first and last value
-        groups = pd.qcut(known.astype(float), MAX_CLASSES, duplicates="drop")
+        groups = pd.qcut(known, MAX_CLASSES, duplicates="drop")
         bins = [(known[groups == g].min(), known[groups == g].max())
                 for g in groups.cat.categories if (groups == g).any()]
-        labels = [f"{write(low)} – {write(high)}" for low, high in bins]
+    named: list[tuple[str, float]] = []   # (label, highest value) of each class
+    for low, high in bins:
+        label = write(low) if write(low) == write(high) else f"{write(low)} – {write(high)}"
+        if named and named[-1][0] == label:   # as written, the same: one class
+            named[-1] = (label, high)
+        else:
+            named.append((label, high))
+    labels = [label for label, _ in named]
     colors = _spread(GRADUATED_COLORS, len(labels))
+    highs = [high for _, high in named]
     classes = numbers.map(lambda n: len(labels) if pd.isna(n) else next(
-        i for i, (_, high) in enumerate(bins) if n <= high)).astype(int)
+        i for i, high in enumerate(highs) if n <= high)).astype(int)
+    if words is not None and words.any():
+        classes = classes.where(~words, len(labels))
+        labels, colors = labels + [OTHERS], colors + [OTHERS_COLOR]
+        classes = classes.where(~(numbers.isna() & ~words), len(labels))
     return _with_unknown(header, labels, colors, classes, graduated=True)
 
 
@@ -167,12 +208,19 @@ def _spread(scale: tuple[str, ...], count: int) -> list[str]:
 
 
 def _written(number: float) -> str:
-    """A number as French writes it: '236 710', '12,5'."""
-    if float(number).is_integer():
-        return f"{int(number):,}".replace(",", NO_BREAK)
-    return f"{number:,.2f}".rstrip("0").replace(",", NO_BREAK).replace(".", ",")
+    """A number as French writes it: '236 710', '12,5' (two decimals at most)."""
+    rounded = round(float(number), 2)
+    if rounded.is_integer():
+        return f"{int(rounded):,}".replace(",", NO_BREAK)
+    return f"{rounded:,.2f}".rstrip("0").rstrip(".").replace(",", NO_BREAK).replace(".", ",")
+
+
+PHRASE_VALUES = 3   # values a subtitle names; past them, how many others
 
 
 def values_phrase(header: str, values) -> str:
-    """What a subtitle says of the values kept: 'Élu référent : Oui, Non'."""
-    return f"{header}{NO_BREAK}: {', '.join(values)}"
+    """What a subtitle says of the values kept: 'Élu référent : Oui, Non', 'Groupe : A, B, C et
+    4 autres' (filters.js valuesPhrase)."""
+    named = ", ".join(values[:PHRASE_VALUES])
+    others = len(values) - PHRASE_VALUES
+    return f"{header}{NO_BREAK}: {named}" + (f" et {others} autres" if others > 0 else "")

@@ -182,3 +182,42 @@ def test_a_png_export_is_coloured_by_the_years(listed):
     assert _pixels_of(coloured, metropole) == 0   # the kinds' colours give way to the years'
     for color in colouring.colors[:-1]:           # every range, on the map and in the legend
         assert _pixels_of(coloured, color) > 100, color
+
+
+def _column(sample, cells: list[str], header: str = "Colonne") -> "pd.DataFrame":
+    return sample.assign(**{S.extra_key(header): [cells[i % len(cells)]
+                                                  for i in range(len(sample))]})
+
+
+def test_a_cell_saying_it_has_no_value_has_none(sample):
+    members = _column(sample, ["Oui", "Non renseigné", "", "non renseigne"])
+    colouring = column_colouring(members, "Colonne")
+    assert colouring.labels == ("Oui", UNKNOWN)
+    kept = select(members, FilterState(colour_by="Colonne", values=(UNKNOWN,)))
+    assert len(kept) == sum(1 for i in range(len(sample)) if i % 4)
+
+
+def test_words_among_numbers_are_no_number_and_codes_are_no_scale(sample):
+    written = ["1 000", "2 500", "12 000", "30 000", "en cours", ""]
+    amounts = column_colouring(_column(sample, written), "Colonne")
+    assert amounts.graduated and amounts.labels[-2:] == (OTHERS, UNKNOWN)
+    assert amounts.counts()[-2] == sum(1 for i in range(len(sample)) if i % 6 == 4)
+    phones = column_colouring(_column(sample, ["03 20 00 00 00", "01 23 45 67 89"]), "Colonne")
+    postcodes = column_colouring(_column(sample, ["59000", "75001", "69003"]), "Colonne")
+    assert not phones.graduated and not postcodes.graduated
+    assert set(postcodes.labels) == {"59000", "75001", "69003"}
+
+
+def test_numbers_are_written_as_french_writes_them_one_class_per_label(sample):
+    colouring = column_colouring(_column(sample, ["0,001", "0,004", "12,001", "-3,5"]),
+                                 "Colonne")
+    assert colouring.labels == ("-3,5", "0", "12")   # never « 12, », never « 0 » twice
+
+
+def test_many_values_kept_are_counted_in_the_subtitle_and_the_file_name(sample):
+    values = tuple(column_colouring(sample, "preuve").labels[:12])
+    state = in_effect(sample, FilterState(colour_by="preuve", values=values))
+    subtitle = map_figure(sample, state)["layout"]["title"]["subtitle"]["text"]
+    assert "et 9 autres" in subtitle.replace("<br>", " ")
+    name = selection_file_name(state, "png")
+    assert len(name) < 200 and "-et-9-autres" in name

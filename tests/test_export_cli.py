@@ -17,9 +17,12 @@ from dashboard import export
 from dashboard.__main__ import main
 from dashboard.export import find_chromium
 from dashboard.labels import coverage_phrase, format_population, selection_file_name
+from dashboard.selection import select
 from dashboard.state import FilterState
 from geodata import COMMUNE, REGION, get_reference
+from geodata import schema as S
 from geodata.kinds import KINDS
+from geodata.members import sample_members
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.kaleido, pytest.mark.slow]
@@ -149,6 +152,20 @@ def test_a_column_and_its_values_colour_and_filter_the_export(tmp_path, capsys, 
     svg = html.unescape(written.read_text(encoding="utf-8"))
     assert "2 collectivités adhérentes — Convention signée\u00a0: Oui" in svg
     assert "Convention signée" in svg and "Non renseigné" not in svg
+
+
+def test_all_regions_with_values_kept_writes_the_regions_where_they_are(tmp_path, capsys,
+                                                                         monkeypatch):
+    written = []
+    monkeypatch.setattr("dashboard.__main__.export_one",
+                        lambda members, state, *args, **kwargs: written.append(state))
+    code, _, err = run(capsys, "--colour-by", "date de la preuve", "--value", "2020",
+                       "--all-regions", tmp_path, "--format", "svg")
+    assert code == 0, err
+    kept = select(sample_members(), FilterState(colour_by="date de la preuve",
+                                                values=("2020",)))
+    assert [state.region for state in written] == [None, *sorted(set(kept[S.REGION]))]
+    assert 1 < len(written) < 14
 
 
 @pytest.mark.parametrize("args,said", [

@@ -63,6 +63,15 @@ def colour_asked(search) -> str | None:
     return column_of(values[0].strip()) if values else None
 
 
+def values_asked(search, header: str | None) -> list[str]:
+    """The values of this column a shared link keeps (?couleur=…&valeur=Oui&valeur=Non), none
+    when the link colours by another column."""
+    if not isinstance(search, str) or header is None or colour_asked(search) != header:
+        return []
+    values = parse_qs(search.lstrip("?")).get("valeur", [])
+    return [value.strip() for value in values[:MAX_VALUES] if value.strip()]
+
+
 def year_asked(search) -> int | None:
     """The year a shared link asks for (?annee=2015), None when it asks for none."""
     if not isinstance(search, str):
@@ -89,4 +98,5 @@ def register(app) -> None:
         Output(ids.DEPARTEMENT, "options"), Output(ids.YEAR, "value"),
         Output(ids.COLOUR_BY, "value"), Output(ids.VALUES, "value"),
         Input(ids.URL, "search"), *filter_inputs(), Input(ids.RESET, "n_clicks"),
-        State(ids.WORDS, "data"), State(ids.ROWS_STORE, "data"), State(ids.COLOURING_STORE, "data"))
+        State(ids.WORDS, "data"), State(ids.ROWS_STORE, "data"), State(ids.COLOURING_STORE, "data"),
+        State(ids.COLOUR_BY, "options"), State(ids.VALUES, "options"))

@@ -4,7 +4,7 @@ selected member and its card.
 The server sends the list's rows once; the browser filters them (the table, the counts, the
 map's text alternative and the export panel's placeholders follow the filters there)."""
 
-from dash import ClientsideFunction, Input, Output, State
+from dash import ClientsideFunction, Input, Output, State, no_update
 
 from geodata.columns import column_headers
 
@@ -14,7 +14,7 @@ from ..selection import select, years_of
 from ..state import FilterState
 from ..table import grid_columns, grid_rows
 from ..views import detail_card, year_slider
-from .filters import colour_asked, column_of, filter_inputs, year_asked
+from .filters import colour_asked, column_of, filter_inputs, values_asked, year_asked
 from .map_view import CLIENTSIDE
 
 
@@ -43,17 +43,24 @@ def register(app) -> None:
 
     # A column chosen to colour the members: its values to keep, and the table's columns
     # (the column's cells in the colour of their value, first).
+    # The values a link keeps are set with the menu's options: the menu would clear values it
+    # does not offer yet.
     @app.callback(
         Output(ids.COLOURING_STORE, "data"), Output(ids.VALUES, "options"),
-        Output(ids.TABLE, "columnDefs"),
-        Input(ids.COLOUR_BY, "value"), Input(ids.MEMBERS_STORE, "data"))
-    def _colouring(header, data):
+        Output(ids.VALUES, "value", allow_duplicate=True), Output(ids.TABLE, "columnDefs"),
+        Input(ids.COLOUR_BY, "value"), Input(ids.MEMBERS_STORE, "data"),
+        State(ids.URL, "search"), prevent_initial_call="initial_duplicate")
+    def _colouring(header, data, search):
         members = from_store(data)
         colouring = client.colouring(members, column_of(header))
-        options = [] if colouring is None else [
-            {"label": f"{label} ({count})", "value": label}
-            for label, count in zip(colouring["labels"], colouring["counts"], strict=True)]
-        return colouring, options, grid_columns(members, colouring and colouring["header"])
+        if colouring is None:   # the values of no column: none kept, said by the filters
+            return None, [], no_update, grid_columns(members)
+        options = [{"label": f"{label} ({count} dans la liste)", "value": label}
+                   for label, count in zip(colouring["labels"], colouring["counts"],
+                                           strict=True)]
+        kept = [value for value in values_asked(search, colouring["header"])
+                if value in colouring["labels"]]
+        return colouring, options, kept, grid_columns(members, colouring["header"])
 
     app.clientside_callback(
         ClientsideFunction(CLIENTSIDE, "filterTable"),
