@@ -37,18 +37,22 @@ TIMEOUT = 60     # s, for anything the page must do
 
 GRAPH = "document.querySelector('#map .js-plotly-plot')"
 
-# The click, then the first frame after the commune traces changed opacity.
-TOGGLE_JS = f"""
-const [kind, done] = [arguments[0], arguments[arguments.length - 1]];
+
+def _until_changed(action: str, state: str) -> str:
+    """A script that does `action` (JavaScript, given `arg`, the script's first argument),
+    then calls back [ms, server requests] at the first frame after `state` (an expression of
+    `gd`, the map) changed, or null after 30 s."""
+    return f"""
+const [arg, done] = [arguments[0], arguments[arguments.length - 1]];
 const gd = {GRAPH};
-const traces = () => gd.data.filter(t => t.legendgroup === kind);
-const before = traces().map(t => t.opacity).join();
+const state = () => {state};
+const before = state();
 const calls = performance.getEntriesByType('resource')
   .filter(e => e.name.includes('_dash-update-component')).length;
 const t0 = performance.now();
-document.querySelector("#filter-kinds input[value='" + kind + "']").click();
+{action};
 (function poll() {{
-  if (traces().map(t => t.opacity).join() !== before) {{
+  if (state() !== before) {{
     requestAnimationFrame(() => {{
       const ms = performance.now() - t0;
       setTimeout(() => done([ms, performance.getEntriesByType('resource')
@@ -61,6 +65,19 @@ document.querySelector("#filter-kinds input[value='" + kind + "']").click();
   }}
 }})();
 """
+
+
+# The click on a kind's checkbox, then the first frame after its traces changed opacity.
+TOGGLE_JS = _until_changed(
+    "document.querySelector(\"#filter-kinds input[value='\" + arg + \"']\").click()",
+    "gd.data.filter(t => t.legendgroup === arg).map(t => t.opacity).join()")
+
+# A value of the column colouring the map kept (or all again), then the first frame after the
+# map changed (its traces' opacity, or its points when drawn again).
+VALUES_JS = _until_changed(
+    "window.dash_clientside.set_props('filter-values', {value: arg})",
+    "gd.data.map(t => (t.opacity === undefined ? 1 : t.opacity) + ':' + "
+    "(t.customdata ? t.customdata.length : '')).join()")
 
 # Today's way in the page: the server's figure parsed and drawn over the map shown.
 REACT_JS = f"""
@@ -91,33 +108,6 @@ SETTLED_JS = f"""
 const gd = {GRAPH};
 return !!(gd && gd.data && gd.data.length && document.querySelector('#map .scattergeo .point'))
   && document.title !== 'Mise à jour…' && !!document.querySelector('.count-total');
-"""
-
-# A value of the column colouring the map kept (or all again), then the first frame after the
-# map changed (its traces' opacity, or its points when drawn again).
-VALUES_JS = f"""
-const [values, done] = arguments;
-const gd = {GRAPH};
-const points = () => gd.data.map(t => (t.opacity === undefined ? 1 : t.opacity) + ':' +
-  (t.customdata ? t.customdata.length : '')).join();
-const before = points();
-const calls = performance.getEntriesByType('resource')
-  .filter(e => e.name.includes('_dash-update-component')).length;
-const t0 = performance.now();
-window.dash_clientside.set_props('filter-values', {{value: values}});
-(function poll() {{
-  if (points() !== before) {{
-    requestAnimationFrame(() => {{
-      const ms = performance.now() - t0;
-      setTimeout(() => done([ms, performance.getEntriesByType('resource')
-        .filter(e => e.name.includes('_dash-update-component')).length - calls]), 50);
-    }});
-  }} else if (performance.now() - t0 > 30000) {{
-    done(null);
-  }} else {{
-    requestAnimationFrame(poll);
-  }}
-}})();
 """
 
 SIZE_JS = "const m = document.getElementById('map'); return [m.clientWidth, m.clientHeight];"
