@@ -11,7 +11,9 @@ actions:
   asked again with If-None-Match (a 304); the rest is downloaded again;
 - the callbacks the page fires when it opens (every server callback without
   prevent_initial_call), the map's size being MAP_SIZE;
-- 10 filter changes (CHANGES), one région change, one PNG export of the région.
+- 10 filter changes (CHANGES), one région change, one PNG export of the région; a change of
+  département or région also fires the other callbacks that follow the view (the growth
+  chart's), for both ways.
 
 Ours: the view (`map-view.data`) is one request when the page opens, one per département
 change, one for the région change, followed by the base map's files it links to and the
@@ -207,9 +209,18 @@ class Page:
                     and d["inputs"][0]["id"] == first_input and output in d["output"])
 
     def opening(self) -> list[dict]:
-        """The server callbacks the page fires when it opens."""
+        """The server callbacks the page fires when it opens (the view comes after them,
+        once the browser has said the map's size)."""
         return [d for d in self.dependencies
                 if not d.get("clientside_function") and not d.get("prevent_initial_call")]
+
+    def following_view(self) -> list[dict]:
+        """The server callbacks other than the view that a change of région or département
+        fires (the growth chart's)."""
+        view = self.callback(ids.REGION, ids.VIEW_STORE)
+        return [d for d in self.dependencies
+                if not d.get("clientside_function") and d is not view
+                and any(i["id"] in (ids.REGION, ids.DEPARTEMENT) for i in d["inputs"])]
 
     def body(self, dependency: dict, values: dict) -> bytes:
         """What the browser sends for that callback, with the layout's values updated by
@@ -349,8 +360,15 @@ class Visitor:
         self.post(times, "old", OLD_WAY_PATH, json.dumps(body).encode())
 
     def change(self, times: Times, state: dict) -> None:
-        """A change of view (région or département)."""
+        """A change of view (région or département), or the old way's of any filter."""
         (self.old_change if self.old_way else self.view)(times, state)
+
+    def others_of_view(self, times: Times, state: dict) -> None:
+        """The other callbacks a change of région or département fires."""
+        values = {(ids.REGION, "value"): state["region"],
+                  (ids.DEPARTEMENT, "value"): state["departement"]}
+        for dependency in self.page.following_view():
+            self.callback(times, "callback", dependency, values)
 
     def export(self, times: Times, state: dict) -> None:
         values = {(ids.EXPORT_BUTTON, "n_clicks"): 1, (ids.EXPORT_FORMAT, "value"): "png",
@@ -373,11 +391,9 @@ class Visitor:
         state = {"region": "", "kinds": ALL, "departement": None, "query": ""}
         self.open_page(times)
         for dependency in self.page.opening():
-            first = dependency["inputs"][0]["id"]
-            if first == ids.REGION:
-                (self.old_change if self.old_way else self.view)(times, state)
-            elif not (self.old_way and dependency["output"].startswith(f"..{ids.ROWS_STORE}.")):
+            if not (self.old_way and dependency["output"].startswith(f"..{ids.ROWS_STORE}.")):
                 self.callback(times, "callback", dependency, {})
+        self.change(times, state)   # the page's first map, once the browser said its size
         for change in CHANGES:
             pause()
             if change == "kinds":
@@ -388,9 +404,12 @@ class Visitor:
                 state["departement"] = rng.choice(self.page.departements)
             if change == "departement" or self.old_way:
                 self.change(times, state)
+            if change == "departement":
+                self.others_of_view(times, state)
         pause()
         state.update(region=rng.choice(self.page.regions), departement=None)
         self.change(times, state)
+        self.others_of_view(times, state)
         pause()
         self.export(times, state)
         times.session_s.append(time.perf_counter() - started)

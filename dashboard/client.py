@@ -26,6 +26,7 @@ from .figures import COLOUR_GROUP, map_figure, source_line, subtitle_frame, view
 from .labels import DEFAULT_TITLE, SAMPLE_MARK
 from .legend import contrast_ratio
 from .map_labels import DEFAULT_WIDTH, WIDTHS
+from .member_store import embedded_sample
 from .names import departement_names, departements_of_region, region_names
 from .selection import in_effect, list_years, search_key, select, select_members, years_of
 from .state import ALL_REGIONS, LAST_YEAR, MAX_QUERY, MAX_VALUES, FilterState
@@ -102,6 +103,9 @@ def _coverage_of(key: tuple) -> list:
             for departement, population, rows in groups.itertuples(index=False)]
 
 
+SAMPLE_VIEWS = 128   # the sample's views kept built (France, régions, départements, sizes)
+
+
 def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
          sample: bool) -> dict:
     """A view for the browser: its figure (every member of the view: the state's région or
@@ -112,6 +116,20 @@ def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
     # other views hold every member, the browser keeps those of a year.
     state = replace(state, kinds=KINDS, query="", values=(),
                     year=state.year if state.mode == "prospects" else None)
+    if sample and members is embedded_sample():
+        # Every visitor of a public page asks for the same views of the sample (0.05 to 0.2 s
+        # of the server each): built once. The dict is shared: callers must not change it.
+        return _sample_view(state, canvas)
+    return _view(members, state, canvas, sample)
+
+
+@memoized(maxsize=SAMPLE_VIEWS)
+def _sample_view(state: FilterState, canvas: tuple[int, int]) -> dict:
+    return _view(embedded_sample(), state, canvas, sample=True)
+
+
+def _view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
+          sample: bool) -> dict:
     shown = select(members, state)
     texts = view_texts(shown, state)
     figure = map_figure(members, state, sample=sample, canvas=canvas, linked=True)

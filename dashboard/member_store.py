@@ -53,7 +53,8 @@ def store_bytes(data: dict) -> int:
 
 
 @memoized
-def _sample() -> pd.DataFrame:
+def embedded_sample() -> pd.DataFrame:
+    """The embedded sample, resolved once (the same frame for every session)."""
     return sample_members()
 
 
@@ -124,7 +125,7 @@ def from_store(data) -> pd.DataFrame:
         members = read_store(data)
     except ValueError:
         members = None
-    return _sample() if members is None else members
+    return embedded_sample() if members is None else members
 
 
 def source_of(data) -> Source | None:

@@ -136,6 +136,19 @@ def test_a_search_draws_only_the_members_found(js, sample):
     assert "recherche «\u00a0lyon\u00a0»" in figure["layout"]["title"]["subtitle"]["text"]
 
 
+def test_a_list_other_than_the_sample_is_never_answered_with_the_samples_view(sample):
+    """The sample's views are built once for every visitor; a list of fewer members drawn as
+    the sample (a list with no file name) gets its own."""
+    state, canvas = FilterState(region="32"), (1100, 700)
+    first = client.view(sample, state, canvas, sample=True)
+    assert client.view(sample, state, canvas, sample=True) == first
+    fewer = sample[sample[S.KIND] != "commune"].copy()
+    kept = client.view(fewer, state, canvas, sample=True)["members"]
+    assert set(kept) == set(first["members"]) - {
+        str(row) for row in sample[sample[S.KIND] == "commune"][S.ROW]}
+    assert kept != first["members"]
+
+
 def test_a_search_or_a_kind_unticked_hides_the_territory_of_the_members_it_leaves_out(js,
                                                                                       sample):
     view = client.view(sample, FilterState(region="84", mode="territoire"), (1100, 700),
