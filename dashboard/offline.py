@@ -96,7 +96,9 @@ def render_image(fig, format: str = "png", width: int | None = None, height: int
     """The figure as image bytes (png, svg, jpeg, webp, pdf), rendered offline by kaleido."""
     configure_offline()
     kaleido = kaleido_module()
-    layout = fig.to_dict().get("layout", {}) if hasattr(fig, "to_dict") else fig.get("layout", {})
+    # (not fig.to_dict(): a deep copy of the whole figure to read two numbers)
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else {
+        "width": fig.layout.width, "height": fig.layout.height}
     opts = {"format": format, "scale": scale,
             "width": width or layout.get("width") or pio.defaults.default_width,
             "height": height or layout.get("height") or pio.defaults.default_height}

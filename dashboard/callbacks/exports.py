@@ -6,7 +6,6 @@ import logging
 from dataclasses import replace
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from geodata.report import report_frame
@@ -59,8 +58,8 @@ def preview(members: pd.DataFrame, state: FilterState, size: str, sample: bool =
     will look like, texts, names and frame included."""
     size = size if isinstance(size, str) and size in SIZES else "screen"
     page = SIZES[size]
-    figure = for_print(go.Figure(map_figure(members, state, canvas=canvas(size), sample=sample,
-                                            written=written)), size)
+    figure = for_print(map_figure(members, state, canvas=canvas(size), sample=sample,
+                                  written=written), size)
     try:
         png = renderer.render(figure, "png", page.width, page.height, PREVIEW_WIDTH / page.width)
     except ExportError as exc:
