@@ -28,6 +28,15 @@ function classesOf(colouring, view) {
     return colouring && view && colouring.header === view.colourBy ? colouring : null;
 }
 
+/* The kinds ticked in the filters. */
+function tickedKinds() {
+    const kinds = [];
+    document.querySelectorAll('#filter-kinds input[type=checkbox]').forEach(function (box) {
+        if (box.checked) { kinds.push(box.value); }
+    });
+    return kinds;
+}
+
 /* Once per map: a legend click changes the kinds (through the checkboxes, so the table, the
    URL and the counts follow) instead of plotly.js's own restyle, which projects the map
    again; after any drawing, a hidden kind stays unhoverable and greyed in the legend. */
@@ -39,13 +48,6 @@ function watchMap(words) {
     }
     if (gd._carteWatched) { return; }
     gd._carteWatched = true;
-    const checkboxes = function () {
-        const values = [];
-        document.querySelectorAll('#filter-kinds input[type=checkbox]').forEach(function (box) {
-            if (box.checked) { values.push(box.value); }
-        });
-        return values;
-    };
     const all = words.kinds.map(function (k) { return k.id; });
     const kindOf = function (event) { return (event.data[event.curveNumber] || {}).legendgroup; };
     const choose = function (kinds) {
@@ -58,7 +60,7 @@ function watchMap(words) {
         const kind = kindOf(event);
         if (all.indexOf(kind) < 0) { return false; }   // not a kind's entry (the territory's)
         if (pending && pending.kind === kind) { return false; }   // the second click
-        const before = checkboxes();
+        const before = tickedKinds();
         pending = {kind: kind, before: before, timer: setTimeout(function () {
             pending = null;
             choose(before.indexOf(kind) >= 0
@@ -69,7 +71,7 @@ function watchMap(words) {
     });
     gd.on('plotly_legenddoubleclick', function (event) {
         const kind = kindOf(event);
-        const before = pending ? pending.before : checkboxes();
+        const before = pending ? pending.before : tickedKinds();
         if (pending) { clearTimeout(pending.timer); pending = null; }
         if (all.indexOf(kind) >= 0) {   // this kind alone; all of them when it was already alone
             choose(before.length === 1 && before[0] === kind ? all : [kind]);
@@ -77,7 +79,7 @@ function watchMap(words) {
         return false;
     });
     const mark = function () {
-        window.carteFilters.markHidden(gd, checkboxes(), words,
+        window.carteFilters.markHidden(gd, tickedKinds(), words,
                                        window.carteView && window.carteView.column);
     };
     gd.on('plotly_afterplot', mark);
@@ -89,11 +91,41 @@ function watchMap(words) {
         boxes.addEventListener('change', function () {
             const current = window.carteView;
             if (!current) { return; }
-            const state = window.carteFilters.stateOf(null, checkboxes(), null, current.query,
+            const state = window.carteFilters.stateOf(null, tickedKinds(), null, current.query,
                                                       current.year, null, [], words);
             showOnMap(gd, current, state.kinds, words);
         });
     }
+}
+
+/* Once per page: a value clicked in the picker of the values kept changes the map at once,
+   in the click itself, before Dash's callbacks (the menu, the table, the URL) run, as a
+   kind's checkbox does; showValues then finds nothing to do. (The keyboard and the menu's
+   other buttons go the Dash way, a little later.) */
+function watchValuePicker(words) {
+    if (watchValuePicker.watching) { return; }
+    watchValuePicker.watching = true;
+    let last = null;   // a click on an option's label also clicks its checkbox: one toggle
+    document.addEventListener('click', function (event) {
+        const option = event.target.closest && event.target.closest('.dash-dropdown-option');
+        const picker = document.getElementById('filter-values');
+        const menu = picker && document.getElementById(picker.getAttribute('aria-controls'));
+        const box = option && option.querySelector('input');
+        const current = window.carteView;
+        const gd = document.querySelector('#map .js-plotly-plot');
+        if (!box || !menu || !menu.contains(option) || !current || !current.classes ||
+                !gd || !gd.data) { return; }
+        const value = box.value;
+        if (last && last.value === value && event.timeStamp - last.at < 100) { return; }
+        last = {value: value, at: event.timeStamp};
+        const before = current.column ? current.column.values : [];
+        const values = before.indexOf(value) >= 0
+            ? before.filter(function (v) { return v !== value; }) : before.concat([value]);
+        const f = window.carteFilters;
+        const state = f.stateOf(null, tickedKinds(), null, '', null, null, values, words);
+        current.column = f.columnFilter(current.classes, state.values);
+        showOnMap(gd, current, state.kinds, words);
+    }, true);
 }
 
 /* Callbacks run in the browser, called from Python through ClientsideFunction("carte", ...)
@@ -193,8 +225,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const column = f.columnFilter(classesOf(colouring, view), state.values);
             // column: the values kept now; drawn: those the map was drawn for.
             window.carteView = {view: view, query: state.query, year: state.year,
-                                column: column, drawn: column, selected: selected};
+                                classes: classesOf(colouring, view), column: column,
+                                drawn: column, selected: selected};
             watchMap(words);
+            watchValuePicker(words);
             return f.figureFor(view, state.kinds, state.query, selected, state.year, column,
                                words);
         },

@@ -1,6 +1,7 @@
 """The dashboard in a real headless Chromium (Debian's), against the real app on 127.0.0.1."""
 
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from browser import (
@@ -545,6 +546,30 @@ def test_a_column_of_the_list_colours_the_map_and_the_table_and_keeps_its_values
             .filter(t => t.customdata && t.legendgroup && t.opacity !== 0)
             .flatMap(t => t.customdata);""")
     assert set(on_map) == set(select(members, state)[S.ROW].astype(int))
+
+    # More values clicked in the open picker, one more then one less: each answered on the
+    # map in the click itself (before Dash's callbacks), the menu, the counts and the map
+    # agreeing after each.
+    driver.find_element("id", "filter-values").click()
+    for clicked, kept in (("Mme Petit", ("M. Durand", "Mme Petit")),
+                          ("M. Durand", ("Mme Petit",))):
+        state = FilterState(colour_by=REFERENT_HEADER, values=kept)
+        expected = len(select(members, state))
+        on_map = driver.execute_script("""
+            const option = [...document.querySelectorAll('.dash-dropdown-option')]
+                .find(o => o.textContent.startsWith(arguments[0]));
+            option.click();
+            return document.querySelector('.map .js-plotly-plot').data
+                .filter(t => t.customdata && t.legendgroup && t.opacity !== 0)
+                .flatMap(t => t.customdata);""", clicked)
+        assert set(on_map) == set(select(members, state)[S.ROW].astype(int))
+        wait_for(lambda n=expected: total(driver) == f"{n} adhérents", message=clicked)
+        wait_for(lambda k=kept: parse_qs(urlparse(driver.current_url).query).get("valeur")
+                 == list(k), message="the link's values")
+        assert driver.find_element("id", "filter-values-value").text.startswith(kept[0])
+    driver.find_element("tag name", "body").send_keys(Keys.ESCAPE)
+    assert server_calls(driver) == []
+    expected = len(select(members, state))
 
     # The link, opened again: the same column and values, for the list kept in the session
     # (the menus get their options after the link is read: they must not clear its values).
