@@ -1,20 +1,3 @@
-/* The filters answered on the map drawn (carteFilters.showFilters), or the map drawn again
-   for them when they cannot be (members of a colour partly kept, a legend entry to add). */
-function showOnMap(gd, current, kinds, words) {
-    const f = window.carteFilters;
-    const done = f.showFilters(gd, current.view, kinds, current.query, current.year,
-                               current.column, current.drawn, words);
-    if (done !== false) { return done; }
-    // Drawn again once for these filters (a checkbox's listener and its callback both ask).
-    const wanted = JSON.stringify([kinds, current.column && current.column.values]);
-    if (current.drawnFor === wanted) { return Promise.resolve(); }
-    current.drawnFor = wanted;
-    const figure = f.figureFor(current.view, kinds, current.query, current.selected,
-                               current.year, current.column, words);
-    current.drawn = current.column;
-    return window.Plotly.react(gd, figure.data, figure.layout);
-}
-
 /* Whether a menu offers all these values (options: [{label, value}] or labels). */
 function offered(values, options) {
     const offers = (options || []).map(function (o) {
@@ -30,16 +13,13 @@ function classesOf(colouring, view) {
 
 /* The kinds ticked in the filters. */
 function tickedKinds() {
-    const kinds = [];
-    document.querySelectorAll('#filter-kinds input[type=checkbox]').forEach(function (box) {
-        if (box.checked) { kinds.push(box.value); }
-    });
-    return kinds;
+    return window.carteFilters.tickedKinds(document.getElementById('filter-kinds'));
 }
 
-/* Once per map: a legend click changes the kinds (through the checkboxes, so the table, the
-   URL and the counts follow) instead of plotly.js's own restyle, which projects the map
-   again; after any drawing, a hidden kind stays unhoverable and greyed in the legend. */
+/* Once per map: a legend click changes the kinds through the checkboxes (so the table, the
+   URL and the counts follow: carteFilters.watchLegend); a checkbox clicked changes the map
+   at once, in the click itself, before Dash's callbacks (the table, the URL) run: the
+   showKinds callback then finds nothing to do. */
 function watchMap(words) {
     const gd = document.querySelector('#map .js-plotly-plot');
     if (!gd || !gd.on) {   // not drawn yet: after this figure
@@ -48,52 +28,18 @@ function watchMap(words) {
     }
     if (gd._carteWatched) { return; }
     gd._carteWatched = true;
-    const all = words.kinds.map(function (k) { return k.id; });
-    const kindOf = function (event) { return (event.data[event.curveNumber] || {}).legendgroup; };
-    const choose = function (kinds) {
+    const f = window.carteFilters;
+    f.watchLegend(gd, words, tickedKinds, function (kinds) {
         window.dash_clientside.set_props('filter-kinds', {value: kinds});
-    };
-    // plotly.js sends click, click, double click: a click waits for the double click's delay,
-    // and a double click decides from the kinds shown before its clicks.
-    let pending = null;
-    gd.on('plotly_legendclick', function (event) {
-        const kind = kindOf(event);
-        if (all.indexOf(kind) < 0) { return false; }   // not a kind's entry (the territory's)
-        if (pending && pending.kind === kind) { return false; }   // the second click
-        const before = tickedKinds();
-        pending = {kind: kind, before: before, timer: setTimeout(function () {
-            pending = null;
-            choose(before.indexOf(kind) >= 0
-                ? before.filter(function (k) { return k !== kind; })
-                : all.filter(function (k) { return k === kind || before.indexOf(k) >= 0; }));
-        }, gd._context.doubleClickDelay || 300)};
-        return false;   // not plotly.js's own toggle, which projects the map again
-    });
-    gd.on('plotly_legenddoubleclick', function (event) {
-        const kind = kindOf(event);
-        const before = pending ? pending.before : tickedKinds();
-        if (pending) { clearTimeout(pending.timer); pending = null; }
-        if (all.indexOf(kind) >= 0) {   // this kind alone; all of them when it was already alone
-            choose(before.length === 1 && before[0] === kind ? all : [kind]);
-        }
-        return false;
-    });
-    const mark = function () {
-        window.carteFilters.markHidden(gd, tickedKinds(), words,
-                                       window.carteView && window.carteView.column);
-    };
-    gd.on('plotly_afterplot', mark);
-    gd.on('plotly_relayout', mark);
-    // A checkbox clicked: the map answers at once, in the click itself, before Dash's
-    // callbacks (the table, the URL) run; the showKinds callback then finds nothing to do.
+    }, function () { return window.carteView && window.carteView.column; });
     const boxes = document.getElementById('filter-kinds');
     if (boxes) {
         boxes.addEventListener('change', function () {
             const current = window.carteView;
             if (!current) { return; }
-            const state = window.carteFilters.stateOf(null, tickedKinds(), null, current.query,
-                                                      current.year, null, [], words);
-            showOnMap(gd, current, state.kinds, words);
+            const state = f.stateOf(null, tickedKinds(), null, current.query, current.year,
+                                    null, [], words);
+            f.showOnMap(gd, current, state.kinds, words);
         });
     }
 }
@@ -124,7 +70,7 @@ function watchValuePicker(words) {
         const f = window.carteFilters;
         const state = f.stateOf(null, tickedKinds(), null, '', null, null, values, words);
         current.column = f.columnFilter(current.classes, state.values);
-        showOnMap(gd, current, state.kinds, words);
+        f.showOnMap(gd, current, state.kinds, words);
     }, true);
 }
 
@@ -268,7 +214,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (gd && gd.data && current) {
                 const state = window.carteFilters.stateOf(null, kinds, null, current.query,
                                                           current.year, null, [], words);
-                showOnMap(gd, current, state.kinds, words);
+                window.carteFilters.showOnMap(gd, current, state.kinds, words);
             }
             return window.dash_clientside.no_update;
         },
@@ -282,7 +228,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 const state = f.stateOf(null, kinds, null, '', null, null, values, words);
                 current.column = f.columnFilter(classesOf(colouring, current.view),
                                                 state.values);
-                showOnMap(gd, current, state.kinds, words);
+                window.carteFilters.showOnMap(gd, current, state.kinds, words);
             }
             return window.dash_clientside.no_update;
         },

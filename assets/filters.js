@@ -721,6 +721,73 @@
         });
     }
 
+    /* The filters answered on the map drawn (showFilters), or the map drawn again for them
+       when they cannot be (members of a colour partly kept, a legend entry to add). current:
+       the view shown, its search, year and values kept ({view, query, year, column, drawn,
+       selected}). */
+    function showOnMap(gd, current, kinds, words) {
+        const done = showFilters(gd, current.view, kinds, current.query, current.year,
+                                 current.column, current.drawn, words);
+        if (done !== false) { return done; }
+        // Drawn again once for these filters (a checkbox's listener and its callback both ask).
+        const wanted = JSON.stringify([kinds, current.column && current.column.values]);
+        if (current.drawnFor === wanted) { return Promise.resolve(); }
+        current.drawnFor = wanted;
+        const figure = figureFor(current.view, kinds, current.query, current.selected,
+                                 current.year, current.column, words);
+        current.drawn = current.column;
+        return window.Plotly.react(gd, figure.data, figure.layout);
+    }
+
+    /* The kinds whose checkboxes are ticked in this element. */
+    function tickedKinds(boxes) {
+        const kinds = [];
+        (boxes ? boxes.querySelectorAll('input[type=checkbox]') : []).forEach(function (box) {
+            if (box.checked) { kinds.push(box.value); }
+        });
+        return kinds;
+    }
+
+    /* A click on a kind's legend entry ticks or unticks it, a double click keeps it alone
+       (all of them when it already was): choose(kinds) says so to the page, instead of
+       plotly.js's own restyle, which projects the map again. After any drawing, a hidden
+       kind stays unhoverable and greyed in the legend. ticked(): the kinds ticked; column():
+       the values kept (columnFilter, or null). */
+    function watchLegend(gd, words, ticked, choose, column) {
+        const all = allKinds(words);
+        const kindOf = function (event) {
+            return (event.data[event.curveNumber] || {}).legendgroup;
+        };
+        // plotly.js sends click, click, double click: a click waits for the double click's
+        // delay, and a double click decides from the kinds shown before its clicks.
+        let pending = null;
+        gd.on('plotly_legendclick', function (event) {
+            const kind = kindOf(event);
+            if (all.indexOf(kind) < 0) { return false; }   // not a kind's entry
+            if (pending && pending.kind === kind) { return false; }   // the second click
+            const before = ticked();
+            pending = {kind: kind, before: before, timer: setTimeout(function () {
+                pending = null;
+                choose(before.indexOf(kind) >= 0
+                    ? before.filter(function (k) { return k !== kind; })
+                    : all.filter(function (k) { return k === kind || before.indexOf(k) >= 0; }));
+            }, gd._context.doubleClickDelay || 300)};
+            return false;
+        });
+        gd.on('plotly_legenddoubleclick', function (event) {
+            const kind = kindOf(event);
+            const before = pending ? pending.before : ticked();
+            if (pending) { clearTimeout(pending.timer); pending = null; }
+            if (all.indexOf(kind) >= 0) {
+                choose(before.length === 1 && before[0] === kind ? all : [kind]);
+            }
+            return false;
+        });
+        const mark = function () { markHidden(gd, ticked(), words, column()); };
+        gd.on('plotly_afterplot', mark);
+        gd.on('plotly_relayout', mark);
+    }
+
     window.carteFilters = {
         normalize: normalize, textWidth: textWidth, wrapped: wrapped, subtitle: subtitle,
         mapTitle: mapTitle, stateOf: stateOf, yearInEffect: yearInEffect,
@@ -730,6 +797,7 @@
         coveragePhrase: coveragePhrase, coveredIn: coveredIn, viewCoverage: viewCoverage,
         coverageBadge: coverageBadge, coverageTable: coverageTable, fromSearch: fromSearch,
         departementOptions: departementOptions, found: found, figureFor: figureFor,
-        subtitleLayout: subtitleLayout, markHidden: markHidden, showFilters: showFilters
+        subtitleLayout: subtitleLayout, markHidden: markHidden, showFilters: showFilters,
+        showOnMap: showOnMap, tickedKinds: tickedKinds, watchLegend: watchLegend
     };
 })();

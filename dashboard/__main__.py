@@ -1,10 +1,11 @@
-"""Command line: python -m dashboard export [options].
+"""Command line: python -m dashboard export|publish [options].
 
 Examples:
   python -m dashboard export --region "Hauts-de-France" --format pdf --size a4 -o hdf.pdf
   python -m dashboard export --members adherents.xlsx --types commune,metropole -o carte.png
   python -m dashboard export --all-regions cartes/ --format svg
   python -m dashboard export --atlas atlas.pdf --size a4-portrait --coverage
+  python -m dashboard publish --members adherents.xlsx -o site/carte --columns "Élu référent"
 
 Every refusal is a French message on stderr ("Erreur : …") and exit code 1. No file is
 replaced without --force, and none is written half or empty.
@@ -18,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from geodata import schema as S
-from geodata.columns import column_colouring, column_headers
+from geodata.columns import column_colouring, column_headers, listed_header
 from geodata.coverage import UnknownRegionError, region_code
 from geodata.kinds import KINDS
 from geodata.members import resolve_members, sample_members
@@ -39,9 +40,12 @@ from .export import (
     require_chromium,
 )
 from .figures import map_figure
-from .labels import selection_file_name
+from .labels import DEFAULT_TITLE, selection_file_name
+from .publish import EMBEDS, INDEX, PublishError, check_url, embed_code, publication
 from .selection import select
 from .state import DEFAULT_MODE, MAP_MODES, FilterState
+
+WHAT = {"export": "l'export", "publish": "la publication"}   # a command, in its messages
 
 
 class UsageError(Exception):
@@ -97,10 +101,8 @@ def parse_colouring(members, header: str | None, values: list[str] | None) -> di
             raise UsageError("--value garde des valeurs d'une colonne : choisissez-la avec "
                              "--colour-by.")
         return {}
-    # The column as the person types it: « élu referent » is « Élu référent ».
     headers = column_headers(members)
-    written = {normalize(name): name for name in headers}
-    colouring = column_colouring(members, written.get(normalize(header), header))
+    colouring = column_colouring(members, listed_header(members, header) or header)
     if colouring is None:
         raise UsageError(f"la liste n'a pas de colonne « {header} » ; "
                          + (f"ses colonnes : {', '.join(headers)}." if headers else
@@ -250,18 +252,42 @@ def main(argv: list[str] | None = None) -> int:
                         help="remplacer les fichiers qui existent déjà")
     export.add_argument("--vintage", help=f"millésime de la géographie (défaut : ${VINTAGE_ENV}, "
                                           f"sinon {DEFAULT_VINTAGE})")
+    publish = commands.add_parser(
+        "publish", help="publier la carte en pages web autonomes (un dossier à copier sur un "
+                        "site, ou à ouvrir depuis le disque)")
+    publish.add_argument("--members", type=Path,
+                         help="liste d'adhérents CSV ou Excel (défaut : l'échantillon embarqué)")
+    publish.add_argument("-o", "--output", type=Path, required=True, metavar="DOSSIER",
+                         help="dossier où écrire les pages (créé s'il n'existe pas)")
+    publish.add_argument("--title", default=DEFAULT_TITLE,
+                         help=f"titre des pages (défaut : « {DEFAULT_TITLE} » ; par exemple "
+                              "« Les collectivités adhérentes au RTES »)")
+    publish.add_argument("--columns", action="append", metavar="COLONNE",
+                         help="colonne de la liste à montrer dans le tableau et les "
+                              "infobulles (à répéter ; aucune par défaut : les autres colonnes "
+                              "ne sont pas publiées)")
+    publish.add_argument("--url", default="",
+                         help="adresse où le dossier sera en ligne (ex. https://www.rtes.fr/"
+                              "carte/), pour le code d'intégration")
+    publish.add_argument("--force", action="store_true",
+                         help="remplacer les pages qui existent déjà dans le dossier")
+    publish.add_argument("--vintage", help=f"millésime de la géographie (défaut : "
+                                           f"${VINTAGE_ENV}, sinon {DEFAULT_VINTAGE})")
     args = parser.parse_args(argv)
 
     try:
         if args.vintage:
             use_vintage(args.vintage)
-        return _export(args)
-    except (UsageError, ExportError, MemberFileError, UnknownVintageError) as exc:
+        return _publish(args) if args.command == "publish" else _export(args)
+    except (UsageError, ExportError, MemberFileError, UnknownVintageError,
+            PublishError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
     except KeyboardInterrupt:
-        print("Erreur : export interrompu.", file=sys.stderr)
+        ending = "e" if args.command == "publish" else ""
+        print(f"Erreur : {WHAT[args.command]} interrompu{ending}.", file=sys.stderr)
     except Exception as exc:  # kaleido, Chromium, the system: words, never a traceback
-        print(f"Erreur : l'export a échoué ({type(exc).__name__} : {exc}).", file=sys.stderr)
+        print(f"Erreur : {WHAT[args.command]} a échoué ({type(exc).__name__} : {exc}).",
+              file=sys.stderr)
     return 1
 
 
@@ -331,6 +357,26 @@ def _atlas(args) -> int:
     data, pages = atlas_pdf(members, state, size, sample=not args.members)
     _write(args.atlas, data, args.force, hint)
     print(f"écrit : {args.atlas} ({pages_said(pages)})")
+    return 0
+
+
+def _publish(args) -> int:
+    """publish -o DIR: the national page and one per région with members, the embed codes."""
+    url = check_url(args.url)
+    if args.output.exists() and not args.output.is_dir():
+        raise UsageError(f"« {args.output} » est un fichier : indiquez un dossier avec -o.")
+    members = resolve_members(args.members) if args.members else sample_members()
+    published = publication(members, sample=not args.members, title=args.title,
+                            columns=args.columns, url=url)
+    hint = "choisissez un autre dossier avec -o."
+    check_outputs([args.output / name for name in published.files], args.force, hint)
+    for name, body in published.files.items():
+        _write(args.output / name, body, force=True, hint=hint)
+    print(f"{len(published.pages)} pages écrites dans {args.output} : ouvrez "
+          f"{args.output / INDEX} dans un navigateur.")
+    print(f"Code d'intégration de chaque page : {args.output / EMBEDS}. Celui de la carte "
+          "nationale :")
+    print(embed_code(published.pages[0], url))
     return 0
 
 

@@ -107,20 +107,21 @@ SAMPLE_VIEWS = 128   # the sample's views kept built (France, régions, départe
 
 
 def view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
-         sample: bool) -> dict:
+         sample: bool, title: str | None = None) -> dict:
     """A view for the browser: its figure (every member of the view: the state's région or
     département, names, map mode and prospects; all kinds, no search) and what filters.js needs
     to filter it (members' kinds and search keys, the subtitle's frame). A column of the list
-    colours it (state.colour_by); the browser keeps the values chosen."""
+    colours it (state.colour_by); the browser keeps the values chosen. title: in place of the
+    view's own (a published page's)."""
     # The "Non adhérentes" map is drawn for its year (its non-members are those of the year);
     # other views hold every member, the browser keeps those of a year.
     state = replace(state, kinds=KINDS, query="", values=(),
                     year=state.year if state.mode == "prospects" else None)
-    if sample and members is embedded_sample():
+    if sample and members is embedded_sample() and title is None:
         # Every visitor of a public page asks for the same views of the sample (0.05 to 0.2 s
         # of the server each): built once. The dict is shared: callers must not change it.
         return _sample_view(state, canvas)
-    return _view(members, state, canvas, sample)
+    return _view(members, state, canvas, sample, title)
 
 
 @memoized(maxsize=SAMPLE_VIEWS)
@@ -129,10 +130,12 @@ def _sample_view(state: FilterState, canvas: tuple[int, int]) -> dict:
 
 
 def _view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
-          sample: bool) -> dict:
+          sample: bool, title: str | None = None) -> dict:
     shown = select(members, state)
-    texts = view_texts(shown, state)
-    figure = map_figure(members, state, sample=sample, canvas=canvas, linked=True)
+    written = {"title": title} if title else None
+    texts = view_texts(shown, state, written=written)
+    figure = map_figure(members, state, sample=sample, canvas=canvas, linked=True,
+                        written=written)
     areas = shown[shown[S.KIND].isin(AREA_KINDS)]
     return {
         "figure": figure,

@@ -10,7 +10,7 @@ from geodata.reading import ACCEPTED_FORMATS, MAX_BYTES, MAX_ROWS, count_fr, too
 
 from . import client, ids, plotly_fr, prospect_table
 from .export import DEFAULT_DPI, SIZES
-from .labels import LIST_UNCHANGED, MAX_TEXT
+from .labels import DEFAULT_TITLE, LIST_UNCHANGED, MAX_TEXT
 from .map_labels import LABEL_MODES, MAX_NAMES
 from .offline import configure_offline
 from .state import ALL_REGIONS, DEFAULT_MODE, DEFAULT_PROSPECT_MIN, MAP_MODES
@@ -210,6 +210,33 @@ def export_panel() -> html.Div:
     ])
 
 
+def publish_panel() -> html.Div:
+    """The map as web pages of the network's own (dashboard/publish.py), zipped."""
+    return html.Div(className="panel", children=[
+        html.H2("Publier sur un site"),
+        html.P("La carte de France et une page par région ayant des adhérents, interactives "
+               "sans serveur ni connexion : décompressez le dossier et copiez-le sur le site, "
+               "ou ouvrez index.html.", className="hint"),
+        html.Label("Titre des pages", htmlFor=ids.PUBLISH_TITLE),
+        dcc.Input(id=ids.PUBLISH_TITLE, type="text", value="", placeholder=DEFAULT_TITLE,
+                  maxLength=MAX_TEXT, className="text-input"),
+        html.Label("Colonnes de la liste à publier (tableau, infobulles)",
+                   htmlFor=ids.PUBLISH_COLUMNS),
+        dcc.Dropdown(id=ids.PUBLISH_COLUMNS, multi=True, value=[], options=[],
+                     placeholder="Aucune", labels=DROPDOWN_LABELS),
+        html.P("Les autres colonnes (contacts, notes…) ne sont pas publiées.", className="hint"),
+        html.Label("Adresse du dossier en ligne (pour le code d'intégration)",
+                   htmlFor=ids.PUBLISH_URL),
+        dcc.Input(id=ids.PUBLISH_URL, type="url", value="", debounce=True,
+                  placeholder="https://www.exemple.fr/carte/", className="text-input"),
+        html.Div(className="buttons", children=[
+            html.Button("Télécharger les pages (zip)", id=ids.PUBLISH_BUTTON,
+                        className="secondary")]),
+        html.Div(id=ids.PUBLISH_MESSAGE, role="status"),
+        dcc.Download(id=ids.PUBLISH_DOWNLOAD),
+    ])
+
+
 def coverage_box() -> html.Details:
     """The population covered in each région or département of the view (filled in the
     browser, assets/filters.js coverageTable)."""
@@ -321,7 +348,7 @@ def create_layout() -> html.Div:
         header(),
         html.Main(className="content", children=[
             html.Aside(className="side", children=[filters_panel(), list_panel(),
-                                                    export_panel()]),
+                                                    export_panel(), publish_panel()]),
             html.Section(className="main", children=[
                 report_box(),
                 # A figure with its text alternative (what the map shows, in words).

@@ -94,6 +94,13 @@ def column_headers(members: pd.DataFrame) -> list[str]:
     return [S.extra_header(key) for key in S.extra_keys(members)]
 
 
+def listed_header(members: pd.DataFrame, typed: str) -> str | None:
+    """The list's own column a person means, typed loosely (« élu referent » is « Élu
+    référent »); None: the list has none of that name."""
+    return {normalize(header): header for header in column_headers(members)}.get(
+        normalize(typed))
+
+
 def column_colouring(members: pd.DataFrame, header) -> Colouring | None:
     """The classes of the list's column of this name for its rows placed on the map; None
     for no column, or one the list does not have (an old link, a forged value)."""

@@ -74,7 +74,8 @@ class AppServer:
         Path(self.log.name).unlink(missing_ok=True)
 
 
-def make_driver(width: int = 1440, height: int = 900):
+def make_driver(width: int = 1440, height: int = 900, *arguments: str):
+    """Debian's Chromium, headless, at this window size (arguments: more of Chromium's)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -83,7 +84,7 @@ def make_driver(width: int = 1440, height: int = 900):
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--lang=fr-FR",
-                f"--window-size={width},{height}"):
+                f"--window-size={width},{height}", *arguments):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

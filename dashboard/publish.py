@@ -1,0 +1,324 @@
+"""The map published as pages the network owns: `python -m dashboard publish`, or the app's
+« Publier » button (the same folder, zipped).
+
+One folder, copied as it is to any static host or opened from the disk:
+
+    index.html                  the national map
+    <région>.html               one page per région with members (hauts-de-france.html…)
+    integration.html            the embed code of each page, to paste in a website
+    partage/                    what the pages share, written once:
+        plotly-geo.min.js       plotly.js (dashboard/vendor)
+        filters.js              the dashboard's own filtering code (assets/filters.js)
+        page.js, page.css       the page's behaviour and look (publish_assets/)
+        fond-<digest>.js        the base map's parts the pages draw
+
+Each page holds its data (the view the dashboard would draw, the members' rows, the words of
+filters.js) and is interactive with no server: hover, the kinds and the legend, the search, the
+member table, links between the pages. Nothing is fetched: no CDN, font or tile; the base map
+comes as scripts, since a page opened from the disk may not read a JSON file. A page opened with
+`?integre=1` (the embed code) has no header or footer.
+
+Only the columns of the list chosen for the table are published (also in the hover texts): a
+list often holds contacts and notes that are not for a website.
+"""
+
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pandas as pd
+
+from geodata import schema as S
+from geodata.columns import column_headers, listed_header
+
+from . import basemap_assets, client, plotly_fr
+from .figures import COMPACT_WIDTH
+from .labels import DEFAULT_TITLE, MAX_TEXT, SAMPLE_MARK, region_name, slug
+from .selection import extra_columns, select, select_members
+from .state import FilterState
+from .table import MEMBER_COLUMNS, extra_field, grid_rows
+
+ROOT = Path(__file__).resolve().parent
+ASSETS = ROOT / "publish_assets"
+FILTERS_JS = ROOT.parent / "assets" / "filters.js"
+PLOTLY_JS = ROOT / "vendor" / "plotly-geo.min.js"
+TOPOJSON = ROOT.parent / "assets" / "topojson" / "world_110m.json"
+SHARED = "partage"
+INDEX = "index.html"
+EMBEDS = "integration.html"
+EMBED_PARAMETER = "integre"
+# px: the map as laid out in a page (it scales with the window), and on a phone (narrower
+# than figures.COMPACT_WIDTH: France across, the legend under it; see page.css).
+CANVASES = {"large": (1000, 640), "compact": (360, 680)}
+EMBED_HEIGHT = 900         # px of the embed code's frame: the map, the filters, some rows
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+# The table's columns of a published page (the national page's has the région too; the list's
+# chosen columns follow).
+TABLE_COLUMNS = ("nom", "type", "departement", "population")
+NATIONAL_TABLE_COLUMNS = ("nom", "type", "departement", "region", "population")
+# plotly.js in French; its camera downloads the map drawn as a PNG, in the page.
+PLOTLY_CONFIG = {
+    **plotly_fr.config(), "displaylogo": False, "responsive": True, "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "toImageButtonOptions": {"format": "png", "filename": "carte-adherents"},
+    "locales": {plotly_fr.LOCALE: {**plotly_fr.FRENCH, "dictionary": {
+        **plotly_fr.FRENCH["dictionary"], "Download plot as a PNG": "Télécharger la carte "
+                                                                    "(PNG)"}}}}
+_BASEMAP_URL = re.compile(rf"^{basemap_assets.PREFIX}/([^/]+)/([a-z]+)\.([0-9a-f]+)\.json$")
+
+
+class PublishError(Exception):
+    """A publication that cannot be made; str() is the French message."""
+
+
+@dataclass(frozen=True)
+class Page:
+    file: str               # its file name in the folder
+    region: str | None      # INSEE code; None: France
+    title: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    files: dict[str, bytes]   # path in the folder -> bytes
+    pages: list[Page]         # France first, then the régions
+
+
+def check_url(url: str) -> str:
+    """Where the folder will be online, as given (blank: none); PublishError for anything
+    else than a web address."""
+    url = url.strip()
+    if url and not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", url):
+        raise PublishError(f"l'adresse « {url} » n'est pas une adresse web : indiquez celle du "
+                           "dossier en ligne, par exemple https://www.exemple.fr/carte/.")
+    return url
+
+
+def french_date(day: date) -> str:
+    return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]} {day.year}"
+
+
+def chosen_columns(members: pd.DataFrame, asked: list[str] | None) -> list[str]:
+    """The list's columns asked for the table, as the list names them (loosely typed: « élu
+    referent » is « Élu référent »); PublishError naming those it has for any other."""
+    chosen = []
+    for name in asked or ():
+        header = listed_header(members, name)
+        if header is None:
+            headers = column_headers(members)
+            have = f"ses colonnes : {', '.join(headers)}." if headers else \
+                "elle n'a pas de colonne à elle en plus du nom et du type."
+            raise PublishError(f"la liste n'a pas de colonne « {name} » ; {have}")
+        if header not in chosen:
+            chosen.append(header)
+    return chosen
+
+
+def pages_of(members: pd.DataFrame, title: str) -> list[Page]:
+    """The national page, then one per région with members (by name)."""
+    regions = sorted(set(select_members(members)[S.REGION]) - {""}, key=region_name)
+    return [Page(INDEX, None, title)] + [
+        Page(f"{slug(region_name(code))}.html", code,
+             f"{title} en région {region_name(code)}") for code in regions]
+
+
+def _published_members(members: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The list without the columns not chosen (not in the rows, nor the hover texts)."""
+    kept = {S.extra_key(header) for header in columns}
+    return members.drop(columns=[key for key in extra_columns(members) if key not in kept])
+
+
+def _table_columns(members: pd.DataFrame, columns: list[str], national: bool) -> list[dict]:
+    """[{field, header, numeric}] of a page's table."""
+    shown = NATIONAL_TABLE_COLUMNS if national else TABLE_COLUMNS
+    ours = [{"field": c.id, "header": c.header, "numeric": c.numeric}
+            for c in MEMBER_COLUMNS if c.id in shown]
+    return ours + [{"field": extra_field(members, header), "header": header, "numeric": False}
+                   for header in columns]
+
+
+def _shared_basemap(view: dict, files: dict[str, bytes]) -> list[str]:
+    """The base map's parts of a view as scripts of the shared folder (added to files): the
+    figure names them by their digest. Returns the scripts the page loads."""
+    scripts = []
+    for trace in view["figure"]["data"]:
+        found = isinstance(trace.get("geojson"), str) and _BASEMAP_URL.match(trace["geojson"])
+        if not found:
+            continue
+        key, part, digest = found.groups()
+        name = f"{SHARED}/fond-{digest}.js"
+        if name not in files:
+            body = basemap_assets.asset(key, part).body.decode("utf-8")
+            files[name] = (f"(window.carteFonds = window.carteFonds || {{}})['{digest}'] = "
+                           f"{body};\n").encode()
+        trace["geojson"] = digest
+        if name not in scripts:
+            scripts.append(name)
+    return scripts
+
+
+def _json_in_html(value) -> str:
+    """JSON safe inside a <script> element: no "<" (it can only be in a string: escaped)."""
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode().replace(
+        "<", "\\u003c")
+
+
+def _page_html(page: Page, pages: list[Page], data: dict, scripts: list[str],
+               published: str, source: str) -> str:
+    e = html.escape
+    links = "".join(
+        f'<li><a href="{e(other.file)}"'
+        + (' aria-current="page"' if other == page else "")
+        + f">{e('France entière' if other.region is None else region_name(other.region))}"
+        "</a></li>" for other in pages)
+    kinds = "".join(
+        f'<label class="type"><input type="checkbox" value="{e(k["id"])}" checked>'
+        f'<span class="symbole" style="color:{e(k["color"])}">{e(k["char"])}</span> '
+        f'{e(k["plural"])}</label>' for k in data["words"]["kinds"])
+    headers = "".join(f'<th scope="col" data-field="{e(c["field"])}"'
+                      + (' class="nombre"' if c["numeric"] else "")
+                      + f'><button type="button">{e(c["header"])}</button></th>'
+                      for c in data["columns"])
+    base = "".join(f'<script src="{e(name)}"></script>\n' for name in scripts)
+    # plotly.js reads its world topology from here instead of fetching it (a page opened
+    # from the disk may not fetch); the project's is empty: the map draws its own base map.
+    topology = TOPOJSON.read_text("utf-8").strip()
+    return f"""<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{e(page.title)}</title>
+<link rel="stylesheet" href="{SHARED}/page.css">
+</head>
+<body>
+<header class="entete">
+<h1>{e(page.title)}</h1>
+<nav aria-label="Les cartes"><ul>{links}</ul></nav>
+</header>
+<main>
+<section class="filtres" aria-label="Filtres">
+<fieldset class="types"><legend>Types de collectivités</legend>{kinds}</fieldset>
+<label class="recherche">Rechercher une collectivité
+<input type="search" id="recherche" autocomplete="off" placeholder="nom, code, département…">
+</label>
+</section>
+<p id="compte" class="compte" aria-live="polite"></p>
+<div id="carte" class="carte" role="img" aria-describedby="compte"></div>
+<section class="liste" aria-label="Liste des adhérents">
+<table id="adherents"><thead><tr>
+<th scope="col" class="symbole"><span class="invisible">Symbole</span></th>{headers}
+</tr></thead><tbody></tbody></table>
+</section>
+</main>
+<footer class="pied">
+<p>{e(source)}. Carte publiée le {e(published)}.</p>
+</footer>
+<script id="carte-donnees" type="application/json">{_json_in_html(data)}</script>
+<script src="{SHARED}/plotly-geo.min.js"></script>
+<script>window.PlotlyGeoAssets = {{topojson: {{world_110m: {topology}}}}};</script>
+{base}<script src="{SHARED}/filters.js"></script>
+<script src="{SHARED}/page.js"></script>
+</body>
+</html>
+"""
+
+
+def embed_code(page: Page, url: str = "") -> str:
+    """The <iframe> a website pastes to show a page (url: where the folder is published;
+    none: the page's name, beside the including page)."""
+    source = f"{url.rstrip('/')}/{page.file}" if url else page.file
+    return (f'<iframe src="{html.escape(source)}?{EMBED_PARAMETER}=1" '
+            f'title="{html.escape(page.title)}" width="100%" height="{EMBED_HEIGHT}" '
+            'style="border:0;max-width:100%" loading="lazy"></iframe>')
+
+
+def _embeds_html(pages: list[Page], url: str, title: str) -> str:
+    e = html.escape
+    items = "".join(
+        f"<section><h2>{e(page.title)}</h2><p><a href=\"{e(page.file)}\">Ouvrir la page</a></p>"
+        f"<textarea readonly rows=\"3\" cols=\"100\">{e(embed_code(page, url))}</textarea>"
+        "</section>" for page in pages)
+    where = (f"Les adresses sont celles de {e(url)}." if url else
+             "Les adresses sont relatives : le code fonctionne dans une page placée dans ce "
+             "dossier. Pour un site, republiez avec l'adresse du dossier en ligne "
+             "(--url https://…/carte/).")
+    return f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>{e(title)} — code d'intégration</title>
+<link rel="stylesheet" href="{SHARED}/page.css"></head>
+<body class="integration"><main><h1>Intégrer les cartes dans un site</h1>
+<p>Copiez le code d'une carte dans une page de votre site (bloc HTML). {where}</p>
+{items}</main></body></html>
+"""
+
+
+def _page_view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
+               sample: bool, title: str) -> dict:
+    """The dashboard's view for this canvas, titled as the page, as plain JSON types (the
+    page changes its base map's names)."""
+    view = client.view(members, state, canvas, sample=sample, title=title)
+    return orjson.loads(orjson.dumps(view, option=orjson.OPT_SERIALIZE_NUMPY))
+
+
+def publication(members: pd.DataFrame, *, sample: bool = False, title: str = DEFAULT_TITLE,
+                columns: list[str] | None = None, url: str = "",
+                today: date | None = None) -> Publication:
+    """The published folder's files and pages."""
+    title = " ".join((title or DEFAULT_TITLE).split())[:MAX_TEXT]
+    chosen = chosen_columns(members, columns)
+    shown = _published_members(members, chosen)
+    if select_members(shown).empty:
+        raise PublishError("aucun adhérent de la liste n'est placé sur la carte : rien à "
+                           "publier.")
+    pages = pages_of(shown, title)
+    words = client.words()
+    published = french_date(today or date.today())
+    source = words["source"] + (f" ({SAMPLE_MARK})" if sample else "")
+    files: dict[str, bytes] = {
+        f"{SHARED}/plotly-geo.min.js": PLOTLY_JS.read_bytes(),
+        f"{SHARED}/filters.js": FILTERS_JS.read_bytes(),
+        f"{SHARED}/page.js": (ASSETS / "page.js").read_bytes(),
+        f"{SHARED}/page.css": (ASSETS / "page.css").read_bytes(),
+    }
+    for page in pages:
+        state = FilterState(region=page.region)
+        views = {name: _page_view(shown, state, canvas, sample, page.title)
+                 for name, canvas in CANVASES.items()}
+        scripts = list(dict.fromkeys(name for view in views.values()
+                                     for name in _shared_basemap(view, files)))
+        data = {"views": views, "compactWidth": COMPACT_WIDTH, "config": PLOTLY_CONFIG,
+                "rows": grid_rows(select(shown, state)), "words": words,
+                "columns": _table_columns(shown, chosen, national=page.region is None),
+                "embedParameter": EMBED_PARAMETER}
+        files[page.file] = _page_html(page, pages, data, scripts, published,
+                                      source).encode("utf-8")
+    files[EMBEDS] = _embeds_html(pages, url, title).encode("utf-8")
+    return Publication(files, pages)
+
+
+
+def write_folder(files: dict[str, bytes], folder: Path) -> list[Path]:
+    """The files written in the folder (made if needed)."""
+    written = []
+    for name, body in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        written.append(path)
+    return written
+
+
+def zipped(files: dict[str, bytes], folder_name: str) -> bytes:
+    """The folder as a zip (the app's download), its files under folder_name/."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in files.items():
+            archive.writestr(f"{folder_name}/{name}", body)
+    return buffer.getvalue()
