@@ -1,6 +1,6 @@
 """The whole chain measured on this machine, next to the naive way: `python -m benchmarks`.
 
-Prints a summary and writes benchmarks/RESULTS.md. About 20 minutes on 2 cores: one geography
+Prints a summary and writes benchmarks/RESULTS.md. About 27 minutes on 2 cores: one geography
 build, the stress case (every commune of France) built once, bounded repetitions, and the app
 served as `make serve` serves it for the load and browser parts, of which 10 minutes of
 sustained load (BENCH_SOAK_MINUTES=1 shortens it).
@@ -109,7 +109,8 @@ def main() -> int:
             + run("correcting a list", sections.corrections)
             + run("map figures", sections.figures)
             + with_server()
-            + run("export", sections.export))
+            + run("export", sections.export)
+            + run("published pages", sections.web_pages))
     elapsed = time.perf_counter() - started
     info["load_end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print("\n".join(summary_lines(rows)))

@@ -15,6 +15,7 @@ from . import export as export_bench
 from . import geography as geography_bench
 from . import maps
 from . import members as lists
+from . import web_pages as web_pages_bench
 from .report import Goal, Row
 from .resolution import _rows as resolution_rows
 from .resolution import messy_names
@@ -429,3 +430,37 @@ def export() -> list[Row]:
             result["batch_s"], "s", naive=naive_batch, goal=Goal(60, 6),
             note="naive: + a browser start per image (estimate from the naive image)"),
     ]
+
+
+# -- published pages (issue 18) ----------------------------------------------------------------
+
+def web_pages() -> list[Row]:
+    result = web_pages_bench.measure()
+    section = ("Published pages (python -m dashboard publish), opened from the disk in headless "
+               "Chromium, network cut")
+    rows = []
+    for key, name in (("sample", "sample"), ("many", "2,000 members")):
+        case = result[key]
+        naive_bytes, naive_ms = case["naive"]["bytes"], case["naive"]["ms"]
+        france = case["france"]
+        rows += [
+            Row(section, f"{name}: the folder written ({case['pages']} pages)",
+                case["build_s"], "s",
+                note=f"{case['folder_bytes'] / MB:,.1f} MB on disk (shared files once)"),
+            Row(section, f"{name}: heaviest page, gzipped with all it loads",
+                max(case["weights"]) / MB, "MB", naive=max(naive_bytes) / MB,
+                goal=Goal(1.5, 18),
+                note=f"France {france['bytes'] / MB:,.2f} MB; naive: plotly's own "
+                     "self-contained page (write_html, plotly.js and base map inside) of France "
+                     "and of Hauts-de-France"),
+            Row(section, f"{name}: the first page opened, to its map drawn",
+                france["cold_ms"], "ms", naive=naive_ms[0], goal=Goal(2000, 18),
+                note="France, in a browser that has not compiled plotly.js yet; naive: "
+                     "plotly's page of France, the same way"),
+            Row(section, f"{name}: slowest page, to its map drawn", max(case["drawn_ms"]), "ms",
+                naive=max(naive_ms), goal=Goal(2000, 18),
+                note=f"each page opened in turn (median "
+                     f"{statistics.median(case['drawn_ms']):,.0f} ms, France "
+                     f"{france['ms']:,.0f} ms)"),
+        ]
+    return rows

@@ -15,7 +15,8 @@ One folder, copied as it is to any static host or opened from the disk:
 Each page holds its data (the view the dashboard would draw, the members' rows, the words of
 filters.js) and is interactive with no server: hover, the kinds and the legend, the search, the
 member table, links between the pages. Nothing is fetched: no CDN, font or tile; the base map
-comes as scripts, since a page opened from the disk may not read a JSON file. A page opened with
+comes as scripts (those of the view drawn: a phone's or a screen's), since a page opened from
+the disk may not read a JSON file. A page opened with
 `?integre=1` (the embed code) has no header or footer.
 
 Only the columns of the list chosen for the table are published (also in the hover texts): a
@@ -145,7 +146,8 @@ def _table_columns(members: pd.DataFrame, columns: list[str], national: bool) ->
 
 def _shared_basemap(view: dict, files: dict[str, bytes]) -> list[str]:
     """The base map's parts of a view as scripts of the shared folder (added to files): the
-    figure names them by their digest. Returns the scripts the page loads."""
+    figure names them by their digest. Returns the scripts the view needs (the page loads
+    those of the view it draws: a région's phone view has a base map of its own)."""
     scripts = []
     for trace in view["figure"]["data"]:
         found = isinstance(trace.get("geojson"), str) and _BASEMAP_URL.match(trace["geojson"])
@@ -169,8 +171,8 @@ def _json_in_html(value) -> str:
         "<", "\\u003c")
 
 
-def _page_html(page: Page, pages: list[Page], data: dict, scripts: list[str],
-               published: str, source: str) -> str:
+def _page_html(page: Page, pages: list[Page], data: dict, published: str,
+               source: str) -> str:
     e = html.escape
     links = "".join(
         f'<li><a href="{e(other.file)}"'
@@ -185,7 +187,6 @@ def _page_html(page: Page, pages: list[Page], data: dict, scripts: list[str],
                       + (' class="nombre"' if c["numeric"] else "")
                       + f'><button type="button">{e(c["header"])}</button></th>'
                       for c in data["columns"])
-    base = "".join(f'<script src="{e(name)}"></script>\n' for name in scripts)
     # plotly.js reads its world topology from here instead of fetching it (a page opened
     # from the disk may not fetch); the project's is empty: the map draws its own base map.
     topology = TOPOJSON.read_text("utf-8").strip()
@@ -224,7 +225,7 @@ def _page_html(page: Page, pages: list[Page], data: dict, scripts: list[str],
 <script id="carte-donnees" type="application/json">{_json_in_html(data)}</script>
 <script src="{SHARED}/plotly-geo.min.js"></script>
 <script>window.PlotlyGeoAssets = {{topojson: {{world_110m: {topology}}}}};</script>
-{base}<script src="{SHARED}/filters.js"></script>
+<script src="{SHARED}/filters.js"></script>
 <script src="{SHARED}/page.js"></script>
 </body>
 </html>
@@ -291,17 +292,28 @@ def publication(members: pd.DataFrame, *, sample: bool = False, title: str = DEF
         state = FilterState(region=page.region)
         views = {name: _page_view(shown, state, canvas, sample, page.title)
                  for name, canvas in CANVASES.items()}
-        scripts = list(dict.fromkeys(name for view in views.values()
-                                     for name in _shared_basemap(view, files)))
+        for view in views.values():
+            view["basemap"] = _shared_basemap(view, files)
         data = {"views": views, "compactWidth": COMPACT_WIDTH, "config": PLOTLY_CONFIG,
                 "rows": grid_rows(select(shown, state)), "words": words,
                 "columns": _table_columns(shown, chosen, national=page.region is None),
                 "embedParameter": EMBED_PARAMETER}
-        files[page.file] = _page_html(page, pages, data, scripts, published,
-                                      source).encode("utf-8")
+        files[page.file] = _page_html(page, pages, data, published, source).encode("utf-8")
     files[EMBEDS] = _embeds_html(pages, url, title).encode("utf-8")
     return Publication(files, pages)
 
+
+
+_LOADED = re.compile(r'<(?:script|link)[^>]* (?:src|href)="([^"]+)"')
+
+
+def loaded_by(files: dict[str, bytes], page: str, view: str) -> list[str]:
+    """The files of the folder a browser loads to show a page drawn with this view (one of
+    CANVASES): the page, its scripts and style, the view's base map."""
+    text = files[page].decode("utf-8")
+    found = re.search(r'<script id="carte-donnees" type="application/json">(.*?)</script>',
+                      text, re.S)
+    return [page, *_LOADED.findall(text), *orjson.loads(found.group(1))["views"][view]["basemap"]]
 
 
 def write_folder(files: dict[str, bytes], folder: Path) -> list[Path]:
