@@ -213,8 +213,6 @@ def main(argv: list[str] | None = None) -> int:
                      description="Cartes des adhérents, hors connexion.")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="exporter la carte en PNG, SVG ou PDF")
-    export.add_argument("--members", type=Path,
-                        help="liste d'adhérents CSV ou Excel (défaut : l'échantillon embarqué)")
     export.add_argument("--region", help="code ou nom de la région (défaut : France entière)")
     export.add_argument("--types", help="types à montrer, séparés par des virgules "
                                         f"({', '.join(KINDS)})")
@@ -250,13 +248,9 @@ def main(argv: list[str] | None = None) -> int:
                              "ayant des adhérents")
     export.add_argument("--force", action="store_true",
                         help="remplacer les fichiers qui existent déjà")
-    export.add_argument("--vintage", help=f"millésime de la géographie (défaut : ${VINTAGE_ENV}, "
-                                          f"sinon {DEFAULT_VINTAGE})")
     publish = commands.add_parser(
         "publish", help="publier la carte en pages web autonomes (un dossier à copier sur un "
                         "site, ou à ouvrir depuis le disque)")
-    publish.add_argument("--members", type=Path,
-                         help="liste d'adhérents CSV ou Excel (défaut : l'échantillon embarqué)")
     publish.add_argument("-o", "--output", type=Path, required=True, metavar="DOSSIER",
                          help="dossier où écrire les pages (créé s'il n'existe pas)")
     publish.add_argument("--title", default=DEFAULT_TITLE,
@@ -271,8 +265,11 @@ def main(argv: list[str] | None = None) -> int:
                               "carte/), pour le code d'intégration")
     publish.add_argument("--force", action="store_true",
                          help="remplacer les pages qui existent déjà dans le dossier")
-    publish.add_argument("--vintage", help=f"millésime de la géographie (défaut : "
-                                           f"${VINTAGE_ENV}, sinon {DEFAULT_VINTAGE})")
+    for command in (export, publish):
+        command.add_argument("--members", type=Path, help="liste d'adhérents CSV ou Excel "
+                                                          "(défaut : l'échantillon embarqué)")
+        command.add_argument("--vintage", help=f"millésime de la géographie (défaut : "
+                                               f"${VINTAGE_ENV}, sinon {DEFAULT_VINTAGE})")
     args = parser.parse_args(argv)
 
     try:
