@@ -41,11 +41,22 @@ from .export import (
 )
 from .figures import map_figure
 from .labels import DEFAULT_TITLE, selection_file_name
-from .publish import EMBEDS, INDEX, PublishError, check_url, embed_code, publication
+from .publish import (
+    EMBEDS,
+    INDEX,
+    NO_URL,
+    PublishError,
+    check_url,
+    embed_code,
+    publication,
+    write_folder,
+)
 from .selection import select
 from .state import DEFAULT_MODE, MAP_MODES, FilterState
 
-WHAT = {"export": "l'export", "publish": "la publication"}   # a command, in its messages
+# A command in its messages: (what failed, what was interrupted).
+WHAT = {"export": ("l'export", "export interrompu"),
+        "publish": ("la publication", "publication interrompue")}
 
 
 class UsageError(Exception):
@@ -57,7 +68,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(1, f"Erreur : ligne de commande incorrecte ({message}). "
-                     f"Aide : python -m dashboard export --help\n")
+                     f"Aide : {self.prog} --help\n")
 
 
 def parse_region(text: str | None) -> str | None:
@@ -280,10 +291,9 @@ def main(argv: list[str] | None = None) -> int:
             PublishError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
     except KeyboardInterrupt:
-        ending = "e" if args.command == "publish" else ""
-        print(f"Erreur : {WHAT[args.command]} interrompu{ending}.", file=sys.stderr)
+        print(f"Erreur : {WHAT[args.command][1]}.", file=sys.stderr)
     except Exception as exc:  # kaleido, Chromium, the system: words, never a traceback
-        print(f"Erreur : {WHAT[args.command]} a échoué ({type(exc).__name__} : {exc}).",
+        print(f"Erreur : {WHAT[args.command][0]} a échoué ({type(exc).__name__} : {exc}).",
               file=sys.stderr)
     return 1
 
@@ -367,13 +377,17 @@ def _publish(args) -> int:
                             columns=args.columns, url=url)
     hint = "choisissez un autre dossier avec -o."
     check_outputs([args.output / name for name in published.files], args.force, hint)
-    for name, body in published.files.items():
-        _write(args.output / name, body, force=True, hint=hint)
-    print(f"{len(published.pages)} pages écrites dans {args.output} : ouvrez "
-          f"{args.output / INDEX} dans un navigateur.")
-    print(f"Code d'intégration de chaque page : {args.output / EMBEDS}. Celui de la carte "
-          "nationale :")
+    removed = write_folder(published.files, args.output,
+                           lambda path, body: _write(path, body, force=True, hint=hint))
+    print(f"Publié dans {args.output} : {published.said()}")
+    if removed:
+        print(f"{len(removed)} fichiers de la publication précédente retirés (pages et fonds "
+              "qui n'en font plus partie).")
+    print(f"Ouvrez {args.output / INDEX} dans un navigateur. Code d'intégration de chaque "
+          f"page : {args.output / EMBEDS}. Celui de la carte nationale :")
     print(embed_code(published.pages[0], url))
+    if not url:
+        print(NO_URL)
     return 0
 
 

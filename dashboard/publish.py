@@ -6,23 +6,28 @@ One folder, copied as it is to any static host or opened from the disk:
     index.html                  the national map
     <région>.html               one page per région with members (hauts-de-france.html…)
     integration.html            the embed code of each page, to paste in a website
-    partage/                    what the pages share, written once:
-        plotly-geo.min.js       plotly.js (dashboard/vendor)
-        filters.js              the dashboard's own filtering code (assets/filters.js)
-        page.js, page.css       the page's behaviour and look (publish_assets/)
+    partage/                    what the pages share, written once, named by their content
+                                (a new version is a new name: no cache mixes two versions):
+        plotly-geo.<digest>.js  plotly.js (dashboard/vendor)
+        filters.<digest>.js     the dashboard's own filtering code (assets/filters.js)
+        page.<digest>.js/.css   the page's behaviour and look (publish_assets/)
         fond-<digest>.js        the base map's parts the pages draw
+        publication.json        the files of this publication: published again in the same
+                                folder, those no longer part of it are removed (a région
+                                without members any more, a column no longer chosen)
 
 Each page holds its data (the view the dashboard would draw, the members' rows, the words of
 filters.js) and is interactive with no server: hover, the kinds and the legend, the search, the
 member table, links between the pages. Nothing is fetched: no CDN, font or tile; the base map
 comes as scripts (those of the view drawn: a phone's or a screen's), since a page opened from
 the disk may not read a JSON file. A page opened with
-`?integre=1` (the embed code) has no header or footer.
+`?integre=1` (the embed code) has no title or footer: the website's page has its own.
 
 Only the columns of the list chosen for the table are published (also in the hover texts): a
 list often holds contacts and notes that are not for a website.
 """
 
+import hashlib
 import html
 import io
 import re
@@ -36,10 +41,10 @@ import pandas as pd
 
 from geodata import schema as S
 from geodata.columns import column_headers, listed_header
+from geodata.names import normalize
 
 from . import basemap_assets, client, plotly_fr
-from .figures import COMPACT_WIDTH
-from .labels import DEFAULT_TITLE, MAX_TEXT, SAMPLE_MARK, region_name, slug
+from .labels import DEFAULT_TITLE, SAMPLE_MARK, region_name, slug
 from .selection import extra_columns, select, select_members
 from .state import FilterState
 from .table import MEMBER_COLUMNS, extra_field, grid_rows
@@ -53,9 +58,13 @@ SHARED = "partage"
 INDEX = "index.html"
 EMBEDS = "integration.html"
 EMBED_PARAMETER = "integre"
-# px: the map as laid out in a page (it scales with the window), and on a phone (narrower
-# than figures.COMPACT_WIDTH: France across, the legend under it; see page.css).
-CANVASES = {"large": (1000, 640), "compact": (360, 680)}
+# px: the map as laid out for a screen, a website's column (an embed) and a phone (narrower
+# than figures.COMPACT_WIDTH: France across, the legend under it). A page draws the widest
+# that its map's width holds.
+CANVASES = {"large": (1000, 640), "medium": (740, 560), "compact": (360, 680)}
+MAX_TITLE = 120            # characters of the pages' title (a phone's map has room for them)
+MANIFEST = f"{SHARED}/publication.json"   # the files of the publication
+LEFT_OUT_NAMED = 5         # members not placed that a message names
 EMBED_HEIGHT = 900         # px of the embed code's frame: the map, the filters, some rows
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
@@ -89,15 +98,33 @@ class Page:
 class Publication:
     files: dict[str, bytes]   # path in the folder -> bytes
     pages: list[Page]         # France first, then the régions
+    published: int            # members on the pages
+    left_out: list[str]       # the others (not placed on the map): « name » (ligne n)
+
+    def said(self) -> str:
+        """What was published, in French: pages, members, and those left out."""
+        regions = len(self.pages) - 1
+        said = (f"{len(self.pages)} pages (la France et {regions} région"
+                f"{'s' if regions > 1 else ''}), {self.published} adhérents")
+        if not self.left_out:
+            return said + "."
+        named = ", ".join(self.left_out[:LEFT_OUT_NAMED]) + (
+            f" et {len(self.left_out) - LEFT_OUT_NAMED} autres"
+            if len(self.left_out) > LEFT_OUT_NAMED else "")
+        return (f"{said} ; {len(self.left_out)} de la liste n'y sont pas, faute d'être placés "
+                f"sur la carte : {named}. Corrigez-les dans le tableau de bord (liste "
+                "envoyée), puis publiez à nouveau.")
 
 
 def check_url(url: str) -> str:
     """Where the folder will be online, as given (blank: none); PublishError for anything
-    else than a web address."""
+    else than a folder's web address."""
     url = url.strip()
-    if url and not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", url):
-        raise PublishError(f"l'adresse « {url} » n'est pas une adresse web : indiquez celle du "
-                           "dossier en ligne, par exemple https://www.exemple.fr/carte/.")
+    if url and (not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", url)
+                or re.search(r"[?#]|\.html?$", url)):
+        raise PublishError(f"l'adresse « {url} » n'est pas celle d'un dossier en ligne : "
+                           "indiquez-la sans nom de page, par exemple "
+                           "https://www.exemple.fr/carte/.")
     return url
 
 
@@ -113,9 +140,11 @@ def chosen_columns(members: pd.DataFrame, asked: list[str] | None) -> list[str]:
         header = listed_header(members, name)
         if header is None:
             headers = column_headers(members)
-            have = f"ses colonnes : {', '.join(headers)}." if headers else \
-                "elle n'a pas de colonne à elle en plus du nom et du type."
-            raise PublishError(f"la liste n'a pas de colonne « {name} » ; {have}")
+            have = f"ses autres colonnes : {', '.join(headers)}." if headers else \
+                "elle n'en a pas d'autres."
+            raise PublishError(f"« {name} » n'est pas une colonne de la liste à publier en "
+                               "plus du nom, du type, du code, du département et de la "
+                               f"population, toujours publiés ; {have}")
         if header not in chosen:
             chosen.append(header)
     return chosen
@@ -123,7 +152,8 @@ def chosen_columns(members: pd.DataFrame, asked: list[str] | None) -> list[str]:
 
 def pages_of(members: pd.DataFrame, title: str) -> list[Page]:
     """The national page, then one per région with members (by name)."""
-    regions = sorted(set(select_members(members)[S.REGION]) - {""}, key=region_name)
+    regions = sorted(set(select_members(members)[S.REGION]) - {""},
+                     key=lambda code: normalize(region_name(code)))
     return [Page(INDEX, None, title)] + [
         Page(f"{slug(region_name(code))}.html", code,
              f"{title} en région {region_name(code)}") for code in regions]
@@ -171,8 +201,8 @@ def _json_in_html(value) -> str:
         "<", "\\u003c")
 
 
-def _page_html(page: Page, pages: list[Page], data: dict, published: str,
-               source: str) -> str:
+def _page_html(page: Page, pages: list[Page], data: dict, shared: dict[str, str],
+               published: str, source: str) -> str:
     e = html.escape
     links = "".join(
         f'<li><a href="{e(other.file)}"'
@@ -197,7 +227,7 @@ def _page_html(page: Page, pages: list[Page], data: dict, published: str,
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{e(page.title)}</title>
-<link rel="stylesheet" href="{SHARED}/page.css">
+<link rel="stylesheet" href="{shared["style"]}">
 </head>
 <body>
 <header class="entete">
@@ -208,7 +238,7 @@ def _page_html(page: Page, pages: list[Page], data: dict, published: str,
 <section class="filtres" aria-label="Filtres">
 <fieldset class="types"><legend>Types de collectivités</legend>{kinds}</fieldset>
 <label class="recherche">Rechercher une collectivité
-<input type="search" id="recherche" autocomplete="off" placeholder="nom, code, département…">
+<input type="search" id="recherche" autocomplete="off" placeholder="ex. Lille">
 </label>
 </section>
 <p id="compte" class="compte" aria-live="polite"></p>
@@ -223,10 +253,10 @@ def _page_html(page: Page, pages: list[Page], data: dict, published: str,
 <p>{e(source)}. Carte publiée le {e(published)}.</p>
 </footer>
 <script id="carte-donnees" type="application/json">{_json_in_html(data)}</script>
-<script src="{SHARED}/plotly-geo.min.js"></script>
+<script src="{shared["plotly"]}"></script>
 <script>window.PlotlyGeoAssets = {{topojson: {{world_110m: {topology}}}}};</script>
-<script src="{SHARED}/filters.js"></script>
-<script src="{SHARED}/page.js"></script>
+<script src="{shared["filters"]}"></script>
+<script src="{shared["page"]}"></script>
 </body>
 </html>
 """
@@ -241,23 +271,37 @@ def embed_code(page: Page, url: str = "") -> str:
             'style="border:0;max-width:100%" loading="lazy"></iframe>')
 
 
-def _embeds_html(pages: list[Page], url: str, title: str) -> str:
+NO_URL = ("Ce code ne fonctionne que dans une page placée dans ce dossier : pour le coller dans "
+          "un site, publiez à nouveau en indiquant l'adresse du dossier en ligne.")
+
+
+def _embeds_html(pages: list[Page], url: str, title: str, style: str) -> str:
     e = html.escape
     items = "".join(
         f"<section><h2>{e(page.title)}</h2><p><a href=\"{e(page.file)}\">Ouvrir la page</a></p>"
         f"<textarea readonly rows=\"3\" cols=\"100\">{e(embed_code(page, url))}</textarea>"
         "</section>" for page in pages)
-    where = (f"Les adresses sont celles de {e(url)}." if url else
-             "Les adresses sont relatives : le code fonctionne dans une page placée dans ce "
-             "dossier. Pour un site, republiez avec l'adresse du dossier en ligne "
-             "(--url https://…/carte/).")
+    where = f"Les adresses sont celles de {e(url)}." if url else NO_URL
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{e(title)} — code d'intégration</title>
-<link rel="stylesheet" href="{SHARED}/page.css"></head>
+<link rel="stylesheet" href="{style}"></head>
 <body class="integration"><main><h1>Intégrer les cartes dans un site</h1>
 <p>Copiez le code d'une carte dans une page de votre site (bloc HTML). {where}</p>
 {items}</main></body></html>
 """
+
+
+# What every page loads besides its data: (name, file), written under a name of its content.
+SHARED_FILES = {"plotly": ("plotly-geo", PLOTLY_JS), "filters": ("filters", FILTERS_JS),
+                "page": ("page", ASSETS / "page.js"), "style": ("page", ASSETS / "page.css")}
+
+
+def _shared(files: dict[str, bytes], name: str, source: Path) -> str:
+    """Add a file the pages share, named by its content; its path in the folder."""
+    body = source.read_bytes()
+    path = f"{SHARED}/{name}.{hashlib.sha256(body).hexdigest()[:12]}{source.suffix}"
+    files[path] = body
+    return path
 
 
 def _page_view(members: pd.DataFrame, state: FilterState, canvas: tuple[int, int],
@@ -272,35 +316,38 @@ def publication(members: pd.DataFrame, *, sample: bool = False, title: str = DEF
                 columns: list[str] | None = None, url: str = "",
                 today: date | None = None) -> Publication:
     """The published folder's files and pages."""
-    title = " ".join((title or DEFAULT_TITLE).split())[:MAX_TEXT]
+    title = " ".join((title or DEFAULT_TITLE).split())[:MAX_TITLE]
     chosen = chosen_columns(members, columns)
     shown = _published_members(members, chosen)
-    if select_members(shown).empty:
+    placed = select_members(shown)
+    if placed.empty:
         raise PublishError("aucun adhérent de la liste n'est placé sur la carte : rien à "
                            "publier.")
     pages = pages_of(shown, title)
     words = client.words()
     published = french_date(today or date.today())
     source = words["source"] + (f" ({SAMPLE_MARK})" if sample else "")
-    files: dict[str, bytes] = {
-        f"{SHARED}/plotly-geo.min.js": PLOTLY_JS.read_bytes(),
-        f"{SHARED}/filters.js": FILTERS_JS.read_bytes(),
-        f"{SHARED}/page.js": (ASSETS / "page.js").read_bytes(),
-        f"{SHARED}/page.css": (ASSETS / "page.css").read_bytes(),
-    }
+    files: dict[str, bytes] = {}
+    shared = {key: _shared(files, *source_file) for key, source_file in SHARED_FILES.items()}
     for page in pages:
         state = FilterState(region=page.region)
         views = {name: _page_view(shown, state, canvas, sample, page.title)
                  for name, canvas in CANVASES.items()}
         for view in views.values():
             view["basemap"] = _shared_basemap(view, files)
-        data = {"views": views, "compactWidth": COMPACT_WIDTH, "config": PLOTLY_CONFIG,
+        data = {"views": views, "canvases": CANVASES, "region": page.region,
+                "config": PLOTLY_CONFIG, "imageName": f"carte-{Path(page.file).stem}",
                 "rows": grid_rows(select(shown, state)), "words": words,
                 "columns": _table_columns(shown, chosen, national=page.region is None),
                 "embedParameter": EMBED_PARAMETER}
-        files[page.file] = _page_html(page, pages, data, published, source).encode("utf-8")
-    files[EMBEDS] = _embeds_html(pages, url, title).encode("utf-8")
-    return Publication(files, pages)
+        files[page.file] = _page_html(page, pages, data, shared, published,
+                                      source).encode("utf-8")
+    files[EMBEDS] = _embeds_html(pages, url, title, shared["style"]).encode("utf-8")
+    left_out = shown.drop(index=placed.index)
+    return Publication(files, pages, len(placed), [
+        f"« {name or code} » (ligne {row})" for name, code, row in zip(
+            left_out[S.INPUT_NAME], left_out[S.CODE], left_out[S.ROW], strict=True)])
+
 
 
 
@@ -316,21 +363,40 @@ def loaded_by(files: dict[str, bytes], page: str, view: str) -> list[str]:
     return [page, *_LOADED.findall(text), *orjson.loads(found.group(1))["views"][view]["basemap"]]
 
 
-def write_folder(files: dict[str, bytes], folder: Path) -> list[Path]:
-    """The files written in the folder (made if needed)."""
-    written = []
+def _write_bytes(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+
+
+def previous_files(folder: Path) -> list[str]:
+    """The files of the publication already in the folder (its manifest), if any."""
+    try:
+        listed = orjson.loads((folder / MANIFEST).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return []
+    return [name for name in listed if isinstance(name, str)] if isinstance(listed, list) else []
+
+
+def write_folder(files: dict[str, bytes], folder: Path, write=_write_bytes) -> list[str]:
+    """Write the files in the folder with write(path, bytes), and the manifest; remove the
+    files of the publication that was there and are no longer part of this one (never any
+    other file). Returns the names removed."""
+    removed = [name for name in previous_files(folder) if name not in files
+               and name != MANIFEST and ".." not in Path(name).parts]
     for name, body in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-        written.append(path)
-    return written
+        write(folder / name, body)
+    write(folder / MANIFEST, orjson.dumps(sorted(files)))
+    for name in removed:
+        (folder / name).unlink(missing_ok=True)
+    return removed
 
 
 def zipped(files: dict[str, bytes], folder_name: str) -> bytes:
-    """The folder as a zip (the app's download), its files under folder_name/."""
+    """The folder as a zip (the app's download), its files under folder_name/, its manifest
+    with them."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, body in files.items():
             archive.writestr(f"{folder_name}/{name}", body)
+        archive.writestr(f"{folder_name}/{MANIFEST}", orjson.dumps(sorted(files)))
     return buffer.getvalue()

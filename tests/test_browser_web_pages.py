@@ -8,7 +8,7 @@ import pytest
 from browser import console_errors, make_driver, requested_urls, require_chromium, wait_for
 from test_web_pages import forty_members_csv
 
-from dashboard.publish import INDEX, embed_code, publication, write_folder
+from dashboard.publish import CANVASES, INDEX, embed_code, publication, write_folder
 from dashboard.selection import select
 from dashboard.state import FilterState
 from geodata import schema as S
@@ -125,16 +125,45 @@ def test_the_embed_code_works_in_a_plain_page(driver, folder):
     where, _, published = folder
     hdf = next(page for page in published.pages if page.region == "32")
     site = where / "notre-reseau.html"
+    # A website's page: its text in a column of 780 px.
     site.write_text(f"<!doctype html><html lang='fr'><meta charset='utf-8'><body>"
-                    f"<h1>Notre réseau</h1>{embed_code(hdf)}</body></html>", encoding="utf-8")
+                    f"<main style='max-width: 780px'><h1>Notre réseau</h1>{embed_code(hdf)}"
+                    "</main></body></html>", encoding="utf-8")
     driver.get(site.as_uri())
     frame = wait_for(lambda: driver.find_element("tag name", "iframe"), message="the frame")
-    assert frame.size["height"] >= 600 and frame.size["width"] > 1000
+    assert frame.size["height"] >= 600 and frame.size["width"] == 780
     driver.switch_to.frame(frame)
     wait_for(lambda: driver.execute_script(DRAWN), 30, "the embedded map")
-    assert not driver.find_element("css selector", ".entete").is_displayed()
-    assert re.search(r"\d+ adhérents", driver.find_element("id", "compte").text)
-    href = driver.find_element("css selector", "nav a").get_attribute("href")
-    assert href.endswith("?integre=1")   # the pages it links to are embedded too
+    assert not driver.find_element("css selector", ".entete h1").is_displayed()
+    assert re.search(r"en région Hauts-de-France : \d+ adhérents",
+                     driver.find_element("id", "compte").text)
+    # The pages it links to, embedded too; in a website's column, the map laid out for it.
+    link = driver.find_element("link text", "France entière")
+    assert link.is_displayed() and link.get_attribute("href").endswith("?integre=1")
+    assert driver.execute_script("return document.getElementById('carte').style.height") == \
+        f"{CANVASES['medium'][1]}px"
+    link.click()
+    wait_for(lambda: driver.execute_script(DRAWN), 30, "France, embedded")
+    assert not driver.find_element("css selector", ".entete h1").is_displayed()
     driver.switch_to.default_content()
     assert console_errors(driver) == []
+
+
+def test_a_phone_gets_the_map_laid_out_for_it(folder):
+    where, members, _ = folder
+    driver = make_driver(1440, 900, *OFFLINE)
+    try:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+        open_page(driver, where / "hauts-de-france.html")
+        gd = "document.getElementById('carte')"
+        assert driver.execute_script(f"return {gd}.style.height") == \
+            f"{CANVASES['compact'][1]}px"
+        assert driver.execute_script(f"return {gd}.layout.legend.orientation") == "h"
+        expected = select(members, FilterState(region="32"))
+        assert driver.find_element("id", "compte").text.startswith(
+            f"Carte des collectivités adhérentes en région Hauts-de-France : "
+            f"{len(expected)} adhérents")
+        assert console_errors(driver) == []
+    finally:
+        driver.quit()

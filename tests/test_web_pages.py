@@ -134,7 +134,7 @@ def test_pages_are_light_and_share_what_they_can(published):
             assert all(name in published.files for name in loaded)
             weight = sum(len(gzip.compress(published.files[name])) for name in loaded)
             assert weight <= 1.5e6, (page.file, view, weight)
-    assert sum(name.endswith("plotly-geo.min.js") for name in published.files) == 1
+    assert sum(name.startswith(f"{SHARED}/plotly-geo.") for name in published.files) == 1
 
 
 def test_the_embed_code_frames_a_page_without_its_header(published):
@@ -150,8 +150,8 @@ def test_the_embed_code_frames_a_page_without_its_header(published):
 def test_a_column_the_list_does_not_have_is_refused_naming_those_it_has(forty):
     from dashboard.publish import PublishError
 
-    with pytest.raises(PublishError, match="pas de colonne « Budget » ; ses colonnes : "
-                                           f"{REFERENT}, {PRIVATE}"):
+    with pytest.raises(PublishError, match="« Budget » n'est pas une colonne de la liste .* "
+                                           f"ses autres colonnes : {REFERENT}, {PRIVATE}"):
         publication(forty, columns=["Budget"])
 
 
@@ -167,15 +167,58 @@ def test_the_command_writes_the_folder_and_refuses_to_replace_it(tmp_path):
                "--url", "https://www.rtes.fr/carte/")
     assert done.returncode == 0, done.stderr
     assert (folder / INDEX).exists() and (folder / "hauts-de-france.html").exists()
-    assert (folder / SHARED / "filters.js").read_bytes() == \
-        (ROOT / "assets" / "filters.js").read_bytes()   # the dashboard's own code
+    [filters] = (folder / SHARED).glob("filters.*.js")
+    assert filters.read_bytes() == (ROOT / "assets" / "filters.js").read_bytes()   # the same
+    assert "40 adhérents." in done.stdout
     assert '<iframe src="https://www.rtes.fr/carte/index.html?integre=1"' in done.stdout
     again = run("--members", str(listed), "-o", str(folder))
     assert again.returncode == 1 and "existe" in again.stderr and "--force" in again.stderr
     assert "Traceback" not in again.stderr
-    wrong = run("-o", str(tmp_path / "x"), "--url", "rtes.fr")
+    wrong = run("-o", str(tmp_path / "x"), "--url", "https://www.rtes.fr/carte/index.html")
     assert wrong.returncode == 1
-    assert wrong.stderr.startswith("Erreur : l'adresse « rtes.fr » n'est pas une adresse web")
+    assert wrong.stderr.startswith("Erreur : l'adresse « https://www.rtes.fr/carte/index.html » "
+                                   "n'est pas celle d'un dossier en ligne")
+
+
+def test_published_again_in_its_folder_the_pages_no_longer_part_of_it_go(tmp_path):
+    """A région without members any more, a column no longer chosen: nothing of the previous
+    publication stays in the folder to be copied to the website; other files are kept."""
+    listed = forty_members_csv(tmp_path)
+    folder = tmp_path / "carte"
+    assert run("--members", str(listed), "-o", str(folder), "--columns", REFERENT).returncode == 0
+    (folder / "a-moi.html").write_text("à garder", encoding="utf-8")
+    one_region = tmp_path / "hdf.csv"
+    one_region.write_text("nom,type,code,Courriel du contact\nVille d'Arras,Commune,62041,"
+                          "a@exemple.fr\nCommune inconnue,Commune,00000,\n", encoding="utf-8")
+    done = run("--members", str(one_region), "-o", str(folder), "--force")
+    assert done.returncode == 0, done.stderr
+    assert "1 de la liste n'y sont pas" in done.stdout and "« Commune inconnue » (ligne 3)" \
+        in done.stdout
+    pages = sorted(path.name for path in folder.glob("*.html"))
+    assert pages == ["a-moi.html", "hauts-de-france.html", INDEX, EMBEDS]
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != "a-moi.html":
+            assert "Mme Petit" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+def test_hostile_names_title_and_columns_stay_text(tmp_path):
+    """A list's names, columns and the title cannot put markup or script in a page."""
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text(
+        'nom,type,code,"<img src=x onerror=alert(1)>"\n'
+        '"Lille</script><script>alert(2)</script>",Commune,59350,"</script><b>x</b>"\n',
+        encoding="utf-8")
+    members = resolve_members(hostile)
+    published = publication(members, title='Réseau "</script><script>alert(3)</script>',
+                            columns=["<img src=x onerror=alert(1)>"])
+    for page in published.pages:
+        text = published.files[page.file].decode("utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text
+        assert text.count("</script>") == text.count("<script")   # only the page's own
+        data = page_data(published.files[page.file])
+        assert data["columns"][-1]["header"] == "<img src=x onerror=alert(1)>"   # as text
+        assert [row[data["columns"][-1]["field"]] for row in data["rows"]] == [
+            "</script><b>x</b>"]
 
 
 def test_the_apps_button_downloads_the_same_pages_zipped_with_the_embed_code():
@@ -190,10 +233,13 @@ def test_the_apps_button_downloads_the_same_pages_zipped_with_the_embed_code():
                                       today=date(2026, 11, 29))
     assert payload["filename"] == "carte-adherents-2026-11-29.zip"
     names = zipfile.ZipFile(io.BytesIO(base64.b64decode(payload["content"]))).namelist()
-    assert "carte-adherents/index.html" in names and "carte-adherents/partage/page.js" in names
-    assert "carte-adherents/hauts-de-france.html" in names
+    assert "carte-adherents/index.html" in names and "carte-adherents/hauts-de-france.html" \
+        in names and "carte-adherents/partage/publication.json" in names
     said = str(message)
     assert '<iframe src="https://www.rtes.fr/carte/index.html?integre=1" title="Notre réseau"' \
         in said
+    assert "37 adhérents." in said
+    payload, message = published_zip(None, "", [], "")
+    assert "indiquez l'adresse du dossier en ligne" in str(message)
     payload, message = published_zip(None, "", [], "www.rtes.fr")
-    assert payload is None and "n'est pas une adresse web" in str(message)
+    assert payload is None and "n'est pas celle d'un dossier en ligne" in str(message)

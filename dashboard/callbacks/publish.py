@@ -1,6 +1,7 @@
 """The published pages (dashboard/publish.py) downloaded from the app as a zip, with the embed
 code of the national page."""
 
+import json
 from datetime import date
 
 from dash import Input, Output, State, dcc, html, no_update
@@ -13,6 +14,10 @@ from ..publish import EMBEDS, PublishError, check_url, embed_code, publication, 
 from .exports import clicked
 
 FOLDER = "carte-adherents"   # the zip's folder, and the start of its name
+NO_URL_IN_APP = ("Sans adresse, ce code ne fonctionne que dans une page placée dans le dossier "
+                 "décompressé : indiquez l'adresse du dossier en ligne (champ ci-dessus) et "
+                 "téléchargez à nouveau pour un code à coller dans le site.")
+PREPARING = "Préparation des pages… (une dizaine de secondes)"
 
 
 def published_zip(data, title, columns, url, today: date | None = None):
@@ -30,13 +35,13 @@ def published_zip(data, title, columns, url, today: date | None = None):
     except PublishError as exc:
         return None, html.P(f"Publication impossible : {exc}", className="error")
     name = f"{FOLDER}-{today.isoformat()}.zip"
-    regions = len(published.pages) - 1
     message = [
-        html.P(f"Pages téléchargées : {name} (la France et {regions} région"
-               f"{'s' if regions > 1 else ''}). Code d'intégration de la carte nationale, à "
-               f"coller dans une page du site ; ceux des régions sont dans {EMBEDS} :"),
+        html.P(f"Téléchargé : {name}, {published.said()}"),
+        html.P(f"Code d'intégration de la carte nationale, à coller dans une page du site ; "
+               f"ceux des régions sont dans {EMBEDS} :"),
         dcc.Textarea(value=embed_code(published.pages[0], url), readOnly=True, rows=3,
                      className="embed-code", title="Code d'intégration"),
+        *([] if url else [html.P(NO_URL_IN_APP, className="hint")]),
     ]
     return dcc.send_bytes(zipped(published.files, FOLDER), name), message
 
@@ -47,6 +52,12 @@ def register(app) -> None:
         Input(ids.MEMBERS_STORE, "data"))
     def _columns(data):
         return column_headers(from_store(data)), []
+
+    # Said at once in the browser; the server's answer replaces it.
+    app.clientside_callback(
+        f"function (n) {{ return {json.dumps(PREPARING)}; }}",
+        Output(ids.PUBLISH_MESSAGE, "children", allow_duplicate=True),
+        Input(ids.PUBLISH_BUTTON, "n_clicks"), prevent_initial_call=True)
 
     @app.callback(
         Output(ids.PUBLISH_DOWNLOAD, "data"), Output(ids.PUBLISH_MESSAGE, "children"),

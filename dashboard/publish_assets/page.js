@@ -10,16 +10,25 @@
     const data = JSON.parse(document.getElementById('carte-donnees').textContent);
     const words = data.words;
     const gd = document.getElementById('carte');
-    // The view laid out for the map's width: a phone's has France across, the legend under.
-    const view = data.views[gd.clientWidth < data.compactWidth ? 'compact' : 'large'];
+    // The view laid out for the map's width: the widest it holds (a screen's, a website
+    // column's, a phone's: France across, the legend under), at its height.
+    const names = Object.keys(data.canvases).sort(function (a, b) {
+        return data.canvases[b][0] - data.canvases[a][0];
+    });
+    const fits = names.find(function (name) {
+        return data.canvases[name][0] <= gd.clientWidth * 1.05;
+    }) || names[names.length - 1];
+    const view = data.views[fits];
+    gd.style.height = data.canvases[fits][1] + 'px';
     const boxes = document.querySelector('.types');
     const search = document.getElementById('recherche');
     const body = document.querySelector('#adherents tbody');
     const kindOf = {};
     words.kinds.forEach(function (k) { kindOf[k.id] = k; });
 
-    // Embedded (?integre=1): no header or footer, and the links between pages stay embedded.
-    if (new URLSearchParams(window.location.search).has(data.embedParameter)) {
+    // Embedded (?integre=1): no title or footer (the website's page has its own), and the
+    // links between pages stay embedded.
+    if (new URLSearchParams(window.location.search).get(data.embedParameter) === '1') {
         document.body.classList.add('integre');
         document.querySelectorAll('nav a').forEach(function (a) {
             a.setAttribute('href', a.getAttribute('href') + '?' + data.embedParameter + '=1');
@@ -48,11 +57,13 @@
 
     const current = {view: view, query: '', year: null, column: null, drawn: null,
                      selected: null};
-    const config = data.config;   // publish.PLOTLY_CONFIG
+    const config = Object.assign({}, data.config, {   // publish.PLOTLY_CONFIG
+        toImageButtonOptions: {format: 'png', filename: data.imageName}});
     const sort = {field: 'nom', ascending: true};
 
     function state() {
-        return f.stateOf(null, f.tickedKinds(boxes), null, search.value, null, null, [], words);
+        return f.stateOf(data.region, f.tickedKinds(boxes), null, search.value, null, null, [],
+                         words);
     }
 
     function cell(text, className) {
@@ -66,11 +77,14 @@
     function showTable(now) {
         const rows = f.selectRows(data.rows, now, words).slice();
         const column = data.columns.find(function (c) { return c.field === sort.field; });
+        // Empty cells last either way; numbers written in text (a list's own column) in order.
+        const empty = function (v) { return v === null || v === undefined || v === ''; };
         rows.sort(function (a, b) {
             const x = a[sort.field];
             const y = b[sort.field];
-            const order = column && column.numeric ? (x || 0) - (y || 0)
-                : String(x || '').localeCompare(String(y || ''), 'fr');
+            if (empty(x) || empty(y)) { return empty(x) - empty(y); }
+            const order = column && column.numeric ? x - y
+                : String(x).localeCompare(String(y), 'fr', {numeric: true});
             return sort.ascending ? order : -order;
         });
         const fragment = document.createDocumentFragment();
