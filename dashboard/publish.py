@@ -345,22 +345,27 @@ def publication(members: pd.DataFrame, *, sample: bool = False, title: str = DEF
     files[EMBEDS] = _embeds_html(pages, url, title, shared["style"]).encode("utf-8")
     left_out = shown.drop(index=placed.index)
     return Publication(files, pages, len(placed), [
-        f"« {name or code} » (ligne {row})" for name, code, row in zip(
+        f"« {name if isinstance(name, str) and name.strip() else code} » (ligne {row})"
+        for name, code, row in zip(
             left_out[S.INPUT_NAME], left_out[S.CODE], left_out[S.ROW], strict=True)])
-
-
 
 
 _LOADED = re.compile(r'<(?:script|link)[^>]* (?:src|href)="([^"]+)"')
 
 
+_DATA = re.compile(r'<script id="carte-donnees" type="application/json">(.*?)</script>', re.S)
+
+
+def page_data(page: bytes) -> dict:
+    """The data a published page holds (its views, rows, columns, words)."""
+    return orjson.loads(_DATA.search(page.decode("utf-8")).group(1))
+
+
 def loaded_by(files: dict[str, bytes], page: str, view: str) -> list[str]:
     """The files of the folder a browser loads to show a page drawn with this view (one of
     CANVASES): the page, its scripts and style, the view's base map."""
-    text = files[page].decode("utf-8")
-    found = re.search(r'<script id="carte-donnees" type="application/json">(.*?)</script>',
-                      text, re.S)
-    return [page, *_LOADED.findall(text), *orjson.loads(found.group(1))["views"][view]["basemap"]]
+    return [page, *_LOADED.findall(files[page].decode("utf-8")),
+            *page_data(files[page])["views"][view]["basemap"]]
 
 
 def _write_bytes(path: Path, body: bytes) -> None:
@@ -382,7 +387,8 @@ def write_folder(files: dict[str, bytes], folder: Path, write=_write_bytes) -> l
     files of the publication that was there and are no longer part of this one (never any
     other file). Returns the names removed."""
     removed = [name for name in previous_files(folder) if name not in files
-               and name != MANIFEST and ".." not in Path(name).parts]
+               and name != MANIFEST and not Path(name).is_absolute()
+               and ".." not in Path(name).parts]
     for name, body in files.items():
         write(folder / name, body)
     write(folder / MANIFEST, orjson.dumps(sorted(files)))

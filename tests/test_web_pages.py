@@ -17,6 +17,7 @@ from dashboard.publish import (
     SHARED,
     embed_code,
     loaded_by,
+    page_data,
     publication,
 )
 from dashboard.selection import select
@@ -61,13 +62,6 @@ def forty(tmp_path_factory):
 def published(forty):
     return publication(forty, title="Les collectivités adhérentes au RTES", columns=[
         "élu referent"])
-
-
-def page_data(body: bytes) -> dict:
-    text = body.decode("utf-8")
-    found = re.search(r'<script id="carte-donnees" type="application/json">(.*?)</script>',
-                      text, re.S)
-    return json.loads(found.group(1))
 
 
 def test_a_page_for_france_and_for_each_region_with_members(forty, published):
@@ -243,3 +237,22 @@ def test_the_apps_button_downloads_the_same_pages_zipped_with_the_embed_code():
     assert "indiquez l'adresse du dossier en ligne" in str(message)
     payload, message = published_zip(None, "", [], "www.rtes.fr")
     assert payload is None and "n'est pas celle d'un dossier en ligne" in str(message)
+
+
+def test_only_files_of_the_previous_publication_are_ever_removed(tmp_path, published):
+    """A manifest naming files outside the folder (written by hand, or by someone else)
+    removes nothing outside it."""
+    from dashboard.publish import MANIFEST, write_folder
+
+    outside = tmp_path / "dehors.txt"
+    outside.write_text("à garder", encoding="utf-8")
+    folder = tmp_path / "carte"
+    (folder / "partage").mkdir(parents=True)
+    (folder / "ancienne.html").write_text("ancienne page", encoding="utf-8")
+    (folder / MANIFEST).write_text(json.dumps(
+        ["ancienne.html", str(outside), "../dehors.txt"]), encoding="utf-8")
+    removed = write_folder(published.files, folder)
+    assert removed == ["ancienne.html"] and not (folder / "ancienne.html").exists()
+    assert outside.read_text(encoding="utf-8") == "à garder"
+    assert json.loads((folder / MANIFEST).read_text(encoding="utf-8")) == sorted(
+        published.files)
