@@ -17,6 +17,8 @@ FOLDER = "carte-adherents"   # the zip's folder, and the start of its name
 NO_URL_IN_APP = ("Sans adresse, ce code ne fonctionne que dans une page placée dans le dossier "
                  "décompressé : indiquez l'adresse du dossier en ligne (champ ci-dessus) et "
                  "téléchargez à nouveau pour un code à coller dans le site.")
+REPLACE_FOLDER = ("Sur le site, remplacez l'ancien dossier par celui-ci plutôt que de le "
+                  "décompresser par-dessus : des pages qui n'en font plus partie resteraient.")
 PREPARING = "Préparation des pages… (une dizaine de secondes)"
 
 
@@ -42,6 +44,7 @@ def published_zip(data, title, columns, url, today: date | None = None):
         dcc.Textarea(value=embed_code(published.pages[0], url), readOnly=True, rows=3,
                      className="embed-code", title="Code d'intégration"),
         *([] if url else [html.P(NO_URL_IN_APP, className="hint")]),
+        html.P(REPLACE_FOLDER, className="hint"),
     ]
     return dcc.send_bytes(zipped(published.files, FOLDER), name), message
 

@@ -111,7 +111,7 @@
     /* A kind ticked or unticked: the map changes in place, then the table. */
     function kindsChanged() {
         const now = state();
-        f.showOnMap(gd, current, now.kinds, words);
+        if (gd.dataset.drawn) { f.showOnMap(gd, current, now.kinds, words); }
         showTable(now);
     }
 
@@ -119,13 +119,17 @@
     function searched() {
         const now = state();
         current.query = now.query;
-        const figure = f.figureFor(view, now.kinds, now.query, null, null, null, words);
-        window.Plotly.react(gd, figure.data, figure.layout, config);
+        if (gd.dataset.drawn) {   // (before, the first drawing is for the filters of its time)
+            const figure = f.figureFor(view, now.kinds, now.query, null, null, null, words);
+            window.Plotly.react(gd, figure.data, figure.layout, config);
+        }
         showTable(now);
     }
 
     basemapLoaded().then(function () {
-        const first = f.figureFor(view, f.tickedKinds(boxes), '', null, null, null, words);
+        const now = state();
+        current.query = now.query;
+        const first = f.figureFor(view, now.kinds, now.query, null, null, null, words);
         return window.Plotly.newPlot(gd, first.data, first.layout, config);
     }).then(function () {
         f.watchLegend(gd, words, function () { return f.tickedKinds(boxes); }, function (kinds) {
