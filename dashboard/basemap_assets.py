@@ -33,14 +33,20 @@ def _collection(scene: basemap.Scene, part: str) -> dict | None:
     return scene.regions if part == "regions" else scene.outline
 
 
-@memoized(maxsize=ASSETS_KEPT)
-def asset(key: str, part: str) -> Compressed | None:
-    """The file of one part of a scene (None: no such scene, part, or nothing to draw)."""
+def part_json(key: str, part: str) -> bytes | None:
+    """The GeoJSON of one part of a scene (None: no such scene, part, or nothing to draw)."""
     scene = basemap.scene_of(key) if part in PARTS else None
     collection = _collection(scene, part) if scene else None
     if not collection or not collection["features"]:
         return None
-    return compressed(orjson.dumps(collection))
+    return orjson.dumps(collection)
+
+
+@memoized(maxsize=ASSETS_KEPT)
+def asset(key: str, part: str) -> Compressed | None:
+    """The file of one part of a scene, compressed to be served (None: see part_json)."""
+    body = part_json(key, part)
+    return None if body is None else compressed(body)
 
 
 def url(scene: basemap.Scene, part: str) -> str:

@@ -186,7 +186,8 @@ def _shared_basemap(view: dict, files: dict[str, bytes]) -> list[str]:
         key, part, digest = found.groups()
         name = f"{SHARED}/fond-{digest}.js"
         if name not in files:
-            body = basemap_assets.asset(key, part).body.decode("utf-8")
+            # As is: the served file's compressions are not needed here.
+            body = basemap_assets.part_json(key, part).decode("utf-8")
             files[name] = (f"(window.carteFonds = window.carteFonds || {{}})['{digest}'] = "
                            f"{body};\n").encode()
         trace["geojson"] = digest
